@@ -1,0 +1,97 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace DigitForge.Training;
+
+public enum OptimizerKind
+{
+    Adam,
+    Sgd,
+}
+
+/// <summary>The <c>train</c> section. Defaults are the seeds' reference recipe.</summary>
+public sealed class TrainConfig
+{
+    [Range(1, 1000)]
+    public int Epochs { get; set; } = 30;
+
+    [Range(1, 8192)]
+    public int BatchSize { get; set; } = 64;
+
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
+
+    [Range(1e-7, 10.0)]
+    public double LearningRate { get; set; } = 0.001;
+
+    /// <summary>Momentum of SGD; ignored by Adam.</summary>
+    [Range(0.0, 0.999)]
+    public double Momentum { get; set; } = 0.9;
+
+    [Range(0.0, 1.0)]
+    public double WeightDecay { get; set; } = 1e-5;
+
+    [Required]
+    public StepLrConfig Schedule { get; set; } = new();
+
+    [Required]
+    public EarlyStoppingConfig EarlyStopping { get; set; } = new();
+
+    [Required]
+    public AugmentationConfig Augmentation { get; set; } = new();
+
+    [Range(0, int.MaxValue)]
+    public int Seed { get; set; } = 42;
+
+    /// <summary>Intra-op threads for libtorch; results can differ between thread counts.</summary>
+    [Range(1, 256)]
+    public int Threads { get; set; } = 2;
+}
+
+/// <summary>StepLR: the learning rate is multiplied by <see cref="Gamma"/> every <see cref="StepSize"/> epochs.</summary>
+public sealed class StepLrConfig
+{
+    [Range(1, 1000)]
+    public int StepSize { get; set; } = 10;
+
+    [Range(0.0001, 1.0)]
+    public double Gamma { get; set; } = 0.1;
+}
+
+/// <summary>Stop when validation accuracy has not improved by <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>
+public sealed class EarlyStoppingConfig
+{
+    public bool Enabled { get; set; } = true;
+
+    [Range(1, 1000)]
+    public int Patience { get; set; } = 7;
+
+    [Range(0.0, 1.0)]
+    public double MinDelta { get; set; } = 0.001;
+}
+
+/// <summary>Random affine augmentation of training images, drawn per image per epoch.</summary>
+public sealed class AugmentationConfig : IValidatableObject
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Maximum rotation either way, in degrees.</summary>
+    [Range(0.0, 180.0)]
+    public double RotationDegrees { get; set; } = 15;
+
+    /// <summary>Maximum shift either way, as a fraction of the image size.</summary>
+    [Range(0.0, 0.5)]
+    public double Translation { get; set; } = 0.1;
+
+    [Range(0.1, 10.0)]
+    public double ScaleMin { get; set; } = 0.9;
+
+    [Range(0.1, 10.0)]
+    public double ScaleMax { get; set; } = 1.1;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ScaleMin > ScaleMax)
+        {
+            yield return new ValidationResult($"'scaleMin' ({ScaleMin}) must not exceed 'scaleMax' ({ScaleMax})", [nameof(ScaleMin)]);
+        }
+    }
+}
