@@ -1,0 +1,144 @@
+// DigitForge's stage graph. The work lives in src/ behind the `digitforge` CLI; this script only
+// wires stages together, decides which are up to date, and passes arguments through.
+//
+//   ./build.sh --target=Evaluate [--config=configs/default.json] [--set=train.epochs=20 ...]
+//              [--artifacts=artifacts] [--force]
+
+using System.Security.Cryptography;
+
+var target = Argument("target", "Evaluate");
+var configFile = Argument("config", "configs/default.json");
+var overrides = Arguments<string>("set", Array.Empty<string>());
+var artifacts = Argument("artifacts", "artifacts");
+var force = HasArgument("force");
+
+var root = MakeAbsolute(Directory("."));
+var cliDirectory = root.Combine("build/bin/cli");
+var cliAssembly = cliDirectory.CombineWithFilePath("digitforge.dll");
+var cliStamp = cliDirectory.CombineWithFilePath("sources.sha256");
+
+// The pipeline's stages, in dependency order: each reads outputs of the one before it.
+var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate" };
+var stageTasks = new Dictionary<string, CakeTaskBuilder>();
+
+// ---------------------------------------------------------------------------------------------
+// The CLI is rebuilt only when its sources change (a content hash, like every stage), so an
+// up-to-date build does not pay for MSBuild's own no-op check.
+
+Task("Compile")
+    .Description("Builds the digitforge CLI when its sources changed.")
+    .WithCriteria(() => !FileExists(cliAssembly) || !FileExists(cliStamp)
+        || System.IO.File.ReadAllText(cliStamp.FullPath).Trim() != SourcesHash(), "CLI up to date")
+    .Does(() =>
+{
+    DotNetBuild("src/DigitForge.Cli/DigitForge.Cli.csproj", new DotNetBuildSettings
+    {
+        Configuration = "Release",
+        OutputDirectory = cliDirectory,
+        NoLogo = true,
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+    System.IO.File.WriteAllText(cliStamp.FullPath, SourcesHash());
+});
+
+// ---------------------------------------------------------------------------------------------
+// Pipeline stages. A stage's freshness can only be judged once its upstream has finished, so
+// each stage gets its skip criteria from the task teardown of the task before it (see below).
+
+var previous = "Compile";
+foreach (var stage in stages)
+{
+    var name = stage;
+    stageTasks[name] = Task(name)
+        .Description($"Runs the {name} stage unless it is up to date.")
+        .IsDependentOn(previous)
+        .Does(() => Cli("run", name, force ? "--force" : null));
+    previous = name;
+}
+
+Task("Status")
+    .Description("Shows each stage as up to date or stale, and why, without running anything.")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("status"));
+
+Task("Clean")
+    .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
+    .Does(() =>
+{
+    CleanDirectory(artifacts);
+    if (DirectoryExists(cliDirectory))
+    {
+        DeleteDirectory(cliDirectory, new DeleteDirectorySettings { Recursive = true, Force = true });
+    }
+});
+
+TaskTeardown(context =>
+{
+    if (context.ThrewException || force)
+    {
+        return;
+    }
+
+    var index = Array.IndexOf(stages, context.Task.Name);
+    var next = context.Task.Name == "Compile" ? stages[0] : index >= 0 && index + 1 < stages.Length ? stages[index + 1] : null;
+    if (next is not null && IsUpToDate(next, out var reason))
+    {
+        stageTasks[next].WithCriteria(false, reason);
+    }
+});
+
+RunTarget(target);
+
+// ---------------------------------------------------------------------------------------------
+
+void Cli(params string[] verbAndArguments)
+{
+    var arguments = new ProcessArgumentBuilder();
+    foreach (var argument in verbAndArguments.Where(a => a is not null))
+    {
+        arguments.Append(argument);
+    }
+
+    arguments.AppendSwitchQuoted("--config", " ", configFile);
+    arguments.AppendSwitchQuoted("--artifacts", " ", artifacts);
+    foreach (var setting in overrides)
+    {
+        arguments.AppendSwitchQuoted("--set", " ", setting);
+    }
+
+    DotNetExecute(cliAssembly, arguments);
+}
+
+bool IsUpToDate(string stage, out string reason)
+{
+    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --config \"{configFile}\" --artifacts \"{artifacts}\""
+        + string.Concat(overrides.Select(s => $" --set \"{s}\""));
+    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, RedirectStandardOutput = true }, out var lines);
+    var line = lines.LastOrDefault() ?? string.Empty;
+    if (exitCode != 0)
+    {
+        throw new CakeException($"digitforge status {stage} failed (exit code {exitCode}): {line}");
+    }
+
+    Information($"{stage}: {line}");
+    reason = line;
+    return line.StartsWith("up to date", StringComparison.Ordinal);
+}
+
+string SourcesHash()
+{
+    var files = GetFiles("src/**/*.cs") + GetFiles("src/**/*.csproj") + GetFiles("build/msbuild/**/*")
+        + GetFiles("Directory.*.props") + GetFiles("Directory.*.targets") + GetFiles("global.json");
+    using var sha = SHA256.Create();
+    foreach (var file in files.Where(f => !f.FullPath.Contains("/bin/") && !f.FullPath.Contains("/obj/"))
+                              .OrderBy(f => f.FullPath, StringComparer.Ordinal))
+    {
+        var name = System.Text.Encoding.UTF8.GetBytes(root.GetRelativePath(file).FullPath + "\n");
+        sha.TransformBlock(name, 0, name.Length, null, 0);
+        var content = System.IO.File.ReadAllBytes(file.FullPath);
+        sha.TransformBlock(content, 0, content.Length, null, 0);
+    }
+
+    sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+    return Convert.ToHexString(sha.Hash!).ToLowerInvariant();
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Records;
+
+namespace DigitForge.Engine.Stages;
+
+/// <summary>Turns a stage's declared inputs and its upstream files into fingerprint components.</summary>
+public sealed class Fingerprinter(StageStore store)
+{
+    private static readonly ConcurrentDictionary<string, string> AssemblyHashes = new();
+
+    /// <summary>The components, or null with the reason when an upstream output is not usable.</summary>
+    public FingerprintComponents? Compute(IStage stage, StageInputs inputs, out string? problem)
+    {
+        problem = null;
+        var components = new FingerprintComponents
+        {
+            Config = CanonicalJson.Hash(inputs.Config),
+        };
+
+        foreach (var assembly in inputs.Code)
+        {
+            components.Code[assembly.GetName().Name!] = HashOf(assembly);
+        }
+
+        foreach (var (name, path) in inputs.Files)
+        {
+            if (!File.Exists(path))
+            {
+                problem = $"input file {path} ({name}) not found";
+                return null;
+            }
+
+            components.Files[name] = ContentHash.OfFile(path);
+        }
+
+        foreach (var (name, value) in inputs.Environment)
+        {
+            components.Environment[name] = value;
+        }
+
+        foreach (var dependency in stage.Dependencies)
+        {
+            var upstream = store.TryRead(dependency.Stage, out var upstreamProblem);
+            if (upstream is null)
+            {
+                problem = $"upstream {dependency.Stage} has no usable output ({upstreamProblem})";
+                return null;
+            }
+
+            foreach (var file in dependency.Files)
+            {
+                var path = Path.Combine(store.DirectoryOf(dependency.Stage), file);
+                if (!upstream.Outputs.TryGetValue(file, out var recorded) || !File.Exists(path) || ContentHash.OfFile(path) != recorded)
+                {
+                    problem = $"upstream {dependency.Stage} output {file} is missing or modified";
+                    return null;
+                }
+
+                components.Inputs[$"{dependency.Stage}/{file}"] = recorded;
+            }
+        }
+
+        return components;
+    }
+
+    public static string FingerprintOf(FingerprintComponents components) => CanonicalJson.Hash(components);
+
+    private static string HashOf(Assembly assembly) =>
+        AssemblyHashes.GetOrAdd(assembly.Location, path => string.IsNullOrEmpty(path)
+            ? throw new InvalidOperationException($"{assembly.GetName().Name} has no file to hash")
+            : ContentHash.OfFile(path));
+}

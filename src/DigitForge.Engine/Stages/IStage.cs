@@ -1,0 +1,21 @@
+namespace DigitForge.Engine.Stages;
+
+/// <summary>
+/// One step of a pipeline. Its fingerprint covers <see cref="DescribeInputs"/> plus the hashes
+/// of the upstream files it consumes; <see cref="Run"/> writes its outputs into a fresh folder.
+/// </summary>
+public interface IStage
+{
+    string Name { get; }
+
+    /// <summary>The upstream outputs this stage reads.</summary>
+    IReadOnlyList<StageDependency> Dependencies { get; }
+
+    /// <summary>Everything besides upstream outputs that decides this stage's results. Must be cheap.</summary>
+    StageInputs DescribeInputs();
+
+    void Run(StageRunContext context);
+}
+
+/// <summary>Files of an upstream stage's outputs that a stage reads.</summary>
+public sealed record StageDependency(string Stage, IReadOnlyList<string> Files);

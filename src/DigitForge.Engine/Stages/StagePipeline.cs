@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Records;
+using DigitForge.Engine.Storage;
+
+namespace DigitForge.Engine.Stages;
+
+/// <summary>The outcome of asking a stage to run.</summary>
+public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed);
+
+/// <summary>
+/// Stages in dependency order over one <see cref="StageStore"/>: decides what is up to date and
+/// runs what is not, committing each stage's outputs atomically with its lock record.
+/// </summary>
+public sealed class StagePipeline
+{
+    private readonly Dictionary<string, IStage> stages;
+    private readonly Fingerprinter fingerprinter;
+
+    public StagePipeline(IReadOnlyList<IStage> stages, StageStore store)
+    {
+        Stages = stages;
+        Store = store;
+        this.stages = stages.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        fingerprinter = new Fingerprinter(store);
+        foreach (var dependency in stages.SelectMany(s => s.Dependencies))
+        {
+            if (!this.stages.ContainsKey(dependency.Stage))
+            {
+                throw new ArgumentException($"unknown upstream stage '{dependency.Stage}'", nameof(stages));
+            }
+        }
+    }
+
+    public IReadOnlyList<IStage> Stages { get; }
+
+    public StageStore Store { get; }
+
+    public IStage Find(string name) => stages.TryGetValue(name, out var stage)
+        ? stage
+        : throw new ArgumentException($"unknown stage '{name}'; stages are: {string.Join(", ", Stages.Select(s => s.Name))}");
+
+    /// <summary>Status of one stage against its upstreams' outputs as they are now.</summary>
+    public StageStatus Status(string name)
+    {
+        var stage = Find(name);
+        var inputs = stage.DescribeInputs();
+        var components = fingerprinter.Compute(stage, inputs, out var problem);
+        if (components is null)
+        {
+            return new StageStatus(stage.Name, false, null, [problem!]);
+        }
+
+        var fingerprint = Fingerprinter.FingerprintOf(components);
+        var record = Store.TryRead(stage.Name, out var recordProblem);
+        if (record is null)
+        {
+            return new StageStatus(stage.Name, false, fingerprint, [recordProblem!]);
+        }
+
+        var reasons = record.Fingerprint == fingerprint
+            ? []
+            : StaleReasons.Between(record, components, CanonicalJson.ToToken(inputs.Config));
+        if (record.Fingerprint != fingerprint && reasons.Count == 0)
+        {
+            reasons.Add("fingerprint changed");
+        }
+
+        reasons.AddRange(Store.VerifyOutputs(record));
+        return new StageStatus(stage.Name, reasons.Count == 0, fingerprint, reasons);
+    }
+
+    /// <summary>
+    /// Status of every stage without running anything: a stage downstream of a stale one is
+    /// reported as waiting on it, since its inputs are not final yet.
+    /// </summary>
+    public IReadOnlyList<StageStatus> StatusAll()
+    {
+        var statuses = new List<StageStatus>();
+        var stale = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var stage in Stages)
+        {
+            var staleUpstream = stage.Dependencies.Select(d => d.Stage).Where(stale.Contains).ToList();
+            var status = Status(stage.Name);
+            if (staleUpstream.Count > 0)
+            {
+                status = status with
+                {
+                    UpToDate = false,
+                    Reasons = [$"upstream {string.Join(", ", staleUpstream)} will re-run", .. status.UpToDate ? [] : status.Reasons],
+                };
+            }
+
+            if (!status.UpToDate)
+            {
+                stale.Add(stage.Name);
+            }
+
+            statuses.Add(status);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>Runs the stage unless it is up to date (or <paramref name="force"/>); its upstreams must have run.</summary>
+    public StageRunResult Run(string name, bool force, IStageLog log, CancellationToken cancellation = default)
+    {
+        var stage = Find(name);
+        using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
+        Store.CleanStaging();
+
+        var watch = Stopwatch.StartNew();
+        var status = Status(stage.Name);
+        if (status.Fingerprint is null)
+        {
+            throw new StageException($"{stage.Name} cannot run: {string.Join("; ", status.Reasons)}");
+        }
+
+        if (status.UpToDate && !force)
+        {
+            log.Info($"up to date ({status.ShortFingerprint})");
+            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed);
+        }
+
+        log.Info(force ? $"forced run ({status.ShortFingerprint})" : $"running ({status.ShortFingerprint}): {string.Join("; ", status.Reasons)}");
+        var inputs = stage.DescribeInputs();
+        var components = fingerprinter.Compute(stage, inputs, out _)!;
+        var started = DateTimeOffset.UtcNow;
+        var staging = Store.CreateStaging(stage.Name);
+        try
+        {
+            var upstreams = stage.Dependencies.ToDictionary(d => d.Stage, d => Store.DirectoryOf(d.Stage), StringComparer.Ordinal);
+            stage.Run(new StageRunContext(staging, upstreams, log, cancellation));
+            var record = new StageRecord
+            {
+                Stage = stage.Name,
+                Fingerprint = Fingerprinter.FingerprintOf(components),
+                Components = components,
+                Config = CanonicalJson.ToToken(inputs.Config),
+                Outputs = StageStore.HashOutputs(staging),
+                StartedAt = started,
+                Seconds = Math.Round(watch.Elapsed.TotalSeconds, 3),
+            };
+            Store.Commit(staging, record);
+            log.Info($"done in {watch.Elapsed.TotalSeconds:0.0} s ({ContentHash.Short(record.Fingerprint)})");
+            return new StageRunResult(stage.Name, true, record.Fingerprint, watch.Elapsed);
+        }
+        catch
+        {
+            StageStore.Discard(staging);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+namespace DigitForge.Engine.Stages;
+
+/// <summary>What a running stage may use: a fresh output folder, its upstreams' committed folders, a log.</summary>
+public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<string, string> upstreamDirectories, IStageLog log, CancellationToken cancellation)
+{
+    /// <summary>An empty folder; everything written here is committed atomically when the stage succeeds.</summary>
+    public string OutputDirectory { get; } = outputDirectory;
+
+    public IStageLog Log { get; } = log;
+
+    public CancellationToken Cancellation { get; } = cancellation;
+
+    /// <summary>Path of a file the stage declared it reads from an upstream stage.</summary>
+    public string UpstreamFile(string stage, string file)
+    {
+        if (!upstreamDirectories.TryGetValue(stage, out var directory))
+        {
+            throw new InvalidOperationException($"'{stage}' is not a dependency of this stage.");
+        }
+
+        return Path.Combine(directory, file);
+    }
+
+    public string OutputFile(string file) => Path.Combine(OutputDirectory, file);
+}

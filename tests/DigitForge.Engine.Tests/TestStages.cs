@@ -1,0 +1,57 @@
+using DigitForge.Engine.Stages;
+
+namespace DigitForge.Engine.Tests;
+
+/// <summary>A real little stage: repeats the text of a source file <c>Times</c> times into out.txt.</summary>
+public sealed class RepeatStage(string source) : IStage
+{
+    public int Times { get; set; } = 2;
+
+    public string Environment { get; set; } = "v1";
+
+    public int Runs { get; private set; }
+
+    public Action<StageRunContext>? During { get; set; }
+
+    public string Name => "Repeat";
+
+    public IReadOnlyList<StageDependency> Dependencies => [];
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(RepeatStage).Assembly],
+        new { times = Times },
+        new Dictionary<string, string> { ["source"] = source },
+        new Dictionary<string, string> { ["tool"] = Environment });
+
+    public void Run(StageRunContext context)
+    {
+        Runs++;
+        var text = string.Concat(Enumerable.Repeat(File.ReadAllText(source), Times));
+        File.WriteAllText(context.OutputFile("out.txt"), text);
+        During?.Invoke(context);
+        File.WriteAllText(context.OutputFile("log.txt"), $"run {Guid.NewGuid()}");
+    }
+}
+
+/// <summary>Counts the characters of the upstream's out.txt (it does not read log.txt).</summary>
+public sealed class CountStage : IStage
+{
+    public int Runs { get; private set; }
+
+    public string Name => "Count";
+
+    public IReadOnlyList<StageDependency> Dependencies => [new("Repeat", ["out.txt"])];
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(CountStage).Assembly],
+        new { },
+        new Dictionary<string, string>(),
+        new Dictionary<string, string>());
+
+    public void Run(StageRunContext context)
+    {
+        Runs++;
+        var length = File.ReadAllText(context.UpstreamFile("Repeat", "out.txt")).Length;
+        File.WriteAllText(context.OutputFile("count.txt"), length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}
