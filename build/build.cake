@@ -12,7 +12,8 @@ var overrides = Arguments<string>("set", Array.Empty<string>());
 var artifacts = Argument("artifacts", "artifacts");
 var force = HasArgument("force");
 
-var root = MakeAbsolute(Directory("."));
+// Cake runs with the script's folder as working directory; everything else is relative to the repo root.
+var root = MakeAbsolute(Directory(".."));
 var cliDirectory = root.Combine("build/bin/cli");
 var cliAssembly = cliDirectory.CombineWithFilePath("digitforge.dll");
 var cliStamp = cliDirectory.CombineWithFilePath("sources.sha256");
@@ -31,7 +32,7 @@ Task("Compile")
         || System.IO.File.ReadAllText(cliStamp.FullPath).Trim() != SourcesHash(), "CLI up to date")
     .Does(() =>
 {
-    DotNetBuild("src/DigitForge.Cli/DigitForge.Cli.csproj", new DotNetBuildSettings
+    DotNetBuild(root.CombineWithFilePath("src/DigitForge.Cli/DigitForge.Cli.csproj").FullPath, new DotNetBuildSettings
     {
         Configuration = "Release",
         OutputDirectory = cliDirectory,
@@ -65,7 +66,7 @@ Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
     .Does(() =>
 {
-    CleanDirectory(artifacts);
+    CleanDirectory(root.Combine(artifacts));
     if (DirectoryExists(cliDirectory))
     {
         DeleteDirectory(cliDirectory, new DeleteDirectorySettings { Recursive = true, Force = true });
@@ -74,7 +75,7 @@ Task("Clean")
 
 TaskTeardown(context =>
 {
-    if (context.ThrewException || force)
+    if (!context.Successful || force)
     {
         return;
     }
@@ -87,7 +88,20 @@ TaskTeardown(context =>
     }
 });
 
-RunTarget(target);
+// Cake refuses to skip the target task itself, so a stage named as the target is reached
+// through a final summary task; the stage can then be skipped like any other.
+if (stages.Contains(target, StringComparer.OrdinalIgnoreCase))
+{
+    Task("Summary")
+        .Description("Prints where the outputs are and the headline figures.")
+        .IsDependentOn(stages.First(s => s.Equals(target, StringComparison.OrdinalIgnoreCase)))
+        .Does(() => Cli("summary"));
+    RunTarget("Summary");
+}
+else
+{
+    RunTarget(target);
+}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -99,6 +113,7 @@ void Cli(params string[] verbAndArguments)
         arguments.Append(argument);
     }
 
+    arguments.AppendSwitchQuoted("--root", " ", root.FullPath);
     arguments.AppendSwitchQuoted("--config", " ", configFile);
     arguments.AppendSwitchQuoted("--artifacts", " ", artifacts);
     foreach (var setting in overrides)
@@ -111,7 +126,7 @@ void Cli(params string[] verbAndArguments)
 
 bool IsUpToDate(string stage, out string reason)
 {
-    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --config \"{configFile}\" --artifacts \"{artifacts}\""
+    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --root \"{root.FullPath}\" --config \"{configFile}\" --artifacts \"{artifacts}\""
         + string.Concat(overrides.Select(s => $" --set \"{s}\""));
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, RedirectStandardOutput = true }, out var lines);
     var line = lines.LastOrDefault() ?? string.Empty;
@@ -127,8 +142,8 @@ bool IsUpToDate(string stage, out string reason)
 
 string SourcesHash()
 {
-    var files = GetFiles("src/**/*.cs") + GetFiles("src/**/*.csproj") + GetFiles("build/msbuild/**/*")
-        + GetFiles("Directory.*.props") + GetFiles("Directory.*.targets") + GetFiles("global.json");
+    var files = new[] { "src/**/*.cs", "src/**/*.csproj", "build/msbuild/**/*", "Directory.*.props", "Directory.*.targets", "global.json" }
+        .SelectMany(pattern => GetFiles(root.FullPath + "/" + pattern));
     using var sha = SHA256.Create();
     foreach (var file in files.Where(f => !f.FullPath.Contains("/bin/") && !f.FullPath.Contains("/obj/"))
                               .OrderBy(f => f.FullPath, StringComparer.Ordinal))

@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>The verbs of the <c>digitforge</c> CLI.</summary>
+public static class CommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("DigitForge: the MNIST pipeline as an incremental, reproducible build.");
+        CommonOptions.AddTo(root);
+        root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(SummaryCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,43 @@
+using DigitForge.Data.Idx;
+using DigitForge.Engine.Config;
+using DigitForge.Engine.Stages;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>
+/// Runs a verb and turns the errors a user can act on into one clear line and an exit code,
+/// never a stack trace (set DIGITFORGE_DEBUG=1 to see one).
+/// </summary>
+public static class Guarded
+{
+    public static int Run(Func<int> verb)
+    {
+        try
+        {
+            return verb();
+        }
+        catch (ConfigException ex)
+        {
+            return Fail(ExitCodes.UsageError, ex);
+        }
+        catch (Exception ex) when (ex is DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException)
+        {
+            return Fail(ExitCodes.DataError, ex);
+        }
+        catch (Exception ex) when (ex is StageException or ArgumentException or IOException)
+        {
+            return Fail(ExitCodes.Failure, ex);
+        }
+    }
+
+    private static int Fail(int exitCode, Exception ex)
+    {
+        Console.Error.WriteLine($"error: {ex.Message}");
+        if (Environment.GetEnvironmentVariable("DIGITFORGE_DEBUG") == "1")
+        {
+            Console.Error.WriteLine(ex);
+        }
+
+        return exitCode;
+    }
+}

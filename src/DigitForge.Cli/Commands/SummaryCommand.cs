@@ -1,0 +1,39 @@
+using System.CommandLine;
+using System.Globalization;
+using DigitForge.Cli.Pipeline;
+using Newtonsoft.Json.Linq;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary><c>digitforge summary</c>: where each stage's outputs are and the headline figures.</summary>
+public static class SummaryCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("summary", "Show each stage's last successful run, its outputs folder and the test metrics.");
+        command.SetAction(result => Guarded.Run(() =>
+        {
+            var paths = CommonOptions.Paths(result);
+            var pipeline = MnistPipeline.Create(CommonOptions.LoadConfig(result, paths), paths);
+            foreach (var stage in pipeline.Stages)
+            {
+                var record = pipeline.Store.TryRead(stage.Name, out var problem);
+                Console.WriteLine(record is null
+                    ? $"{stage.Name,-11} {problem}"
+                    : $"{stage.Name,-11} {record.Fingerprint[..7]}  ran {record.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s  {Path.GetRelativePath(paths.Root, pipeline.Store.DirectoryOf(stage.Name))}");
+            }
+
+            var metrics = Path.Combine(pipeline.Store.DirectoryOf("Evaluate"), "metrics.json");
+            if (File.Exists(metrics))
+            {
+                var report = JObject.Parse(File.ReadAllText(metrics));
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Test accuracy {report.Value<double>("accuracy"):P2} on {report.Value<int>("count")} images, loss {report.Value<double>("loss"):0.0000}"));
+            }
+
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using DigitForge.Data;
+using DigitForge.Evaluation;
+using DigitForge.Training;
+
+namespace DigitForge.Cli.Pipeline;
+
+/// <summary>A whole recipe (configs/*.json): one section per stage concern.</summary>
+public sealed class PipelineConfig
+{
+    [Required]
+    public DataConfig? Data { get; set; }
+
+    [Required]
+    public PreprocessConfig Preprocess { get; set; } = new();
+
+    [Required]
+    public ModelConfig Model { get; set; } = new();
+
+    [Required]
+    public TrainConfig Train { get; set; } = new();
+
+    [Required]
+    public EvaluateConfig Evaluate { get; set; } = new();
+}

@@ -1,0 +1,16 @@
+namespace DigitForge.Cli.Pipeline;
+
+/// <summary>Where a build reads and writes: the repository, its artifacts, the download cache.</summary>
+public sealed record PipelinePaths(string Root, string Artifacts, string DownloadCache)
+{
+    public string Stages => Path.Combine(Artifacts, "stages");
+
+    public static PipelinePaths Resolve(string root, string artifacts)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        var cache = Environment.GetEnvironmentVariable("DIGITFORGE_CACHE") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "digitforge");
+        return new PipelinePaths(fullRoot, Path.GetFullPath(artifacts, fullRoot), Path.Combine(cache, "downloads"));
+    }
+}

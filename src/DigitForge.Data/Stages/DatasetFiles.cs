@@ -1,0 +1,17 @@
+namespace DigitForge.Data.Stages;
+
+/// <summary>Names of the IDX file pairs the data stages exchange, e.g. train-images.idx + train-labels.idx.</summary>
+public static class DatasetFiles
+{
+    public const string All = "all";
+    public const string OfficialTest = "official-test";
+    public const string Train = "train";
+    public const string Validation = "validation";
+    public const string Test = "test";
+
+    public static string Images(string set) => $"{set}-images.idx";
+
+    public static string Labels(string set) => $"{set}-labels.idx";
+
+    public static IEnumerable<string> Pair(string set) => [Images(set), Labels(set)];
+}

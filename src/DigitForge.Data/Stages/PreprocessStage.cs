@@ -1,0 +1,65 @@
+using DigitForge.Data.Idx;
+using DigitForge.Data.Splitting;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+
+namespace DigitForge.Data.Stages;
+
+/// <summary>
+/// Preprocess: a stratified, seeded train/validation/test split (the source's official test set,
+/// where it has one, is the test split) and normalisation statistics from the training split only.
+/// </summary>
+public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTest) : IStage
+{
+    public const string NormalizationFile = "normalization.json";
+    public const string SplitFile = "split.json";
+
+    public string Name => "Preprocess";
+
+    public IReadOnlyList<StageDependency> Dependencies =>
+    [
+        new("Ingest", [.. DatasetFiles.Pair(DatasetFiles.All), .. hasOfficialTest ? DatasetFiles.Pair(DatasetFiles.OfficialTest) : []]),
+    ];
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(PreprocessStage).Assembly],
+        config,
+        new Dictionary<string, string>(),
+        new Dictionary<string, string>());
+
+    public void Run(StageRunContext context)
+    {
+        var all = Load(context, DatasetFiles.All);
+        LabelledImages train, validation, test;
+        if (hasOfficialTest)
+        {
+            var officialTest = Load(context, DatasetFiles.OfficialTest);
+            var split = StratifiedSplitter.SplitWithOfficialTest(all.Labels, officialTest.Count, config.ValidationFraction, config.Seed, config.MaxPerClass);
+            (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), officialTest);
+        }
+        else
+        {
+            var split = StratifiedSplitter.Split(all.Labels, config.TestFraction, config.ValidationFraction, config.Seed, config.MaxPerClass);
+            (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), all.Subset(split.Test));
+        }
+
+        foreach (var (set, images) in new[] { (DatasetFiles.Train, train), (DatasetFiles.Validation, validation), (DatasetFiles.Test, test) })
+        {
+            IdxFile.Save(images, context.OutputFile(DatasetFiles.Images(set)), context.OutputFile(DatasetFiles.Labels(set)));
+        }
+
+        var stats = NormalizationStats.Compute(train);
+        JsonFile.Write(context.OutputFile(NormalizationFile), stats);
+        JsonFile.Write(context.OutputFile(SplitFile), new
+        {
+            train = IngestStage.ClassCounts(train),
+            validation = IngestStage.ClassCounts(validation),
+            test = IngestStage.ClassCounts(test),
+            officialTest = hasOfficialTest,
+        });
+        context.Log.Info($"train {train.Count}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
+    }
+
+    private static LabelledImages Load(StageRunContext context, string set) =>
+        IdxFile.Load(context.UpstreamFile("Ingest", DatasetFiles.Images(set)), context.UpstreamFile("Ingest", DatasetFiles.Labels(set)));
+}

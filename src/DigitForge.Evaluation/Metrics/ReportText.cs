@@ -1,0 +1,63 @@
+using System.Globalization;
+using System.Text;
+
+namespace DigitForge.Evaluation.Metrics;
+
+/// <summary>The plain-text form of a report: invariant culture, "\n" line endings, right-aligned columns.</summary>
+internal static class ReportText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Format(ClassificationReport report)
+    {
+        var text = new StringBuilder();
+        void Line(string line = "") => text.Append(line.TrimEnd()).Append('\n');
+
+        Line($"Examples     {report.Count.ToString(Invariant)}");
+        Line($"Accuracy     {Ratio(report.Accuracy)}");
+        Line($"Loss         {Ratio(report.Loss)}");
+        Line($"ECE          {Ratio(report.ExpectedCalibrationError)} ({report.CalibrationBins.Count.ToString(Invariant)} bins)");
+        Line($"Min recall   {Ratio(report.LowestRecall)} (label {report.LowestRecallLabel.ToString(Invariant)})");
+        Line();
+
+        var header = new[] { "label", "precision", "recall", "f1", "support", "predicted" };
+        var rows = report.PerClass
+            .Select(m => new[]
+            {
+                m.Label.ToString(Invariant), Ratio(m.Precision), Ratio(m.Recall), Ratio(m.F1),
+                m.Support.ToString(Invariant), m.PredictedCount.ToString(Invariant),
+            })
+            .Append(["macro", Ratio(report.MacroAverage.Precision), Ratio(report.MacroAverage.Recall), Ratio(report.MacroAverage.F1), "", ""])
+            .Append(["weighted", Ratio(report.WeightedAverage.Precision), Ratio(report.WeightedAverage.Recall), Ratio(report.WeightedAverage.F1), report.Count.ToString(Invariant), ""])
+            .ToList();
+        foreach (var line in Table(header, rows))
+            Line(line);
+        Line();
+
+        Line("Confusion matrix (rows: true label, columns: predicted label)");
+        var matrixHeader = new[] { "true\\pred" }
+            .Concat(Enumerable.Range(0, report.Classes).Select(c => c.ToString(Invariant)))
+            .ToArray();
+        var matrixRows = report.ConfusionMatrix
+            .Select((row, label) => new[] { label.ToString(Invariant) }.Concat(row.Select(n => n.ToString(Invariant))).ToArray())
+            .ToList();
+        foreach (var line in Table(matrixHeader, matrixRows))
+            Line(line);
+
+        return text.ToString();
+    }
+
+    private static string Ratio(double value) => value.ToString("0.0000", Invariant);
+
+    // Every column as wide as its widest cell, two spaces between columns; the first column
+    // (row names) left-aligned, the figures right-aligned.
+    private static IEnumerable<string> Table(string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
+        string Render(string[] cells) => string.Join("  ", cells.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])));
+
+        yield return Render(header);
+        foreach (var row in rows)
+            yield return Render(row);
+    }
+}

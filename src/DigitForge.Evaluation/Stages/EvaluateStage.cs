@@ -1,0 +1,43 @@
+using DigitForge.Data.Idx;
+using DigitForge.Data.Stages;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Metrics;
+using DigitForge.Training.Model;
+using DigitForge.Training.Stages;
+using DigitForge.Training.Training;
+
+namespace DigitForge.Evaluation.Stages;
+
+/// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text.</summary>
+public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
+{
+    public const string MetricsFile = "metrics.json";
+    public const string TextFile = "metrics.txt";
+
+    public string Name => "Evaluate";
+
+    public IReadOnlyList<StageDependency> Dependencies =>
+    [
+        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Test)]),
+        new("Train", [DigitTrainer.WeightsFileName, TrainedModel.FileName]),
+    ];
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(EvaluateStage).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
+        new { config, threads },
+        new Dictionary<string, string>(),
+        MlEnvironment.Facts());
+
+    public void Run(StageRunContext context)
+    {
+        var test = IdxFile.Load(context.UpstreamFile("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), context.UpstreamFile("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
+        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
+        using var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads);
+        var logits = predictor.Logits(test, model.Normalization, config.BatchSize);
+        var report = ClassificationMetrics.Compute(logits, test.Labels, model.Labels.Length, config.WorstExamples);
+        ReportWriter.Write(context.OutputFile(MetricsFile), report);
+        ReportWriter.WriteText(context.OutputFile(TextFile), report);
+        context.Log.Info($"test accuracy {report.Accuracy:P2} on {report.Count} images, loss {report.Loss:0.0000}");
+    }
+}

@@ -1,0 +1,67 @@
+using System.Runtime.InteropServices;
+using DigitForge.Data;
+using DigitForge.Data.Idx;
+using DigitForge.Data.Stages;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.Training.Model;
+using DigitForge.Training.Training;
+
+namespace DigitForge.Training.Stages;
+
+/// <summary>Train: fits the CNN on the training split, keeping the best epoch by validation accuracy.</summary>
+public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
+{
+    public const string HistoryFile = "history.json";
+    public const string SummaryFile = "training.json";
+
+    public string Name => "Train";
+
+    public IReadOnlyList<StageDependency> Dependencies =>
+    [
+        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Train), .. DatasetFiles.Pair(DatasetFiles.Validation), PreprocessStage.NormalizationFile]),
+    ];
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(TrainStage).Assembly, typeof(LabelledImages).Assembly],
+        new { model, train },
+        new Dictionary<string, string>(),
+        MlEnvironment.Facts());
+
+    public void Run(StageRunContext context)
+    {
+        LabelledImages Split(string set) => IdxFile.Load(
+            context.UpstreamFile("Preprocess", DatasetFiles.Images(set)),
+            context.UpstreamFile("Preprocess", DatasetFiles.Labels(set)));
+
+        var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile("Preprocess", PreprocessStage.NormalizationFile));
+        var trainSet = Split(DatasetFiles.Train);
+        var result = DigitTrainer.Train(model, train, trainSet, Split(DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation);
+
+        JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
+            model, normalization, [1, trainSet.Rows, trainSet.Columns], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+        JsonFile.Write(context.OutputFile(HistoryFile), result.History);
+        JsonFile.Write(context.OutputFile(SummaryFile), new
+        {
+            result.BestEpoch,
+            result.BestValAccuracy,
+            result.EpochsRun,
+            result.StoppedEarly,
+            result.TotalSeconds,
+            result.TrainableParameters,
+            trainImages = trainSet.Count,
+            meanImagesPerSecond = result.History.Average(e => e.TrainImagesPerSecond),
+        });
+    }
+}
+
+/// <summary>Facts of the machine and libraries that change training and inference results.</summary>
+public static class MlEnvironment
+{
+    public static IReadOnlyDictionary<string, string> Facts() => new Dictionary<string, string>
+    {
+        ["torchsharp"] = TorchInfo.TorchSharpVersion,
+        ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
+        ["os"] = RuntimeInformation.OSDescription.Split(' ')[0],
+    };
+}

@@ -1,0 +1,341 @@
+using System.Diagnostics;
+using System.Globalization;
+using DigitForge.Data;
+using DigitForge.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace DigitForge.Training.Training;
+
+/// <summary>
+/// Trains <see cref="DigitCnn"/> on a training split, selects the epoch with the best validation
+/// accuracy and writes its weights to <c>model.weights</c> (TorchSharp <c>Module.save</c> format).
+/// </summary>
+/// <remarks>
+/// Reproducible: same inputs, configs and <see cref="TrainConfig.Threads"/> give a byte-identical
+/// weights file. Weight initialisation and dropout use libtorch's global generator (seeded with
+/// <see cref="TrainConfig.Seed"/>); shuffling and augmentation use our own seeded generators.
+/// Because the libtorch generator and thread count are process-wide, runs in one process are
+/// serialised (one at a time) and must not overlap other libtorch work that draws random numbers.
+/// </remarks>
+public static class DigitTrainer
+{
+    public const string WeightsFileName = "model.weights";
+
+    /// <summary>Batch size of the validation passes (no gradients, so large is cheap).</summary>
+    public const int EvalBatchSize = 1000;
+
+    /// <summary>Serialises runs: libtorch's RNG and thread settings are global.</summary>
+    private static readonly Lock Gate = new();
+
+    private const ulong ShuffleStream = 1;
+    private const ulong AugmentStream = 2;
+
+    /// <summary>Trains, writes <c>model.weights</c> (and nothing else) into <paramref name="outputDirectory"/>,
+    /// and reports one line per epoch to <paramref name="log"/>.</summary>
+    public static TrainingResult Train(
+        ModelConfig model,
+        TrainConfig train,
+        LabelledImages trainSet,
+        LabelledImages validationSet,
+        NormalizationStats normalization,
+        string outputDirectory,
+        Action<string>? log = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(trainSet);
+        ArgumentNullException.ThrowIfNull(validationSet);
+        ArgumentNullException.ThrowIfNull(normalization);
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        CheckInputs(train, trainSet, validationSet);
+        log ??= static _ => { };
+
+        lock (Gate)
+        {
+            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, cancellationToken);
+        }
+    }
+
+    /// <summary>Sets libtorch's intra-op threads, and its inter-op threads while that is still allowed
+    /// (libtorch refuses once any inter-op work has started or it was set before).</summary>
+    public static void ConfigureThreads(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        torch.set_num_threads(threads);
+        try
+        {
+            if (torch.get_num_interop_threads() != threads)
+            {
+                torch.set_num_interop_threads(threads);
+            }
+        }
+        catch (System.Runtime.InteropServices.ExternalException)
+        {
+            // Already fixed for this process; inter-op threads do not affect our results.
+        }
+    }
+
+    private static TrainingResult TrainLocked(
+        ModelConfig modelConfig,
+        TrainConfig config,
+        LabelledImages trainSet,
+        LabelledImages validationSet,
+        NormalizationStats normalization,
+        string outputDirectory,
+        Action<string> log,
+        CancellationToken cancellationToken)
+    {
+        var total = Stopwatch.StartNew();
+        ConfigureThreads(config.Threads);
+        torch.manual_seed(config.Seed);
+
+        using var model = new DigitCnn(modelConfig);
+        var parameterCount = model.TrainableParameterCount();
+
+        using var trainX = ImageTensors.Normalised(trainSet, normalization);
+        using var trainY = ImageTensors.Labels(trainSet);
+        using var valX = ImageTensors.Normalised(validationSet, normalization);
+        using var valY = ImageTensors.Labels(validationSet);
+        var background = ImageTensors.Background(normalization);
+
+        using var optimizer = CreateOptimizer(model, config);
+        var scheduler = optim.lr_scheduler.StepLR(optimizer, config.Schedule.StepSize, config.Schedule.Gamma);
+
+        var shuffle = SplitMix64.ForStream(config.Seed, ShuffleStream);
+        var augmenter = config.Augmentation.Enabled
+            ? new BatchAugmenter(config.Augmentation, SplitMix64.ForStream(config.Seed, AugmentStream))
+            : null;
+
+        var state = model.state_dict();
+        var best = state.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        try
+        {
+            var history = new List<EpochRecord>(config.Epochs);
+            var order = new long[trainSet.Count];
+            var bestEpoch = 0;
+            var bestAccuracy = double.NegativeInfinity;
+            var stoppingReference = double.NegativeInfinity; // best accuracy that reset the patience
+            var epochsWithoutImprovement = 0;
+            var stoppedEarly = false;
+
+            for (var epoch = 1; epoch <= config.Epochs; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var epochClock = Stopwatch.StartNew();
+                var learningRate = optimizer.ParamGroups.First().LearningRate;
+
+                for (var i = 0; i < order.Length; i++)
+                {
+                    order[i] = i;
+                }
+
+                shuffle.Shuffle(order);
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, cancellationToken);
+                var trainSeconds = epochClock.Elapsed.TotalSeconds;
+                scheduler.step();
+
+                var (valLoss, valAccuracy) = Evaluate(model, valX, valY, EvalBatchSize);
+
+                var isBest = valAccuracy > bestAccuracy;
+                if (isBest)
+                {
+                    bestAccuracy = valAccuracy;
+                    bestEpoch = epoch;
+                    CopyState(from: state, to: best);
+                }
+
+                if (valAccuracy > stoppingReference + config.EarlyStopping.MinDelta)
+                {
+                    stoppingReference = valAccuracy;
+                    epochsWithoutImprovement = 0;
+                }
+                else
+                {
+                    epochsWithoutImprovement++;
+                }
+
+                var seconds = epochClock.Elapsed.TotalSeconds;
+                var imagesPerSecond = trainSet.Count / Math.Max(trainSeconds, 1e-9);
+                history.Add(new EpochRecord(epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, learningRate, seconds)
+                {
+                    TrainImagesPerSecond = imagesPerSecond,
+                    IsBest = isBest,
+                });
+                log(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"epoch {epoch.ToString(CultureInfo.InvariantCulture).PadLeft(config.Epochs.ToString(CultureInfo.InvariantCulture).Length)}/{config.Epochs}  " +
+                    $"train loss {trainLoss:F4} acc {trainAccuracy * 100:F2}%  " +
+                    $"val loss {valLoss:F4} acc {valAccuracy * 100:F2}%  " +
+                    $"lr {learningRate:G4}  {seconds:F1}s  {imagesPerSecond:F0} img/s{(isBest ? "  (best)" : string.Empty)}"));
+
+                if (config.EarlyStopping.Enabled && epochsWithoutImprovement >= config.EarlyStopping.Patience && epoch < config.Epochs)
+                {
+                    stoppedEarly = true;
+                    log(string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"early stopping: no validation accuracy gain above {config.EarlyStopping.MinDelta:G4} in {epochsWithoutImprovement} epochs; best epoch {bestEpoch} ({bestAccuracy * 100:F2}%)"));
+                    break;
+                }
+            }
+
+            CopyState(from: best, to: state);
+            var weightsPath = Path.GetFullPath(Path.Combine(outputDirectory, WeightsFileName));
+            SaveAtomically(model, weightsPath);
+
+            return new TrainingResult
+            {
+                History = history,
+                BestEpoch = bestEpoch,
+                BestValAccuracy = bestAccuracy,
+                EpochsRun = history.Count,
+                StoppedEarly = stoppedEarly,
+                TotalSeconds = total.Elapsed.TotalSeconds,
+                TrainableParameters = parameterCount,
+                WeightsPath = weightsPath,
+            };
+        }
+        finally
+        {
+            foreach (var tensor in best.Values)
+            {
+                tensor.Dispose();
+            }
+        }
+    }
+
+    private static (double Loss, double Accuracy) TrainEpoch(
+        DigitCnn model,
+        optim.Optimizer optimizer,
+        Tensor images,
+        Tensor labels,
+        long[] order,
+        int batchSize,
+        BatchAugmenter? augmenter,
+        float background,
+        CancellationToken cancellationToken)
+    {
+        model.train();
+        using var permutation = tensor(order, [order.Length], ScalarType.Int64);
+        double lossSum = 0;
+        long correct = 0;
+
+        for (var start = 0; start < order.Length; start += batchSize)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, order.Length - start);
+            var index = permutation.narrow(0, start, count);
+            var x = images.index_select(0, index);
+            var y = labels.index_select(0, index);
+            if (augmenter is not null)
+            {
+                x = augmenter.Augment(x, background);
+            }
+
+            optimizer.zero_grad();
+            var logits = model.forward(x);
+            var loss = F.cross_entropy(logits, y);
+            loss.backward();
+            optimizer.step();
+
+            lossSum += loss.item<float>() * (double)count;
+            using (no_grad())
+            {
+                correct += logits.argmax(1).eq(y).sum().item<long>();
+            }
+        }
+
+        return (lossSum / order.Length, (double)correct / order.Length);
+    }
+
+    /// <summary>Mean cross-entropy and accuracy in eval mode without gradients.</summary>
+    internal static (double Loss, double Accuracy) Evaluate(DigitCnn model, Tensor images, Tensor labels, int batchSize)
+    {
+        model.eval();
+        using var _ = no_grad();
+        var count = images.shape[0];
+        double lossSum = 0;
+        long correct = 0;
+        for (long start = 0; start < count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batchSize, count - start);
+            var logits = model.forward(images.narrow(0, start, n));
+            var y = labels.narrow(0, start, n);
+            lossSum += F.cross_entropy(logits, y, reduction: nn.Reduction.Sum).item<float>();
+            correct += logits.argmax(1).eq(y).sum().item<long>();
+        }
+
+        return (lossSum / count, (double)correct / count);
+    }
+
+    private static optim.Optimizer CreateOptimizer(DigitCnn model, TrainConfig config) => config.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(model.parameters(), lr: config.LearningRate, weight_decay: config.WeightDecay),
+        OptimizerKind.Sgd => optim.SGD(model.parameters(), config.LearningRate, momentum: config.Momentum, weight_decay: config.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "Unknown optimizer."),
+    };
+
+    private static void CopyState(Dictionary<string, Tensor> from, Dictionary<string, Tensor> to)
+    {
+        using var _ = no_grad();
+        foreach (var (name, target) in to)
+        {
+            target.copy_(from[name]);
+        }
+    }
+
+    private static void SaveAtomically(DigitCnn model, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        try
+        {
+            model.save(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private static void CheckInputs(TrainConfig train, LabelledImages trainSet, LabelledImages validationSet)
+    {
+        if (train.Epochs < 1 || train.BatchSize < 1 || train.Threads < 1)
+        {
+            throw new ArgumentException($"Epochs ({train.Epochs}), batch size ({train.BatchSize}) and threads ({train.Threads}) must be positive.", nameof(train));
+        }
+
+        if (train.Schedule is null || train.EarlyStopping is null || train.Augmentation is null)
+        {
+            throw new ArgumentException("The train config needs its schedule, earlyStopping and augmentation sections.", nameof(train));
+        }
+
+        if (train.Schedule.StepSize < 1)
+        {
+            throw new ArgumentException($"Schedule step size must be positive, got {train.Schedule.StepSize}.", nameof(train));
+        }
+
+        if (trainSet.Count == 0 || validationSet.Count == 0)
+        {
+            throw new ArgumentException($"Training needs images in both splits (train {trainSet.Count}, validation {validationSet.Count}).");
+        }
+
+        if (trainSet.Rows != validationSet.Rows || trainSet.Columns != validationSet.Columns)
+        {
+            throw new ArgumentException($"Train images are {trainSet.Rows}x{trainSet.Columns} but validation images are {validationSet.Rows}x{validationSet.Columns}.");
+        }
+
+        if (trainSet.Rows < 4 || trainSet.Columns < 4)
+        {
+            throw new ArgumentException($"Images of {trainSet.Rows}x{trainSet.Columns} are too small for two 2x2 poolings.");
+        }
+    }
+}

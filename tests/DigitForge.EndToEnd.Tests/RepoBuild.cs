@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace DigitForge.EndToEnd.Tests;
+
+/// <summary>Runs the real <c>./build.sh</c> of this repository as a user would, into a scratch artifacts folder.</summary>
+public sealed class RepoBuild : IDisposable
+{
+    public RepoBuild()
+    {
+        Root = FindRoot();
+        Artifacts = Path.Combine(Path.GetTempPath(), "digitforge-e2e", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Artifacts);
+    }
+
+    public string Root { get; }
+
+    public string Artifacts { get; }
+
+    public string StageFile(string stage, string file) => Path.Combine(Artifacts, "stages", stage, file);
+
+    public BuildResult Run(params string[] arguments) => Run(arguments, TimeSpan.FromMinutes(8));
+
+    public BuildResult Run(string[] arguments, TimeSpan timeout, Func<string, bool>? killWhen = null)
+    {
+        var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"))
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments.Append($"--artifacts={Artifacts}"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Plain output, as in CI.
+        start.Environment["NO_COLOR"] = "1";
+        start.Environment["CAKE_SETTINGS_SHOWPROCESSCOMMANDLINE"] = "false";
+        var output = new StringBuilder();
+        var killed = false;
+        var watch = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+
+            if (killWhen is not null && !killed && killWhen(line))
+            {
+                killed = true;
+                KillHard(process);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"build {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
+        }
+
+        process.WaitForExit();
+        return new BuildResult(process.ExitCode, output.ToString(), watch.Elapsed, killed);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(Artifacts))
+        {
+            Directory.Delete(Artifacts, recursive: true);
+        }
+    }
+
+    /// <summary>kill -9 of the whole tree: what a power cut or OOM killer does to a build.</summary>
+    private static void KillHard(Process process)
+    {
+        using var kill = Process.Start("pkill", ["-KILL", "-P", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        process.Kill(entireProcessTree: true);
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("DigitForge.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+public sealed record BuildResult(int ExitCode, string Output, TimeSpan Elapsed, bool Killed)
+{
+    /// <summary>The status of a task in Cake's closing summary table ("Succeeded", "Skipped" ...).</summary>
+    public string TaskStatus(string task)
+    {
+        var row = Output.Split('\n').LastOrDefault(line => line.TrimStart().StartsWith(task + " ", StringComparison.Ordinal) && line.Contains("00:00", StringComparison.Ordinal));
+        return row is null ? "absent"
+            : row.Contains("Skipped", StringComparison.Ordinal) ? "Skipped"
+            : row.Contains("Succeeded", StringComparison.Ordinal) ? "Succeeded"
+            : row.Contains("Failed", StringComparison.Ordinal) ? "Failed"
+            : "unknown";
+    }
+
+    public override string ToString() => $"exit {ExitCode} after {Elapsed}:\n{Output}";
+}

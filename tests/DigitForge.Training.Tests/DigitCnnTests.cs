@@ -1,0 +1,123 @@
+using DigitForge.Training.Model;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DigitForge.Training.Tests;
+
+public sealed class DigitCnnTests
+{
+    [Fact]
+    public void Defaults_have_455754_trainable_parameters_and_ten_logits_per_image()
+    {
+        using var model = new DigitCnn(new ModelConfig());
+        model.eval();
+
+        model.TrainableParameterCount().Should().Be(455_754);
+        DigitCnn.CountParameters(new ModelConfig()).Should().Be(455_754);
+
+        using var _ = no_grad();
+        using var input = randn(5, 1, 28, 28);
+        using var output = model.forward(input);
+        output.shape.Should().Equal(5, 10);
+    }
+
+    [Fact]
+    public void Defaults_have_the_seed_layer_sequence_and_shapes()
+    {
+        using var model = new DigitCnn(new ModelConfig());
+
+        model.named_children().Select(c => c.name).Should().Equal(
+            "conv1", "bn1", "pool1", "conv2", "bn2", "pool2", "drop2", "conv3", "bn3", "pool3", "fc1", "drop_fc1", "fc2", "fc3");
+
+        model.named_parameters().Select(p => $"{p.name}:{string.Join("x", p.parameter.shape)}").Should().Equal(
+            "conv1.weight:32x1x5x5", "conv1.bias:32",
+            "bn1.weight:32", "bn1.bias:32",
+            "conv2.weight:64x32x5x5", "conv2.bias:64",
+            "bn2.weight:64", "bn2.bias:64",
+            "conv3.weight:128x64x3x3", "conv3.bias:128",
+            "bn3.weight:128", "bn3.bias:128",
+            "fc1.weight:256x1152", "fc1.bias:256",
+            "fc2.weight:128x256", "fc2.bias:128",
+            "fc3.weight:10x128", "fc3.bias:10");
+
+        model.named_buffers().Select(b => b.name).Should().Equal(
+            "bn1.running_mean", "bn1.running_var", "bn1.num_batches_tracked",
+            "bn2.running_mean", "bn2.running_var", "bn2.num_batches_tracked",
+            "bn3.running_mean", "bn3.running_var", "bn3.num_batches_tracked");
+    }
+
+    [Fact]
+    public void Intermediate_activations_have_the_seed_shapes()
+    {
+        // 28 -> conv1 28 -> pool 14 -> conv2 14 -> pool 7 -> conv3 7 -> adaptive 3 -> 1152.
+        using var model = new DigitCnn(new ModelConfig());
+        model.eval();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var x = randn(2, 1, 28, 28);
+        var shapes = new List<string>();
+        foreach (var (name, module) in model.named_children())
+        {
+            x = ((nn.Module<Tensor, Tensor>)module).forward(x);
+            if (name is "pool1" or "pool2" or "pool3")
+            {
+                shapes.Add($"{name}:{string.Join("x", x.shape)}");
+            }
+
+            if (name == "pool3")
+            {
+                break; // the flatten before fc1 is not a module
+            }
+        }
+
+        shapes.Should().Equal("pool1:2x32x14x14", "pool2:2x64x7x7", "pool3:2x128x3x3");
+        DigitCnn.FlattenedSize(new ModelConfig()).Should().Be(1152);
+    }
+
+    [Fact]
+    public void BatchNorm_off_removes_the_bn_layers_and_their_parameters()
+    {
+        var config = new ModelConfig { BatchNorm = false };
+        using var model = new DigitCnn(config);
+
+        model.named_children().Select(c => c.name).Should().NotContain(n => n.StartsWith("bn", StringComparison.Ordinal));
+        model.named_buffers().Should().BeEmpty();
+        // 455,754 minus weight and bias of 32 + 64 + 128 BN channels.
+        model.TrainableParameterCount().Should().Be(455_754 - 2 * (32 + 64 + 128)).And.Be(455_306);
+        DigitCnn.CountParameters(config).Should().Be(455_306);
+    }
+
+    [Fact]
+    public void A_custom_config_has_the_computed_count_and_works_on_other_image_sizes()
+    {
+        var config = new ModelConfig { Channels = [8, 16, 24], Hidden = [64, 32] };
+        // conv 8*25+8 + 16*8*25+16 + 24*16*9+24 = 208 + 3216 + 3480; bn 2*(8+16+24) = 96;
+        // fc 216*64+64 + 64*32+32 + 32*10+10 = 13888 + 2080 + 330.
+        const long expected = 208 + 3216 + 3480 + 96 + 13888 + 2080 + 330;
+
+        using var model = new DigitCnn(config);
+        model.TrainableParameterCount().Should().Be(expected).And.Be(23_298);
+        DigitCnn.CountParameters(config).Should().Be(expected);
+
+        model.eval();
+        using var _ = no_grad();
+        using var input = randn(3, 1, 32, 20);
+        using var output = model.forward(input);
+        output.shape.Should().Equal(3, 10);
+    }
+
+    [Fact]
+    public void Malformed_sizes_are_rejected()
+    {
+        var act = () => new DigitCnn(new ModelConfig { Channels = [8, 16] });
+        act.Should().Throw<ArgumentException>().WithMessage("*Channels*");
+    }
+
+    [Fact]
+    public void Versions_are_reported()
+    {
+        TorchInfo.TorchSharpVersion.Should().StartWith("0.107.0");
+        TorchInfo.LibTorchVersion.Should().MatchRegex(@"^\d+\.\d+\.\d+");
+        TorchInfo.Describe().Should().Contain("TorchSharp 0.107.0").And.Contain("libtorch ");
+    }
+}
