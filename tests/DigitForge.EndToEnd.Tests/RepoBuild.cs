@@ -104,16 +104,24 @@ public sealed class RepoBuild : IDisposable
 
 public sealed record BuildResult(int ExitCode, string Output, TimeSpan Elapsed, bool Killed)
 {
-    /// <summary>The status of a task in Cake's closing summary table ("Succeeded", "Skipped" ...).</summary>
-    public string TaskStatus(string task)
+    /// <summary>The status of a task in Cake's closing summary table ("Succeeded", "Skipped" ...), or "absent".</summary>
+    public string TaskStatus(string task) => SummaryRow(task) switch
     {
-        var row = Output.Split('\n').LastOrDefault(line => line.TrimStart().StartsWith(task + " ", StringComparison.Ordinal) && line.Contains("00:00", StringComparison.Ordinal));
-        return row is null ? "absent"
-            : row.Contains("Skipped", StringComparison.Ordinal) ? "Skipped"
-            : row.Contains("Succeeded", StringComparison.Ordinal) ? "Succeeded"
-            : row.Contains("Failed", StringComparison.Ordinal) ? "Failed"
-            : "unknown";
+        null => "absent",
+        var row when row.Contains(" Skipped ", StringComparison.Ordinal) => "Skipped",
+        var row when row.Contains(" Succeeded", StringComparison.Ordinal) => "Succeeded",
+        var row when row.Contains(" Failed", StringComparison.Ordinal) => "Failed",
+        _ => "unknown",
+    };
+
+    public string? SummaryRow(string task)
+    {
+        var lines = Output.Split('\n');
+        var header = Array.FindLastIndex(lines, l => l.Contains("Task", StringComparison.Ordinal) && l.Contains("Duration", StringComparison.Ordinal));
+        return header < 0 ? null : lines.Skip(header + 1).FirstOrDefault(l => l.TrimStart().StartsWith(task + " ", StringComparison.Ordinal));
     }
+
+    public IEnumerable<string> Statuses(params string[] tasks) => tasks.Select(TaskStatus);
 
     public override string ToString() => $"exit {ExitCode} after {Elapsed}:\n{Output}";
 }

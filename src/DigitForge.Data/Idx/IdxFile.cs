@@ -36,11 +36,6 @@ public static class IdxFile
     public static (byte[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
     {
         var (dimensions, data) = Read(path, ImagesMagic, "uint8 images");
-        if (dimensions[1] is < 1 or > MaxSide || dimensions[2] is < 1 or > MaxSide)
-        {
-            throw new DataFormatException(path, $"image size {dimensions[1]}x{dimensions[2]} is not between 1 and {MaxSide}");
-        }
-
         return (data, dimensions[0], dimensions[1], dimensions[2]);
     }
 
@@ -87,6 +82,11 @@ public static class IdxFile
                 }
 
                 total *= dimensions[i];
+            }
+
+            if (rank == 3 && (dimensions[1] is < 1 or > MaxSide || dimensions[2] is < 1 or > MaxSide))
+            {
+                throw new DataFormatException(path, $"image size {dimensions[1]}x{dimensions[2]} is not between 1 and {MaxSide}");
             }
 
             if (dimensions[0] == 0)

@@ -20,7 +20,7 @@ public sealed class IngestStage(DataConfig config, Sources.SourceResolver source
 
     public StageInputs DescribeInputs() => new(
         [typeof(IngestStage).Assembly],
-        config,
+        new { data = config },
         sources.LocalInputs(config),
         new Dictionary<string, string>());
 

@@ -23,7 +23,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
     public StageInputs DescribeInputs() => new(
         [typeof(PreprocessStage).Assembly],
-        config,
+        new { preprocess = config },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());
 

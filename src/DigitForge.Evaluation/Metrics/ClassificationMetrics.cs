@@ -176,7 +176,7 @@ public static class ClassificationMetrics
 
         for (var j = 0; j < logits.Length; j++)
         {
-            if (!float.IsFinite(logits[j]))
+            if (float.IsNaN(logits[j]))
             {
                 var what = float.IsNaN(logits[j]) ? "NaN" : logits[j].ToString(CultureInfo.InvariantCulture);
                 throw new ArgumentException(
@@ -191,7 +191,7 @@ public static class ClassificationMetrics
     {
         for (var b = 0; b < CalibrationBinCount - 1; b++)
         {
-            if (confidence < BinEdge(b + 1))
+            if (confidence <= BinEdge(b + 1))
                 return b;
         }
 

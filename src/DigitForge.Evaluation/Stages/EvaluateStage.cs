@@ -25,7 +25,7 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
 
     public StageInputs DescribeInputs() => new(
         [typeof(EvaluateStage).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
-        new { config, threads },
+        new { evaluate = config, train = new { threads } },
         new Dictionary<string, string>(),
         MlEnvironment.Facts());
 

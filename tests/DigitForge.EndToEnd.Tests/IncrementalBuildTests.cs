@@ -1,0 +1,85 @@
+namespace DigitForge.EndToEnd.Tests;
+
+[CollectionDefinition("real build", DisableParallelization = true)]
+public sealed class RealBuildCollection;
+
+/// <summary>The real ./build.sh on configs/ci.json, run as a user would, several times.</summary>
+[Collection("real build")]
+public sealed class IncrementalBuildTests : IDisposable
+{
+    private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];
+    private readonly RepoBuild build = new();
+
+    public void Dispose() => build.Dispose();
+
+    [Fact]
+    public void Second_build_skips_every_stage_and_config_changes_rerun_exactly_the_dependent_stages()
+    {
+        var first = Evaluate();
+        first.ExitCode.Should().Be(0, first.ToString());
+        first.Statuses(Stages).Should().Equal(["Succeeded", "Succeeded", "Succeeded", "Succeeded"], first.ToString());
+        File.Exists(build.StageFile("Evaluate", "metrics.json")).Should().BeTrue();
+
+        var second = Evaluate();
+        second.ExitCode.Should().Be(0, second.ToString());
+        second.Statuses(Stages).Should().AllBe("Skipped", second.ToString());
+        second.SummaryRow("Train").Should().MatchRegex(@"up to date \([0-9a-f]{7}\)");
+
+        var epochs = Evaluate("--set=train.epochs=3");
+        epochs.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], epochs.ToString());
+        epochs.Output.Should().Contain("config changed: train.epochs (2 -> 3)");
+
+        var seed = Evaluate("--set=train.epochs=3", "--set=preprocess.seed=7");
+        seed.Statuses(Stages).Should().Equal(["Skipped", "Succeeded", "Succeeded", "Succeeded"], seed.ToString());
+        seed.Output.Should().Contain("config changed: preprocess.seed (42 -> 7)");
+    }
+
+    [Fact]
+    public void Deleted_or_corrupted_output_reruns_its_stage_and_status_explains()
+    {
+        Evaluate().ExitCode.Should().Be(0);
+        File.Delete(build.StageFile("Preprocess", "test-images.idx"));
+        File.AppendAllText(build.StageFile("Train", "model.weights"), "x");
+
+        var status = build.Run("--target=Status", "--config=configs/ci.json");
+        status.ExitCode.Should().Be(0, status.ToString());
+        status.Output.Should().Contain("output test-images.idx missing").And.Contain("output model.weights modified");
+
+        var rerun = Evaluate();
+        rerun.Statuses(Stages).Should().Equal(["Skipped", "Succeeded", "Succeeded", "Succeeded"], rerun.ToString());
+        Evaluate().Statuses(Stages).Should().AllBe("Skipped");
+    }
+
+    [Fact]
+    public void Bad_config_fails_before_any_work_naming_the_key()
+    {
+        var result = Evaluate("--set=train.epochz=3", "--set=train.learningRate=50");
+
+        result.ExitCode.Should().NotBe(0);
+        result.Output.Should().Contain("'train.epochz': unknown key");
+        Directory.Exists(Path.Combine(build.Artifacts, "stages", "Ingest")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Build_killed_during_training_is_never_taken_as_up_to_date_and_recovers()
+    {
+        Evaluate().ExitCode.Should().Be(0);
+
+        var killed = build.Run(
+            ["--target=Evaluate", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false"],
+            TimeSpan.FromMinutes(8),
+            line => line.Contains("epoch 1/30", StringComparison.Ordinal));
+        killed.Killed.Should().BeTrue(killed.ToString());
+
+        var status = build.Run("--target=Status", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false");
+        status.Output.Should().MatchRegex(@"Train\s+stale");
+
+        var recovered = Evaluate("--set=train.epochs=3");
+        recovered.ExitCode.Should().Be(0, recovered.ToString());
+        recovered.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], recovered.ToString());
+        Directory.EnumerateDirectories(Path.Combine(build.Artifacts, "stages", ".staging")).Should().BeEmpty();
+    }
+
+    private BuildResult Evaluate(params string[] overrides) =>
+        build.Run(["--target=Evaluate", "--config=configs/ci.json", .. overrides]);
+}
