@@ -176,7 +176,7 @@ public static class ClassificationMetrics
 
         for (var j = 0; j < logits.Length; j++)
         {
-            if (float.IsNaN(logits[j]))
+            if (!float.IsFinite(logits[j]))
             {
                 var what = float.IsNaN(logits[j]) ? "NaN" : logits[j].ToString(CultureInfo.InvariantCulture);
                 throw new ArgumentException(
