@@ -54,7 +54,7 @@ public static class ReportWriter
 
         if (report is null)
             throw new InvalidDataException("Not a classification report: empty JSON document.");
-        
+        CheckShape(report);
         return report;
     }
 

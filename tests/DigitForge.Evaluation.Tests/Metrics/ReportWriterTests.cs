@@ -202,6 +202,16 @@ public class ReportWriterTests
     }
 
     [Fact]
+    public void Json_with_an_unknown_property_is_rejected()
+    {
+        var json = ReportWriter.Serialize(Tiny()).Replace("\"count\": 2,", "\"count\": 2, \"surprise\": true,", StringComparison.Ordinal);
+
+        var act = () => ReportWriter.Deserialize(json);
+
+        act.Should().Throw<InvalidDataException>().WithMessage("*surprise*");
+    }
+
+    [Fact]
     public void Json_whose_tables_do_not_match_the_class_count_is_rejected()
     {
         var json = ReportWriter.Serialize(Tiny() with { Classes = 3 });
