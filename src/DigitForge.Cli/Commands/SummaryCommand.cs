@@ -20,7 +20,7 @@ public static class SummaryCommand
                 var record = pipeline.Store.TryRead(stage.Name, out var problem);
                 Console.WriteLine(record is null
                     ? $"{stage.Name,-11} {problem}"
-                    : $"{stage.Name,-11} {record.Fingerprint[..7]}  ran {record.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s  {Path.GetRelativePath(paths.Root, pipeline.Store.DirectoryOf(stage.Name))}");
+                    : $"{stage.Name,-11} {record.Fingerprint[..7]}  ran {record.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s  {Display(paths, pipeline.Store.DirectoryOf(stage.Name))}");
             }
 
             var metrics = Path.Combine(pipeline.Store.DirectoryOf("Evaluate"), "metrics.json");
@@ -35,5 +35,12 @@ public static class SummaryCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // Inside the repository a relative path reads best; elsewhere the full one.
+    private static string Display(PipelinePaths paths, string directory)
+    {
+        var relative = Path.GetRelativePath(paths.Root, directory);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? directory : relative;
     }
 }
