@@ -45,8 +45,10 @@ public sealed class IncrementalBuildTests : IDisposable
         status.ExitCode.Should().Be(0, status.ToString());
         status.Output.Should().Contain("output test-images.idx missing").And.Contain("output model.weights modified");
 
+        // Preprocess and Train re-run; Train reproduces bit-identical weights, so Evaluate,
+        // which reads only the weights, model.json and the test split, is still up to date.
         var rerun = Evaluate();
-        rerun.Statuses(Stages).Should().Equal(["Skipped", "Succeeded", "Succeeded", "Succeeded"], rerun.ToString());
+        rerun.Statuses(Stages).Should().Equal(["Skipped", "Succeeded", "Succeeded", "Skipped"], rerun.ToString());
         Evaluate().Statuses(Stages).Should().AllBe("Skipped");
     }
 
@@ -68,7 +70,7 @@ public sealed class IncrementalBuildTests : IDisposable
         var killed = build.Run(
             ["--target=Evaluate", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false"],
             TimeSpan.FromMinutes(8),
-            line => line.Contains("epoch 1/30", StringComparison.Ordinal));
+            line => System.Text.RegularExpressions.Regex.IsMatch(line, @"epoch\s+1/30"));
         killed.Killed.Should().BeTrue(killed.ToString());
 
         var status = build.Run("--target=Status", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false");
