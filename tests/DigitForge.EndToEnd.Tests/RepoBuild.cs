@@ -82,12 +82,26 @@ public sealed class RepoBuild : IDisposable
         }
     }
 
-    /// <summary>kill -9 of the whole tree: what a power cut or OOM killer does to a build.</summary>
+    /// <summary>kill -9 of the whole process tree at once: what a power cut or the OOM killer does to a build.</summary>
     private static void KillHard(Process process)
     {
-        using var kill = Process.Start("pkill", ["-KILL", "-P", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        // Collect every descendant first: killing a parent first would orphan its children.
+        var tree = new List<int> { process.Id };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(ChildrenOf(tree[i]));
+        }
+
+        using var kill = Process.Start("kill", ["-KILL", .. tree.Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         kill.WaitForExit();
-        process.Kill(entireProcessTree: true);
+    }
+
+    private static IEnumerable<int> ChildrenOf(int pid)
+    {
+        var path = $"/proc/{pid}/task/{pid}/children";
+        return File.Exists(path)
+            ? File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)
+            : [];
     }
 
     private static string FindRoot()
