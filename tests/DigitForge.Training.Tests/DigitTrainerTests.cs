@@ -23,7 +23,7 @@ public sealed class DigitTrainerTests
     };
 
     private static TrainingResult Train(TempDirectory temp, TrainConfig train, ModelConfig? model = null, List<string>? log = null, string run = "run") =>
-        DigitTrainer.Train(model ?? new ModelConfig(), train, TrainSet, ValidationSet, SyntheticDigits.Stats, temp.Sub(run), log is null ? null : log.Add);
+        DigitTrainer.Train(model ?? new ModelConfig(), train, TrainSet, ValidationSet, SyntheticDigits.Stats, temp.File(run), log is null ? null : log.Add);
 
     [Fact]
     public void A_tiny_run_learns_separable_patterns_and_writes_only_the_weights()
@@ -44,8 +44,8 @@ public sealed class DigitTrainerTests
         result.History.Should().OnlyContain(h => h.Seconds > 0 && h.TrainImagesPerSecond > 0 && h.LearningRate == 0.002);
         result.TotalSeconds.Should().BeGreaterThan(0);
 
-        Directory.GetFileSystemEntries(temp.Sub("run")).Select(Path.GetFileName).Should().Equal(DigitTrainer.WeightsFileName);
-        result.WeightsPath.Should().Be(Path.Combine(temp.Sub("run"), "model.weights"));
+        Directory.GetFileSystemEntries(temp.File("run")).Select(Path.GetFileName).Should().Equal(DigitTrainer.WeightsFileName);
+        result.WeightsPath.Should().Be(Path.Combine(temp.File("run"), "model.weights"));
         new FileInfo(result.WeightsPath).Length.Should().BeGreaterThan(455_754 * 4);
 
         log.Should().HaveCount(4);

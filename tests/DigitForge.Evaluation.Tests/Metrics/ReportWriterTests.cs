@@ -150,13 +150,13 @@ public class ReportWriterTests
         using var temp = new TempDirectory();
         var (logits, labels) = SevenExamples();
 
-        ReportWriter.Write(temp.Sub("a.json"), ClassificationMetrics.Compute(logits, labels, Classes));
-        ReportWriter.Write(temp.Sub("b.json"), ClassificationMetrics.Compute(logits, labels, Classes));
-        ReportWriter.Write(temp.Sub("c.json"), ReportWriter.Read(temp.Sub("a.json")));
+        ReportWriter.Write(temp.File("a.json"), ClassificationMetrics.Compute(logits, labels, Classes));
+        ReportWriter.Write(temp.File("b.json"), ClassificationMetrics.Compute(logits, labels, Classes));
+        ReportWriter.Write(temp.File("c.json"), ReportWriter.Read(temp.File("a.json")));
 
-        var a = File.ReadAllBytes(temp.Sub("a.json"));
-        File.ReadAllBytes(temp.Sub("b.json")).Should().Equal(a);
-        File.ReadAllBytes(temp.Sub("c.json")).Should().Equal(a);
+        var a = File.ReadAllBytes(temp.File("a.json"));
+        File.ReadAllBytes(temp.File("b.json")).Should().Equal(a);
+        File.ReadAllBytes(temp.File("c.json")).Should().Equal(a);
         a.Take(3).Should().NotEqual(new byte[] { 0xEF, 0xBB, 0xBF }, "no BOM");
         a.Should().NotContain((byte)'\r');
         a[^1].Should().Be((byte)'\n');
@@ -225,7 +225,7 @@ public class ReportWriterTests
     public void Read_errors_name_the_file()
     {
         using var temp = new TempDirectory();
-        var path = temp.Sub("metrics.json");
+        var path = temp.File("metrics.json");
         File.WriteAllText(path, "{ broken");
 
         var act = () => ReportWriter.Read(path);

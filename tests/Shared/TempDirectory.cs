@@ -1,6 +1,6 @@
-namespace DigitForge.Engine.Tests;
+namespace DigitForge.Tests.Shared;
 
-/// <summary>A scratch folder deleted with the test.</summary>
+/// <summary>A scratch folder deleted with the test; shared by every test project (see tests/Directory.Build.props).</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory() => Directory.CreateDirectory(Path);
@@ -11,9 +11,13 @@ public sealed class TempDirectory : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Path))
+        try
         {
             Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The test removed it itself.
         }
     }
 }
