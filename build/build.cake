@@ -62,6 +62,11 @@ Task("Status")
     .IsDependentOn("Compile")
     .Does(() => Cli("status"));
 
+Task("Verify")
+    .Description("Retrains the current model's recipe in a scratch folder and checks weights and metrics are bit-identical.")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("verify"));
+
 Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
     .Does(() =>
@@ -75,7 +80,7 @@ Task("Clean")
 
 TaskTeardown(context =>
 {
-    if (!context.Successful || force)
+    if (!context.Successful || force || !stages.Contains(target, StringComparer.OrdinalIgnoreCase))
     {
         return;
     }

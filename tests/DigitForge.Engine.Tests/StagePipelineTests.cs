@@ -203,3 +203,42 @@ public sealed class StagePipelineTests : IDisposable
     private List<StageRunResult> RunAll() =>
         pipeline.Stages.Select(s => pipeline.Run(s.Name, force: false, log)).ToList();
 }
+
+public sealed class VerifyTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+    private readonly IStageLog log = new TextStageLog(TextWriter.Null, "test");
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void Verify_reproduces_non_volatile_outputs_and_names_the_first_difference()
+    {
+        File.WriteAllText(temp.File("source.txt"), "abc");
+        var repeat = new RepeatStage(temp.File("source.txt"));
+        var pipeline = new StagePipeline([repeat], new StageStore(temp.File("stages")));
+        pipeline.Run("Repeat", force: false, log);
+
+        // log.txt holds a fresh GUID every run, so it differs unless declared volatile.
+        var strict = pipeline.Verify("Repeat", log);
+        strict.Reproduced.Should().BeFalse();
+        strict.Differences.Should().ContainSingle().Which.Should().StartWith("log.txt: recorded ");
+
+        repeat.Volatile = ["log.txt"];
+        var lenient = pipeline.Verify("Repeat", log);
+        lenient.Reproduced.Should().BeTrue();
+        lenient.Compared.Should().Equal("out.txt");
+        File.ReadAllText(Path.Combine(pipeline.Store.DirectoryOf("Repeat"), "out.txt")).Should().Be("abcabc");
+    }
+
+    [Fact]
+    public void Verify_refuses_a_stale_stage()
+    {
+        File.WriteAllText(temp.File("source.txt"), "abc");
+        var pipeline = new StagePipeline([new RepeatStage(temp.File("source.txt"))], new StageStore(temp.File("stages")));
+
+        var act = () => pipeline.Verify("Repeat", log);
+
+        act.Should().Throw<StageException>().WithMessage("Repeat is not up to date (never run)*");
+    }
+}

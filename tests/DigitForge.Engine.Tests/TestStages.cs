@@ -13,6 +13,10 @@ public sealed class RepeatStage(string source) : IStage
 
     public Action<StageRunContext>? During { get; set; }
 
+    public IReadOnlyList<string> Volatile { get; set; } = [];
+
+    IReadOnlyList<string> IStage.VolatileOutputs => Volatile;
+
     public string Name => "Repeat";
 
     public IReadOnlyList<StageDependency> Dependencies => [];

@@ -13,6 +13,7 @@ public static class CommandLine
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root;
     }
 }

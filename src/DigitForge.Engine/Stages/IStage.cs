@@ -15,6 +15,12 @@ public interface IStage
     StageInputs DescribeInputs();
 
     void Run(StageRunContext context);
+
+    /// <summary>
+    /// Outputs whose bytes may differ between two runs with identical inputs (timings, say);
+    /// every other output must be reproducible, and <see cref="StagePipeline.Verify"/> checks that it is.
+    /// </summary>
+    IReadOnlyList<string> VolatileOutputs => [];
 }
 
 /// <summary>Files of an upstream stage's outputs that a stage reads.</summary>

@@ -8,6 +8,12 @@ namespace DigitForge.Engine.Stages;
 /// <summary>The outcome of asking a stage to run.</summary>
 public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed);
 
+/// <summary>The outcome of re-running a stage in a scratch folder against its recorded outputs.</summary>
+public sealed record VerifyResult(string Stage, string Fingerprint, IReadOnlyList<string> Compared, IReadOnlyList<string> Differences)
+{
+    public bool Reproduced => Differences.Count == 0;
+}
+
 /// <summary>
 /// Stages in dependency order over one <see cref="StageStore"/>: decides what is up to date and
 /// runs what is not, committing each stage's outputs atomically with its lock record.
@@ -101,6 +107,43 @@ public sealed class StagePipeline
 
         return statuses;
     }
+
+    /// <summary>
+    /// Re-runs an up-to-date stage into a scratch folder and compares every non-volatile output
+    /// with the recorded hash; the committed outputs are left untouched.
+    /// </summary>
+    public VerifyResult Verify(string name, IStageLog log, CancellationToken cancellation = default)
+    {
+        var stage = Find(name);
+        using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
+        var status = Status(stage.Name);
+        if (!status.UpToDate)
+        {
+            throw new StageException($"{stage.Name} is not up to date ({string.Join("; ", status.Reasons)}); build it before verifying it");
+        }
+
+        var record = Store.TryRead(stage.Name, out _)!;
+        var scratch = Store.CreateStaging(stage.Name + "-verify");
+        try
+        {
+            log.Info($"re-running into {scratch} to compare with {ContentHash.Short(record.Fingerprint)}");
+            var upstreams = stage.Dependencies.ToDictionary(d => d.Stage, d => Store.DirectoryOf(d.Stage), StringComparer.Ordinal);
+            stage.Run(new StageRunContext(scratch, upstreams, log, cancellation));
+            var produced = StageStore.HashOutputs(scratch);
+            var compared = record.Outputs.Keys.Union(produced.Keys).Except(stage.VolatileOutputs).Order(StringComparer.Ordinal).ToList();
+            var differences = compared
+                .Where(file => record.Outputs.GetValueOrDefault(file) != produced.GetValueOrDefault(file))
+                .Select(file => $"{file}: recorded {Short(record.Outputs.GetValueOrDefault(file))}, re-run {Short(produced.GetValueOrDefault(file))}")
+                .ToList();
+            return new VerifyResult(stage.Name, record.Fingerprint, compared, differences);
+        }
+        finally
+        {
+            StageStore.Discard(scratch);
+        }
+    }
+
+    private static string Short(string? hash) => hash is null ? "absent" : ContentHash.Short(hash);
 
     /// <summary>Runs the stage unless it is up to date (or <paramref name="force"/>); its upstreams must have run.</summary>
     public StageRunResult Run(string name, bool force, IStageLog log, CancellationToken cancellation = default)

@@ -22,6 +22,9 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
         new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Train), .. DatasetFiles.Pair(DatasetFiles.Validation), PreprocessStage.NormalizationFile]),
     ];
 
+    /// <summary>Timings differ run to run; the weights and model.json must not.</summary>
+    public IReadOnlyList<string> VolatileOutputs => [HistoryFile, SummaryFile];
+
     public StageInputs DescribeInputs() => new(
         [typeof(TrainStage).Assembly, typeof(LabelledImages).Assembly],
         new { model, train },
