@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>Bad input data (corrupt file, hash mismatch, unreadable source).</summary>
     public const int DataError = 3;
+
+    /// <summary>Interrupted (Ctrl+C); the stage's partial outputs were discarded.</summary>
+    public const int Cancelled = 130;
 }

@@ -28,6 +28,15 @@ public static class Guarded
         {
             return Fail(ExitCodes.Failure, ex);
         }
+        catch (OperationCanceledException ex)
+        {
+            return Fail(ExitCodes.Cancelled, ex);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not bad input: still one line, with the type, so it can be reported.
+            return Fail(ExitCodes.Failure, new InvalidOperationException($"unexpected {ex.GetType().Name}: {ex.Message} (set DIGITFORGE_DEBUG=1 for the stack trace)", ex));
+        }
     }
 
     private static int Fail(int exitCode, Exception ex)
