@@ -1,0 +1,215 @@
+using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
+
+namespace DigitForge.Registry;
+
+/// <summary>
+/// Which stored model versions are candidates, production, archived or rejected, with an event log
+/// per version, in one <c>registry.json</c>. Every change takes an exclusive OS lock, re-reads the
+/// file, applies, and writes atomically (plus a <c>.bak</c> copy), so concurrent processes never lose
+/// an update; a damaged file is refused, never rewritten.
+/// </summary>
+public sealed class ModelRegistry
+{
+    public const string DefaultFileName = "registry.json";
+
+    private readonly ModelStore store;
+    private readonly RegistryFile file;
+    private readonly TimeSpan lockTimeout;
+
+    /// <param name="path">Defaults to <c>registry.json</c> in the store's folder.</param>
+    public ModelRegistry(ModelStore store, string? path = null, TimeSpan? lockTimeout = null)
+    {
+        this.store = store;
+        file = new RegistryFile(Path.GetFullPath(path ?? Path.Combine(store.Root, DefaultFileName)), store);
+        this.lockTimeout = lockTimeout ?? TimeSpan.FromMinutes(1);
+    }
+
+    public string FilePath => file.Path;
+
+    public string BackupPath => file.BackupPath;
+
+    /// <summary>Every registered version, oldest first.</summary>
+    public IReadOnlyList<RegistryEntry> List() => file.Read().Versions;
+
+    public RegistryEntry Get(int version) => Find(file.Read(), version);
+
+    public RegistryEntry? Production() => ProductionOf(file.Read());
+
+    /// <summary>Adds a stored model as a candidate; registering it again returns the existing entry unchanged.</summary>
+    public RegistryEntry Register(ModelVersion model, ModelMetrics metrics, Actor? actor = null)
+    {
+        if (store.Get(model.Number).Name != model.Name)
+        {
+            throw new RegistryException($"{model.Name} is not a version of the store {store.Root}");
+        }
+
+        store.EnsureIntact(model);
+        var manifest = store.ReadManifest(model);
+        return Mutate(document =>
+        {
+            if (document.Versions.FirstOrDefault(e => e.Version == model.Number) is { } existing)
+            {
+                return existing;
+            }
+
+            var entry = new RegistryEntry
+            {
+                Version = model.Number,
+                Name = model.Name,
+                ContentHash = manifest.ContentHash,
+                CreatedAt = manifest.CreatedAt,
+                Stage = ModelStage.Candidate,
+                Metrics = metrics,
+            };
+            document.Versions.Add(entry);
+            document.Versions.Sort((a, b) => a.Version.CompareTo(b.Version));
+            Log(document, entry, RegistryEventKind.Registered, actor);
+            return entry;
+        });
+    }
+
+    /// <summary>
+    /// Makes a candidate production and archives the previous production. A reject
+    /// <paramref name="decision"/> is refused unless <paramref name="force"/>d, and the override is logged.
+    /// </summary>
+    public RegistryEntry Promote(int version, GateDecision decision, bool force = false, Actor? actor = null)
+    {
+        // Unknown versions are reported against the registry; files are hashed before taking the lock.
+        Get(version);
+        store.EnsureIntact(store.Get(version));
+        return Mutate(document =>
+        {
+            var entry = Find(document, version);
+            switch (entry.Stage)
+            {
+                case ModelStage.Production:
+                    throw new RegistryException($"{entry.Name} is already production");
+                case ModelStage.Archived:
+                    throw new RegistryException($"{entry.Name} is archived: roll back to it to make it production again");
+                case ModelStage.Rejected when !force:
+                    throw new RegistryException($"{entry.Name} was rejected; promote with force to override");
+            }
+
+            if (decision.Outcome == GateOutcome.Reject && !force)
+            {
+                throw new RegistryException($"the quality gate rejected {entry.Name}: {string.Join("; ", decision.Failures)}; promote with force to override");
+            }
+
+            var overridden = decision.Outcome == GateOutcome.Reject || entry.Stage == ModelStage.Rejected;
+            var previous = ProductionOf(document);
+            if (previous is not null)
+            {
+                previous.Stage = ModelStage.Archived;
+                Log(document, previous, RegistryEventKind.Archived, actor).To = entry.Version;
+            }
+
+            entry.Stage = ModelStage.Production;
+            var promoted = Log(document, entry, RegistryEventKind.Promoted, actor);
+            promoted.Decision = decision.Outcome;
+            promoted.Reasons = [.. decision.Reasons];
+            promoted.Forced = overridden;
+            promoted.From = previous?.Version;
+            return entry;
+        });
+    }
+
+    public RegistryEntry Reject(int version, IReadOnlyList<string> reasons, Actor? actor = null)
+    {
+        if (reasons.Count == 0)
+        {
+            throw new ArgumentException("a rejection needs at least one reason", nameof(reasons));
+        }
+
+        return Mutate(document =>
+        {
+            var entry = Find(document, version);
+            if (entry.Stage != ModelStage.Candidate)
+            {
+                throw new RegistryException($"{entry.Name} is {entry.Stage.ToString().ToLowerInvariant()}; only a candidate can be rejected");
+            }
+
+            entry.Stage = ModelStage.Rejected;
+            Log(document, entry, RegistryEventKind.Rejected, actor).Reasons = [.. reasons];
+            return entry;
+        });
+    }
+
+    /// <summary>
+    /// Makes an earlier production version production again: <paramref name="to"/>, or by default the
+    /// one most recently replaced by a promotion (versions rolled back from are skipped).
+    /// The current production is archived. Returns the new production.
+    /// </summary>
+    public RegistryEntry Rollback(int? to = null, Actor? actor = null) => Mutate(document =>
+    {
+        var current = ProductionOf(document) ?? throw new RegistryException($"{file.Path}: there is no production version to roll back");
+        var target = to is { } version ? Find(document, version) : PreviousProduction(document)
+            ?? throw new RegistryException($"{file.Path}: no earlier production version to roll back to from {current.Name}");
+        if (target == current)
+        {
+            throw new RegistryException($"{target.Name} is already production");
+        }
+
+        if (target.Stage != ModelStage.Archived)
+        {
+            throw new RegistryException($"{target.Name} has never been production; promote it through the quality gate instead");
+        }
+
+        // The default target is only known under the lock, so its files are checked here.
+        store.EnsureIntact(store.Get(target.Version));
+        current.Stage = ModelStage.Archived;
+        target.Stage = ModelStage.Production;
+        foreach (var entry in new[] { current, target })
+        {
+            var rolledBack = Log(document, entry, RegistryEventKind.RolledBack, actor);
+            rolledBack.From = current.Version;
+            rolledBack.To = target.Version;
+        }
+
+        return target;
+    });
+
+    /// <summary>Where a registered version came from: its manifest (fingerprints, config, metrics, parent).</summary>
+    public ModelManifest Lineage(int version)
+    {
+        Get(version);
+        return store.ReadManifest(store.Get(version));
+    }
+
+    private T Mutate<T>(Func<RegistryDocument, T> change)
+    {
+        var directory = Path.GetDirectoryName(file.Path)!;
+        using var registryLock = ExclusiveLock.Acquire(Path.Combine(directory, $".{Path.GetFileName(file.Path)}.lock"), lockTimeout, file.Path);
+        file.CleanTemporaries();
+        var document = file.Read();
+        var result = change(document);
+        file.Write(document);
+        return result;
+    }
+
+    private RegistryEntry Find(RegistryDocument document, int version) =>
+        document.Versions.FirstOrDefault(e => e.Version == version)
+        ?? throw new RegistryException($"{file.Path}: version {version} is not registered; "
+            + (document.Versions.Count == 0 ? "no versions are registered yet" : $"known versions: {string.Join(", ", document.Versions.Select(e => e.Name))}"));
+
+    private static RegistryEntry? ProductionOf(RegistryDocument document) =>
+        document.Versions.SingleOrDefault(e => e.Stage == ModelStage.Production);
+
+    // Archived versions whose last exit from production was a promotion of another, not a rollback away from them.
+    private static RegistryEntry? PreviousProduction(RegistryDocument document) =>
+        document.Versions
+            .Where(e => e.Stage == ModelStage.Archived)
+            .Select(e => (Entry: e, Left: e.Events.LastOrDefault(v => v.Kind == RegistryEventKind.Archived || (v.Kind == RegistryEventKind.RolledBack && v.From == e.Version))))
+            .Where(x => x.Left?.Kind == RegistryEventKind.Archived)
+            .OrderByDescending(x => x.Left!.Sequence)
+            .Select(x => x.Entry)
+            .FirstOrDefault();
+
+    private static RegistryEvent Log(RegistryDocument document, RegistryEntry entry, RegistryEventKind kind, Actor? actor)
+    {
+        var last = document.Versions.SelectMany(e => e.Events).Select(e => e.Sequence).DefaultIfEmpty(0).Max();
+        var logged = new RegistryEvent { Sequence = last + 1, Kind = kind, At = DateTimeOffset.UtcNow, Actor = actor ?? Actor.Current };
+        entry.Events.Add(logged);
+        return logged;
+    }
+}
