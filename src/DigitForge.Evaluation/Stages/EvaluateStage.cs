@@ -34,7 +34,9 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
         var test = IdxFile.Load(context.UpstreamFile("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), context.UpstreamFile("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
         var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
         using var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var logits = predictor.Logits(test, model.Normalization, config.BatchSize);
+        context.Log.Info($"scored {test.Count} images in {clock.Elapsed.TotalSeconds:0.000} s ({test.Count / clock.Elapsed.TotalSeconds:0} images/s)");
         var report = ClassificationMetrics.Compute(logits, test.Labels, model.Labels.Length, config.WorstExamples);
         ReportWriter.Write(context.OutputFile(MetricsFile), report);
         ReportWriter.WriteText(context.OutputFile(TextFile), report);
