@@ -1,3 +1,6 @@
+using DigitForge.Data.Idx;
+using DigitForge.Engine.Stages;
+
 namespace DigitForge.Data.Stages;
 
 /// <summary>Names of the IDX file pairs the data stages exchange, e.g. train-images.idx + train-labels.idx.</summary>
@@ -14,4 +17,8 @@ public static class DatasetFiles
     public static string Labels(string set) => $"{set}-labels.idx";
 
     public static IEnumerable<string> Pair(string set) => [Images(set), Labels(set)];
+
+    /// <summary>Loads the <paramref name="set"/> pair an upstream stage wrote.</summary>
+    public static LabelledImages LoadUpstream(StageRunContext context, string stage, string set) =>
+        IdxFile.Load(context.UpstreamFile(stage, Images(set)), context.UpstreamFile(stage, Labels(set)));
 }

@@ -29,11 +29,11 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
     public void Run(StageRunContext context)
     {
-        var all = Load(context, DatasetFiles.All);
+        var all = DatasetFiles.LoadUpstream(context, "Ingest", DatasetFiles.All);
         LabelledImages train, validation, test;
         if (hasOfficialTest)
         {
-            var officialTest = Load(context, DatasetFiles.OfficialTest);
+            var officialTest = DatasetFiles.LoadUpstream(context, "Ingest", DatasetFiles.OfficialTest);
             var split = StratifiedSplitter.SplitWithOfficialTest(all.Labels, officialTest.Count, config.ValidationFraction, config.Seed, config.MaxPerClass);
             (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), officialTest);
         }
@@ -59,7 +59,4 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
         });
         context.Log.Info($"train {train.Count}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
     }
-
-    private static LabelledImages Load(StageRunContext context, string set) =>
-        IdxFile.Load(context.UpstreamFile("Ingest", DatasetFiles.Images(set)), context.UpstreamFile("Ingest", DatasetFiles.Labels(set)));
 }

@@ -31,7 +31,7 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
 
     public void Run(StageRunContext context)
     {
-        var test = IdxFile.Load(context.UpstreamFile("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), context.UpstreamFile("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
+        var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
         var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
         using var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads);
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using DigitForge.Data;
-using DigitForge.Data.Idx;
 using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
@@ -33,13 +32,9 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
 
     public void Run(StageRunContext context)
     {
-        LabelledImages Split(string set) => IdxFile.Load(
-            context.UpstreamFile("Preprocess", DatasetFiles.Images(set)),
-            context.UpstreamFile("Preprocess", DatasetFiles.Labels(set)));
-
         var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile("Preprocess", PreprocessStage.NormalizationFile));
-        var trainSet = Split(DatasetFiles.Train);
-        var result = DigitTrainer.Train(model, train, trainSet, Split(DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation);
+        var trainSet = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Train);
+        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation);
 
         JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
             model, normalization, [1, trainSet.Rows, trainSet.Columns], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
