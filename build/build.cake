@@ -19,7 +19,7 @@ var cliAssembly = cliDirectory.CombineWithFilePath("digitforge.dll");
 var cliStamp = cliDirectory.CombineWithFilePath("sources.sha256");
 
 // The pipeline's stages, in dependency order: each reads outputs of the one before it.
-var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate" };
+var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate", "Promote" };
 var stageTasks = new Dictionary<string, CakeTaskBuilder>();
 
 // ---------------------------------------------------------------------------------------------
@@ -66,6 +66,16 @@ Task("Verify")
     .Description("Retrains the current model's recipe in a scratch folder and checks weights and metrics are bit-identical.")
     .IsDependentOn("Compile")
     .Does(() => Cli("verify"));
+
+Task("Models")
+    .Description("Lists model versions with stage, accuracy and date.")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("models"));
+
+Task("Rollback")
+    .Description("Makes an earlier model version production again (--to=N, default: the previous one).")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<int>("to")}" : null));
 
 Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")

@@ -14,6 +14,7 @@ public static class CommandLine
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         return root;
     }
 }

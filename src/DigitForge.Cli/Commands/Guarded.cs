@@ -24,7 +24,7 @@ public static class Guarded
         {
             return Fail(ExitCodes.DataError, ex);
         }
-        catch (Exception ex) when (ex is StageException or ArgumentException or IOException)
+        catch (Exception ex) when (ex is StageException or ArgumentException or IOException or Registry.RegistryException)
         {
             return Fail(ExitCodes.Failure, ex);
         }

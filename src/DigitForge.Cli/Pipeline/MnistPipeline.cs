@@ -19,6 +19,7 @@ public static class MnistPipeline
             new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, config.Train.Threads),
+            new PromoteStage(config.Promote, paths.Models),
         ];
         return new StagePipeline(stages, new StageStore(paths.Stages));
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using DigitForge.Data;
 using DigitForge.Evaluation;
+using DigitForge.Registry.Gate;
 using DigitForge.Training;
 
 namespace DigitForge.Cli.Pipeline;
@@ -22,4 +23,8 @@ public sealed class PipelineConfig
 
     [Required]
     public EvaluateConfig Evaluate { get; set; } = new();
+
+    /// <summary>The quality gate a candidate must pass to become production.</summary>
+    [Required]
+    public GateConfig Promote { get; set; } = new();
 }

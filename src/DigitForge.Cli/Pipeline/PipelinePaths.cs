@@ -5,6 +5,9 @@ public sealed record PipelinePaths(string Root, string Artifacts, string Downloa
 {
     public string Stages => Path.Combine(Artifacts, "stages");
 
+    /// <summary>Versioned models and registry.json.</summary>
+    public string Models => Path.Combine(Artifacts, "models");
+
     public static PipelinePaths Resolve(string root, string artifacts)
     {
         var fullRoot = Path.GetFullPath(root);
