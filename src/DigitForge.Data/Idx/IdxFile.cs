@@ -14,7 +14,10 @@ public static class IdxFile
     public const int LabelsMagic = 0x00000801;
     private const int MaxSide = 4096;
     private const long MaxCount = 100_000_000;
+    private const int GzipOsByteOffset = 9;
+    private const byte GzipOsUnix = 3;
 
+    /// <summary>An images file and its labels file, checked to hold the same number of items.</summary>
     public static LabelledImages Load(string imagesPath, string labelsPath)
     {
         var (pixels, count, rows, columns) = ReadImages(imagesPath);
@@ -27,18 +30,21 @@ public static class IdxFile
         return new LabelledImages(pixels, labels, rows, columns);
     }
 
+    /// <summary>Writes the pair; gzip output is byte-for-byte reproducible (no timestamp in the header).</summary>
     public static void Save(LabelledImages images, string imagesPath, string labelsPath, bool gzip = false)
     {
         Write(imagesPath, ImagesMagic, [images.Count, images.Rows, images.Columns], images.Pixels, gzip);
         Write(labelsPath, LabelsMagic, [images.Count], images.Labels, gzip);
     }
 
+    /// <summary>A uint8 [count, rows, columns] images file, plain or gzipped.</summary>
     public static (byte[] Pixels, int Count, int Rows, int Columns) ReadImages(string path)
     {
         var (dimensions, data) = Read(path, ImagesMagic, "uint8 images");
         return (data, dimensions[0], dimensions[1], dimensions[2]);
     }
 
+    /// <summary>A uint8 [count] labels file, plain or gzipped; every label must be a digit 0-9.</summary>
     public static byte[] ReadLabels(string path)
     {
         var (_, data) = Read(path, LabelsMagic, "uint8 labels");
@@ -61,7 +67,8 @@ public static class IdxFile
         try
         {
             using var file = System.IO.File.OpenRead(path);
-            using var stream = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
+            var gzip = IsGzip(file);
+            using var stream = gzip ? new GZipStream(file, CompressionMode.Decompress, leaveOpen: true) : (Stream)file;
             var magicBytes = ReadExactly(stream, 4, path, "header");
             var magic = BinaryPrimitives.ReadInt32BigEndian(magicBytes);
             if (magic != expectedMagic)
@@ -100,6 +107,11 @@ public static class IdxFile
                 throw new DataFormatException(path, $"trailing bytes after the {total} the header promises");
             }
 
+            if (gzip)
+            {
+                RejectBytesAfterGzip(file, path, 4 + (4 * rank) + total);
+            }
+
             return (dimensions, data);
         }
         catch (InvalidDataException ex)
@@ -112,16 +124,42 @@ public static class IdxFile
         }
     }
 
+    /// <summary>Reads <paramref name="count"/> bytes, growing the buffer as data arrives so a lying header cannot make us allocate gigabytes.</summary>
     private static byte[] ReadExactly(Stream stream, int count, string path, string what)
     {
-        var buffer = new byte[count];
-        var read = stream.ReadAtLeast(buffer, count, throwOnEndOfStream: false);
-        if (read < count)
+        var buffer = new byte[Math.Min(count, 1 << 20)];
+        var read = 0;
+        while (read < count)
         {
-            throw new DataFormatException(path, $"truncated: {what} needs {count} bytes, only {read} present");
+            if (read == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(count, 2L * buffer.Length));
+            }
+
+            var got = stream.Read(buffer, read, buffer.Length - read);
+            if (got == 0)
+            {
+                throw new DataFormatException(path, $"truncated: {what} needs {count} bytes, only {read} present");
+            }
+
+            read += got;
         }
 
         return buffer;
+    }
+
+    // GZipStream stops quietly at junk after the gzip data; the trailer's ISIZE (content length mod 2^32,
+    // the file's last 4 bytes) then no longer matches. Concatenated gzip members, which no IDX writer
+    // produces, are rejected too.
+    private static void RejectBytesAfterGzip(FileStream file, string path, long contentLength)
+    {
+        Span<byte> size = stackalloc byte[4];
+        file.Seek(-4, SeekOrigin.End);
+        file.ReadExactly(size);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(size) != (uint)contentLength)
+        {
+            throw new DataFormatException(path, "bytes after the end of the gzip stream");
+        }
     }
 
     private static bool IsGzip(FileStream file)
@@ -136,7 +174,25 @@ public static class IdxFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var file = System.IO.File.Create(path);
-        using var stream = gzip ? new GZipStream(file, CompressionLevel.SmallestSize) : (Stream)file;
+        if (!gzip)
+        {
+            WriteContent(file, magic, dimensions, data);
+            return;
+        }
+
+        using (var compressed = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            WriteContent(compressed, magic, dimensions, data);
+        }
+
+        // zlib records the writing OS in the gzip header (3 on Linux, other values elsewhere); pin it so
+        // the same data gives the same bytes, and the same pinned SHA-256, whichever OS wrote it.
+        file.Position = GzipOsByteOffset;
+        file.WriteByte(GzipOsUnix);
+    }
+
+    private static void WriteContent(Stream stream, int magic, int[] dimensions, byte[] data)
+    {
         Span<byte> word = stackalloc byte[4];
         BinaryPrimitives.WriteInt32BigEndian(word, magic);
         stream.Write(word);

@@ -26,14 +26,22 @@ public sealed class DownloadCache(string directory, HttpClient? client = null, T
         })
         .Build();
 
+    /// <summary>Where verified files are kept, each named by its SHA-256.</summary>
     public string Directory { get; } = directory;
 
+    /// <summary>The cached file for <paramref name="url"/>, downloaded first unless a copy with the pinned hash is already there.</summary>
     public string Get(Uri url, string sha256, IStageLog log)
     {
         var target = Path.Combine(Directory, sha256);
-        if (File.Exists(target) && ContentHash.OfFile(target) == sha256)
+        if (File.Exists(target))
         {
-            return target;
+            if (ContentHash.OfFile(target) == sha256)
+            {
+                return target;
+            }
+
+            log.Info($"cached copy of {url} no longer matches its SHA-256; downloading it again");
+            File.Delete(target);
         }
 
         System.IO.Directory.CreateDirectory(Directory);

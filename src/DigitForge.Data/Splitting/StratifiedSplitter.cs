@@ -9,9 +9,18 @@ public sealed record SplitIndices(int[] Train, int[] Validation, int[] Test);
 /// </summary>
 public static class StratifiedSplitter
 {
-    /// <summary>Train/validation/test from one pool of images.</summary>
+    /// <summary>
+    /// Train/validation/test from one pool of images: per class, <paramref name="testFraction"/> goes to test and
+    /// <paramref name="validationFraction"/> of the rest to validation (rounded); <paramref name="maxPerClass"/> &gt; 0
+    /// first keeps a random subset of that many per class. Each list is in ascending index order.
+    /// </summary>
     public static SplitIndices Split(byte[] labels, double testFraction, double validationFraction, int seed, int maxPerClass = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(testFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(testFraction, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(validationFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(validationFraction, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxPerClass);
         var train = new List<int>();
         var validation = new List<int>();
         var test = new List<int>();
@@ -40,8 +49,19 @@ public static class StratifiedSplitter
         foreach (var label in labels.Distinct().Order())
         {
             var members = Enumerable.Range(0, labels.Length).Where(i => labels[i] == label).ToArray();
-            random.Shuffle(members);
+            Shuffle(members, random);
             yield return maxPerClass > 0 && members.Length > maxPerClass ? members[..maxPerClass] : members;
+        }
+    }
+
+    // Fisher-Yates spelled out (the same walk Random.Shuffle takes today) so the split depends only
+    // on the seeded Random's number sequence, which .NET keeps stable, not on a library routine.
+    private static void Shuffle(int[] items, Random random)
+    {
+        for (var i = 0; i < items.Length - 1; i++)
+        {
+            var j = random.Next(i, items.Length);
+            (items[i], items[j]) = (items[j], items[i]);
         }
     }
 }
