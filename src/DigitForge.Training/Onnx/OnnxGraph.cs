@@ -1,0 +1,50 @@
+namespace DigitForge.Training.Onnx;
+
+/// <summary>The attribute kinds the exporter emits (values of onnx.proto's <c>AttributeProto.AttributeType</c>).</summary>
+internal enum OnnxAttributeKind
+{
+    Float = 1,
+    Int = 2,
+    Ints = 7,
+}
+
+/// <summary>A node attribute: a float, an int or a list of ints.</summary>
+internal sealed record OnnxAttribute(string Name, OnnxAttributeKind Kind, float FloatValue, long IntValue, IReadOnlyList<long> IntsValue)
+{
+    public static OnnxAttribute Float(string name, float value) => new(name, OnnxAttributeKind.Float, value, 0, []);
+
+    public static OnnxAttribute Int(string name, long value) => new(name, OnnxAttributeKind.Int, 0, value, []);
+
+    public static OnnxAttribute Ints(string name, params long[] values) => new(name, OnnxAttributeKind.Ints, 0, 0, values);
+}
+
+/// <summary>One operator of the default ("ai.onnx") domain.</summary>
+internal sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<OnnxAttribute> Attributes);
+
+/// <summary>A float32 constant (weights), stored row-major.</summary>
+internal sealed record OnnxInitializer(string Name, IReadOnlyList<long> Dims, float[] Values);
+
+/// <summary>One dimension of a graph input or output: a fixed size or a symbolic name.</summary>
+internal sealed record OnnxDimension(long? Value, string? Param)
+{
+    public static OnnxDimension Fixed(long value) => new(value, null);
+
+    public static OnnxDimension Symbolic(string name) => new(null, name);
+}
+
+/// <summary>A float32 graph input or output with its shape.</summary>
+internal sealed record OnnxValueInfo(string Name, IReadOnlyList<OnnxDimension> Shape);
+
+/// <summary>Everything the exporter writes into a ModelProto.</summary>
+internal sealed record OnnxModelDefinition(
+    long IrVersion,
+    long OpsetVersion,
+    string ProducerName,
+    string ProducerVersion,
+    string DocString,
+    string GraphName,
+    IReadOnlyList<OnnxNode> Nodes,
+    IReadOnlyList<OnnxInitializer> Initializers,
+    IReadOnlyList<OnnxValueInfo> Inputs,
+    IReadOnlyList<OnnxValueInfo> Outputs,
+    IReadOnlyList<KeyValuePair<string, string>> Metadata);

@@ -1,0 +1,27 @@
+namespace DigitForge.Training.Onnx;
+
+/// <summary>
+/// Keys of the <c>metadata_props</c> the exporter writes. DigitForge.Inference reads the same
+/// keys (it cannot reference this assembly and keeps its own copy; the inference tests check
+/// that the two agree).
+/// </summary>
+public static class OnnxMetadataKeys
+{
+    /// <summary>The model version string the caller passed to the exporter.</summary>
+    public const string Version = "digitforge.version";
+
+    /// <summary>Mean of pixel/255 on the training split, invariant culture, round-trip format.</summary>
+    public const string NormalizationMean = "digitforge.normalization.mean";
+
+    /// <summary>Standard deviation of pixel/255 on the training split, same format.</summary>
+    public const string NormalizationStd = "digitforge.normalization.std";
+
+    /// <summary>Input shape of one image without the batch dimension, e.g. "1,28,28".</summary>
+    public const string InputShape = "digitforge.input_shape";
+
+    /// <summary>Class labels in logit order, comma-separated: "0,1,2,3,4,5,6,7,8,9".</summary>
+    public const string Labels = "digitforge.labels";
+
+    /// <summary>The network the graph was exported from ("DigitCnn").</summary>
+    public const string Architecture = "digitforge.architecture";
+}
