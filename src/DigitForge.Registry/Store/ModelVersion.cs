@@ -7,11 +7,16 @@ namespace DigitForge.Registry.Store;
 /// <summary>A committed model folder such as <c>v0007-3fa2c1d</c>: version number and the start of its content hash.</summary>
 public sealed partial record ModelVersion(int Number, string ShortHash, string Directory)
 {
+    /// <summary>The ONNX export every version holds: what the scoring tool and the service load.</summary>
+    public const string OnnxFileName = "model.onnx";
+
     public string Name => NameOf(Number, ShortHash);
 
     public string ManifestPath => Path.Combine(Directory, ModelManifest.FileName);
 
     public string File(string name) => Path.Combine(Directory, name);
+
+    public string OnnxPath => File(OnnxFileName);
 
     public static string NameOf(int number, string contentHash) =>
         $"v{number.ToString("D4", CultureInfo.InvariantCulture)}-{ContentHash.Short(contentHash)}";
