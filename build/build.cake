@@ -2,7 +2,9 @@
 // wires stages together, decides which are up to date, and passes arguments through.
 //
 //   ./build.sh --target=Evaluate [--config=configs/default.json] [--set=train.epochs=20 ...]
-//              [--artifacts=artifacts] [--force]
+//              [--artifacts=artifacts] [--rerun]
+//   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
+//   ./build.sh --target=Models | Lineage [--version=N] | Rollback [--to=N]
 
 using System.Security.Cryptography;
 
@@ -10,7 +12,8 @@ var target = Argument("target", "Evaluate");
 var configFile = Argument("config", "configs/default.json");
 var overrides = Arguments<string>("set", Array.Empty<string>());
 var artifacts = Argument("artifacts", "artifacts");
-var force = HasArgument("force");
+var rerun = HasArgument("rerun");
+var forcePromotion = HasArgument("force");
 
 // Cake runs with the script's folder as working directory; everything else is relative to the repo root.
 var root = MakeAbsolute(Directory(".."));
@@ -53,7 +56,7 @@ foreach (var stage in stages)
     stageTasks[name] = Task(name)
         .Description($"Runs the {name} stage unless it is up to date.")
         .IsDependentOn(previous)
-        .Does(() => Cli("run", name, force ? "--force" : null));
+        .Does(() => Cli("run", name, rerun ? "--rerun" : null, name == "Promote" && forcePromotion ? "--force" : null));
     previous = name;
 }
 
@@ -72,10 +75,15 @@ Task("Models")
     .IsDependentOn("Compile")
     .Does(() => Cli("models"));
 
+Task("Lineage")
+    .Description("Shows one model version's lineage, metrics, files and history (--version=N, default: production).")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("models", "show", HasArgument("version") ? Argument<string>("version") : null));
+
 Task("Rollback")
     .Description("Makes an earlier model version production again (--to=N, default: the previous one).")
     .IsDependentOn("Compile")
-    .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<int>("to")}" : null));
+    .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<string>("to")}" : null));
 
 Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
@@ -90,13 +98,20 @@ Task("Clean")
 
 TaskTeardown(context =>
 {
-    if (!context.Successful || force || !stages.Contains(target, StringComparer.OrdinalIgnoreCase))
+    if (!context.Successful || rerun || !stages.Contains(target, StringComparer.OrdinalIgnoreCase))
     {
         return;
     }
 
     var index = Array.IndexOf(stages, context.Task.Name);
     var next = context.Task.Name == "Compile" ? stages[0] : index >= 0 && index + 1 < stages.Length ? stages[index + 1] : null;
+
+    // A forced promotion must reach the gate even when nothing upstream changed.
+    if (next == "Promote" && forcePromotion)
+    {
+        return;
+    }
+
     if (next is not null && IsUpToDate(next, out var reason))
     {
         stageTasks[next].WithCriteria(false, reason);

@@ -98,10 +98,18 @@ public sealed class RegistryEvent
     public int? To { get; set; }
 }
 
-/// <summary>Who did it: the OS user and machine, recorded with every event.</summary>
+/// <summary>Who did it (the OS user and machine) and through what (the build's Promote stage, a CLI verb), recorded with every event.</summary>
 public sealed record Actor(
     [property: JsonProperty(Required = Required.Always)] string User,
     [property: JsonProperty(Required = Required.Always)] string Host)
 {
+    /// <summary>The tool or command that made the change, e.g. <c>build: Promote stage</c>.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public string? Via { get; init; }
+
     public static Actor Current => new(Environment.UserName, Environment.MachineName);
+
+    public static Actor CurrentVia(string via) => Current with { Via = via };
+
+    public override string ToString() => $"{User}@{Host}" + (Via is null ? string.Empty : $" via {Via}");
 }

@@ -20,6 +20,10 @@ public static class Guarded
         {
             return Fail(ExitCodes.UsageError, ex);
         }
+        catch (Registry.RegistryDamagedException ex)
+        {
+            return Fail(ExitCodes.DataError, ex);
+        }
         catch (Exception ex) when (ex is DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException)
         {
             return Fail(ExitCodes.DataError, ex);

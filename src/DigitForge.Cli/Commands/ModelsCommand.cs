@@ -1,12 +1,20 @@
 using System.CommandLine;
 using System.Globalization;
 using DigitForge.Cli.Pipeline;
+using DigitForge.Engine.Storage;
 using DigitForge.Registry;
+using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Cli.Commands;
 
-/// <summary><c>digitforge models</c>: the registry's versions; <c>models rollback</c> moves production back.</summary>
+/// <summary>
+/// <c>digitforge models</c>: the registry's versions; <c>show</c> one version's lineage and history,
+/// <c>promote</c> one through the gate (or by force), <c>rollback</c> production, <c>verify</c> files.
+/// Every change is recorded in the registry with who made it and through which command.
+/// </summary>
 public static class ModelsCommand
 {
     public static Command Create()
@@ -15,28 +23,140 @@ public static class ModelsCommand
         command.SetAction(result => Guarded.Run(() =>
         {
             var registry = Open(result);
-            foreach (var entry in registry.List())
+            var entries = registry.List();
+            if (entries.Count == 0)
+            {
+                Console.WriteLine($"no model versions in {registry.FilePath} yet; build the Promote target to create one");
+            }
+
+            foreach (var entry in entries)
             {
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{entry.Name}  {entry.Stage.ToString().ToLowerInvariant(),-10}  accuracy {entry.Metrics.Accuracy:P2}  lowest recall {entry.Metrics.LowestRecall:P2} (digit {entry.Metrics.LowestRecallLabel})  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}"));
+                    $"{entry.Name}  {Stage(entry.Stage),-10}  accuracy {entry.Metrics.Accuracy:P2}  lowest recall {entry.Metrics.LowestRecall:P2} (digit {entry.Metrics.LowestRecallLabel})  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}"));
             }
 
             return ExitCodes.Success;
         }));
 
-        var to = new Option<int?>("--to") { Description = "Version number to restore (default: the production before the current one)." };
-        var rollback = new Command("rollback", "Make an earlier version production again (recorded in the registry).") { to };
-        rollback.SetAction(result => Guarded.Run(() =>
-        {
-            var entry = Open(result).Rollback(result.GetValue(to));
-            Console.WriteLine($"production is now {entry.Name}");
-            return ExitCodes.Success;
-        }));
-        command.Subcommands.Add(rollback);
+        command.Subcommands.Add(Show());
+        command.Subcommands.Add(Promote());
+        command.Subcommands.Add(Rollback());
+        command.Subcommands.Add(Verify());
         return command;
     }
 
-    private static ModelRegistry Open(ParseResult result) =>
-        new(new ModelStore(CommonOptions.Paths(result).Models));
+    private static Command Show()
+    {
+        var version = new Argument<string?>("version") { Description = "7, v7, v0007 or v0007-3fa2c1d (default: production).", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print the registry entry and the manifest as JSON." };
+        var show = new Command("show", "Show one version's lineage (data, config, code), metrics, files and history.") { version, json };
+        show.SetAction(result => Guarded.Run(() =>
+        {
+            var (store, registry) = OpenBoth(result);
+            var entry = registry.Get(Resolve(registry, result.GetValue(version)));
+            var model = store.Get(entry.Version);
+            var manifest = store.ReadManifest(model);
+            var problems = store.Verify(model);
+            if (result.GetValue(json))
+            {
+                var serializer = JsonSerializer.Create(JsonFile.Settings);
+                Console.WriteLine(new JObject
+                {
+                    ["registry"] = JObject.FromObject(entry, serializer),
+                    ["manifest"] = JObject.FromObject(manifest, serializer),
+                    ["problems"] = new JArray(problems),
+                }.ToString(Formatting.Indented));
+            }
+            else
+            {
+                Console.Write(LineageText.Format(entry, model, manifest, problems));
+            }
+
+            return problems.Count == 0 ? ExitCodes.Success : ExitCodes.DataError;
+        }));
+        return show;
+    }
+
+    private static Command Promote()
+    {
+        var version = new Argument<string>("version") { Description = "The version to make production: 7, v7, v0007 or v0007-3fa2c1d." };
+        var force = new Option<bool>("--force") { Description = "Promote even if the quality gate rejects it (recorded as an override)." };
+        var promote = new Command("promote", "Put a candidate (or, with --force, a rejected version) through the quality gate of --config against production.") { version, force };
+        promote.SetAction(result => Guarded.Run(() =>
+        {
+            var paths = CommonOptions.Paths(result);
+            var gate = CommonOptions.LoadConfig(result, paths).Promote;
+            var registry = Open(result);
+            var entry = registry.Get(Resolve(registry, result.GetValue(version)));
+            var verdict = QualityGate.Decide(entry.Metrics, registry.Production()?.Metrics, gate);
+            var forced = result.GetValue(force);
+            foreach (var check in verdict.Checks)
+            {
+                Console.WriteLine($"gate {check.Rule}: {(check.Passed ? "pass" : "FAIL")}, {check.Reason}");
+            }
+
+            var promoted = registry.Promote(entry.Version, verdict, forced, Actor.CurrentVia(forced ? "digitforge models promote --force" : "digitforge models promote"));
+            Console.WriteLine($"production is now {promoted.Name}" + (promoted.Events[^1].Forced == true ? " (forced over the gate's reject, recorded)" : string.Empty));
+            return ExitCodes.Success;
+        }));
+        return promote;
+    }
+
+    private static Command Rollback()
+    {
+        var to = new Option<string?>("--to") { Description = "Version to restore (default: the production before the current one)." };
+        var rollback = new Command("rollback", "Make an earlier production version production again (recorded in the registry).") { to };
+        rollback.SetAction(result => Guarded.Run(() =>
+        {
+            var registry = Open(result);
+            var target = result.GetValue(to) is { } reference ? Resolve(registry, reference) : (int?)null;
+            var previous = registry.Production();
+            var entry = registry.Rollback(target, Actor.CurrentVia("digitforge models rollback"));
+            Console.WriteLine($"production is now {entry.Name} (was {previous?.Name})");
+            return ExitCodes.Success;
+        }));
+        return rollback;
+    }
+
+    private static Command Verify()
+    {
+        var verify = new Command("verify", "Check every version's files against its manifest (SHA-256) and that the registry is readable.");
+        verify.SetAction(result => Guarded.Run(() =>
+        {
+            var (store, registry) = OpenBoth(result);
+            var registered = registry.List().Select(e => e.Version).ToHashSet();
+            var damaged = 0;
+            foreach (var model in store.List())
+            {
+                var problems = store.Verify(model);
+                damaged += problems.Count > 0 ? 1 : 0;
+                var note = registered.Contains(model.Number) ? string.Empty : " (not registered)";
+                Console.WriteLine(problems.Count == 0 ? $"{model.Name}: intact{note}" : $"{model.Name}: DAMAGED{note}: {string.Join("; ", problems)}");
+            }
+
+            if (damaged > 0)
+            {
+                Console.Error.WriteLine($"error: {damaged} model version(s) in {store.Root} do not match their manifest; restore the files, or delete the folder so the build creates the model again");
+            }
+
+            return damaged == 0 ? ExitCodes.Success : ExitCodes.DataError;
+        }));
+        return verify;
+    }
+
+    private static int Resolve(ModelRegistry registry, string? reference) =>
+        reference is null
+            ? registry.Production()?.Version ?? throw new RegistryException($"{registry.FilePath}: there is no production model; name a version")
+            : ModelReference.Parse(reference).Resolve(registry);
+
+    private static string Stage(ModelStage stage) => stage.ToString().ToLowerInvariant();
+
+    private static ModelRegistry Open(ParseResult result) => OpenBoth(result).Registry;
+
+    private static (ModelStore Store, ModelRegistry Registry) OpenBoth(ParseResult result)
+    {
+        var store = new ModelStore(CommonOptions.Paths(result).Models);
+        return (store, new ModelRegistry(store));
+    }
 }

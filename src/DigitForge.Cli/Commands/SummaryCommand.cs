@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using DigitForge.Cli.Pipeline;
+using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Stages;
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Cli.Commands;
@@ -30,6 +34,14 @@ public static class SummaryCommand
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"Test accuracy {report.Value<double>("accuracy"):P2} on {report.Value<int>("count")} images, loss {report.Value<double>("loss"):0.0000}"));
+            }
+
+            var decision = Path.Combine(pipeline.Store.DirectoryOf("Promote"), PromoteStage.DecisionFile);
+            if (File.Exists(decision))
+            {
+                var last = JsonFile.Read<PromotionDecision>(decision);
+                var production = new ModelRegistry(new ModelStore(paths.Models)).Production();
+                Console.WriteLine($"Model {last.Version}: {last.Outcome}{(last.Forced ? " (forced)" : string.Empty)}; production is {production?.Name ?? "empty"} ({Display(paths, paths.Models)})");
             }
 
             return ExitCodes.Success;

@@ -7,10 +7,11 @@ using DigitForge.Training.Stages;
 
 namespace DigitForge.Cli.Pipeline;
 
-/// <summary>The MNIST pipeline: Ingest, Preprocess, Train, Evaluate over one artifacts folder.</summary>
+/// <summary>The MNIST pipeline: Ingest, Preprocess, Train, Evaluate, Promote over one artifacts folder.</summary>
 public static class MnistPipeline
 {
-    public static StagePipeline Create(PipelineConfig config, PipelinePaths paths)
+    /// <param name="forcePromotion">Promote even when the quality gate rejects (recorded as an override).</param>
+    public static StagePipeline Create(PipelineConfig config, PipelinePaths paths, bool forcePromotion = false)
     {
         var ingest = new IngestStage(config.Data!, new SourceResolver(paths.Root, new DownloadCache(paths.DownloadCache)));
         IStage[] stages =
@@ -19,7 +20,7 @@ public static class MnistPipeline
             new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, config.Train.Threads),
-            new PromoteStage(config.Promote, paths.Models),
+            new PromoteStage(config.Promote, paths.Models, config.Train.Threads, forcePromotion),
         ];
         return new StagePipeline(stages, new StageStore(paths.Stages));
     }

@@ -1,3 +1,6 @@
+using DigitForge.Engine.Records;
+using DigitForge.Engine.Storage;
+
 namespace DigitForge.Engine.Stages;
 
 /// <summary>What a running stage may use: a fresh output folder, its upstreams' committed folders, a log.</summary>
@@ -20,6 +23,12 @@ public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<
 
         return Path.Combine(directory, file);
     }
+
+    /// <summary>
+    /// The lock record an upstream stage committed (fingerprint components, resolved config, timing):
+    /// what a stage needs to describe where its inputs came from.
+    /// </summary>
+    public StageRecord UpstreamRecord(string stage) => JsonFile.Read<StageRecord>(UpstreamFile(stage, StageStore.RecordFileName));
 
     public string OutputFile(string file) => Path.Combine(OutputDirectory, file);
 }

@@ -11,6 +11,8 @@ public static class AtomicFile
         stream.Write(bytes);
     });
 
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
     public static void Write(string path, Action<Stream> write)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;

@@ -9,7 +9,7 @@ using DigitForge.Training.Training;
 
 namespace DigitForge.Evaluation.Stages;
 
-/// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text.</summary>
+/// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text, plus its per-image logits and predictions.</summary>
 public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
 {
     public const string MetricsFile = "metrics.json";
@@ -40,6 +40,8 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
         var report = ClassificationMetrics.Compute(logits, test.Labels, model.Labels.Length, config.WorstExamples);
         ReportWriter.Write(context.OutputFile(MetricsFile), report);
         ReportWriter.WriteText(context.OutputFile(TextFile), report);
+        TestPredictions.WriteLogits(context.OutputFile(TestPredictions.LogitsFile), logits);
+        TestPredictions.WriteCsv(context.OutputFile(TestPredictions.CsvFile), logits, test.Labels, model.Labels.Length);
         context.Log.Info($"test accuracy {report.Accuracy:P2} on {report.Count} images, loss {report.Loss:0.0000}");
     }
 }

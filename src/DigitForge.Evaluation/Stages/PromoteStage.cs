@@ -3,9 +3,12 @@ using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Packaging;
+using DigitForge.Inference;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
+using DigitForge.Training.Model;
 using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
 using Newtonsoft.Json.Linq;
@@ -13,87 +16,105 @@ using Newtonsoft.Json.Linq;
 namespace DigitForge.Evaluation.Stages;
 
 /// <summary>
-/// Promote: stores the evaluated model as a version (one per distinct weights), registers it,
-/// and lets the quality gate decide whether it replaces production. A rejected candidate leaves
-/// production as it is; the decision and its reasons are recorded in the registry and here.
+/// Promote: stores the evaluated model as a version (one per distinct weights, with its ONNX export,
+/// metrics, lineage and model card), registers it, and lets the quality gate decide whether it
+/// replaces production. A rejected candidate leaves production as it is; <paramref name="force"/>
+/// promotes it anyway and the registry records the override. Every decision is in the registry and
+/// in <c>decision.json</c>.
 /// </summary>
-public sealed class PromoteStage(GateConfig gate, string modelsRoot) : IStage
+public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads, bool force = false) : IStage
 {
     public const string DecisionFile = "decision.json";
-
-    private static readonly string[] ModelFiles = [DigitTrainer.WeightsFileName, TrainedModel.FileName];
 
     public string Name => "Promote";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
+        new("Ingest", []),
         new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Test)]),
-        new("Train", ModelFiles),
-        new("Evaluate", [EvaluateStage.MetricsFile, EvaluateStage.TextFile]),
+        new("Train", [DigitTrainer.WeightsFileName, TrainedModel.FileName]),
+        new("Evaluate", [.. ModelVersionWriter.EvaluateFiles, TestPredictions.LogitsFile]),
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly],
-        new { promote = gate },
+        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
+        Config,
         new Dictionary<string, string>(),
-        new Dictionary<string, string>());
+        MlEnvironment.Facts());
+
+    private object Config => new { promote = gate };
 
     public void Run(StageRunContext context)
     {
         var report = ReportWriter.Read(context.UpstreamFile("Evaluate", EvaluateStage.MetricsFile));
-        var testSet = ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => ContentHash.OfFile(context.UpstreamFile("Preprocess", f)))));
-        var metrics = new ModelMetrics(report.Accuracy, report.LowestRecall, report.LowestRecallLabel, testSet);
-        var weights = context.UpstreamFile("Train", DigitTrainer.WeightsFileName);
-
+        var metrics = new ModelMetrics(report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context));
         var store = new ModelStore(modelsRoot);
-        var added = store.Add(ContentHash.OfFile(weights), directory =>
-        {
-            foreach (var (stage, file) in ModelFiles.Select(f => ("Train", f)).Append(("Evaluate", EvaluateStage.MetricsFile)).Append(("Evaluate", EvaluateStage.TextFile)))
-            {
-                File.Copy(context.UpstreamFile(stage, file), Path.Combine(directory, file));
-            }
-        }, Details(context, testSet));
         var registry = new ModelRegistry(store);
-        var entry = registry.Register(added.Version, metrics);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")}, {entry.Stage.ToString().ToLowerInvariant()}");
-
+        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
         var production = registry.Production();
-        object decision;
-        if (production?.Version == entry.Version)
-        {
-            decision = new { version = entry.Name, outcome = "production", reasons = new[] { "already the production model" } };
-        }
-        else
-        {
-            var verdict = QualityGate.Decide(metrics, production?.Metrics, gate);
-            if (verdict.Outcome == GateOutcome.Promote)
-            {
-                registry.Promote(entry.Version, verdict);
-                context.Log.Info($"promoted {entry.Name} to production" + (production is null ? string.Empty : $" (was {production.Name})"));
-            }
-            else
-            {
-                if (entry.Stage == ModelStage.Candidate)
-                {
-                    registry.Reject(entry.Version, verdict.Failures);
-                }
 
-                context.Log.Warning($"{entry.Name} not promoted; production stays {production?.Name ?? "empty"}: {string.Join("; ", verdict.Failures)}");
-            }
+        var added = store.Add(
+            ContentHash.OfFile(context.UpstreamFile("Train", DigitTrainer.WeightsFileName)),
+            (directory, version) => JObject.FromObject(
+                new ModelVersionWriter(threads).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
+                Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
+        var entry = registry.Register(added.Version, metrics, actor);
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {Describe(entry.Stage)}");
 
-            decision = new { version = entry.Name, outcome = verdict.Outcome.ToString().ToLowerInvariant(), reasons = verdict.Reasons, production = production?.Name };
-        }
-
+        var decision = Decide(context, registry, entry, production, metrics, actor);
         JsonFile.Write(context.OutputFile(DecisionFile), decision);
     }
 
-    private static JObject Details(StageRunContext context, string testSet) => JObject.FromObject(new
+    private PromotionDecision Decide(StageRunContext context, ModelRegistry registry, RegistryEntry entry, RegistryEntry? production, ModelMetrics metrics, Actor actor)
     {
-        inputs = new
+        if (production?.Version == entry.Version)
         {
-            weights = ContentHash.OfFile(context.UpstreamFile("Train", DigitTrainer.WeightsFileName)),
-            testSet,
-        },
-        model = JToken.Parse(File.ReadAllText(context.UpstreamFile("Train", TrainedModel.FileName))),
-    });
+            context.Log.Info($"{entry.Name} is already the production model");
+            return new(entry.Name, "production", ["already the production model"], production.Name, Forced: false);
+        }
+
+        var verdict = QualityGate.Decide(metrics, production?.Metrics, gate);
+        foreach (var check in verdict.Checks)
+        {
+            context.Log.Info($"gate {check.Rule}: {(check.Passed ? "pass" : "FAIL")}, {check.Reason}");
+        }
+
+        if (entry.Stage == ModelStage.Archived)
+        {
+            // Its weights were production once; bringing them back is a rollback, which the registry records as such.
+            context.Log.Warning($"{entry.Name} was production before and is archived; production stays {production?.Name}. Run the Rollback target with --to={entry.Version} to restore it.");
+            return new(entry.Name, "archived", [.. verdict.Reasons], production?.Name, Forced: false);
+        }
+
+        var overriding = force && (verdict.Outcome == GateOutcome.Reject || entry.Stage == ModelStage.Rejected);
+        if (verdict.Outcome == GateOutcome.Promote && entry.Stage == ModelStage.Candidate || overriding)
+        {
+            registry.Promote(entry.Version, verdict, force, actor);
+            var was = production is null ? string.Empty : $" (was {production.Name})";
+            if (overriding)
+            {
+                context.Log.Warning($"promoted {entry.Name} to production{was} by --force, overriding the gate: {string.Join("; ", verdict.Failures.DefaultIfEmpty("it was rejected before"))}");
+            }
+            else
+            {
+                context.Log.Info($"promoted {entry.Name} to production{was}");
+            }
+
+            return new(entry.Name, "promote", [.. verdict.Reasons], production?.Name, overriding);
+        }
+
+        if (entry.Stage == ModelStage.Candidate)
+        {
+            registry.Reject(entry.Version, verdict.Failures, actor);
+        }
+
+        var why = verdict.Outcome == GateOutcome.Reject ? string.Join("; ", verdict.Failures) : "it was rejected before";
+        context.Log.Warning($"{entry.Name} not promoted; production stays {production?.Name ?? "empty"}: {why}. Build with --force to promote it anyway.");
+        return new(entry.Name, "reject", [.. verdict.Reasons], production?.Name, Forced: false);
+    }
+
+    private static string Describe(ModelStage stage) => stage.ToString().ToLowerInvariant();
 }
+
+/// <summary>What <c>decision.json</c> holds: the gate's outcome for one build's model.</summary>
+public sealed record PromotionDecision(string Version, string Outcome, IReadOnlyList<string> Reasons, string? Production, bool Forced);

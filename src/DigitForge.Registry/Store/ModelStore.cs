@@ -34,7 +34,19 @@ public sealed class ModelStore
     /// version named after <paramref name="contentHash"/> (e.g. the hash of the weights), with
     /// <paramref name="details"/> in its manifest; or returns the intact version already holding that hash.
     /// </summary>
-    public AddedModel Add(string contentHash, Action<string> writeFiles, JObject details)
+    public AddedModel Add(string contentHash, Action<string> writeFiles, JObject details) =>
+        Add(contentHash, (directory, _) =>
+        {
+            writeFiles(directory);
+            return details;
+        });
+
+    /// <summary>
+    /// As above, for content that must know its own version: <paramref name="writeVersion"/> gets the
+    /// folder to write into and the version's name (e.g. <c>v0007-3fa2c1d</c>) and returns the manifest details.
+    /// It runs under the store lock, so the name it is given is the one the folder will have.
+    /// </summary>
+    public AddedModel Add(string contentHash, Func<string, string, JObject> writeVersion)
     {
         var hash = NormalizeHash(contentHash);
         using var storeLock = ExclusiveLock.Acquire(Path.Combine(Root, LockFolder), lockTimeout, Root);
@@ -45,12 +57,13 @@ public sealed class ModelStore
             return new AddedModel(existing, Created: false);
         }
 
+        var number = NextNumber();
+        var version = new ModelVersion(number, ContentHash.Short(hash), Path.Combine(Root, ModelVersion.NameOf(number, hash)));
         var staging = Path.Combine(Root, StagingFolder, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(staging);
         try
         {
-            writeFiles(staging);
-            var number = NextNumber();
+            var details = writeVersion(staging, version.Name);
             var manifest = new ModelManifest
             {
                 Version = number,
@@ -60,7 +73,6 @@ public sealed class ModelStore
                 Details = (JObject)details.DeepClone(),
             };
             JsonFile.Write(Path.Combine(staging, ModelManifest.FileName), manifest);
-            var version = new ModelVersion(number, ContentHash.Short(hash), Path.Combine(Root, ModelVersion.NameOf(number, hash)));
             Directory.Move(staging, version.Directory);
             AtomicFile.WriteAllText(Path.Combine(Root, LastVersionFile), number.ToString(CultureInfo.InvariantCulture));
             return new AddedModel(version, Created: true);

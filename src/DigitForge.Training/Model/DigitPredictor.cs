@@ -104,5 +104,9 @@ public sealed class DigitPredictor : IDisposable
         return predictions;
     }
 
+    /// <summary>Writes the loaded network as ONNX (see <see cref="Onnx.OnnxExporter"/>), recording <paramref name="version"/> in its metadata.</summary>
+    public void ExportOnnx(NormalizationStats normalization, string version, string path) =>
+        Onnx.OnnxExporter.Export(model, normalization, version, path);
+
     public void Dispose() => model.Dispose();
 }

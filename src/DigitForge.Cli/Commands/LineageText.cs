@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Packaging;
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
+using Newtonsoft.Json;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>The text of <c>digitforge models show</c>: what made a version, how good it is, and what happened to it.</summary>
+public static class LineageText
+{
+    public static string Format(RegistryEntry entry, ModelVersion model, ModelManifest manifest, IReadOnlyList<string> problems)
+    {
+        var text = new StringBuilder();
+        void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"{entry.Name}  {entry.Stage.ToString().ToLowerInvariant()}  created {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC");
+        Line($"  folder     {model.Directory}");
+        Line($"  files      {(problems.Count == 0 ? $"intact ({manifest.Files.Count} files match {ModelManifest.FileName})" : "DAMAGED: " + string.Join("; ", problems))}");
+        var lineage = manifest.Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
+        if (lineage?.Stages is null)
+        {
+            Line($"  details    {manifest.Details.ToString(Formatting.None)}");
+        }
+        else
+        {
+            var m = lineage.Metrics;
+            Line($"  parent     {lineage.ParentProduction ?? "none (no production model when it was built)"}");
+            Line($"  metrics    accuracy {m.Accuracy:P2}, loss {m.Loss:0.0000}, lowest recall {m.LowestRecall:P2} (digit {m.LowestRecallLabel}), ECE {m.ExpectedCalibrationError:0.0000} on {m.TestImages} test images (test set {ContentHash.Short(lineage.TestSetSha256)})");
+            Line($"  onnx       {lineage.Onnx.File}, opset {lineage.Onnx.Opset}; parity: {lineage.Onnx.Parity}");
+            Line($"  weights    sha256 {lineage.WeightsSha256}");
+            foreach (var (stage, facts) in lineage.Stages)
+            {
+                var reads = facts.Files.Concat(facts.Inputs).Select(f => $"{f.Key} {ContentHash.Short(f.Value)}");
+                var code = facts.Code.Select(c => $"{c.Key} {ContentHash.Short(c.Value)}");
+                Line($"  {stage,-10} fingerprint {ContentHash.Short(facts.Fingerprint)}, config {ContentHash.Short(facts.ConfigSha256)}, {facts.Seconds:0.0} s at {facts.StartedAt:yyyy-MM-dd HH:mm:ss} UTC");
+                Line($"             reads {string.Join(", ", reads.DefaultIfEmpty("nothing upstream"))}");
+                Line($"             code {string.Join(", ", code)}");
+            }
+
+            var t = lineage.Timings;
+            Line($"  timings    train {t.TrainSeconds:0.0} s ({t.EpochsRun} epoch(s), best {t.BestEpoch}, {t.TrainImagesPerSecond:0} images/s), evaluate {t.EvaluateSeconds:0.0} s, export and parity {t.ExportSeconds:0.00} s");
+            Line($"  libraries  {string.Join(", ", lineage.Libraries.Select(l => $"{l.Key} {l.Value}"))}");
+            Line($"  config");
+            foreach (var (key, value) in ModelCard.Flatten(lineage.Config))
+            {
+                Line($"    {key} = {value}");
+            }
+        }
+
+        Line($"  history");
+        foreach (var e in entry.Events)
+        {
+            var detail = new List<string>();
+            if (e.Forced == true)
+            {
+                detail.Add($"FORCED over the gate's {e.Decision?.ToString().ToLowerInvariant() ?? "earlier reject"}");
+            }
+
+            if (e.From is { } from)
+            {
+                detail.Add($"from v{from:D4}");
+            }
+
+            if (e.To is { } to)
+            {
+                detail.Add($"to v{to:D4}");
+            }
+
+            if (e.Reasons is { Count: > 0 } reasons)
+            {
+                detail.Add(string.Join("; ", reasons));
+            }
+
+            Line($"    #{e.Sequence} {e.At:yyyy-MM-dd HH:mm:ss} {Describe(e.Kind)} by {e.Actor}{(detail.Count == 0 ? string.Empty : ": " + string.Join(", ", detail))}");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Describe(RegistryEventKind kind) => kind == RegistryEventKind.RolledBack ? "rolled back" : kind.ToString().ToLowerInvariant();
+}

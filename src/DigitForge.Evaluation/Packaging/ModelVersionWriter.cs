@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using DigitForge.Data.Stages;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Stages;
+using DigitForge.Inference;
+using DigitForge.Registry.Store;
+using DigitForge.Training.Model;
+using DigitForge.Training.Onnx;
+using DigitForge.Training.Stages;
+using DigitForge.Training.Training;
+using Microsoft.ML.OnnxRuntime;
+using Newtonsoft.Json.Linq;
+
+namespace DigitForge.Evaluation.Packaging;
+
+/// <summary>
+/// Fills a new model version's folder: the TorchSharp weights and training record, the evaluation
+/// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), and a model card.
+/// </summary>
+public sealed class ModelVersionWriter(int threads)
+{
+    public const string CardFile = "model-card.md";
+
+    /// <summary>Train's outputs a version keeps; the first two are also Promote's declared inputs.</summary>
+    public static readonly string[] TrainFiles = [DigitTrainer.WeightsFileName, TrainedModel.FileName, TrainStage.HistoryFile, TrainStage.SummaryFile];
+
+    public static readonly string[] EvaluateFiles = [EvaluateStage.MetricsFile, EvaluateStage.TextFile];
+
+    private static readonly string[] LineageStages = ["Ingest", "Preprocess", "Train", "Evaluate"];
+
+    /// <summary>Writes version <paramref name="version"/> into <paramref name="directory"/> and returns its lineage for the manifest.</summary>
+    /// <param name="config">The resolved config of the stage calling this, merged into the lineage's config.</param>
+    public ModelLineage Write(StageRunContext context, string directory, string version, string? parentProduction, JObject config)
+    {
+        foreach (var (stage, file) in TrainFiles.Select(f => ("Train", f)).Concat(EvaluateFiles.Select(f => ("Evaluate", f))))
+        {
+            File.Copy(context.UpstreamFile(stage, file), Path.Combine(directory, file));
+        }
+
+        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
+        var clock = Stopwatch.StartNew();
+        var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
+        using (var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads))
+        {
+            predictor.ExportOnnx(model.Normalization, version, onnxPath);
+        }
+
+        var parity = MeasureParity(context, onnxPath, version, model.Labels.Length);
+        var exportSeconds = clock.Elapsed.TotalSeconds;
+        context.Log.Info($"exported {ModelVersion.OnnxFileName} in {exportSeconds:0.00} s; parity with TorchSharp: {parity}");
+
+        var records = LineageStages.ToDictionary(s => s, context.UpstreamRecord);
+        var training = JObject.Parse(File.ReadAllText(context.UpstreamFile("Train", TrainStage.SummaryFile)));
+        var report = ReportWriter.Read(context.UpstreamFile("Evaluate", EvaluateStage.MetricsFile));
+        var mergedConfig = new JObject();
+        foreach (var stageConfig in records.Values.Select(r => r.Config).Append(config).OfType<JObject>())
+        {
+            mergedConfig.Merge(stageConfig, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace });
+        }
+
+        var lineage = new ModelLineage(
+            version,
+            records["Train"].Outputs[DigitTrainer.WeightsFileName],
+            TestSetHash(context),
+            parentProduction,
+            records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
+            mergedConfig,
+            Libraries(),
+            new ModelTimings(
+                records["Train"].Seconds,
+                training.Value<int>("epochsRun"),
+                training.Value<int>("bestEpoch"),
+                Math.Round(training.Value<double>("meanImagesPerSecond"), 1),
+                records["Evaluate"].Seconds,
+                Math.Round(exportSeconds, 3)),
+            new HeadlineMetrics(report.Count, report.Accuracy, report.Loss, report.LowestRecall, report.LowestRecallLabel, report.ExpectedCalibrationError),
+            new OnnxExportFacts(ModelVersion.OnnxFileName, OnnxExporter.OpsetVersion, OnnxExporter.IrVersion, parity));
+        AtomicFile.WriteAllText(Path.Combine(directory, CardFile), ModelCard.Render(lineage, report, model));
+        return lineage;
+    }
+
+    /// <summary>The SHA-256 of the test split's two files together: metrics are comparable only on equal test sets.</summary>
+    public static string TestSetHash(StageRunContext context) =>
+        Engine.Hashing.ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => Engine.Hashing.ContentHash.OfFile(context.UpstreamFile("Preprocess", f)))));
+
+    // The export is accepted only if ONNX Runtime reproduces Evaluate's TorchSharp logits on the whole test split.
+    private OnnxParity MeasureParity(StageRunContext context, string onnxPath, string version, int classes)
+    {
+        var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
+        var reference = TestPredictions.ReadLogits(context.UpstreamFile("Evaluate", TestPredictions.LogitsFile), test.Count, classes);
+        using var onnx = OnnxDigitModel.Load(onnxPath, threads);
+        if (onnx.Version != version)
+        {
+            throw new OnnxExportException($"{onnxPath}: metadata names version '{onnx.Version}', expected '{version}'");
+        }
+
+        var parity = OnnxParity.Measure(reference, onnx.Logits(test), classes);
+        return parity.Holds
+            ? parity
+            : throw new OnnxExportException($"{onnxPath}: the ONNX export does not reproduce the TorchSharp model: {parity}; no version was stored");
+    }
+
+    private static Dictionary<string, string> Libraries() => new()
+    {
+        ["torchsharp"] = TorchInfo.TorchSharpVersion,
+        ["libtorch"] = TorchInfo.LibTorchVersion,
+        ["onnxruntime"] = OrtEnv.Instance().GetVersionString(),
+        ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        ["os"] = RuntimeInformation.OSDescription,
+        ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
+    };
+}

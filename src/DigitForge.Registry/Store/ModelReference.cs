@@ -1,0 +1,34 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace DigitForge.Registry.Store;
+
+/// <summary>
+/// How people name a version on the command line: <c>7</c>, <c>v7</c>, <c>v0007</c> or the folder
+/// name <c>v0007-3fa2c1d</c> (whose hash part must then match).
+/// </summary>
+public sealed partial record ModelReference(int Number, string? ShortHash)
+{
+    public static ModelReference Parse(string text)
+    {
+        var match = Pattern().Match(text.Trim());
+        if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        {
+            throw new RegistryException($"'{text}' is not a model version; expected a number such as 7, v7, v0007 or a folder name such as v0007-3fa2c1d");
+        }
+
+        return new ModelReference(number, match.Groups[2].Success ? match.Groups[2].Value.ToLowerInvariant() : null);
+    }
+
+    /// <summary>The version number, after checking a given hash part against the registered name.</summary>
+    public int Resolve(ModelRegistry registry)
+    {
+        var entry = registry.Get(Number);
+        return ShortHash is null || entry.Name.EndsWith("-" + ShortHash, StringComparison.Ordinal)
+            ? Number
+            : throw new RegistryException($"version {Number} is {entry.Name}, not v{Number:D4}-{ShortHash}");
+    }
+
+    [GeneratedRegex("^v?([0-9]{1,9})(?:-([0-9a-fA-F]{7}))?$")]
+    private static partial Regex Pattern();
+}
