@@ -117,6 +117,19 @@ public sealed class ModelRegistryTests : IDisposable
     }
 
     [Fact]
+    public void The_command_that_made_a_change_is_recorded_and_read_back()
+    {
+        var version = RegisterNew("a");
+
+        registry.Promote(version, Fail, force: true, actor: Alice with { Via = "models promote --force" });
+
+        var actor = new ModelRegistry(store).Get(version).Events[^1].Actor;
+        actor.Should().Be(Alice with { Via = "models promote --force" });
+        actor.ToString().Should().Be("alice@build-01 via models promote --force");
+        File.ReadAllText(registry.FilePath).Should().Contain("\"via\": \"models promote --force\"");
+    }
+
+    [Fact]
     public void Rejected_candidate_records_the_reasons_and_can_only_be_promoted_with_force()
     {
         var version = RegisterNew("a");

@@ -37,6 +37,24 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void Content_that_names_its_own_version_is_given_the_folder_name_it_will_have()
+    {
+        TestModels.Add(store, "a");
+        string? given = null;
+
+        var added = store.Add(TestModels.HashOf("b"), (directory, version) =>
+        {
+            given = version;
+            File.WriteAllText(Path.Combine(directory, "model.onnx"), version);
+            return new JObject { ["version"] = version };
+        });
+
+        given.Should().Be(added.Version.Name).And.StartWith("v0002-");
+        File.ReadAllText(added.Version.OnnxPath).Should().Be(added.Version.Name);
+        store.ReadManifest(added.Version).Details["version"]!.Value<string>().Should().Be(added.Version.Name);
+    }
+
+    [Fact]
     public void Same_content_hash_returns_the_existing_version_without_writing_anything()
     {
         var first = TestModels.Add(store, "a");
