@@ -4,7 +4,7 @@
 //   ./build.sh --target=Evaluate [--config=configs/default.json] [--set=train.epochs=20 ...]
 //              [--artifacts=artifacts] [--rerun]
 //   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
-//   ./build.sh --target=Models | Lineage [--version=N] | Rollback [--to=N]
+//   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N]
 
 using System.Security.Cryptography;
 
@@ -76,9 +76,9 @@ Task("Models")
     .Does(() => Cli("models"));
 
 Task("Lineage")
-    .Description("Shows one model version's lineage, metrics, files and history (--version=N, default: production).")
+    .Description("Shows one model version's lineage, metrics, files and history (--model=N, default: production; Cake reserves --version).")
     .IsDependentOn("Compile")
-    .Does(() => Cli("models", "show", HasArgument("version") ? Argument<string>("version") : null));
+    .Does(() => Cli("models", "show", HasArgument("model") ? Argument<string>("model") : null));
 
 Task("Rollback")
     .Description("Makes an earlier model version production again (--to=N, default: the previous one).")

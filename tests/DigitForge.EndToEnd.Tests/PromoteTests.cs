@@ -1,25 +1,36 @@
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
+
 namespace DigitForge.EndToEnd.Tests;
 
-/// <summary>The quality gate through the real build: promotion, rejection, and an unchanged rerun.</summary>
+/// <summary>The quality gate, versions and registry through the real build and CLI.</summary>
 [Collection("real build")]
 public sealed class PromoteTests : IDisposable
 {
     // The ci recipe trains for seconds, so the gate's accuracy bars are lowered to let v0001 pass.
     private static readonly string[] Recipe = ["--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
+    private static readonly string[] CliRecipe = ["--config", "configs/ci.json", "--set", "promote.minAccuracy=0.1", "--set", "promote.minClassRecall=0"];
     private readonly RepoBuild build = new();
 
     public void Dispose() => build.Dispose();
 
+    private string Models => Path.Combine(build.Artifacts, "models");
+
+    private string RegistryFile => Path.Combine(Models, ModelRegistry.DefaultFileName);
+
     [Fact]
-    public void First_model_is_promoted_a_worse_one_is_rejected_and_production_stays()
+    public void Promotion_rejection_force_and_rollback_are_all_recorded_and_production_only_moves_when_told()
     {
         var first = build.Run(["--target=Promote", .. Recipe]);
         first.ExitCode.Should().Be(0, first.ToString());
-        first.Output.Should().Contain("promoted v0001-");
+        first.Output.Should().Contain("promoted v0001-").And.MatchRegex(@"parity with TorchSharp: max \|logit difference\| \S+ over 120 images \(tolerance 1e-4\), 0 different predictions");
         File.ReadAllText(build.StageFile("Promote", "decision.json")).Should().Contain("\"outcome\": \"promote\"");
+        var v1 = new ModelStore(Models).Get(1);
+        Directory.EnumerateFiles(v1.Directory).Select(Path.GetFileName).Should().Contain(["model.onnx", "model.weights", "metrics.json", "model-card.md", "manifest.json"]);
 
         var again = build.Run(["--target=Promote", .. Recipe]);
         again.Statuses("Ingest", "Preprocess", "Train", "Evaluate", "Promote").Should().AllBe("Skipped", again.ToString());
+        new ModelStore(Models).List().Should().ContainSingle("an unchanged rerun creates no version");
 
         var worse = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1"]);
         worse.ExitCode.Should().Be(0, worse.ToString());
@@ -27,6 +38,101 @@ public sealed class PromoteTests : IDisposable
 
         var models = build.Run("--target=Models", "--config=configs/ci.json");
         models.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}\s+production").And.MatchRegex(@"v0002-[0-9a-f]{7}\s+rejected");
-        File.ReadAllText(Path.Combine(build.Artifacts, "models", "registry.json")).Should().Contain("\"kind\": \"rejected\"");
+
+        var forced = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1", "--force"]);
+        forced.ExitCode.Should().Be(0, forced.ToString());
+        forced.Statuses("Train", "Evaluate").Should().AllBe("Skipped", "--force re-runs only the gate");
+        forced.Output.Should().MatchRegex(@"promoted v0002-[0-9a-f]{7} to production \(was v0001-[0-9a-f]{7}\) by --force, overriding the gate");
+        new ModelRegistry(new ModelStore(Models)).Production()!.Version.Should().Be(2);
+
+        var rollback = build.Run("--target=Rollback", "--config=configs/ci.json");
+        rollback.ExitCode.Should().Be(0, rollback.ToString());
+        rollback.Output.Should().MatchRegex(@"production is now v0001-[0-9a-f]{7} \(was v0002-[0-9a-f]{7}\)");
+
+        var lineage = build.Run("--target=Lineage", "--model=2", "--config=configs/ci.json");
+        lineage.ExitCode.Should().Be(0, lineage.ToString());
+        lineage.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7}\s+archived")
+            .And.MatchRegex(@"parent\s+v0001-")
+            .And.Contain("train.epochs = 1")
+            .And.MatchRegex(@"Ingest\s+fingerprint [0-9a-f]{7}")
+            .And.MatchRegex(@"rejected by .* via build: Promote stage: accuracy")
+            .And.MatchRegex(@"promoted by .* via build: Promote stage --force: FORCED over the gate's reject, from v0001")
+            .And.MatchRegex(@"rolled back by .* via digitforge models rollback: from v0002, to v0001");
+    }
+
+    [Fact]
+    public void Tampered_files_unknown_versions_and_a_damaged_registry_are_clear_errors_that_change_nothing()
+    {
+        build.Run(["--target=Promote", .. Recipe]).ExitCode.Should().Be(0);
+        var v1 = new ModelStore(Models).Get(1);
+        var registryBefore = File.ReadAllBytes(RegistryFile);
+
+        var unknown = build.Cli(["models", "rollback", "--to", "v9"]);
+        unknown.ExitCode.Should().Be(1, unknown.ToString());
+        unknown.Output.Should().Contain($"version 9 is not registered; known versions: {v1.Name}");
+        var malformed = build.Cli(["models", "show", "latest"]);
+        malformed.Output.Should().Contain("'latest' is not a model version");
+
+        File.AppendAllText(v1.OnnxPath, "tampered");
+        var show = build.Cli(["models", "show", "1"]);
+        show.ExitCode.Should().Be(3, show.ToString());
+        show.Output.Should().MatchRegex(@"files\s+DAMAGED: model.onnx modified \(manifest sha256 [0-9a-f]{7}, file has [0-9a-f]{7}\)");
+        var verify = build.Cli(["models", "verify"]);
+        verify.ExitCode.Should().Be(3, verify.ToString());
+        verify.Output.Should().Contain($"{v1.Name}: DAMAGED: model.onnx modified");
+        var rebuild = build.Run(["--target=Promote", .. Recipe, "--rerun"]);
+        rebuild.ExitCode.Should().NotBe(0, "a tampered version is never taken as the model");
+        rebuild.Output.Should().Contain($"{v1.Directory}: model files do not match manifest.json: model.onnx modified");
+        File.ReadAllBytes(RegistryFile).Should().Equal(registryBefore);
+
+        File.WriteAllText(RegistryFile, "{ \"schema\": 1, \"versions\": [ { \"version\": 1 ");
+        var damaged = build.Cli(["models"]);
+        damaged.ExitCode.Should().Be(3, damaged.ToString());
+        damaged.Output.Should().Contain($"{RegistryFile} is damaged").And.Contain("It was left unchanged");
+        File.ReadAllText(RegistryFile).Should().Be("{ \"schema\": 1, \"versions\": [ { \"version\": 1 ");
+    }
+
+    [Fact]
+    public void Promotion_killed_at_any_point_leaves_no_half_version_and_the_next_run_completes_it()
+    {
+        build.Run(["--target=Evaluate", .. Recipe]).ExitCode.Should().Be(0);
+        var kills = 0;
+
+        // kill -9 at growing delays across the whole Promote run (start-up, export, parity, store, registry) until one completes.
+        for (var delay = 0.3; delay < 6; delay += 0.15)
+        {
+            var run = build.Cli(["run", "Promote", .. CliRecipe], TimeSpan.FromSeconds(delay));
+            AssertStoreAndRegistryConsistent();
+            if (!run.Killed)
+            {
+                run.ExitCode.Should().Be(0, run.ToString());
+                break;
+            }
+
+            kills++;
+        }
+
+        kills.Should().BeGreaterThan(3, "the kills must land inside the stage, not all before or after it");
+        var final = build.Run(["--target=Promote", .. Recipe]);
+        final.ExitCode.Should().Be(0, final.ToString());
+        var registry = new ModelRegistry(new ModelStore(Models));
+        registry.List().Should().ContainSingle().Which.Stage.Should().Be(ModelStage.Production);
+        new ModelStore(Models).List().Should().ContainSingle().Which.Name.Should().StartWith("v0001-");
+        build.Cli(["models", "verify"]).ExitCode.Should().Be(0);
+    }
+
+    private void AssertStoreAndRegistryConsistent()
+    {
+        var store = new ModelStore(Models);
+        foreach (var version in store.List())
+        {
+            store.Verify(version).Should().BeEmpty($"{version.Name} is a committed version folder");
+        }
+
+        if (File.Exists(RegistryFile))
+        {
+            var registered = new ModelRegistry(store).List();
+            registered.Select(e => e.Version).Should().BeSubsetOf(store.List().Select(v => v.Number));
+        }
     }
 }

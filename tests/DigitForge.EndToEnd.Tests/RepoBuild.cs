@@ -23,16 +23,35 @@ public sealed class RepoBuild : IDisposable
 
     public BuildResult Run(string[] arguments, TimeSpan timeout, Func<string, bool>? killWhen = null)
     {
-        var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"))
-        {
-            WorkingDirectory = Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"));
         foreach (var argument in arguments.Append($"--artifacts={Artifacts}"))
         {
             start.ArgumentList.Add(argument);
         }
+
+        return Execute(start, timeout, killWhen, killAfter: null);
+    }
+
+    /// <summary>
+    /// Runs the CLI the build compiled (<c>build/bin/cli/digitforge.dll</c>) against this build's
+    /// artifacts; with <paramref name="killAfter"/>, kill -9s it after that long if it is still running.
+    /// </summary>
+    public BuildResult Cli(string[] arguments, TimeSpan? killAfter = null)
+    {
+        var start = new ProcessStartInfo("dotnet");
+        foreach (var argument in arguments.Prepend(Path.Combine(Root, "build", "bin", "cli", "digitforge.dll")).Concat(["--root", Root, "--artifacts", Artifacts]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return Execute(start, TimeSpan.FromMinutes(5), killWhen: null, killAfter);
+    }
+
+    private BuildResult Execute(ProcessStartInfo start, TimeSpan timeout, Func<string, bool>? killWhen, TimeSpan? killAfter)
+    {
+        start.WorkingDirectory = Root;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
 
         // Plain output, as in CI.
         start.Environment["NO_COLOR"] = "1";
@@ -64,10 +83,16 @@ public sealed class RepoBuild : IDisposable
         process.ErrorDataReceived += (_, e) => OnLine(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (killAfter is { } delay && !process.WaitForExit(delay))
+        {
+            killed = true;
+            KillHard(process);
+        }
+
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"build {string.Join(' ', arguments)} did not finish in {timeout}:\n{output}");
+            throw new TimeoutException($"{start.FileName} {string.Join(' ', start.ArgumentList)} did not finish in {timeout}:\n{output}");
         }
 
         process.WaitForExit();
