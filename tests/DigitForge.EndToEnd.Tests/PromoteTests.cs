@@ -49,6 +49,10 @@ public sealed class PromoteTests : IDisposable
         rollback.ExitCode.Should().Be(0, rollback.ToString());
         rollback.Output.Should().MatchRegex(@"production is now v0001-[0-9a-f]{7} \(was v0002-[0-9a-f]{7}\)");
 
+        var archived = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1", "--force"]);
+        archived.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7} was production before; restored it as production by --force \(was v0001-[0-9a-f]{7}\), recorded as a rollback");
+        build.Run("--target=Rollback", "--to=1", "--config=configs/ci.json").ExitCode.Should().Be(0);
+
         var lineage = build.Run("--target=Lineage", "--model=2", "--config=configs/ci.json");
         lineage.ExitCode.Should().Be(0, lineage.ToString());
         lineage.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7}\s+archived")

@@ -81,8 +81,15 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
 
         if (entry.Stage == ModelStage.Archived)
         {
-            // Its weights were production once; bringing them back is a rollback, which the registry records as such.
-            context.Log.Warning($"{entry.Name} was production before and is archived; production stays {production?.Name}. Run the Rollback target with --to={entry.Version} to restore it.");
+            // Its weights were production once; bringing them back is a rollback, and the registry records it as one.
+            if (force)
+            {
+                registry.Rollback(entry.Version, actor);
+                context.Log.Warning($"{entry.Name} was production before; restored it as production by --force (was {production?.Name}), recorded as a rollback");
+                return new(entry.Name, "rollback", [.. verdict.Reasons], production?.Name, Forced: true);
+            }
+
+            context.Log.Warning($"{entry.Name} was production before and is archived; production stays {production?.Name}. Build with --force, or run the Rollback target with --to={entry.Version}, to restore it.");
             return new(entry.Name, "archived", [.. verdict.Reasons], production?.Name, Forced: false);
         }
 
