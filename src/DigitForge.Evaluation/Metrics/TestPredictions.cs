@@ -52,7 +52,7 @@ public static class TestPredictions
         for (var i = 0; i < labels.Length; i++)
         {
             var row = logits.Slice(i * classes, classes);
-            var predicted = ArgMax(row);
+            var predicted = ClassificationMetrics.ArgMax(row);
             var sum = 0.0;
             foreach (var logit in row)
             {
@@ -63,20 +63,5 @@ public static class TestPredictions
         }
 
         AtomicFile.WriteAllText(path, csv.ToString());
-    }
-
-    // First maximum on ties, as ClassificationMetrics counts it.
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
     }
 }

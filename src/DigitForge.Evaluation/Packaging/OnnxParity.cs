@@ -1,4 +1,5 @@
 using System.Globalization;
+using DigitForge.Evaluation.Metrics;
 
 namespace DigitForge.Evaluation.Packaging;
 
@@ -33,7 +34,7 @@ public sealed record OnnxParity(int Images, double MaxAbsLogitDifference, int Di
                 max = double.IsNaN(difference) ? double.PositiveInfinity : Math.Max(max, difference);
             }
 
-            different += ArgMax(a) == ArgMax(b) ? 0 : 1;
+            different += ClassificationMetrics.ArgMax(a) == ClassificationMetrics.ArgMax(b) ? 0 : 1;
         }
 
         return new OnnxParity(reference.Length / classes, max, different, tolerance);
@@ -42,18 +43,4 @@ public sealed record OnnxParity(int Images, double MaxAbsLogitDifference, int Di
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"max |logit difference| {MaxAbsLogitDifference:0.###e+0} over {Images} images (tolerance {Tolerance:0.###e+0}), {DifferentPredictions} different predictions");
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++)
-        {
-            if (row[k] > row[best])
-            {
-                best = k;
-            }
-        }
-
-        return best;
-    }
 }
