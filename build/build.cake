@@ -5,6 +5,7 @@
 //              [--artifacts=artifacts] [--rerun]
 //   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
 //   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N]
+//   ./build.sh --target=CacheGc --max-age-days=30 [--max-size-mb=2000]
 
 using System.Security.Cryptography;
 
@@ -85,6 +86,13 @@ Task("Rollback")
     .IsDependentOn("Compile")
     .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<string>("to")}" : null));
 
+Task("CacheGc")
+    .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("cache", "gc",
+        HasArgument("max-age-days") ? $"--max-age-days={Argument<string>("max-age-days")}" : null,
+        HasArgument("max-size-mb") ? $"--max-size-mb={Argument<string>("max-size-mb")}" : null));
+
 Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
     .Does(() =>
@@ -156,7 +164,8 @@ void Cli(params string[] verbAndArguments)
 
 bool IsUpToDate(string stage, out string reason)
 {
-    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --root \"{root.FullPath}\" --config \"{configFile}\" --artifacts \"{artifacts}\""
+    // --restore: a stage built before with the same fingerprint (local cache or remote) is restored, not re-run.
+    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --restore --root \"{root.FullPath}\" --config \"{configFile}\" --artifacts \"{artifacts}\""
         + string.Concat(overrides.Select(s => $" --set \"{s}\""));
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, RedirectStandardOutput = true }, out var lines);
     var line = lines.LastOrDefault() ?? string.Empty;
@@ -167,7 +176,7 @@ bool IsUpToDate(string stage, out string reason)
 
     Information($"{stage}: {line}");
     reason = line;
-    return line.StartsWith("up to date", StringComparison.Ordinal);
+    return line.StartsWith("up to date", StringComparison.Ordinal) || line.StartsWith("restored from cache", StringComparison.Ordinal);
 }
 
 string SourcesHash()

@@ -15,6 +15,7 @@ public static class CommandLine
         root.Subcommands.Add(SummaryCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(CacheCommand.Create());
         return root;
     }
 }

@@ -1,8 +1,10 @@
 using DigitForge.Data.Sources;
+using DigitForge.Engine.Caching;
 using DigitForge.Data.Stages;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Stages;
+using DigitForge.Storage;
 using DigitForge.Training.Stages;
 
 namespace DigitForge.Cli.Pipeline;
@@ -22,6 +24,6 @@ public static class MnistPipeline
             new EvaluateStage(config.Evaluate, config.Train.Threads),
             new PromoteStage(config.Promote, paths.Models, config.Train.Threads, forcePromotion),
         ];
-        return new StagePipeline(stages, new StageStore(paths.Stages));
+        return new StagePipeline(stages, new StageStore(paths.Stages), new StageCache(paths.StageCache, RemoteCacheSettings.FromEnvironment()));
     }
 }

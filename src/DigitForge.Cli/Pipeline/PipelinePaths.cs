@@ -1,7 +1,7 @@
 namespace DigitForge.Cli.Pipeline;
 
-/// <summary>Where a build reads and writes: the repository, its artifacts, the download cache.</summary>
-public sealed record PipelinePaths(string Root, string Artifacts, string DownloadCache)
+/// <summary>Where a build reads and writes: the repository, its artifacts, the download cache and the stage-output cache.</summary>
+public sealed record PipelinePaths(string Root, string Artifacts, string DownloadCache, string StageCache)
 {
     public string Stages => Path.Combine(Artifacts, "stages");
 
@@ -14,6 +14,6 @@ public sealed record PipelinePaths(string Root, string Artifacts, string Downloa
         var cache = Environment.GetEnvironmentVariable("DIGITFORGE_CACHE") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "digitforge");
-        return new PipelinePaths(fullRoot, Path.GetFullPath(artifacts, fullRoot), Path.Combine(cache, "downloads"));
+        return new PipelinePaths(fullRoot, Path.GetFullPath(artifacts, fullRoot), Path.Combine(cache, "downloads"), Path.Combine(cache, "stages"));
     }
 }

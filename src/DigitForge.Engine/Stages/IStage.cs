@@ -21,6 +21,12 @@ public interface IStage
     /// every other output must be reproducible, and <see cref="StagePipeline.Verify"/> checks that it is.
     /// </summary>
     IReadOnlyList<string> VolatileOutputs => [];
+
+    /// <summary>
+    /// Whether a run's outputs may be reused from the cache for the same fingerprint. False for a
+    /// stage with effects outside its folder (a registry), which must run to have them.
+    /// </summary>
+    bool Cacheable => true;
 }
 
 /// <summary>Files of an upstream stage's outputs that a stage reads.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using DigitForge.Engine.Caching;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
@@ -6,7 +7,7 @@ using DigitForge.Engine.Storage;
 namespace DigitForge.Engine.Stages;
 
 /// <summary>The outcome of asking a stage to run.</summary>
-public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed);
+public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed, bool Restored = false);
 
 /// <summary>The outcome of re-running a stage in a scratch folder against its recorded outputs.</summary>
 public sealed record VerifyResult(string Stage, string Fingerprint, IReadOnlyList<string> Compared, IReadOnlyList<string> Differences)
@@ -23,10 +24,14 @@ public sealed class StagePipeline
     private readonly Dictionary<string, IStage> stages;
     private readonly Fingerprinter fingerprinter;
 
-    public StagePipeline(IReadOnlyList<IStage> stages, StageStore store)
+    private readonly StageCache? cache;
+
+    /// <param name="cache">Where outputs of earlier runs are kept by fingerprint; none: every stale stage runs.</param>
+    public StagePipeline(IReadOnlyList<IStage> stages, StageStore store, StageCache? cache = null)
     {
         Stages = stages;
         Store = store;
+        this.cache = cache;
         this.stages = stages.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
         fingerprinter = new Fingerprinter(store);
         foreach (var dependency in stages.SelectMany(s => s.Dependencies))
@@ -145,6 +150,66 @@ public sealed class StagePipeline
 
     private static string Short(string? hash) => hash is null ? "absent" : ContentHash.Short(hash);
 
+    /// <summary>
+    /// Brings a stale stage up to date from the cache when its fingerprint was built before (here, or
+    /// on the remote); true when it did. What the build asks before deciding to run a stage.
+    /// </summary>
+    public bool TryRestore(string name, IStageLog log)
+    {
+        var stage = Find(name);
+        using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
+        Store.CleanStaging();
+        var status = Status(stage.Name);
+        return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log);
+    }
+
+    // Runs under the build lock.
+    private bool Restore(IStage stage, string fingerprint, IStageLog log)
+    {
+        if (cache is null || !stage.Cacheable)
+        {
+            return false;
+        }
+
+        var staging = Store.CreateStaging(stage.Name);
+        try
+        {
+            if (cache.TryRestore(stage.Name, fingerprint, staging, log.Warning) is not { } record)
+            {
+                StageStore.Discard(staging);
+                return false;
+            }
+
+            Store.Commit(staging, record);
+            log.Info($"restored from cache ({ContentHash.Short(fingerprint)}, built {record.StartedAt:yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s)");
+            return true;
+        }
+        catch
+        {
+            StageStore.Discard(staging);
+            throw;
+        }
+    }
+
+    // The run succeeded whatever happens here: a cache that cannot be written costs reuse, not the build.
+    private void KeepInCache(IStage stage, StageRecord record, IStageLog log)
+    {
+        if (cache is null || !stage.Cacheable)
+        {
+            return;
+        }
+
+        try
+        {
+            cache.CleanTemporaries();
+            cache.Store(Store.DirectoryOf(stage.Name), record, log.Warning);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            log.Warning($"could not keep {stage.Name} in the cache {cache.Root}: {ex.Message}");
+        }
+    }
+
     /// <summary>Runs the stage unless it is up to date (or <paramref name="force"/>); its upstreams must have run.</summary>
     public StageRunResult Run(string name, bool force, IStageLog log, CancellationToken cancellation = default)
     {
@@ -163,6 +228,11 @@ public sealed class StagePipeline
         {
             log.Info($"up to date ({status.ShortFingerprint})");
             return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed);
+        }
+
+        if (!force && Restore(stage, status.Fingerprint, log))
+        {
+            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed, Restored: true);
         }
 
         log.Info(force ? $"forced run ({status.ShortFingerprint})" : $"running ({status.ShortFingerprint}): {string.Join("; ", status.Reasons)}");
@@ -186,6 +256,7 @@ public sealed class StagePipeline
             };
             Store.Commit(staging, record);
             log.Info($"done in {watch.Elapsed.TotalSeconds:0.0} s ({ContentHash.Short(record.Fingerprint)})");
+            KeepInCache(stage, record, log);
             return new StageRunResult(stage.Name, true, record.Fingerprint, watch.Elapsed);
         }
         catch

@@ -42,6 +42,9 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
         new Dictionary<string, string>(),
         MlEnvironment.Facts());
 
+    /// <summary>Its effect is the registry entry, so it must run; a cached decision.json would register nothing.</summary>
+    public bool Cacheable => false;
+
     private object Config => new { promote = gate };
 
     public void Run(StageRunContext context)

@@ -1,0 +1,72 @@
+using System.IO.Compression;
+
+namespace DigitForge.Engine.Caching;
+
+/// <summary>
+/// A remote cache in a folder (a network share, a mounted bucket, a CI cache directory): one
+/// <c>&lt;fingerprint&gt;.zip</c> per entry, written to a temporary name and renamed, so readers
+/// see a whole archive or none.
+/// </summary>
+public sealed class DirectoryRemoteCache(string directory) : IRemoteCache
+{
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    public string Name => Directory;
+
+    public bool TryPull(string fingerprint, string destination)
+    {
+        var archive = ArchiveOf(fingerprint);
+        try
+        {
+            if (!File.Exists(archive))
+            {
+                return false;
+            }
+
+            CacheArchive.Extract(File.OpenRead(archive), destination);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RemoteCacheException($"cannot read {archive}: {ex.Message}", ex);
+        }
+    }
+
+    public void Push(string fingerprint, string folder)
+    {
+        var archive = ArchiveOf(fingerprint);
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            var temporary = $"{archive}.{Guid.NewGuid():N}.tmp";
+            using (var stream = File.Create(temporary))
+            {
+                CacheArchive.Create(folder, stream);
+            }
+
+            File.Move(temporary, archive, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RemoteCacheException($"cannot write {archive}: {ex.Message}", ex);
+        }
+    }
+
+    private string ArchiveOf(string fingerprint) => Path.Combine(Directory, fingerprint + ".zip");
+}
+
+/// <summary>The one-file form of a cache entry that remotes store: a zip of the stage folder.</summary>
+public static class CacheArchive
+{
+    public static void Create(string folder, Stream output) =>
+        ZipFile.CreateFromDirectory(folder, output, CompressionLevel.Fastest, includeBaseDirectory: false);
+
+    /// <summary>Extracts into a new folder; a corrupt archive is an <see cref="InvalidDataException"/>.</summary>
+    public static void Extract(Stream input, string destination)
+    {
+        using (input)
+        {
+            ZipFile.ExtractToDirectory(input, destination);
+        }
+    }
+}

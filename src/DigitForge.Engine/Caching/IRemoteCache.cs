@@ -1,0 +1,21 @@
+namespace DigitForge.Engine.Caching;
+
+/// <summary>
+/// A shared store of cache entries (another machine's builds, CI): whole stage folders by fingerprint.
+/// A push must be atomic for readers: an entry is either absent or complete. Failures to reach the
+/// store are <see cref="RemoteCacheException"/>s, which the build survives with a warning.
+/// </summary>
+public interface IRemoteCache
+{
+    /// <summary>Where it is, for messages (no credentials).</summary>
+    string Name { get; }
+
+    /// <summary>Downloads the entry into the new folder <paramref name="destination"/>; false when the remote has none.</summary>
+    bool TryPull(string fingerprint, string destination);
+
+    /// <summary>Uploads the folder as the entry for <paramref name="fingerprint"/>, replacing any (a damaged one is so repaired).</summary>
+    void Push(string fingerprint, string folder);
+}
+
+/// <summary>The remote cache could not be reached or answered with an error; the message says which and why.</summary>
+public sealed class RemoteCacheException(string message, Exception? inner = null) : Exception(message, inner);
