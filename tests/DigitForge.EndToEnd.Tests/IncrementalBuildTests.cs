@@ -45,8 +45,18 @@ public sealed class IncrementalBuildTests : IDisposable
         status.ExitCode.Should().Be(0, status.ToString());
         status.Output.Should().Contain("output test-images.idx missing").And.Contain("output model.weights modified");
 
-        // Preprocess and Train re-run; Train reproduces bit-identical weights, so Evaluate,
-        // which reads only the weights, model.json and the test split, is still up to date.
+        // Their fingerprints did not change, so both come back verified from the stage cache
+        // instead of re-running; with the cache emptied they re-run (and Train reproduces
+        // bit-identical weights, so Evaluate, which reads them, stays up to date).
+        var restored = Evaluate();
+        restored.Statuses(Stages).Should().AllBe("Skipped", restored.ToString());
+        restored.SummaryRow("Preprocess").Should().Contain("restored from cache");
+        restored.SummaryRow("Train").Should().Contain("restored from cache");
+        File.Exists(build.StageFile("Preprocess", "test-images.idx")).Should().BeTrue();
+
+        Directory.Delete(build.Cache, recursive: true);
+        File.Delete(build.StageFile("Preprocess", "test-images.idx"));
+        File.AppendAllText(build.StageFile("Train", "model.weights"), "x");
         var rerun = Evaluate();
         rerun.Statuses(Stages).Should().Equal(["Skipped", "Succeeded", "Succeeded", "Skipped"], rerun.ToString());
         Evaluate().Statuses(Stages).Should().AllBe("Skipped");

@@ -6,12 +6,21 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>Runs the real <c>./build.sh</c> of this repository as a user would, into a scratch artifacts folder.</summary>
 public sealed class RepoBuild : IDisposable
 {
-    public RepoBuild()
+    /// <param name="root">Another checkout to build in (default: this repository).</param>
+    public RepoBuild(string? root = null)
     {
-        Root = FindRoot();
+        Root = root ?? FindRoot();
         Artifacts = Path.Combine(Path.GetTempPath(), "digitforge-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Artifacts);
+
+        // Each build starts with an empty stage cache of its own, so no test reuses another's outputs.
+        Environment["DIGITFORGE_CACHE"] = Artifacts + "-cache";
     }
+
+    /// <summary>Variables set for every process this build starts (the cache folder, a remote ...).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    public string Cache => Environment["DIGITFORGE_CACHE"];
 
     public string Root { get; }
 
@@ -56,6 +65,11 @@ public sealed class RepoBuild : IDisposable
         // Plain output, as in CI.
         start.Environment["NO_COLOR"] = "1";
         start.Environment["CAKE_SETTINGS_SHOWPROCESSCOMMANDLINE"] = "false";
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var output = new StringBuilder();
         var killed = false;
         var watch = Stopwatch.StartNew();
@@ -101,9 +115,12 @@ public sealed class RepoBuild : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(Artifacts))
+        foreach (var directory in new[] { Artifacts, Artifacts + "-cache" })
         {
-            Directory.Delete(Artifacts, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
@@ -129,7 +146,7 @@ public sealed class RepoBuild : IDisposable
             : [];
     }
 
-    private static string FindRoot()
+    public static string FindRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))

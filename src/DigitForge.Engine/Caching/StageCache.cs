@@ -16,6 +16,8 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
 {
     private const string TemporaryFolder = ".tmp";
 
+    private static readonly TimeSpan RemoteRetryAfter = TimeSpan.FromMinutes(5);
+
     private bool remoteDown;
 
     public string Root { get; } = Path.GetFullPath(root);
@@ -158,7 +160,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
     // A remote that fails is reported once and then left alone: the build goes on with the local cache.
     private bool RemoteCall(Func<bool> call, Action<string> warn)
     {
-        if (remoteDown)
+        if (remoteDown || RemoteRecentlyDown)
         {
             return false;
         }
@@ -175,10 +177,17 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         catch (RemoteCacheException ex)
         {
             remoteDown = true;
-            warn($"remote cache {Remote!.Name} unavailable ({ex.Message}); going on with the local cache only");
+            warn($"remote cache {Remote!.Name} unavailable ({ex.Message}); going on with the local cache only (next try in {RemoteRetryAfter.TotalMinutes:0} minutes)");
+            Directory.CreateDirectory(Root);
+            AtomicFile.WriteAllText(DownMarker, ex.Message);
             return false;
         }
     }
+
+    // Every stage is its own process: the marker makes one build say "unreachable" once, not per stage.
+    private string DownMarker => Path.Combine(Root, ".remote-unreachable");
+
+    private bool RemoteRecentlyDown => File.Exists(DownMarker) && File.GetLastWriteTimeUtc(DownMarker) > DateTime.UtcNow - RemoteRetryAfter;
 
     private static StageRecord? Verify(string entry, string stage, string fingerprint, out string? problem)
     {

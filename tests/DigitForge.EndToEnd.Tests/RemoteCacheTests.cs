@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using DigitForge.Tests.Azurite;
+
+namespace DigitForge.EndToEnd.Tests;
+
+/// <summary>Two machines sharing stage outputs through a real Azure Blob endpoint (Azurite).</summary>
+[Collection("real build")]
+public sealed class RemoteCacheTests : IDisposable
+{
+    private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];
+    private readonly AzuriteServer azurite = new();
+    private readonly TempDirectory clones = new();
+
+    public void Dispose()
+    {
+        azurite.Dispose();
+        clones.Dispose();
+    }
+
+    [Fact]
+    public void A_fresh_clone_pointed_at_the_remote_restores_every_stage_and_trains_nothing()
+    {
+        using var a = Builder(Clone("a"));
+        var built = a.Run("--target=Evaluate", "--config=configs/ci.json");
+        built.ExitCode.Should().Be(0, built.ToString());
+        built.Statuses(Stages).Should().AllBe("Succeeded");
+
+        using var b = Builder(Clone("b"));
+        var restored = b.Run("--target=Evaluate", "--config=configs/ci.json");
+
+        restored.ExitCode.Should().Be(0, restored.ToString());
+        restored.Statuses(Stages).Should().AllBe("Skipped", restored.ToString());
+        foreach (var stage in Stages)
+        {
+            restored.SummaryRow(stage).Should().Contain("restored from cache");
+        }
+
+        restored.Output.Should().NotContain("epoch 1/");
+        File.ReadAllBytes(b.StageFile("Evaluate", "metrics.json")).Should().Equal(File.ReadAllBytes(a.StageFile("Evaluate", "metrics.json")));
+        File.ReadAllBytes(b.StageFile("Train", "model.weights")).Should().Equal(File.ReadAllBytes(a.StageFile("Train", "model.weights")));
+    }
+
+    [Fact]
+    public void With_the_remote_down_the_build_warns_and_goes_on_locally()
+    {
+        using var build = new RepoBuild();
+        build.Environment["DIGITFORGE_REMOTE"] = "azure://digitforge-cache";
+        build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = AzuriteServer.Unreachable;
+
+        var result = build.Run("--target=Preprocess", "--config=configs/ci.json");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Statuses("Ingest", "Preprocess").Should().AllBe("Succeeded");
+        result.Output.Should().Contain("remote cache azure://digitforge-cache at http://127.0.0.1:").And.Contain("going on with the local cache only");
+    }
+
+    private RepoBuild Builder(string root)
+    {
+        var build = new RepoBuild(root);
+        build.Environment["DIGITFORGE_REMOTE"] = "azure://digitforge-cache";
+        build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azurite.ConnectionString;
+        return build;
+    }
+
+    // A real clone of this repository's committed state: what another machine or CI job checks out.
+    private string Clone(string name)
+    {
+        var target = clones.File(name);
+        using var git = Process.Start("git", ["clone", "--quiet", RepoBuild.FindRoot(), target])!;
+        git.WaitForExit();
+        git.ExitCode.Should().Be(0);
+        return target;
+    }
+}

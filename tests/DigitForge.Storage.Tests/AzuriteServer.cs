@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace DigitForge.Tests.Azurite;
+
+/// <summary>
+/// A real Azure Blob endpoint for tests: Azurite (Microsoft's storage emulator, pinned in
+/// tests/azurite/package.json) on a free loopback port with its data in a temporary folder.
+/// Installs it with <c>npm ci</c> on first use (one installer at a time across test processes)
+/// and stops it, with its data, on dispose.
+/// </summary>
+public sealed class AzuriteServer : IDisposable
+{
+    // Azurite's documented development account; it only exists inside the emulator.
+    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private readonly string data = Path.Combine(Path.GetTempPath(), "digitforge-azurite", Guid.NewGuid().ToString("N"));
+    private Process? process;
+
+    public AzuriteServer()
+    {
+        var folder = Path.Combine(FindRoot(), "tests", "azurite");
+        var executable = Path.Combine(folder, "node_modules", ".bin", "azurite-blob");
+        EnsureInstalled(folder, executable);
+        Port = FreePort();
+        Start(executable);
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+
+    /// <summary>A connection string to a port where nothing listens: a storage account that is down.</summary>
+    public static string Unreachable => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{FreePort()}/devstoreaccount1;";
+
+    public void Dispose()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process?.Dispose();
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private void Start(string executable)
+    {
+        Directory.CreateDirectory(data);
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", data, "--skipApiVersionCheck", "--loose" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var listening = new TaskCompletionSource();
+        var output = new System.Text.StringBuilder();
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            if (e.Data?.Contains("successfully listens", StringComparison.Ordinal) == true)
+            {
+                listening.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!listening.Task.Wait(TimeSpan.FromSeconds(60)))
+        {
+            Dispose();
+            throw new InvalidOperationException($"Azurite did not start on port {Port} within 60 s:\n{output}");
+        }
+    }
+
+    private static void EnsureInstalled(string folder, string executable)
+    {
+        // Test projects run in parallel processes; the first one installs while the others wait.
+        using var installLock = AcquireLock(Path.Combine(folder, ".install.lock"));
+        if (File.Exists(executable))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var npm = Process.Start(start)!;
+        var log = npm.StandardOutput.ReadToEndAsync();
+        var errors = npm.StandardError.ReadToEnd();
+        if (!npm.WaitForExit(TimeSpan.FromMinutes(5)) || npm.ExitCode != 0 || !File.Exists(executable))
+        {
+            throw new InvalidOperationException($"npm ci in {folder} did not install Azurite (exit {(npm.HasExited ? npm.ExitCode : -1)}):\n{log.Result}\n{errors}");
+        }
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(6);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("DigitForge.sln not found above " + AppContext.BaseDirectory);
+    }
+}
