@@ -20,7 +20,7 @@ public sealed class RemoteCacheTests : IDisposable
     [Fact]
     public void A_fresh_clone_pointed_at_the_remote_restores_every_stage_and_trains_nothing()
     {
-        using var a = Builder(Clone("a"));
+        using var a = Builder(RepoBuild.FindRoot());
         var built = a.Run("--target=Evaluate", "--config=configs/ci.json");
         built.ExitCode.Should().Be(0, built.ToString());
         built.Statuses(Stages).Should().AllBe("Succeeded");
@@ -54,6 +54,7 @@ public sealed class RemoteCacheTests : IDisposable
         result.Output.Should().Contain("remote cache azure://digitforge-cache at http://127.0.0.1:").And.Contain("going on with the local cache only");
     }
 
+    // A builds in this checkout, B in a fresh clone: two machines.
     private RepoBuild Builder(string root)
     {
         var build = new RepoBuild(root);
