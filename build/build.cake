@@ -4,7 +4,7 @@
 //   ./build.sh --target=Evaluate [--config=configs/default.json] [--set=train.epochs=20 ...]
 //              [--artifacts=artifacts] [--rerun]
 //   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
-//   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N]
+//   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N] | Compare [--base=N --candidate=M]
 //   ./build.sh --target=CacheGc --max-age-days=30 [--max-size-mb=2000]
 
 using System.Security.Cryptography;
@@ -81,6 +81,14 @@ Task("Lineage")
     .IsDependentOn("Compile")
     .Does(() => Cli("models", "show", HasArgument("model") ? Argument<string>("model") : null));
 
+Task("Compare")
+    .Description("Compares two model versions' test metrics (--base=N, default production; --candidate=M, default the newest other); writes artifacts/comparison.md.")
+    .IsDependentOn("Compile")
+    .Does(() => Cli("models", "compare",
+        HasArgument("base") ? $"--base={Argument<string>("base")}" : null,
+        HasArgument("candidate") ? $"--candidate={Argument<string>("candidate")}" : null,
+        $"--markdown={System.IO.Path.Combine(root.FullPath, artifacts, "comparison.md")}"));
+
 Task("Rollback")
     .Description("Makes an earlier model version production again (--to=N, default: the previous one).")
     .IsDependentOn("Compile")
@@ -97,7 +105,7 @@ Task("Clean")
     .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
     .Does(() =>
 {
-    CleanDirectory(root.Combine(artifacts));
+    CleanDirectory(System.IO.Path.Combine(root.FullPath, artifacts));
     if (DirectoryExists(cliDirectory))
     {
         DeleteDirectory(cliDirectory, new DeleteDirectorySettings { Recursive = true, Force = true });

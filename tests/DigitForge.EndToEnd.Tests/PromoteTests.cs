@@ -39,6 +39,11 @@ public sealed class PromoteTests : IDisposable
         var models = build.Run("--target=Models", "--config=configs/ci.json");
         models.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}\s+production").And.MatchRegex(@"v0002-[0-9a-f]{7}\s+rejected");
 
+        var compare = build.Run("--target=Compare", "--config=configs/ci.json");
+        compare.ExitCode.Should().Be(0, compare.ToString());
+        compare.Output.Should().MatchRegex(@"metric\s+v0001-[0-9a-f]{7}\s+v0002-[0-9a-f]{7}\s+change").And.MatchRegex(@"accuracy\s+0\.\d{4}\s+0\.\d{4}\s+-0\.\d{4} worse");
+        File.ReadAllText(Path.Combine(build.Artifacts, "comparison.md")).Should().StartWith("### Model comparison: v0001-").And.Contain("| digit 9 F1 |");
+
         var forced = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1", "--force"]);
         forced.ExitCode.Should().Be(0, forced.ToString());
         forced.Statuses("Train", "Evaluate").Should().AllBe("Skipped", "--force re-runs only the gate");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using DigitForge.Cli.Pipeline;
 using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Stages;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
@@ -43,7 +45,42 @@ public static class ModelsCommand
         command.Subcommands.Add(Promote());
         command.Subcommands.Add(Rollback());
         command.Subcommands.Add(Verify());
+        command.Subcommands.Add(Compare());
         return command;
+    }
+
+    private static Command Compare()
+    {
+        var before = new Option<string?>("--base") { Description = "The version to compare against (default: production)." };
+        var after = new Option<string?>("--candidate") { Description = "The version compared (default: the newest other version)." };
+        var markdown = new Option<string?>("--markdown") { Description = "Also write the comparison as Markdown to this file (for a pull-request comment)." };
+        var compare = new Command("compare", "Compare two versions' test metrics, overall and per digit, with the change.") { before, after, markdown };
+        compare.SetAction(result => Guarded.Run(() =>
+        {
+            var (store, registry) = OpenBoth(result);
+            var baseEntry = registry.Get(Resolve(registry, result.GetValue(before)));
+            var candidateEntry = result.GetValue(after) is { } named
+                ? registry.Get(Resolve(registry, named))
+                : registry.List().LastOrDefault(e => e.Version != baseEntry.Version)
+                    ?? throw new RegistryException($"{registry.FilePath}: no other version to compare {baseEntry.Name} with");
+            var reports = new[] { baseEntry, candidateEntry }.Select(entry =>
+            {
+                var model = store.Get(entry.Version);
+                store.EnsureIntact(model);
+                return ReportWriter.Read(model.File(EvaluateStage.MetricsFile));
+            }).ToList();
+            var comparison = ReportComparison.Compare(
+                baseEntry.Name, reports[0], candidateEntry.Name, reports[1], baseEntry.Metrics.TestSetFingerprint == candidateEntry.Metrics.TestSetFingerprint);
+            Console.Write(comparison.ToText());
+            if (result.GetValue(markdown) is { } file)
+            {
+                AtomicFile.WriteAllText(Path.GetFullPath(file), comparison.ToMarkdown());
+                Console.WriteLine($"markdown: {Path.GetFullPath(file)}");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return compare;
     }
 
     private static Command Show()
