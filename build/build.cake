@@ -23,7 +23,7 @@ var cliAssembly = cliDirectory.CombineWithFilePath("digitforge.dll");
 var cliStamp = cliDirectory.CombineWithFilePath("sources.sha256");
 
 // The pipeline's stages, in dependency order: each reads outputs of the one before it.
-var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate", "Promote" };
+var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate", "Promote", "Report" };
 var stageTasks = new Dictionary<string, CakeTaskBuilder>();
 
 // ---------------------------------------------------------------------------------------------

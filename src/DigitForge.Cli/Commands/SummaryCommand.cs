@@ -3,6 +3,7 @@ using System.Globalization;
 using DigitForge.Cli.Pipeline;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Stages;
+using DigitForge.Reporting.Stages;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using Newtonsoft.Json.Linq;
@@ -42,6 +43,12 @@ public static class SummaryCommand
                 var last = JsonFile.Read<PromotionDecision>(decision);
                 var production = new ModelRegistry(new ModelStore(paths.Models)).Production();
                 Console.WriteLine($"Model {last.Version}: {last.Outcome}{(last.Forced ? " (forced)" : string.Empty)}; production is {production?.Name ?? "empty"} ({Display(paths, paths.Models)})");
+            }
+
+            var html = Path.Combine(pipeline.Store.DirectoryOf("Report"), ReportStage.HtmlFile);
+            if (File.Exists(html))
+            {
+                Console.WriteLine($"Report: {Display(paths, html)}");
             }
 
             return ExitCodes.Success;

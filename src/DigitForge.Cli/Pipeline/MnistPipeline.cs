@@ -4,12 +4,13 @@ using DigitForge.Data.Stages;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Stages;
+using DigitForge.Reporting.Stages;
 using DigitForge.Storage;
 using DigitForge.Training.Stages;
 
 namespace DigitForge.Cli.Pipeline;
 
-/// <summary>The MNIST pipeline: Ingest, Preprocess, Train, Evaluate, Promote over one artifacts folder.</summary>
+/// <summary>The MNIST pipeline: Ingest, Preprocess, Train, Evaluate, Promote, Report over one artifacts folder.</summary>
 public static class MnistPipeline
 {
     /// <param name="forcePromotion">Promote even when the quality gate rejects (recorded as an override).</param>
@@ -23,6 +24,7 @@ public static class MnistPipeline
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, config.Train.Threads),
             new PromoteStage(config.Promote, paths.Models, config.Train.Threads, forcePromotion),
+            new ReportStage(paths.Reports),
         ];
         return new StagePipeline(stages, new StageStore(paths.Stages), new StageCache(paths.StageCache, RemoteCacheSettings.FromEnvironment()));
     }

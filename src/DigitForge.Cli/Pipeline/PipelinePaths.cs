@@ -5,6 +5,9 @@ public sealed record PipelinePaths(string Root, string Artifacts, string Downloa
 {
     public string Stages => Path.Combine(Artifacts, "stages");
 
+    /// <summary>One evaluation report per model version.</summary>
+    public string Reports => Path.Combine(Artifacts, "reports");
+
     /// <summary>Versioned models and registry.json.</summary>
     public string Models => Path.Combine(Artifacts, "models");
 

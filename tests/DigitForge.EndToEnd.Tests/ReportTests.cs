@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+
+namespace DigitForge.EndToEnd.Tests;
+
+/// <summary>The evaluation report as a browser shows it: headless Chromium (Debian's package).</summary>
+[Collection("real build")]
+public sealed class ReportTests : IDisposable
+{
+    private readonly RepoBuild build = new();
+    private readonly TempDirectory profile = new();
+
+    public void Dispose()
+    {
+        build.Dispose();
+        profile.Dispose();
+    }
+
+    [Fact]
+    public void Report_renders_in_chromium_with_every_image_and_the_models_accuracy()
+    {
+        var result = build.Run("--target=Report", "--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
+        result.ExitCode.Should().Be(0, result.ToString());
+        var version = Directory.EnumerateFiles(Path.Combine(build.Artifacts, "reports"), "*.html").Should().ContainSingle().Subject;
+        Path.GetFileName(version).Should().MatchRegex(@"^v0001-[0-9a-f]{7}\.html$");
+        var accuracy = JObject.Parse(File.ReadAllText(build.StageFile("Evaluate", "metrics.json"))).Value<double>("accuracy");
+
+        var dom = Chromium("--virtual-time-budget=5000", "--dump-dom", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+
+        var loaded = Regex.Match(dom, "data-images-loaded=\"(\\d+)/(\\d+)\"");
+        loaded.Success.Should().BeTrue("the page's load handler ran:\n" + dom[..Math.Min(dom.Length, 400)]);
+        loaded.Groups[1].Value.Should().Be(loaded.Groups[2].Value, "every image decodes");
+        int.Parse(loaded.Groups[2].Value, CultureInfo.InvariantCulture).Should().Be(6 + 20, "six figures and twenty wrong examples");
+        dom.Should().Contain($"id=\"accuracy\">{accuracy.ToString("P2", CultureInfo.InvariantCulture)}<");
+
+        // A picture of the page, for people: under the repository's artifacts/ (git-ignored).
+        var screenshot = Path.Combine(build.Root, "artifacts", "report-screenshot.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        File.Delete(screenshot);
+        Chromium("--window-size=1200,3000", $"--screenshot={screenshot}", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+        new FileInfo(screenshot).Length.Should().BeGreaterThan(50_000, "a rendered page, not a blank one");
+    }
+
+    private string Chromium(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(ChromiumPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.Path}" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var chromium = Process.Start(start)!;
+        var errors = chromium.StandardError.ReadToEndAsync();
+        var output = chromium.StandardOutput.ReadToEnd();
+        chromium.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue();
+        chromium.ExitCode.Should().Be(0, errors.Result);
+        return output;
+    }
+
+    // Debian's chromium; .ci/run installs it, and so does this set-up when it runs as root.
+    private static string ChromiumPath()
+    {
+        const string path = "/usr/bin/chromium";
+        if (!File.Exists(path) && Environment.UserName == "root")
+        {
+            using var apt = Process.Start("bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"])!;
+            apt.WaitForExit(TimeSpan.FromMinutes(10));
+        }
+
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: install Debian's chromium package (apt-get install chromium) to run the report test");
+    }
+}
