@@ -43,7 +43,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         if (record is null)
         {
             warn($"cache entry {entry} is damaged ({problem}); discarded, {stage} will be rebuilt");
-            DeleteQuietly(entry);
+            Folders.DeleteQuietly(entry);
             return null;
         }
 
@@ -81,7 +81,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
             catch (IOException) when (Directory.Exists(entry))
             {
                 // Another build stored the same fingerprint first; its entry is as good as ours.
-                DeleteQuietly(temporary);
+                Folders.DeleteQuietly(temporary);
             }
         }
 
@@ -113,7 +113,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
                 Directory.GetLastWriteTimeUtc(d)))];
     }
 
-    public void Delete(CacheEntry entry) => DeleteQuietly(entry.Directory);
+    public void Delete(CacheEntry entry) => Folders.DeleteQuietly(entry.Directory);
 
     /// <summary>Removes temporaries of killed runs older than an hour (younger ones may be another build's).</summary>
     public void CleanTemporaries()
@@ -123,7 +123,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         {
             foreach (var leftover in Directory.EnumerateDirectories(temporary).Where(d => Directory.GetLastWriteTimeUtc(d) < DateTime.UtcNow.AddHours(-1)))
             {
-                DeleteQuietly(leftover);
+                Folders.DeleteQuietly(leftover);
             }
         }
     }
@@ -139,7 +139,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         var pulled = RemoteCall(() => remote.TryPull(fingerprint, temporary), warn);
         if (!pulled)
         {
-            DeleteQuietly(temporary);
+            Folders.DeleteQuietly(temporary);
             return false;
         }
 
@@ -151,7 +151,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         }
         catch (IOException) when (Directory.Exists(entry))
         {
-            DeleteQuietly(temporary);
+            Folders.DeleteQuietly(temporary);
         }
 
         return true;
@@ -227,21 +227,6 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
             var target = Path.Combine(destination, Path.GetRelativePath(source, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
-        }
-    }
-
-    private static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // Left for the next CleanTemporaries or gc.
         }
     }
 }

@@ -109,10 +109,10 @@ public sealed class StageStore
         }
 
         Directory.Move(staging, target);
-        DeleteQuietly(retired);
+        Folders.DeleteQuietly(retired);
     }
 
-    public static void Discard(string staging) => DeleteQuietly(staging);
+    public static void Discard(string staging) => Folders.DeleteQuietly(staging);
 
     /// <summary>Removes what killed runs left behind. Call only while holding the build lock.</summary>
     public void CleanStaging()
@@ -122,23 +122,8 @@ public sealed class StageStore
         {
             foreach (var leftover in Directory.EnumerateDirectories(staging))
             {
-                DeleteQuietly(leftover);
+                Folders.DeleteQuietly(leftover);
             }
-        }
-    }
-
-    private static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A leftover that cannot be removed now is removed by the next CleanStaging.
         }
     }
 }

@@ -79,7 +79,7 @@ public sealed class ModelStore
         }
         catch
         {
-            DeleteQuietly(staging);
+            Folders.DeleteQuietly(staging);
             throw;
         }
     }
@@ -187,7 +187,7 @@ public sealed class ModelStore
         {
             foreach (var leftover in Directory.EnumerateDirectories(staging))
             {
-                DeleteQuietly(leftover);
+                Folders.DeleteQuietly(leftover);
             }
         }
     }
@@ -216,20 +216,5 @@ public sealed class ModelStore
         }
 
         return hash;
-    }
-
-    private static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-        }
-        catch (IOException)
-        {
-            // A leftover that cannot be removed now is removed by the next Add.
-        }
     }
 }
