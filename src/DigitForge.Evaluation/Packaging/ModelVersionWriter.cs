@@ -6,6 +6,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
+using DigitForge.Inference.Drift;
 using DigitForge.Registry.Store;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
@@ -18,7 +19,8 @@ namespace DigitForge.Evaluation.Packaging;
 
 /// <summary>
 /// Fills a new model version's folder: the TorchSharp weights and training record, the evaluation
-/// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), and a model card.
+/// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), the test-set
+/// prediction profile drift is measured against, and a model card.
 /// </summary>
 public sealed class ModelVersionWriter(int threads)
 {
@@ -48,7 +50,12 @@ public sealed class ModelVersionWriter(int threads)
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
         }
 
-        var parity = MeasureParity(context, onnxPath, version, model.Labels.Length);
+        var (parity, logits) = MeasureParity(context, onnxPath, version, model.Labels.Length);
+
+        // What the model's answers look like on the test split: the reference scoring compares folders with for drift.
+        var profile = new PredictionProfileBuilder(model.Labels.Length);
+        profile.AddLogits(logits);
+        JsonFile.Write(Path.Combine(directory, PredictionProfile.FileName), profile.Build());
         var exportSeconds = clock.Elapsed.TotalSeconds;
         context.Log.Info($"exported {ModelVersion.OnnxFileName} in {exportSeconds:0.00} s; parity with TorchSharp: {parity}");
 
@@ -87,7 +94,7 @@ public sealed class ModelVersionWriter(int threads)
         Engine.Hashing.ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => Engine.Hashing.ContentHash.OfFile(context.UpstreamFile("Preprocess", f)))));
 
     // The export is accepted only if ONNX Runtime reproduces Evaluate's TorchSharp logits on the whole test split.
-    private OnnxParity MeasureParity(StageRunContext context, string onnxPath, string version, int classes)
+    private (OnnxParity Parity, float[] ReferenceLogits) MeasureParity(StageRunContext context, string onnxPath, string version, int classes)
     {
         var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
         var reference = TestPredictions.ReadLogits(context.UpstreamFile("Evaluate", TestPredictions.LogitsFile), test.Count, classes);
@@ -99,7 +106,7 @@ public sealed class ModelVersionWriter(int threads)
 
         var parity = OnnxParity.Measure(reference, onnx.Logits(test), classes);
         return parity.Holds
-            ? parity
+            ? (parity, reference)
             : throw new OnnxExportException($"{onnxPath}: the ONNX export does not reproduce the TorchSharp model: {parity}; no version was stored");
     }
 

@@ -81,7 +81,10 @@ public sealed class ModelVersionWriterTests : IDisposable
         var lineage = new ModelVersionWriter(threads: 2).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
 
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md");
+            "model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json");
+        var reference = JsonFile.Read<Inference.Drift.PredictionProfile>(Path.Combine(output, "reference.json"));
+        reference.Count.Should().Be(TestImages);
+        reference.LabelShares.Sum().Should().BeApproximately(1, 1e-9);
         lineage.Onnx.Parity.Images.Should().Be(TestImages);
         lineage.Onnx.Parity.Holds.Should().BeTrue(lineage.Onnx.Parity.ToString());
         lineage.ParentProduction.Should().Be("v0002-1234567");
