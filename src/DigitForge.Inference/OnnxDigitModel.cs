@@ -142,27 +142,49 @@ public sealed class OnnxDigitModel : IDisposable
         }
 
         var result = new float[checked(images.Count * Classes)];
+        Logits(images.Pixels, result, batchSize);
+        return result;
+    }
+
+    /// <summary>
+    /// Logits of the images in <paramref name="pixels"/> (greyscale bytes, <see cref="Rows"/> x
+    /// <see cref="Columns"/> each, one after the other) written into <paramref name="logits"/>, laid
+    /// out as the other overload's result. For callers that keep their own reusable buffers: this
+    /// allocates nothing once the batch buffers exist.
+    /// </summary>
+    public void Logits(ReadOnlySpan<byte> pixels, Span<float> logits, int batchSize = DefaultBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var pixelsPerImage = Rows * Columns;
+        if (pixels.Length % pixelsPerImage != 0)
+        {
+            throw new ArgumentException($"{pixels.Length} pixels are not whole {Rows}x{Columns} images.", nameof(pixels));
+        }
+
+        var count = pixels.Length / pixelsPerImage;
+        if (logits.Length != count * Classes)
+        {
+            throw new ArgumentException($"{count} images need {count * Classes} logits, got room for {logits.Length}.", nameof(logits));
+        }
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            var pixelsPerImage = images.PixelsPerImage;
-            for (var start = 0; start < images.Count; start += batchSize)
+            for (var start = 0; start < count; start += batchSize)
             {
-                var count = Math.Min(batchSize, images.Count - start);
-                var buffers = Buffers(count, batchSize);
-                var pixels = images.Pixels.AsSpan(start * pixelsPerImage, count * pixelsPerImage);
-                var input = buffers.Input.AsSpan(0, pixels.Length);
-                for (var i = 0; i < pixels.Length; i++)
+                var batch = Math.Min(batchSize, count - start);
+                var buffers = Buffers(batch, batchSize);
+                var source = pixels.Slice(start * pixelsPerImage, batch * pixelsPerImage);
+                var input = buffers.Input.AsSpan(0, source.Length);
+                for (var i = 0; i < source.Length; i++)
                 {
-                    input[i] = normalisedPixel[pixels[i]];
+                    input[i] = normalisedPixel[source[i]];
                 }
 
                 session.Run(runOptions, inputNames, buffers.InputValues, outputNames, buffers.OutputValues);
-                buffers.Output.AsSpan(0, count * Classes).CopyTo(result.AsSpan(start * Classes));
+                buffers.Output.AsSpan(0, batch * Classes).CopyTo(logits.Slice(start * Classes));
             }
         }
-
-        return result;
     }
 
     /// <summary>Softmax probabilities for every image, laid out as <see cref="Logits"/>.</summary>
