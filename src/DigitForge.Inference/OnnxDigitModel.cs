@@ -78,7 +78,14 @@ public sealed class OnnxDigitModel : IDisposable
     /// missing and <see cref="InvalidOnnxModelException"/> (naming the file) if it is not a valid
     /// ONNX model or lacks DigitForge's metadata, input or output.
     /// </summary>
-    public static OnnxDigitModel Load(string path, int? intraOpThreads = null)
+    public static OnnxDigitModel Load(string path, int? intraOpThreads = null) => Load(path, intraOpThreads, spinWhenIdle: true);
+
+    /// <summary>
+    /// As <see cref="Load(string, int?)"/>. With <paramref name="spinWhenIdle"/> false, ONNX Runtime's
+    /// worker threads sleep between runs instead of busy-waiting for the next one (its default): the
+    /// cores go to other work of the process, such as decoding the next batch's images.
+    /// </summary>
+    public static OnnxDigitModel Load(string path, int? intraOpThreads, bool spinWhenIdle)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (intraOpThreads is < 1)
@@ -101,6 +108,11 @@ public sealed class OnnxDigitModel : IDisposable
         InferenceSession? session = null;
         try
         {
+            if (!spinWhenIdle)
+            {
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
             if (intraOpThreads is { } threads)
             {
                 options.IntraOpNumThreads = threads;

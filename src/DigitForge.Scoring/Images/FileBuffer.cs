@@ -25,7 +25,7 @@ public sealed class FileBuffer
 
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             var size = RandomAccess.GetLength(handle);
             if (size > maxBytes)
             {

@@ -18,6 +18,8 @@ public sealed class MnistPreprocessor : IDigitPreprocessor
     // MNIST: a 20-pixel box in a 28-pixel field.
     private const double FitRatio = 20.0 / 28.0;
 
+    private const int StackLimit = 4096;
+
     private readonly int rows;
     private readonly int columns;
     private readonly int fitRows;
@@ -48,7 +50,8 @@ public sealed class MnistPreprocessor : IDigitPreprocessor
         var width = Math.Clamp((int)Math.Round(box.Width * scale), 1, fitColumns);
         var height = Math.Clamp((int)Math.Round(box.Height * scale), 1, fitRows);
 
-        var fitted = new float[width * height];
+        // At most 20x20 for MNIST's size: on the stack, so small images allocate nothing.
+        var fitted = width * height <= StackLimit ? stackalloc float[width * height] : new float[width * height];
         if (width == box.Width && height == box.Height)
         {
             Copy(pixels, image.Width, box, levels, fitted);
@@ -58,7 +61,9 @@ public sealed class MnistPreprocessor : IDigitPreprocessor
             AreaResampler.Resize(pixels, image.Width, box, levels, fitted, width, height);
         }
 
-        Place(ToBytes(fitted), width, height, target);
+        var digit = width * height <= StackLimit ? stackalloc byte[width * height] : new byte[width * height];
+        ToBytes(fitted, digit);
+        Place(digit, width, height, target);
     }
 
     /// <summary>The smallest rectangle holding every pixel brighter than the background.</summary>
@@ -94,16 +99,24 @@ public sealed class MnistPreprocessor : IDigitPreprocessor
     }
 
     /// <summary>Rounds to bytes, stretching so the strongest pixel is 255 (shrinking thin strokes dims them).</summary>
-    private static byte[] ToBytes(float[] fitted)
+    private static void ToBytes(ReadOnlySpan<float> fitted, Span<byte> digit)
     {
-        var max = fitted.Max();
+        var max = 0f;
+        foreach (var value in fitted)
+        {
+            max = Math.Max(max, value);
+        }
+
         var gain = max > 0 ? 255f / max : 0f;
-        return [.. fitted.Select(v => (byte)Math.Clamp(MathF.Round(v * gain), 0, 255))];
+        for (var i = 0; i < fitted.Length; i++)
+        {
+            digit[i] = (byte)Math.Clamp(MathF.Round(fitted[i] * gain), 0, 255);
+        }
     }
 
     /// <summary>Copies the fitted digit into the cleared field at the whole-pixel offset that brings its
     /// centre of mass closest to the field's centre, kept inside the field.</summary>
-    private void Place(byte[] digit, int width, int height, Span<byte> target)
+    private void Place(ReadOnlySpan<byte> digit, int width, int height, Span<byte> target)
     {
         double mass = 0, sumX = 0, sumY = 0;
         for (var y = 0; y < height; y++)
@@ -122,7 +135,7 @@ public sealed class MnistPreprocessor : IDigitPreprocessor
         target.Clear();
         for (var y = 0; y < height; y++)
         {
-            digit.AsSpan(y * width, width).CopyTo(target.Slice(((top + y) * columns) + left, width));
+            digit.Slice(y * width, width).CopyTo(target.Slice(((top + y) * columns) + left, width));
         }
     }
 }
