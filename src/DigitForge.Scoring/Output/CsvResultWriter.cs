@@ -32,7 +32,7 @@ public sealed class CsvResultWriter : IResultWriter
     {
         line.Clear();
         Field(row.Path);
-        if (row.Failed)
+        if (row.Prediction is not { } prediction)
         {
             line.Append(',', 2 + (2 * topK));
             line.Append(',');
@@ -41,8 +41,8 @@ public sealed class CsvResultWriter : IResultWriter
         else
         {
             line.Append(',');
-            Field(row.Prediction.Label);
-            line.Append(',').Append(Number(row.Prediction.Probability));
+            Field(prediction.Label);
+            line.Append(',').Append(Number(prediction.Probability));
             for (var k = 0; k < topK; k++)
             {
                 line.Append(',');

@@ -75,6 +75,11 @@ public sealed class ExistingResults
             return ScoredImage.Failure(fields[0], error);
         }
 
+        if (!float.TryParse(fields[2], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            return null;
+        }
+
         var top = new List<LabelProbability>();
         for (var k = 0; k < topK && fields[3 + (2 * k)].Length > 0; k++)
         {

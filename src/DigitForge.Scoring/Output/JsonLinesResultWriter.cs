@@ -18,14 +18,14 @@ public sealed class JsonLinesResultWriter(Stream stream) : IResultWriter
     {
         json.WriteStartObject();
         json.WriteString("path", row.Path);
-        if (row.Failed)
+        if (row.Prediction is not { } prediction)
         {
             json.WriteString("error", row.Error);
         }
         else
         {
-            json.WriteString("predicted", row.Prediction.Label);
-            json.WriteNumber("confidence", row.Prediction.Probability);
+            json.WriteString("predicted", prediction.Label);
+            json.WriteNumber("confidence", prediction.Probability);
             json.WriteStartArray("top");
             foreach (var (label, probability) in row.Top)
             {

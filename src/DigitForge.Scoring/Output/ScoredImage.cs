@@ -11,7 +11,8 @@ public sealed record ScoredImage(string Path, IReadOnlyList<LabelProbability> To
 {
     public bool Failed => Error is not null;
 
-    public LabelProbability Prediction => Failed ? throw new InvalidOperationException($"{Path} failed: {Error}") : Top[0];
+    /// <summary>The best label and its probability; null for an error row.</summary>
+    public LabelProbability? Prediction => Failed ? null : Top[0];
 
     public static ScoredImage Scored(string path, IReadOnlyList<LabelProbability> top) =>
         top.Count > 0 ? new(path, top, null) : throw new ArgumentException("a scored image needs at least its prediction", nameof(top));

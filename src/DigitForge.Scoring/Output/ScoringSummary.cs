@@ -41,7 +41,7 @@ public sealed class ScoringSummary
 
     public void Add(ScoredImage row)
     {
-        if (row.Failed)
+        if (row.Prediction is not var (label, confidence))
         {
             Failed++;
             if (failures.Count < ShownFailures)
@@ -52,7 +52,6 @@ public sealed class ScoringSummary
             return;
         }
 
-        var (label, confidence) = row.Prediction;
         Scored++;
         perLabel[label] = perLabel.GetValueOrDefault(label) + 1;
         confidenceSum += confidence;
