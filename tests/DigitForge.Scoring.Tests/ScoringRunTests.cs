@@ -7,7 +7,7 @@ namespace DigitForge.Scoring.Tests;
 [Collection(ScoringModelCollection.Name)]
 public sealed class ScoringRunTests(ScoringModel model)
 {
-    private readonly List<Digit> digits = Scorer.ConfidentDigits(model.OnnxPath);
+    private readonly IReadOnlyList<Digit> digits = model.ConfidentDigits;
 
     public static IEnumerable<string> Variants =>
     [
