@@ -1,10 +1,11 @@
+using System.Runtime.InteropServices;
 using DigitForge.Scoring;
 using DigitForge.Scoring.Pipeline;
 
 namespace DigitForge.Score;
 
 /// <summary>Runs one scoring request on the console: setup errors become one line and an exit code,
-/// Ctrl+C stops after the batch in hand, and the summary is printed at the end.</summary>
+/// Ctrl+C or SIGTERM stops after the batch in hand, and the summary is printed at the end.</summary>
 public static class ScoreApp
 {
     public static int Run(Func<ScoringRequest> request, TextWriter output, TextWriter error)
@@ -19,6 +20,13 @@ public static class ScoreApp
                 cancellation.Cancel();
             };
             Console.CancelKeyPress += onCancel;
+
+            // Batch systems stop (or pre-empt) a job with SIGTERM: end as cleanly as on Ctrl+C.
+            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+            {
+                signal.Cancel = true;
+                cancellation.Cancel();
+            });
             try
             {
                 SummaryPrinter.Start(output, run);

@@ -1,7 +1,7 @@
 namespace DigitForge.Scoring.Images;
 
-/// <summary>BMP: the size from the info header, the compressions the decoder supports, and a file
-/// long enough for every pixel row (a short one otherwise decodes with black rows).</summary>
+/// <summary>BMP: the size from the info header, the compressions the decoder supports (none and bit
+/// fields), and a file long enough for every pixel row (a short one otherwise decodes with black rows).</summary>
 internal static class BmpHeader
 {
     private const int FileHeaderSize = 14;
@@ -30,7 +30,7 @@ internal static class BmpHeader
             throw reader.Damaged($"unknown info header size {infoSize}");
         }
 
-        if (compression is not (0 or 3 or 6))
+        if (compression is not (0 or 3))
         {
             throw new UnreadableImageException(compression is 1 or 2
                 ? "unsupported BMP: run-length encoded (RLE)"

@@ -23,12 +23,16 @@ internal static class JpegHeader
             }
 
             var marker = reader.U8(offset + 1);
-            offset += 2;
-            if (marker == Marker || marker is >= 0xD0 and <= 0xD7 or 0x01)
+            if (marker == Marker)
             {
-                // Fill bytes and marker-only segments carry no length.
-                offset -= marker == Marker ? 1 : 0;
+                offset += 1; // a fill byte before the marker
                 continue;
+            }
+
+            offset += 2;
+            if (marker is >= 0xD0 and <= 0xD7 or 0x01)
+            {
+                continue; // restart and TEM markers carry no length
             }
 
             if (marker == EndOfImage)
