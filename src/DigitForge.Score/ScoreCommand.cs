@@ -36,7 +36,7 @@ public static class ScoreCommand
 
     private static readonly Option<int> Threads = new("--threads")
     {
-        Description = "Decode threads and ONNX Runtime threads (default: the number of cores).",
+        Description = "Decode threads, and ONNX Runtime's intra-op threads (default: the number of cores).",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 

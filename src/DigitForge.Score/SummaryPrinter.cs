@@ -10,7 +10,11 @@ public static class SummaryPrinter
     public static void Start(TextWriter output, ScoringRun run)
     {
         output.WriteLine($"Scoring {run.Folder} with {run.Model.Description}");
-        output.WriteLine($"  model file {run.Model.OnnxPath}");
+        if (run.Model.Description != run.Model.OnnxPath)
+        {
+            output.WriteLine($"  model file {run.Model.OnnxPath}");
+        }
+
         if (run.ResumedRows > 0 || run.DroppedTornRow)
         {
             output.WriteLine(Invariant($"  resuming {run.OutputPath}: {run.ResumedRows:N0} rows already there{(run.DroppedTornRow ? "; a row cut off by the interrupted run is scored again" : string.Empty)}"));
