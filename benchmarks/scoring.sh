@@ -49,17 +49,19 @@ fi
 run() { # name folder [options...]
   local name=$1 folder=$2
   shift 2
-  /usr/bin/time -f "%e %M" -o "$work/$name.time" "${score[@]}" "$folder" "${model[@]}" --out "$work/$name.csv" "$@" > "$work/$name.log"
-  read -r seconds rss < "$work/$name.time"
-  local files rate accuracy
+  /usr/bin/time -f "%e %M %U %S" -o "$work/$name.time" "${score[@]}" "$folder" "${model[@]}" --out "$work/$name.csv" "$@" > "$work/$name.log"
+  read -r seconds rss user system < "$work/$name.time"
+  local files rate accuracy cpu
   files=$(( $(wc -l < "$work/$name.csv") - 1 ))
   rate=$(awk -v n="$files" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }')
   # File names end in -<label>.png: the share of rows whose prediction matches.
   accuracy=$(awk -F, 'NR > 1 { n++; label = $1; sub(/\.png$/, "", label); sub(/.*-/, "", label); if (label == $2) ok++ } END { printf "%.2f", 100 * ok / n }' "$work/$name.csv")
-  echo "$name: $files files in $seconds s end to end = $rate images/s; peak RSS $(( rss / 1024 )) MiB; accuracy $accuracy %"
+  # CPU time per image says what the cores can do, whatever else the machine was running.
+  cpu=$(awk -v n="$files" -v u="$user" -v s="$system" 'BEGIN { printf "%.0f", 1e6 * (u + s) / n }')
+  echo "$name: $files files in $seconds s end to end = $rate images/s; peak RSS $(( rss / 1024 )) MiB; CPU $cpu us/image; accuracy $accuracy %"
   grep -E "^(Scoring|Done)" "$work/$name.log" | sed 's/^/    /'
 }
 
-echo "$(nproc) cores, default batch size and threads, MNIST-style preprocessing on"
+echo "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg) before the runs; default batch size and threads, MNIST-style preprocessing on"
 run "folder-${count}" "$work/small"
 run "folder-$(( count * 10 ))" "$work/large" --recursive
