@@ -78,7 +78,14 @@ public sealed class OnnxDigitModel : IDisposable
     /// missing and <see cref="InvalidOnnxModelException"/> (naming the file) if it is not a valid
     /// ONNX model or lacks DigitForge's metadata, input or output.
     /// </summary>
-    public static OnnxDigitModel Load(string path, int? intraOpThreads = null)
+    public static OnnxDigitModel Load(string path, int? intraOpThreads = null) => Load(path, intraOpThreads, spinWhenIdle: true);
+
+    /// <summary>
+    /// As <see cref="Load(string, int?)"/>. With <paramref name="spinWhenIdle"/> false, ONNX Runtime's
+    /// worker threads sleep between runs instead of busy-waiting for the next one (its default): the
+    /// cores go to other work of the process, such as decoding the next batch's images.
+    /// </summary>
+    public static OnnxDigitModel Load(string path, int? intraOpThreads, bool spinWhenIdle)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (intraOpThreads is < 1)
@@ -101,6 +108,11 @@ public sealed class OnnxDigitModel : IDisposable
         InferenceSession? session = null;
         try
         {
+            if (!spinWhenIdle)
+            {
+                options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
             if (intraOpThreads is { } threads)
             {
                 options.IntraOpNumThreads = threads;
@@ -142,27 +154,49 @@ public sealed class OnnxDigitModel : IDisposable
         }
 
         var result = new float[checked(images.Count * Classes)];
+        Logits(images.Pixels, result, batchSize);
+        return result;
+    }
+
+    /// <summary>
+    /// Logits of the images in <paramref name="pixels"/> (greyscale bytes, <see cref="Rows"/> x
+    /// <see cref="Columns"/> each, one after the other) written into <paramref name="logits"/>, laid
+    /// out as the other overload's result. For callers that keep their own reusable buffers: this
+    /// allocates nothing once the batch buffers exist.
+    /// </summary>
+    public void Logits(ReadOnlySpan<byte> pixels, Span<float> logits, int batchSize = DefaultBatchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        var pixelsPerImage = Rows * Columns;
+        if (pixels.Length % pixelsPerImage != 0)
+        {
+            throw new ArgumentException($"{pixels.Length} pixels are not whole {Rows}x{Columns} images.", nameof(pixels));
+        }
+
+        var count = pixels.Length / pixelsPerImage;
+        if (logits.Length != count * Classes)
+        {
+            throw new ArgumentException($"{count} images need {count * Classes} logits, got room for {logits.Length}.", nameof(logits));
+        }
+
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            var pixelsPerImage = images.PixelsPerImage;
-            for (var start = 0; start < images.Count; start += batchSize)
+            for (var start = 0; start < count; start += batchSize)
             {
-                var count = Math.Min(batchSize, images.Count - start);
-                var buffers = Buffers(count, batchSize);
-                var pixels = images.Pixels.AsSpan(start * pixelsPerImage, count * pixelsPerImage);
-                var input = buffers.Input.AsSpan(0, pixels.Length);
-                for (var i = 0; i < pixels.Length; i++)
+                var batch = Math.Min(batchSize, count - start);
+                var buffers = Buffers(batch, batchSize);
+                var source = pixels.Slice(start * pixelsPerImage, batch * pixelsPerImage);
+                var input = buffers.Input.AsSpan(0, source.Length);
+                for (var i = 0; i < source.Length; i++)
                 {
-                    input[i] = normalisedPixel[pixels[i]];
+                    input[i] = normalisedPixel[source[i]];
                 }
 
                 session.Run(runOptions, inputNames, buffers.InputValues, outputNames, buffers.OutputValues);
-                buffers.Output.AsSpan(0, count * Classes).CopyTo(result.AsSpan(start * Classes));
+                buffers.Output.AsSpan(0, batch * Classes).CopyTo(logits.Slice(start * Classes));
             }
         }
-
-        return result;
     }
 
     /// <summary>Softmax probabilities for every image, laid out as <see cref="Logits"/>.</summary>

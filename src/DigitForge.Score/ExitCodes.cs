@@ -1,0 +1,23 @@
+namespace DigitForge.Score;
+
+/// <summary>Process exit codes, documented in the README.</summary>
+public static class ExitCodes
+{
+    /// <summary>Every file was scored.</summary>
+    public const int Success = 0;
+
+    /// <summary>Something unexpected failed; the message says what.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad command line (or options that contradict the output file): nothing was scored.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Missing folder, unknown or unreadable model, damaged output to resume: nothing was scored.</summary>
+    public const int InputError = 3;
+
+    /// <summary>The run completed, but some files could not be scored; each has an error row.</summary>
+    public const int CompletedWithFailures = 4;
+
+    /// <summary>Interrupted (Ctrl+C); every row written is complete, and --resume continues.</summary>
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+using DigitForge.Scoring.Output;
+using DigitForge.Scoring.Pipeline;
+using Spectre.Console;
+
+namespace DigitForge.Score;
+
+/// <summary>Shows a run's progress: a live bar on an interactive terminal, otherwise a plain line every
+/// few seconds (logs and CI keep no carriage-return animation).</summary>
+public abstract class ProgressDisplay
+{
+    public static ProgressDisplay For(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
+            ? new Bar()
+            : new Plain(output, TimeSpan.FromSeconds(5));
+
+    public abstract Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation);
+
+    /// <summary>Spectre.Console's progress bar; the files are counted first (a fast listing pass) for its total.</summary>
+    private sealed class Bar : ProgressDisplay
+    {
+        public override Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation) =>
+            AnsiConsole.Progress()
+                .AutoClear(false)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+                .StartAsync(async context =>
+                {
+                    var task = context.AddTask("Scoring", maxValue: Math.Max(1, run.Files().LongCount()));
+                    var resumed = run.ResumedRows;
+                    return await run.RunAsync(summary => task.Value = summary.Total - resumed, cancellation);
+                });
+    }
+
+    private sealed class Plain(TextWriter output, TimeSpan interval) : ProgressDisplay
+    {
+        public override Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation)
+        {
+            var clock = Stopwatch.StartNew();
+            var next = interval;
+            var resumed = run.ResumedRows;
+            return run.RunAsync(
+                summary =>
+                {
+                    if (clock.Elapsed >= next)
+                    {
+                        next = clock.Elapsed + interval;
+                        output.WriteLine(Line(summary, summary.Total - resumed, clock.Elapsed));
+                    }
+                },
+                cancellation);
+        }
+
+        private static string Line(ScoringSummary summary, long added, TimeSpan elapsed) =>
+            string.Create(CultureInfo.InvariantCulture, $"scored {added:N0} files in {elapsed.TotalSeconds:0} s ({added / elapsed.TotalSeconds:N0}/s), {summary.Failed:N0} failed so far");
+    }
+}

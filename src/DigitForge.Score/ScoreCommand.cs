@@ -1,0 +1,109 @@
+using System.CommandLine;
+using DigitForge.Scoring;
+using DigitForge.Scoring.Listing;
+using DigitForge.Scoring.Pipeline;
+
+namespace DigitForge.Score;
+
+/// <summary><c>digitforge-score FOLDER [options]</c>: the command line, mapped onto a <see cref="ScoringRequest"/>.</summary>
+public static class ScoreCommand
+{
+    private static readonly Argument<string> Folder = new("folder") { Description = "Folder of images to score (PNG, JPEG, BMP, GIF; recognised by content)." };
+
+    private static readonly Option<string> Model = new("--model", "-m")
+    {
+        Description = "'production' (the registry's production version), a version such as v3, or a path to an .onnx file.",
+        DefaultValueFactory = _ => "production",
+    };
+
+    private static readonly Option<string> ModelsRoot = new("--models-root")
+    {
+        Description = "Model registry folder (holds registry.json).",
+        DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
+    };
+
+    private static readonly Option<string> Out = new("--out", "-o")
+    {
+        Description = "Output file, .csv or .jsonl; rows are written as they are scored. A summary goes to <out>.run.json.",
+        DefaultValueFactory = _ => "predictions.csv",
+    };
+
+    private static readonly Option<bool> Recursive = new("--recursive", "-r") { Description = "Score sub-folders too." };
+
+    private static readonly Option<int> TopK = new("--top-k", "-k") { Description = "Labels (with probabilities) per row.", DefaultValueFactory = _ => 3 };
+
+    private static readonly Option<int> Batch = new("--batch") { Description = "Images per model run.", DefaultValueFactory = _ => 256 };
+
+    private static readonly Option<int> Threads = new("--threads")
+    {
+        Description = "Decode threads, and ONNX Runtime's intra-op threads (default: the number of cores).",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+    };
+
+    private static readonly Option<bool> Raw = new("--raw")
+    {
+        Description = "Turn MNIST-style preprocessing off: the input is already MNIST-like (white digit on black); only grey it and resize to 28x28.",
+    };
+
+    private static readonly Option<double> MinConfidence = new("--min-confidence")
+    {
+        Description = "The summary counts predictions below this confidence.",
+        DefaultValueFactory = _ => 0.8,
+    };
+
+    private static readonly Option<string> ShardOption = new("--shard") { Description = "Score only shard i of n (e.g. 2/4): n jobs split a folder with no overlap." };
+
+    private static readonly Option<bool> Resume = new("--resume") { Description = "Continue an existing output file, skipping the files it has rows for." };
+
+    private static readonly Option<bool> Overwrite = new("--overwrite") { Description = "Replace an existing output file." };
+
+    private static readonly Option<long> MaxPixels = new("--max-pixels")
+    {
+        Description = "Reject images whose header declares more pixels (decompression bombs), before decoding.",
+        DefaultValueFactory = _ => ScoringSettings.DefaultMaxPixels,
+    };
+
+    public static RootCommand Create()
+    {
+        var command = new RootCommand("Score a folder of digit images offline with a DigitForge ONNX model.")
+        {
+            Folder, Model, ModelsRoot, Out, Recursive, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels,
+        };
+        command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error));
+        return command;
+    }
+
+    private static ScoringRequest Request(ParseResult result)
+    {
+        Shard shard;
+        try
+        {
+            shard = result.GetValue(ShardOption) is { } text ? Shard.Parse(text) : Shard.All;
+        }
+        catch (FormatException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--shard: {ex.Message}", ex);
+        }
+
+        return new ScoringRequest
+        {
+            Folder = result.GetValue(Folder)!,
+            Model = result.GetValue(Model)!,
+            ModelsRoot = result.GetValue(ModelsRoot)!,
+            Output = result.GetValue(Out)!,
+            Recursive = result.GetValue(Recursive),
+            Shard = shard,
+            Resume = result.GetValue(Resume),
+            Overwrite = result.GetValue(Overwrite),
+            MinConfidence = result.GetValue(MinConfidence),
+            Settings = new ScoringSettings
+            {
+                TopK = result.GetValue(TopK),
+                BatchSize = result.GetValue(Batch),
+                Threads = result.GetValue(Threads),
+                Preprocess = !result.GetValue(Raw),
+                MaxPixels = result.GetValue(MaxPixels),
+            },
+        };
+    }
+}

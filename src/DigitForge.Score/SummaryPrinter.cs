@@ -1,0 +1,51 @@
+using System.Globalization;
+using DigitForge.Scoring.Output;
+using DigitForge.Scoring.Pipeline;
+
+namespace DigitForge.Score;
+
+/// <summary>The human part of a run's output: what is about to happen, and the summary at the end.</summary>
+public static class SummaryPrinter
+{
+    public static void Start(TextWriter output, ScoringRun run)
+    {
+        output.WriteLine($"Scoring {run.Folder} with {run.Model.Description}");
+        if (run.Model.Description != run.Model.OnnxPath)
+        {
+            output.WriteLine($"  model file {run.Model.OnnxPath}");
+        }
+
+        if (run.ResumedRows > 0 || run.DroppedTornRow)
+        {
+            output.WriteLine(Invariant($"  resuming {run.OutputPath}: {run.ResumedRows:N0} rows already there{(run.DroppedTornRow ? "; a row cut off by the interrupted run is scored again" : string.Empty)}"));
+        }
+    }
+
+    public static void End(TextWriter output, ScoringRun run, ScoringOutcome outcome)
+    {
+        var summary = outcome.Summary;
+        output.WriteLine(Invariant($"{(outcome.Completed ? "Done" : "Interrupted")}: {outcome.NewRows:N0} files in {outcome.Elapsed.TotalSeconds:0.0} s ({outcome.ImagesPerSecond:N0} images/s){(outcome.ResumedRows > 0 ? $", after {outcome.ResumedRows:N0} from the earlier run" : string.Empty)}"));
+        output.WriteLine(Invariant($"  {summary.Scored:N0} scored, {summary.Failed:N0} failed, {summary.Total:N0} rows in {run.OutputPath}"));
+        if (summary.Scored > 0)
+        {
+            output.WriteLine("  per label: " + string.Join("  ", summary.PerLabel.Select(p => Invariant($"{p.Key}: {p.Value:N0}"))));
+            output.WriteLine(Invariant($"  mean confidence {summary.MeanConfidence:0.0000}; {summary.BelowMinConfidence:N0} below {summary.MinConfidence:0.##}"));
+        }
+
+        if (summary.Failed > 0)
+        {
+            output.WriteLine(Invariant($"  failures (each has an error row){(summary.Failed > summary.FirstFailures.Count ? $", the first {summary.FirstFailures.Count}" : string.Empty)}:"));
+            foreach (var failure in summary.FirstFailures)
+            {
+                output.WriteLine($"    {failure.Path}: {failure.Error}");
+            }
+        }
+
+        if (!outcome.Completed)
+        {
+            output.WriteLine("  run the same command with --resume to continue");
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,53 @@
+using System.IO.Enumeration;
+
+namespace DigitForge.Scoring.Listing;
+
+/// <summary>
+/// The files under a folder, streamed in a deterministic order: depth first, each folder's entries
+/// sorted by ordinal name (files and sub-folders together). Only one folder's names are held at a time,
+/// so memory follows the largest single folder, not the tree. Hidden entries (names starting with '.')
+/// and the excluded paths (the run's own output files) are skipped. Every other file is listed,
+/// whatever its extension: formats are recognised by content, and a file that is not an image gets
+/// an error row rather than silently disappearing.
+/// </summary>
+public sealed class FolderListing(string root, bool recursive, IReadOnlyCollection<string> excluded)
+{
+    private readonly string root = Path.GetFullPath(root);
+    private readonly HashSet<string> excluded = [.. excluded.Select(Path.GetFullPath)];
+
+    public IEnumerable<ListedFile> Files() => Walk(root, string.Empty);
+
+    private IEnumerable<ListedFile> Walk(string directory, string prefix)
+    {
+        foreach (var (name, isDirectory) in SortedEntries(directory))
+        {
+            var fullPath = Path.Combine(directory, name);
+            if (!isDirectory)
+            {
+                if (!excluded.Contains(fullPath))
+                {
+                    yield return new ListedFile(fullPath, prefix + name);
+                }
+            }
+            else if (recursive)
+            {
+                foreach (var file in Walk(fullPath, $"{prefix}{name}/"))
+                {
+                    yield return file;
+                }
+            }
+        }
+    }
+
+    private static List<(string Name, bool IsDirectory)> SortedEntries(string directory)
+    {
+        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
+        var entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory), options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.StartsWith('.'),
+        };
+        var list = entries.ToList();
+        list.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
+        return list;
+    }
+}

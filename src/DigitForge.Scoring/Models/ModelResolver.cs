@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
+
+namespace DigitForge.Scoring.Models;
+
+/// <summary>
+/// Turns <c>--model</c> into an ONNX file: <c>production</c> (the registry's production version),
+/// <c>vN</c> (a registered version by number, e.g. v3 or v0003), or a path to an .onnx file. Registry
+/// versions are checked against their manifest first, so a tampered model is refused.
+/// Every failure is a <see cref="ScoringSetupException"/> naming the registry, version or file.
+/// </summary>
+public static partial class ModelResolver
+{
+    public const string Production = "production";
+
+    public static ResolvedModel Resolve(string model, string modelsRoot)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        if (model.Equals(Production, StringComparison.OrdinalIgnoreCase))
+        {
+            var registry = new ModelRegistry(new ModelStore(modelsRoot));
+            var entry = Registry(registry, r => r.Production())
+                ?? throw new ScoringSetupException(SetupProblem.Input, File.Exists(registry.FilePath)
+                    ? $"{registry.FilePath} has no production model yet; promote one (./build.sh --target=Promote) or pass --model vN or a .onnx path"
+                    : $"no model registry at {registry.FilePath}; run ./build.sh --target=Promote, pass --models-root, or pass --model path.onnx");
+            return FromRegistry(registry, entry.Version, Production);
+        }
+
+        if (VersionName().Match(model) is { Success: true } match)
+        {
+            var number = int.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
+            return FromRegistry(new ModelRegistry(new ModelStore(modelsRoot)), number, "version");
+        }
+
+        var path = Path.GetFullPath(model);
+        if (File.Exists(path))
+        {
+            return new ResolvedModel(path, path);
+        }
+
+        throw new ScoringSetupException(SetupProblem.Input, model.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? $"--model: no such file {path}"
+            : $"--model '{model}': expected 'production', a version such as v3, or the path of an .onnx file (no file {path})");
+    }
+
+    private static ResolvedModel FromRegistry(ModelRegistry registry, int number, string role)
+    {
+        var (entry, version) = Registry(registry, r =>
+        {
+            var entry = r.Get(number);
+            var store = new ModelStore(Path.GetDirectoryName(r.FilePath)!);
+            var version = store.Get(number);
+            store.EnsureIntact(version);
+            return (entry, version);
+        });
+        return File.Exists(version.OnnxPath)
+            ? new ResolvedModel(version.OnnxPath, $"{role} {entry.Name}")
+            : throw new ScoringSetupException(SetupProblem.Input, $"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version, or pass --model path.onnx");
+    }
+
+    /// <summary>Runs registry calls, turning their errors (unknown version, damaged registry or model files) into setup errors.</summary>
+    private static T Registry<T>(ModelRegistry registry, Func<ModelRegistry, T> call)
+    {
+        try
+        {
+            return call(registry);
+        }
+        catch (Exception ex) when (ex is RegistryException or InvalidDataException or IOException)
+        {
+            throw new ScoringSetupException(SetupProblem.Input, ex.Message, ex);
+        }
+    }
+
+    [GeneratedRegex("^v([0-9]{1,9})$", RegexOptions.IgnoreCase)]
+    private static partial Regex VersionName();
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DigitForge.Engine.Storage;
+
+namespace DigitForge.Scoring.Output;
+
+/// <summary>
+/// <c>&lt;output&gt;.run.json</c>, beside the output file: which model (with its SHA-256) and which
+/// settings produced the rows, written when a run starts and again with its summary when it ends.
+/// <c>--resume</c> refuses to append rows from another model or other settings to the same file.
+/// </summary>
+public sealed class RunRecord
+{
+    public const string Suffix = ".run.json";
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    private readonly JsonObject settings;
+
+    public RunRecord(string modelDescription, string modelPath, string modelSha256, bool preprocess, int topK, bool recursive, string shard)
+    {
+        settings = new JsonObject
+        {
+            ["modelSha256"] = modelSha256,
+            ["preprocessing"] = preprocess ? "mnist" : "raw",
+            ["topK"] = topK,
+            ["recursive"] = recursive,
+            ["shard"] = shard,
+        };
+        Model = new JsonObject { ["description"] = modelDescription, ["path"] = modelPath };
+    }
+
+    private JsonObject Model { get; }
+
+    public static string PathFor(string outputPath) => outputPath + Suffix;
+
+    /// <summary>Throws a usage <see cref="ScoringSetupException"/> naming each setting the earlier run of
+    /// <paramref name="outputPath"/> used differently. A missing record (the first run wrote none) passes.</summary>
+    public void CheckResumable(string outputPath)
+    {
+        var path = PathFor(outputPath);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        JsonObject? earlier;
+        try
+        {
+            earlier = JsonNode.Parse(File.ReadAllText(path))?["settings"] as JsonObject;
+        }
+        catch (JsonException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Input, $"--resume: {path} is damaged ({ex.Message}); delete it to resume without the check", ex);
+        }
+
+        var differences = settings
+            .Where(setting => !JsonNode.DeepEquals(setting.Value, earlier?[setting.Key]))
+            .Select(setting => $"{setting.Key} was {earlier?[setting.Key]?.ToJsonString() ?? "missing"}, now {setting.Value!.ToJsonString()}")
+            .ToList();
+        if (differences.Count > 0)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--resume: {outputPath} was written with other settings ({string.Join("; ", differences)}); resume with the same model and options, or write to another --out");
+        }
+    }
+
+    /// <summary>Writes the record atomically: <paramref name="status"/> and, once finished, the summary.</summary>
+    public void Write(string outputPath, string status, ScoringSummary? summary)
+    {
+        var document = new JsonObject
+        {
+            ["status"] = status,
+            ["updatedAt"] = DateTimeOffset.UtcNow,
+            ["model"] = Model.DeepClone(),
+            ["settings"] = settings.DeepClone(),
+        };
+        if (summary is not null)
+        {
+            document["summary"] = new JsonObject
+            {
+                ["total"] = summary.Total,
+                ["scored"] = summary.Scored,
+                ["failed"] = summary.Failed,
+                ["meanConfidence"] = summary.MeanConfidence,
+                ["minConfidence"] = summary.MinConfidence,
+                ["belowMinConfidence"] = summary.BelowMinConfidence,
+                ["perLabel"] = new JsonObject(summary.PerLabel.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+            };
+        }
+
+        AtomicFile.WriteAllText(PathFor(outputPath), document.ToJsonString(Indented) + "\n");
+    }
+}

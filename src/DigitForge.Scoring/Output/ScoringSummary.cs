@@ -1,0 +1,60 @@
+namespace DigitForge.Scoring.Output;
+
+/// <summary>
+/// Running totals over the rows of one output file: how many images were scored and failed, the count
+/// per predicted label, the mean confidence and how many fell below the threshold, and the first few
+/// failures for display. Constant memory whatever the number of rows.
+/// </summary>
+public sealed class ScoringSummary
+{
+    /// <summary>How many failures are kept for display; the rest are only counted (every one has its row).</summary>
+    public const int ShownFailures = 10;
+
+    private readonly Dictionary<string, long> perLabel;
+    private readonly List<ScoredImage> failures = [];
+    private double confidenceSum;
+
+    public ScoringSummary(IEnumerable<string> labels, double minConfidence)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minConfidence);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minConfidence, 1);
+        perLabel = labels.ToDictionary(label => label, _ => 0L, StringComparer.Ordinal);
+        MinConfidence = minConfidence;
+    }
+
+    public double MinConfidence { get; }
+
+    public long Scored { get; private set; }
+
+    public long Failed { get; private set; }
+
+    public long Total => Scored + Failed;
+
+    public long BelowMinConfidence { get; private set; }
+
+    public double MeanConfidence => Scored == 0 ? 0 : confidenceSum / Scored;
+
+    /// <summary>Images per predicted label, in the model's label order.</summary>
+    public IReadOnlyDictionary<string, long> PerLabel => perLabel;
+
+    public IReadOnlyList<ScoredImage> FirstFailures => failures;
+
+    public void Add(ScoredImage row)
+    {
+        if (row.Prediction is not var (label, confidence))
+        {
+            Failed++;
+            if (failures.Count < ShownFailures)
+            {
+                failures.Add(row);
+            }
+
+            return;
+        }
+
+        Scored++;
+        perLabel[label] = perLabel.GetValueOrDefault(label) + 1;
+        confidenceSum += confidence;
+        BelowMinConfidence += confidence < MinConfidence ? 1 : 0;
+    }
+}

@@ -1,0 +1,32 @@
+using DigitForge.Scoring.Listing;
+using DigitForge.Scoring.Models;
+
+namespace DigitForge.Scoring.Pipeline;
+
+/// <summary>Everything one scoring run is asked to do, as given on the command line.</summary>
+public sealed record ScoringRequest
+{
+    public required string Folder { get; init; }
+
+    /// <summary><c>production</c>, <c>vN</c> or a path to an .onnx file.</summary>
+    public string Model { get; init; } = ModelResolver.Production;
+
+    public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
+
+    /// <summary>.csv or .jsonl.</summary>
+    public string Output { get; init; } = "predictions.csv";
+
+    public bool Recursive { get; init; }
+
+    public Shard Shard { get; init; } = Shard.All;
+
+    /// <summary>Continue an existing output file, skipping the files it already has rows for.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>Replace an existing output file.</summary>
+    public bool Overwrite { get; init; }
+
+    public double MinConfidence { get; init; } = 0.8;
+
+    public ScoringSettings Settings { get; init; } = new();
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using DigitForge.Inference;
+using DigitForge.Scoring.Listing;
+using DigitForge.Scoring.Models;
+using DigitForge.Scoring.Output;
+
+namespace DigitForge.Scoring.Pipeline;
+
+/// <summary>
+/// One scoring run. <see cref="Prepare"/> does every check that can fail before any work (settings,
+/// folder, model, output file and, with resume, its earlier rows and settings), throwing a
+/// <see cref="ScoringSetupException"/>; <see cref="RunAsync"/> then scores the listing into the output,
+/// a batch of rows at a time, flushed as they are scored.
+/// </summary>
+public sealed class ScoringRun : IDisposable
+{
+    private readonly ScoringRequest request;
+    private readonly OnnxDigitModel model;
+    private readonly RunRecord record;
+    private readonly ExistingResults? existing;
+    private readonly ResultFormat format;
+
+    private ScoringRun(ScoringRequest request, ResolvedModel resolved, OnnxDigitModel model, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary)
+    {
+        this.request = request;
+        this.model = model;
+        this.record = record;
+        this.format = format;
+        this.existing = existing;
+        Model = resolved;
+        Summary = summary;
+        OutputPath = Path.GetFullPath(request.Output);
+        Folder = Path.GetFullPath(request.Folder);
+    }
+
+    public ResolvedModel Model { get; }
+
+    public string Folder { get; }
+
+    public string OutputPath { get; }
+
+    /// <summary>Totals so far, starting from the resumed rows; updated after every batch.</summary>
+    public ScoringSummary Summary { get; }
+
+    public int ResumedRows => existing?.Count ?? 0;
+
+    /// <summary>True when the output ended inside a row (an interrupted run); that row is scored again.</summary>
+    public bool DroppedTornRow => existing?.TornTail ?? false;
+
+    public static ScoringRun Prepare(ScoringRequest request)
+    {
+        var settings = request.Settings;
+        settings.Validate();
+        if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--min-confidence {request.MinConfidence}: expected 0 to 1");
+        }
+
+        if (request.Resume && request.Overwrite)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, "--resume and --overwrite contradict each other");
+        }
+
+        var format = ResultFormats.FromPath(request.Output);
+        var folder = Path.GetFullPath(request.Folder);
+        if (!Directory.Exists(folder))
+        {
+            throw new ScoringSetupException(SetupProblem.Input, File.Exists(folder) ? $"{folder} is a file; give the folder that holds the images" : $"no such folder: {folder}");
+        }
+
+        var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot);
+        var model = Load(resolved, settings.Threads);
+        try
+        {
+            if (settings.TopK > model.Classes)
+            {
+                throw new ScoringSetupException(SetupProblem.Usage, $"--top-k {settings.TopK}: the model has only {model.Classes} labels");
+            }
+
+            var output = Path.GetFullPath(request.Output);
+            var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString());
+            var summary = new ScoringSummary(model.Labels, request.MinConfidence);
+            var existing = OpenExisting(request, output, format, record, summary);
+            return new ScoringRun(request, resolved, model, record, format, existing, summary);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The files this run scores, streamed: this shard's, less those the output already has.</summary>
+    public IEnumerable<ListedFile> Files()
+    {
+        var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
+        return listing.Files().Where(file => request.Shard.Contains(file.RelativePath) && existing?.Paths.Contains(file.RelativePath) != true);
+    }
+
+    /// <summary>Scores <see cref="Files"/> into the output; <paramref name="onProgress"/> is told after each batch.
+    /// Cancellation stops after the batch in hand: every row written is complete.</summary>
+    public async Task<ScoringOutcome> RunAsync(Action<ScoringSummary>? onProgress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        long added = 0;
+        record.Write(OutputPath, "running", null);
+        bool completed;
+        using (var writer = OpenWriter())
+        {
+            var scorer = new BatchScorer(model, request.Settings);
+            completed = await scorer.RunAsync(
+                Files(),
+                rows =>
+                {
+                    foreach (var row in rows)
+                    {
+                        writer.Write(row);
+                        Summary.Add(row);
+                    }
+
+                    writer.Flush();
+                    added += rows.Count;
+                    onProgress?.Invoke(Summary);
+                },
+                cancellation);
+        }
+
+        record.Write(OutputPath, completed ? "completed" : "interrupted", Summary);
+        return new ScoringOutcome(Summary, ResumedRows, added, completed, clock.Elapsed);
+    }
+
+    public void Dispose() => model.Dispose();
+
+    private static OnnxDigitModel Load(ResolvedModel resolved, int threads)
+    {
+        try
+        {
+            // Decoding shares the cores with ONNX Runtime: its threads must not busy-wait between batches
+            // (measured: 19 % less CPU time per image, and faster end to end).
+            return OnnxDigitModel.Load(resolved.OnnxPath, threads, spinWhenIdle: false);
+        }
+        catch (Exception ex) when (ex is InvalidOnnxModelException or FileNotFoundException or UnauthorizedAccessException)
+        {
+            throw new ScoringSetupException(SetupProblem.Input, $"cannot use the model ({resolved.Description}): {ex.Message}", ex);
+        }
+    }
+
+    private static ExistingResults? OpenExisting(ScoringRequest request, string output, ResultFormat format, RunRecord record, ScoringSummary summary)
+    {
+        if (!File.Exists(output))
+        {
+            return null;
+        }
+
+        if (!request.Resume)
+        {
+            return request.Overwrite
+                ? null
+                : throw new ScoringSetupException(SetupProblem.Usage, $"{output} already exists; pass --resume to continue it or --overwrite to replace it");
+        }
+
+        record.CheckResumable(output);
+        return ExistingResults.Read(output, format, request.Settings.TopK, summary.Add);
+    }
+
+    private IResultWriter OpenWriter()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(OutputPath)!);
+        var stream = new FileStream(OutputPath, existing is null ? FileMode.Create : FileMode.Open, FileAccess.Write, FileShare.Read, 1 << 16);
+        if (existing is not null)
+        {
+            // Cut off a row torn by an interrupted run, then append.
+            stream.SetLength(existing.CompleteLength);
+            stream.Seek(0, SeekOrigin.End);
+        }
+
+        return ResultFormats.CreateWriter(format, stream, request.Settings.TopK, writeHeader: existing?.HasHeader != true);
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

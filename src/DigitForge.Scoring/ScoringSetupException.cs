@@ -1,0 +1,17 @@
+namespace DigitForge.Scoring;
+
+/// <summary>What kind of mistake stops a run before any image is scored.</summary>
+public enum SetupProblem
+{
+    /// <summary>The command line contradicts itself or the output file (wrong extension, resume with other settings).</summary>
+    Usage,
+
+    /// <summary>A missing folder, an unknown or unreadable model, a damaged output file to resume.</summary>
+    Input,
+}
+
+/// <summary>A problem found before any work starts; the message names the folder, model, file or value.</summary>
+public sealed class ScoringSetupException(SetupProblem problem, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public SetupProblem Problem { get; } = problem;
+}

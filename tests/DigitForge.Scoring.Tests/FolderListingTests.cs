@@ -1,0 +1,72 @@
+using DigitForge.Scoring.Listing;
+
+namespace DigitForge.Scoring.Tests;
+
+public sealed class FolderListingTests
+{
+    [Fact]
+    public void Files_AreInOrdinalOrderDepthFirst_SkippingHiddenAndExcluded()
+    {
+        using var dir = new TempDirectory();
+        foreach (var name in new[] { "b.png", "a.png", "B.png", "sub/z.png", "sub/deeper/c.png", ".hidden.png", ".cache/x.png", "out.csv", "notes.txt" })
+        {
+            ImageFiles.Write(dir.Path, name, [1]);
+        }
+
+        var listing = new FolderListing(dir.Path, recursive: true, [dir.File("out.csv")]);
+
+        listing.Files().Select(f => f.RelativePath).Should().Equal("B.png", "a.png", "b.png", "notes.txt", "sub/deeper/c.png", "sub/z.png");
+        listing.Files().Select(f => f.FullPath).Should().Contain(dir.File("sub/z.png"));
+    }
+
+    [Fact]
+    public void Files_WithoutRecursion_ListOnlyTheTopFolder()
+    {
+        using var dir = new TempDirectory();
+        ImageFiles.Write(dir.Path, "top.png", [1]);
+        ImageFiles.Write(dir.Path, "sub/inner.png", [1]);
+
+        new FolderListing(dir.Path, recursive: false, []).Files().Select(f => f.RelativePath).Should().Equal("top.png");
+    }
+}
+
+public sealed class ShardTests
+{
+    private static readonly string[] Paths = [.. Enumerable.Range(0, 5000).Select(i => $"folder{i % 7}/digit-{i:D6}.png")];
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    public void Shards_AreDisjointAndCoverEveryFile(int count)
+    {
+        var shards = Enumerable.Range(1, count).Select(i => Paths.Where(new Shard(i, count).Contains).ToList()).ToList();
+
+        // Together, every path exactly once (sorted lists compared: equivalence matching is quadratic).
+        shards.SelectMany(s => s).Order(StringComparer.Ordinal).Should().Equal(Paths.Order(StringComparer.Ordinal));
+        shards.Should().AllSatisfy(s => s.Count.Should().BeInRange(Paths.Length / count * 8 / 10, Paths.Length / count * 12 / 10));
+    }
+
+    [Fact]
+    public void Shard_DependsOnlyOnThePath()
+    {
+        var shard = new Shard(2, 5);
+
+        Paths.Where(shard.Contains).Should().Equal(Paths.Reverse().Where(shard.Contains).Reverse());
+    }
+
+    [Theory]
+    [InlineData("1/1", 1, 1)]
+    [InlineData("3/4", 3, 4)]
+    public void Parse_ReadsIndexAndCount(string text, int index, int count) => Shard.Parse(text).Should().Be(new Shard(index, count));
+
+    [Theory]
+    [InlineData("0/4")]
+    [InlineData("5/4")]
+    [InlineData("2")]
+    [InlineData("a/b")]
+    [InlineData("1/0")]
+    [InlineData("-1/3")]
+    public void Parse_RejectsOtherTextNamingIt(string text) =>
+        FluentActions.Invoking(() => Shard.Parse(text)).Should().Throw<FormatException>().WithMessage($"shard '{text}' is not i/n*");
+}

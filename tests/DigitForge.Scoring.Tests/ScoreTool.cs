@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace DigitForge.Scoring.Tests;
+
+/// <summary>Runs the built <c>digitforge-score</c> as a real process (output redirected, as in CI).</summary>
+internal static class ScoreTool
+{
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    /// <summary>The Score project's build output of the same configuration as these tests.</summary>
+    public static string ProjectOutput => Path.Combine(TestData.RepoRoot(), "src", "DigitForge.Score", "bin", Configuration, "net10.0");
+
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
+    public static Result Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(ProjectOutput, "digitforge-score.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"digitforge-score {string.Join(' ', arguments)} did not finish");
+        }
+
+        return new Result(process.ExitCode, output, error.GetAwaiter().GetResult());
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Text.Json;
+using DigitForge.Score;
+
+namespace DigitForge.Scoring.Tests;
+
+/// <summary>The tool as operators run it: a real process, its exit codes, messages and published files.</summary>
+[Collection(ScoringModelCollection.Name)]
+public sealed class ScoreToolTests(ScoringModel model) : IDisposable
+{
+    private readonly TempDirectory dir = new();
+
+    [Fact]
+    public void CleanFolder_ExitsZero_WithRowsAndASummary()
+    {
+        var folder = WriteDigits(12);
+
+        var result = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath, "--out", "preds.jsonl", "--top-k", "2");
+
+        result.Should().Be(result with { ExitCode = ExitCodes.Success, Error = string.Empty });
+        result.Output.Should().Contain("Done: 12 files").And.Contain("12 scored, 0 failed").And.Contain("per label:");
+        File.ReadAllLines(dir.File("preds.jsonl")).Should().HaveCount(12);
+        JsonDocument.Parse(File.ReadAllText(dir.File("preds.jsonl.run.json"))).RootElement.GetProperty("status").GetString().Should().Be("completed");
+    }
+
+    [Fact]
+    public void FolderWithBadFiles_ExitsWithCompletedWithFailures_ListingThem()
+    {
+        var folder = WriteDigits(5);
+        ImageFiles.Write(folder, "zero.png", []);
+        ImageFiles.Write(folder, "bomb.png", ImageFiles.BombPng(90_000, 90_000));
+
+        var result = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath);
+
+        result.ExitCode.Should().Be(ExitCodes.CompletedWithFailures, result.Error);
+        result.Output.Should().Contain("5 scored, 2 failed").And.Contain("bomb.png: image is 90000x90000").And.Contain("zero.png: empty file (0 bytes)");
+        File.ReadAllLines(dir.File("predictions.csv")).Should().HaveCount(1 + 7);
+    }
+
+    [Theory]
+    [InlineData("--batch", "0", "--batch 0: expected 1 to 65536")]
+    [InlineData("--shard", "5/4", "--shard: shard '5/4' is not i/n*")]
+    [InlineData("--out", "preds.txt", "--out 'preds.txt': the file name must end in .csv or .jsonl")]
+    [InlineData("--min-confidence", "2", "--min-confidence 2: expected 0 to 1")]
+    [InlineData("--no-such-option", "x", "*--no-such-option*")]
+    public void BadCommandLine_ExitsTwo_NamingTheValue(string option, string value, string message)
+    {
+        var folder = WriteDigits(1);
+
+        var result = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath, option, value);
+
+        result.ExitCode.Should().Be(ExitCodes.UsageError);
+        result.Error.Should().Match($"*error: {message}*");
+        File.Exists(dir.File("predictions.csv")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void MissingFolder_ExitsThree_NamingIt()
+    {
+        var result = ScoreTool.Run(dir.Path, "no-such-folder", "--model", model.OnnxPath);
+
+        (result.ExitCode, result.Error.Trim()).Should().Be((ExitCodes.InputError, $"error: no such folder: {dir.File("no-such-folder")}"));
+    }
+
+    [Fact]
+    public void UnknownModelVersion_ExitsThree_NamingTheKnownVersions()
+    {
+        var version = new TestRegistry(dir.File("artifacts/models")).Add(File.ReadAllBytes(model.OnnxPath), "trained", promote: true);
+        var folder = WriteDigits(1);
+
+        var unknown = ScoreTool.Run(dir.Path, folder, "--model", "v9");
+        var production = ScoreTool.Run(dir.Path, folder);
+
+        unknown.ExitCode.Should().Be(ExitCodes.InputError);
+        unknown.Error.Should().Contain($"version 9 is not registered; known versions: {version.Name}");
+        production.ExitCode.Should().Be(ExitCodes.Success, production.Error);
+        production.Output.Should().Contain($"with production {version.Name}");
+    }
+
+    [Fact]
+    public void UnreadableModel_ExitsThree_NamingTheFile()
+    {
+        var folder = WriteDigits(1);
+        var bad = ImageFiles.Write(dir.Path, "broken.onnx", "not a model"u8.ToArray());
+
+        var result = ScoreTool.Run(dir.Path, folder, "--model", bad);
+
+        result.ExitCode.Should().Be(ExitCodes.InputError);
+        result.Error.Should().Contain($"cannot use the model ({bad}): ONNX model '{bad}'");
+    }
+
+    [Fact]
+    public void PublishedTool_HasOnnxRuntimeAndNoTorch()
+    {
+        var output = dir.File("publish");
+        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(TestData.RepoRoot(), "src", "DigitForge.Score"), "--no-build", "-c", ScoreTool.Configuration, "-o", output])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var log = publish.StandardOutput.ReadToEnd();
+        publish.WaitForExit();
+        publish.ExitCode.Should().Be(0, log);
+
+        var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(output, f)).ToList();
+        files.Should().Contain(f => f.EndsWith("libonnxruntime.so", StringComparison.Ordinal), "the check must look at a real publish output");
+        files.Should().NotContain(f => f.Contains("torch", StringComparison.OrdinalIgnoreCase));
+        File.ReadAllText(Path.Combine(output, "digitforge-score.deps.json")).Should().NotContainAny("TorchSharp", "libtorch", "DigitForge.Training");
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    private string WriteDigits(int count)
+    {
+        var folder = dir.File("digits");
+        for (var i = 0; i < count; i++)
+        {
+            ImageFiles.Write(folder, $"{i:D3}.png", ImageFiles.GreyPng(Digit.Side, Digit.Side, TestData.TestSplit.Image(i)));
+        }
+
+        return folder;
+    }
+}

@@ -1,0 +1,52 @@
+using DigitForge.Data;
+using DigitForge.Training;
+using DigitForge.Training.Model;
+using DigitForge.Training.Onnx;
+using DigitForge.Training.Training;
+
+namespace DigitForge.Scoring.Tests;
+
+/// <summary>
+/// A real model for the scoring tests: a narrower DigitCnn (it trains in seconds) trained for one
+/// epoch on the default recipe's training split and exported to ONNX, as the pipeline does.
+/// </summary>
+public sealed class ScoringModel : IDisposable
+{
+    private readonly TempDirectory directory = new();
+    private List<Digit>? confidentDigits;
+
+    public ScoringModel()
+    {
+        var train = TestData.TrainSplit;
+        var normalization = NormalizationStats.Compute(train);
+        var config = new ModelConfig { Channels = [16, 32, 64], Hidden = [128, 64] };
+        var trainConfig = new TrainConfig
+        {
+            Epochs = 1,
+            BatchSize = 64,
+            Seed = 7,
+            Threads = 2,
+            Augmentation = new AugmentationConfig { Enabled = false },
+            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
+        };
+        var result = DigitTrainer.Train(config, trainConfig, train, TestData.ValidationSplit, normalization, directory.File("train"));
+        OnnxPath = directory.File("model.onnx");
+        using var model = new DigitCnn(config);
+        model.load(result.WeightsPath, strict: true);
+        model.eval();
+        OnnxExporter.Export(model, normalization, "scoring-tests-1", OnnxPath);
+    }
+
+    public string OnnxPath { get; }
+
+    /// <summary>Test-split digits the model gets right with at least 0.98 confidence, the first of each label.</summary>
+    internal IReadOnlyList<Digit> ConfidentDigits => confidentDigits ??= Scorer.ConfidentDigits(OnnxPath);
+
+    public void Dispose() => directory.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ScoringModelCollection : ICollectionFixture<ScoringModel>
+{
+    public const string Name = "scoring model";
+}
