@@ -18,6 +18,9 @@ public static class ExitCodes
     /// <summary>The run completed, but some files could not be scored; each has an error row.</summary>
     public const int CompletedWithFailures = 4;
 
+    /// <summary>With --fail-on-drift: the scored folder drifted from the model's test set (a cue to retrain).</summary>
+    public const int Drifted = 5;
+
     /// <summary>Interrupted (Ctrl+C); every row written is complete, and --resume continues.</summary>
     public const int Cancelled = 130;
 }

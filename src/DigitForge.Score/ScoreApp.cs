@@ -8,7 +8,7 @@ namespace DigitForge.Score;
 /// Ctrl+C or SIGTERM stops after the batch in hand, and the summary is printed at the end.</summary>
 public static class ScoreApp
 {
-    public static int Run(Func<ScoringRequest> request, TextWriter output, TextWriter error)
+    public static int Run(Func<ScoringRequest> request, TextWriter output, TextWriter error, bool failOnDrift = false)
     {
         try
         {
@@ -33,6 +33,7 @@ public static class ScoreApp
                 var outcome = ProgressDisplay.For(output).RunAsync(run, cancellation.Token).GetAwaiter().GetResult();
                 SummaryPrinter.End(output, run, outcome);
                 return !outcome.Completed ? ExitCodes.Cancelled
+                    : failOnDrift && run.Drift?.Drifted == true ? ExitCodes.Drifted
                     : outcome.HasFailures ? ExitCodes.CompletedWithFailures
                     : ExitCodes.Success;
             }

@@ -63,13 +63,21 @@ public static class ScoreCommand
         DefaultValueFactory = _ => ScoringSettings.DefaultMaxPixels,
     };
 
+    private static readonly Option<double> DriftThreshold = new("--drift-threshold")
+    {
+        Description = "Population stability index (labels or confidences, against the model's test set) above which the folder counts as drifted.",
+        DefaultValueFactory = _ => Inference.Drift.DriftCheck.DefaultThreshold,
+    };
+
+    private static readonly Option<bool> FailOnDrift = new("--fail-on-drift") { Description = "Exit with code 5 when the folder drifted (for CI to trigger retraining)." };
+
     public static RootCommand Create()
     {
         var command = new RootCommand("Score a folder of digit images offline with a DigitForge ONNX model.")
         {
-            Folder, Model, ModelsRoot, Out, Recursive, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels,
+            Folder, Model, ModelsRoot, Out, Recursive, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
         };
-        command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error));
+        command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error, result.GetValue(FailOnDrift)));
         return command;
     }
 
@@ -96,6 +104,7 @@ public static class ScoreCommand
             Resume = result.GetValue(Resume),
             Overwrite = result.GetValue(Overwrite),
             MinConfidence = result.GetValue(MinConfidence),
+            DriftThreshold = result.GetValue(DriftThreshold),
             Settings = new ScoringSettings
             {
                 TopK = result.GetValue(TopK),

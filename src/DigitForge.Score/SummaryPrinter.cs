@@ -41,6 +41,9 @@ public static class SummaryPrinter
             }
         }
 
+        output.WriteLine(run.Drift is { } drift
+            ? drift.ToString()
+            : run.Reference is null ? "drift: not checked (the model has no reference.json beside it)" : "drift: not checked (no image scored)");
         if (!outcome.Completed)
         {
             output.WriteLine("  run the same command with --resume to continue");

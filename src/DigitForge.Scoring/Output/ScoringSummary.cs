@@ -1,3 +1,5 @@
+using DigitForge.Inference.Drift;
+
 namespace DigitForge.Scoring.Output;
 
 /// <summary>
@@ -11,6 +13,8 @@ public sealed class ScoringSummary
     public const int ShownFailures = 10;
 
     private readonly Dictionary<string, long> perLabel;
+    private readonly Dictionary<string, int> labelIndex;
+    private readonly PredictionProfileBuilder profile;
     private readonly List<ScoredImage> failures = [];
     private double confidenceSum;
 
@@ -18,7 +22,10 @@ public sealed class ScoringSummary
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minConfidence);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(minConfidence, 1);
-        perLabel = labels.ToDictionary(label => label, _ => 0L, StringComparer.Ordinal);
+        var ordered = labels.ToList();
+        perLabel = ordered.ToDictionary(label => label, _ => 0L, StringComparer.Ordinal);
+        labelIndex = ordered.Select((label, index) => (label, index)).ToDictionary(x => x.label, x => x.index, StringComparer.Ordinal);
+        profile = new PredictionProfileBuilder(ordered.Count);
         MinConfidence = minConfidence;
     }
 
@@ -39,6 +46,9 @@ public sealed class ScoringSummary
 
     public IReadOnlyList<ScoredImage> FirstFailures => failures;
 
+    /// <summary>The scored images' label and confidence distribution, to compare with the model's test-set reference.</summary>
+    public PredictionProfile Profile => profile.Build();
+
     public void Add(ScoredImage row)
     {
         if (row.Prediction is not var (label, confidence))
@@ -56,5 +66,6 @@ public sealed class ScoringSummary
         perLabel[label] = perLabel.GetValueOrDefault(label) + 1;
         confidenceSum += confidence;
         BelowMinConfidence += confidence < MinConfidence ? 1 : 0;
+        profile.Add(labelIndex[label], confidence);
     }
 }

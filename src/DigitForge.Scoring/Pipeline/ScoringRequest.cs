@@ -28,5 +28,8 @@ public sealed record ScoringRequest
 
     public double MinConfidence { get; init; } = 0.8;
 
+    /// <summary>Population stability index above which the scored folder counts as drifted from the test set.</summary>
+    public double DriftThreshold { get; init; } = Inference.Drift.DriftCheck.DefaultThreshold;
+
     public ScoringSettings Settings { get; init; } = new();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using DigitForge.Inference;
+using DigitForge.Inference.Drift;
 using DigitForge.Scoring.Listing;
 using DigitForge.Scoring.Models;
 using DigitForge.Scoring.Output;
@@ -21,8 +22,9 @@ public sealed class ScoringRun : IDisposable
     private readonly ExistingResults? existing;
     private readonly ResultFormat format;
 
-    private ScoringRun(ScoringRequest request, ResolvedModel resolved, OnnxDigitModel model, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary)
+    private ScoringRun(ScoringRequest request, ResolvedModel resolved, OnnxDigitModel model, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary, PredictionProfile? reference)
     {
+        Reference = reference;
         this.request = request;
         this.model = model;
         this.record = record;
@@ -35,6 +37,14 @@ public sealed class ScoringRun : IDisposable
     }
 
     public ResolvedModel Model { get; }
+
+    /// <summary>The model's test-set prediction profile (<c>reference.json</c> beside the ONNX file), or null when it has none.</summary>
+    public PredictionProfile? Reference { get; }
+
+    /// <summary>The scored images against <see cref="Reference"/>; null without a reference or a scored image.</summary>
+    public DriftCheck? Drift => Reference is { } reference && Summary.Scored > 0
+        ? DriftCheck.Compare(reference, Summary.Profile, request.DriftThreshold)
+        : null;
 
     public string Folder { get; }
 
@@ -55,6 +65,11 @@ public sealed class ScoringRun : IDisposable
         if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
         {
             throw new ScoringSetupException(SetupProblem.Usage, $"--min-confidence {request.MinConfidence}: expected 0 to 1");
+        }
+
+        if (request.DriftThreshold <= 0 || double.IsNaN(request.DriftThreshold))
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--drift-threshold {request.DriftThreshold}: expected a positive number");
         }
 
         if (request.Resume && request.Overwrite)
@@ -82,12 +97,25 @@ public sealed class ScoringRun : IDisposable
             var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString());
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
-            return new ScoringRun(request, resolved, model, record, format, existing, summary);
+            return new ScoringRun(request, resolved, model, record, format, existing, summary, LoadReference(resolved.OnnxPath));
         }
         catch
         {
             model.Dispose();
             throw;
+        }
+    }
+
+    private static PredictionProfile? LoadReference(string onnxPath)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(onnxPath)!, PredictionProfile.FileName);
+        try
+        {
+            return File.Exists(path) ? Engine.Storage.JsonFile.Read<PredictionProfile>(path) : null;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Input, ex.Message, ex);
         }
     }
 
