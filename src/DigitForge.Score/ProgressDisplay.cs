@@ -28,7 +28,14 @@ public abstract class ProgressDisplay
                 {
                     var task = context.AddTask("Scoring", maxValue: Math.Max(1, run.Files().LongCount()));
                     var resumed = run.ResumedRows;
-                    return await run.RunAsync(summary => task.Value = summary.Total - resumed, cancellation);
+                    var clock = Stopwatch.StartNew();
+                    return await run.RunAsync(
+                        summary =>
+                        {
+                            task.Value = summary.Total - resumed;
+                            task.Description = string.Create(CultureInfo.InvariantCulture, $"Scoring ({task.Value / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0} files/s)");
+                        },
+                        cancellation);
                 });
     }
 
@@ -36,6 +43,8 @@ public abstract class ProgressDisplay
     {
         public override Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation)
         {
+            // The same fast listing pass as the bar's, for the remaining time.
+            var total = run.Files().LongCount();
             var clock = Stopwatch.StartNew();
             var next = interval;
             var resumed = run.ResumedRows;
@@ -45,13 +54,17 @@ public abstract class ProgressDisplay
                     if (clock.Elapsed >= next)
                     {
                         next = clock.Elapsed + interval;
-                        output.WriteLine(Line(summary, summary.Total - resumed, clock.Elapsed));
+                        output.WriteLine(Line(summary, summary.Total - resumed, total, clock.Elapsed));
                     }
                 },
                 cancellation);
         }
 
-        private static string Line(ScoringSummary summary, long added, TimeSpan elapsed) =>
-            string.Create(CultureInfo.InvariantCulture, $"scored {added:N0} files in {elapsed.TotalSeconds:0} s ({added / elapsed.TotalSeconds:N0}/s), {summary.Failed:N0} failed so far");
+        private static string Line(ScoringSummary summary, long added, long total, TimeSpan elapsed)
+        {
+            var rate = added / elapsed.TotalSeconds;
+            var remaining = rate > 0 ? TimeSpan.FromSeconds((total - added) / rate) : TimeSpan.Zero;
+            return string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} scored {added:N0} of {total:N0} files in {elapsed.TotalSeconds:0} s ({rate:N0}/s, about {remaining.TotalSeconds:0} s left), {summary.Failed:N0} failed so far");
+        }
     }
 }
