@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using DigitForge.Inference;
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
+using DigitForge.Scoring.Models;
+
+namespace DigitForge.Serve;
+
+/// <summary>
+/// Serves the registry's production model and follows it: registry.json is checked every poll interval
+/// (re-read when its time stamp or size changes) and, when production moves to another version
+/// (promotion or rollback), that version is loaded beside the current one and swapped in atomically.
+/// Requests hold a reference to the model they started with, so the old session is disposed only after
+/// the last of them finishes.
+/// </summary>
+internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metrics, ILogger<ModelHost> logger) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource stopping = new();
+    private LoadedModel? current;
+    private Task? polling;
+    private (DateTime Time, long Length) lastSeen;
+    private int failedVersion;
+
+    public string RegistryPath => Path.Combine(options.ModelsRoot, ModelRegistry.DefaultFileName);
+
+    /// <summary>The model now served, for display only (no reference is taken).</summary>
+    public LoadedModel? Current => Volatile.Read(ref current);
+
+    /// <summary>The current model with a reference the caller must release (dispose the lease); null before any model is loaded.</summary>
+    public ModelLease? Acquire()
+    {
+        while (true)
+        {
+            var model = Volatile.Read(ref current);
+            if (model is null)
+            {
+                return null;
+            }
+
+            if (model.TryAcquire())
+            {
+                return new ModelLease(model);
+            }
+
+            // Released between the read and the acquire: a newer model is already in place.
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Refresh(force: true);
+        polling = Task.Run(() => PollAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        if (polling is not null)
+        {
+            await polling.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    public void Dispose()
+    {
+        stopping.Cancel();
+        Interlocked.Exchange(ref current, null)?.Release();
+        stopping.Dispose();
+    }
+
+    private async Task PollAsync(CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(options.PollInterval);
+        var ticks = 0;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                // A full read now and then covers file systems with coarse time stamps.
+                Refresh(force: ++ticks % 30 == 0);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Loads the production version if it is not the one served. Never throws: a registry or model
+    /// that cannot be read is logged and the current model stays.</summary>
+    internal void Refresh(bool force)
+    {
+        try
+        {
+            var info = new FileInfo(RegistryPath);
+            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
+            if (!force && seen == lastSeen)
+            {
+                return;
+            }
+
+            var production = new ModelRegistry(new ModelStore(options.ModelsRoot)).Production();
+            lastSeen = seen;
+            if (production is null)
+            {
+                if (Current is null)
+                {
+                    LogNoProduction(logger, RegistryPath);
+                }
+
+                return;
+            }
+
+            if (production.Version == Current?.Number || production.Version == failedVersion)
+            {
+                return;
+            }
+
+            var loaded = Load(production);
+            var previous = Interlocked.Exchange(ref current, loaded);
+            metrics.ModelSwapped();
+            LogSwapped(logger, loaded.Name, previous?.Name ?? "none");
+            previous?.Release();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Retry at the next change of registry.json.
+            lastSeen = default;
+            LogRefreshFailed(logger, ex.Message);
+        }
+    }
+
+    private LoadedModel Load(RegistryEntry entry)
+    {
+        ResolvedModel resolved;
+        try
+        {
+            resolved = ModelResolver.Resolve($"v{entry.Version.ToString(CultureInfo.InvariantCulture)}", options.ModelsRoot);
+        }
+        catch
+        {
+            failedVersion = entry.Version;
+            throw;
+        }
+
+        var model = OnnxDigitModel.Load(resolved.OnnxPath, options.Threads, spinWhenIdle: false);
+        try
+        {
+            // Warm the session up so the first request after a swap is as fast as the others.
+            var pixels = new byte[model.Rows * model.Columns];
+            var logits = new float[model.Classes];
+            model.Logits(pixels, logits, 1);
+            var metricsFile = Path.Combine(Path.GetDirectoryName(resolved.OnnxPath)!, "metrics.json");
+            var metricsNode = File.Exists(metricsFile)
+                ? JsonNode.Parse(File.ReadAllText(metricsFile))
+                : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
+            failedVersion = 0;
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Serving model {ModelVersion} (was {PreviousVersion})")]
+    private static partial void LogSwapped(ILogger logger, string modelVersion, string previousVersion);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "No production model in {Registry} yet; /readyz reports not ready")]
+    private static partial void LogNoProduction(ILogger logger, string registry);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Could not load the production model: {Reason}; still serving the previous one")]
+    private static partial void LogRefreshFailed(ILogger logger, string reason);
+}
+
+/// <summary>A request's reference to the model it scores with.</summary>
+internal readonly struct ModelLease(LoadedModel model) : IDisposable
+{
+    public LoadedModel Model { get; } = model;
+
+    public void Dispose() => Model.Release();
+}

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace DigitForge.Serve;
+
+/// <summary>The service: Kestrel, the middleware (request log and metrics, problem details, API key) and the endpoints.</summary>
+public static partial class ServeApp
+{
+    private const string ModelItem = "digitforge.model";
+
+    public static WebApplication Build(ServeOptions options)
+    {
+        options.Validate();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+        });
+        builder.Services.Configure<FormOptions>(form =>
+        {
+            form.MultipartBodyLengthLimit = options.MaxRequestBytes;
+            form.BufferBodyLengthLimit = options.MaxRequestBytes;
+            form.ValueCountLimit = options.MaxBatchImages + 16;
+        });
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
+        {
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+        {
+            // No exception details, ever; the trace id lets an operator find the log line.
+            context.ProblemDetails.Extensions.Remove("exception");
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServeMetrics>();
+        builder.Services.AddSingleton<Predictor>();
+        builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
+
+        var app = builder.Build();
+        var metrics = app.Services.GetRequiredService<ServeMetrics>();
+        var host = app.Services.GetRequiredService<ModelHost>();
+        var requestLog = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("DigitForge.Serve.Requests");
+
+        app.Use(async (context, next) =>
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "unmatched";
+                var status = context.Response.StatusCode;
+                metrics.Request(context.Request.Method, route, status, elapsed.TotalSeconds);
+                if (options.LogRequests)
+                {
+                    LogRequest(requestLog, context.Request.Method, context.Request.Path.Value ?? "/", status, Math.Round(elapsed.TotalMilliseconds, 3),
+                        context.Items[ModelItem] as string ?? host.Current?.Name ?? "none");
+                }
+            }
+        });
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : ex is InvalidDataException ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.Use(async (context, next) =>
+        {
+            if (options.ApiKey is { Length: > 0 } key && context.Request.Path.StartsWithSegments("/v1") && !HasKey(context.Request, key))
+            {
+                context.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\", Bearer";
+                await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                    detail: "this service requires an API key: send it in the X-Api-Key header or as Authorization: Bearer <key>").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", () => host.Current is { } model
+            ? Results.Json(new { status = "ready", model = model.Name })
+            : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: $"no production model loaded from {host.RegistryPath}"));
+        app.MapGet("/metrics", () => Results.Text(metrics.Render(host.Current), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/v1/model", () => host.Current is { } model ? Results.Json(Describe(model, options)) : NoModel(host));
+        var predictor = app.Services.GetRequiredService<Predictor>();
+        app.MapPost("/v1/predict", (Func<HttpContext, Task<IResult>>)(context => PredictOne(context, options, host, predictor, metrics)));
+        app.MapPost("/v1/predict/batch", (Func<HttpContext, Task<IResult>>)(context => PredictBatch(context, options, host, predictor, metrics)));
+        return app;
+    }
+
+    private static object Describe(LoadedModel model, ServeOptions options) => new
+    {
+        version = model.Name,
+        number = model.Number,
+        onnxVersion = model.Model.Version,
+        created = model.Created,
+        loadedAt = model.LoadedAt,
+        metrics = model.Metrics,
+        input = new
+        {
+            formats = new[] { "image/png", "image/jpeg", "image/bmp", "image/gif" },
+            recognisedBy = "content (first bytes), not the content type or file name",
+            maxRequestBytes = options.MaxRequestBytes,
+            maxPixels = options.MaxPixels,
+            maxBatchImages = options.MaxBatchImages,
+            preprocessing = options.Preprocess ? "mnist (grey, crop, scale to 20x20, centre of mass in 28x28)" : "raw (grey, resize)",
+            shape = model.Model.Metadata.InputShape,
+            labels = model.Model.Labels,
+        },
+    };
+
+    private static IResult NoModel(ModelHost host) =>
+        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model", detail: $"no production model loaded from {host.RegistryPath}");
+
+    private static IResult Problem(ImageProblem problem) => Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
+
+    private static async Task<IResult> PredictOne(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    {
+        byte[] buffer;
+        int length;
+        if (context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (form.Files.Count != 1)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "One image expected",
+                    detail: $"the form holds {form.Files.Count} files; send one (or use /v1/predict/batch)");
+            }
+
+            (buffer, length) = await ReadAsync(form.Files[0].OpenReadStream(), form.Files[0].Length, options.MaxRequestBytes, context.RequestAborted);
+        }
+        else
+        {
+            (buffer, length) = await ReadAsync(context.Request.Body, context.Request.ContentLength, options.MaxRequestBytes, context.RequestAborted);
+        }
+
+        try
+        {
+            using var lease = host.Acquire();
+            if (lease is not { } held)
+            {
+                return NoModel(host);
+            }
+
+            var model = held.Model;
+            context.Items[ModelItem] = model.Name;
+            var pixels = new byte[model.Model.Rows * model.Model.Columns];
+            if (predictor.Prepare(buffer, length, model.Model, pixels) is { } problem)
+            {
+                metrics.ImageFailed();
+                return Problem(problem);
+            }
+
+            return Results.Json(predictor.Predict(model, pixels, 1)[0]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async Task<IResult> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    {
+        if (!context.Request.HasFormContentType)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Multipart form expected",
+                detail: "send the images as files of a multipart/form-data body");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var files = form.Files;
+        if (files.Count == 0 || files.Count > options.MaxBatchImages)
+        {
+            return Results.Problem(statusCode: files.Count == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge,
+                title: files.Count == 0 ? "No images" : "Too many images",
+                detail: $"the form holds {files.Count} files; send 1 to {options.MaxBatchImages}");
+        }
+
+        using var lease = host.Acquire();
+        if (lease is not { } held)
+        {
+            return NoModel(host);
+        }
+
+        var model = held.Model;
+        context.Items[ModelItem] = model.Name;
+        var size = model.Model.Rows * model.Model.Columns;
+        var pixels = new byte[files.Count * size];
+        var problems = new ImageProblem?[files.Count];
+        var good = new List<int>(files.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (buffer, length) = await ReadAsync(files[i].OpenReadStream(), files[i].Length, options.MaxRequestBytes, context.RequestAborted);
+            try
+            {
+                problems[i] = predictor.Prepare(buffer, length, model.Model, pixels.AsSpan(good.Count * size, size));
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            if (problems[i] is null)
+            {
+                good.Add(i);
+            }
+            else
+            {
+                metrics.ImageFailed();
+            }
+        }
+
+        var predictions = good.Count > 0 ? predictor.Predict(model, pixels, good.Count) : [];
+        var results = new object[files.Count];
+        for (var i = 0; i < files.Count; i++)
+        {
+            var index = good.IndexOf(i);
+            results[i] = index >= 0
+                ? new { file = files[i].FileName, prediction = predictions[index] }
+                : new { file = files[i].FileName, error = new { status = problems[i]!.Status, title = problems[i]!.Title, detail = problems[i]!.Detail } };
+        }
+
+        return Results.Json(new { model = model.Name, count = files.Count, failed = files.Count - good.Count, results });
+    }
+
+    /// <summary>The whole stream in a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>); more than
+    /// <paramref name="limit"/> bytes is a 413.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadAsync(Stream stream, long? declared, long limit, CancellationToken token)
+    {
+        if (declared > limit)
+        {
+            throw new BadHttpRequestException($"the image is {declared:N0} bytes, over the limit of {limit:N0}", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(declared ?? 0, 4096, limit));
+        var length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length >= limit)
+                    {
+                        throw new BadHttpRequestException($"the image is over the limit of {limit:N0} bytes", StatusCodes.Status413PayloadTooLarge);
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(limit + 1, (long)buffer.Length * 2));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), token);
+                if (read == 0)
+                {
+                    return (buffer, length);
+                }
+
+                length += read;
+                if (length > limit)
+                {
+                    throw new BadHttpRequestException($"the image is over the limit of {limit:N0} bytes", StatusCodes.Status413PayloadTooLarge);
+                }
+            }
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    private static bool HasKey(HttpRequest request, string key)
+    {
+        var given = request.Headers["X-Api-Key"].ToString();
+        if (given.Length == 0 && request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            given = auth["Bearer ".Length..].Trim();
+        }
+
+        return given.Length > 0 && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(key));
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Path} {Status} {LatencyMs} ms model {ModelVersion}")]
+    private static partial void LogRequest(ILogger logger, string method, string path, int status, double latencyMs, string modelVersion);
+}

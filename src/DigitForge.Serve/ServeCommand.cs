@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace DigitForge.Serve;
+
+/// <summary><c>digitforge-serve [options]</c>: the command line, mapped onto <see cref="ServeOptions"/>.</summary>
+public static class ServeCommand
+{
+    private static readonly Option<string?> Urls = new("--urls") { Description = "Addresses to listen on, ';'-separated (default http://127.0.0.1:8080)." };
+
+    private static readonly Option<int?> Port = new("--port", "-p") { Description = "Listen on http://127.0.0.1:PORT (ignored with --urls)." };
+
+    private static readonly Option<string> ModelsRoot = new("--models-root")
+    {
+        Description = "Model registry folder (holds registry.json); its production model is served and followed.",
+        DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
+    };
+
+    private static readonly Option<string?> ApiKey = new("--api-key") { Description = $"Require this key on /v1 requests (X-Api-Key or Authorization: Bearer). Default: ${ServeOptions.ApiKeyVariable}, or none." };
+
+    private static readonly Option<long> MaxRequestBytes = new("--max-request-bytes") { Description = "Largest request body (413 beyond).", DefaultValueFactory = _ => 4L << 20 };
+
+    private static readonly Option<long> MaxPixels = new("--max-pixels") { Description = "Largest image (width x height) decoded.", DefaultValueFactory = _ => new ServeOptions().MaxPixels };
+
+    private static readonly Option<int> MaxBatch = new("--max-batch") { Description = "Most images in one batch request.", DefaultValueFactory = _ => 64 };
+
+    private static readonly Option<int> TopK = new("--top-k", "-k") { Description = "Labels (with probabilities) per prediction.", DefaultValueFactory = _ => 3 };
+
+    private static readonly Option<bool> Raw = new("--raw") { Description = "Turn MNIST-style preprocessing off (inputs are already MNIST-like)." };
+
+    private static readonly Option<int> Threads = new("--threads") { Description = "ONNX Runtime intra-op threads.", DefaultValueFactory = _ => 1 };
+
+    private static readonly Option<int> PollMs = new("--poll-ms") { Description = "How often registry.json is checked for a new production model.", DefaultValueFactory = _ => 1000 };
+
+    private static readonly Option<int> ShutdownSeconds = new("--shutdown-timeout") { Description = "Seconds shutdown waits for in-flight requests.", DefaultValueFactory = _ => 10 };
+
+    private static readonly Option<bool> NoRequestLog = new("--no-request-log") { Description = "Do not write a log line per request." };
+
+    public static RootCommand Create()
+    {
+        var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics).")
+        {
+            Urls, Port, ModelsRoot, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, NoRequestLog,
+        };
+        command.SetAction(parse =>
+        {
+            var urls = parse.GetValue(Urls)
+                ?? (parse.GetValue(Port) is { } port ? string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}") : null);
+            var options = new ServeOptions
+            {
+                Urls = urls ?? new ServeOptions().Urls,
+                ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+                ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
+                MaxRequestBytes = parse.GetValue(MaxRequestBytes),
+                MaxPixels = parse.GetValue(MaxPixels),
+                MaxBatchImages = parse.GetValue(MaxBatch),
+                TopK = parse.GetValue(TopK),
+                Preprocess = !parse.GetValue(Raw),
+                Threads = parse.GetValue(Threads),
+                PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(PollMs)),
+                ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownSeconds)),
+                LogRequests = !parse.GetValue(NoRequestLog),
+            };
+            WebApplication app;
+            try
+            {
+                app = ServeApp.Build(options);
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+
+            app.Run();
+            return 0;
+        });
+        return command;
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,61 @@
+using DigitForge.Scoring.Pipeline;
+
+namespace DigitForge.Serve;
+
+/// <summary>How the service runs: where it listens, which registry it serves, and its input limits.</summary>
+public sealed record ServeOptions
+{
+    public const string ApiKeyVariable = "DIGITFORGE_API_KEY";
+
+    /// <summary>Kestrel addresses (';'-separated). Loopback only unless the operator says otherwise.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
+
+    /// <summary>When set, every /v1 request must carry it (X-Api-Key header or Authorization: Bearer).</summary>
+    public string? ApiKey { get; init; }
+
+    /// <summary>Largest request body accepted (413 beyond).</summary>
+    public long MaxRequestBytes { get; init; } = 4L << 20;
+
+    /// <summary>Pixel cap read from the image header before decoding (decompression bombs).</summary>
+    public long MaxPixels { get; init; } = ScoringSettings.DefaultMaxPixels;
+
+    /// <summary>Images accepted by one batch request.</summary>
+    public int MaxBatchImages { get; init; } = 64;
+
+    public int TopK { get; init; } = 3;
+
+    /// <summary>MNIST-style preprocessing (on) or the image only greyed and resized (off).</summary>
+    public bool Preprocess { get; init; } = true;
+
+    /// <summary>How often registry.json is checked for a production change.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long shutdown waits for in-flight requests.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>ONNX Runtime intra-op threads per session.</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>One structured log line per request (on), or none (off).</summary>
+    public bool LogRequests { get; init; } = true;
+
+    public void Validate()
+    {
+        Check(MaxRequestBytes >= 1, $"--max-request-bytes {MaxRequestBytes}: expected at least 1");
+        Check(MaxPixels >= 1, $"--max-pixels {MaxPixels}: expected at least 1");
+        Check(MaxBatchImages >= 1, $"--max-batch {MaxBatchImages}: expected at least 1");
+        Check(TopK >= 1, $"--top-k {TopK}: expected at least 1");
+        Check(Threads is >= 1 and <= 1024, $"--threads {Threads}: expected 1 to 1024");
+        Check(PollInterval > TimeSpan.Zero, "--poll-ms: expected a positive interval");
+    }
+
+    private static void Check(bool valid, string problem)
+    {
+        if (!valid)
+        {
+            throw new ArgumentException(problem);
+        }
+    }
+}
