@@ -108,8 +108,14 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
                 return;
             }
 
-            var production = new ModelRegistry(new ModelStore(options.ModelsRoot)).Production();
+            if (seen != lastSeen)
+            {
+                // A change to the registry gives a version that failed to load another chance.
+                failedVersion = 0;
+            }
+
             lastSeen = seen;
+            var production = new ModelRegistry(new ModelStore(options.ModelsRoot)).Production();
             if (production is null)
             {
                 if (Current is null)
@@ -125,7 +131,17 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
                 return;
             }
 
-            var loaded = Load(production);
+            LoadedModel loaded;
+            try
+            {
+                loaded = Load(production);
+            }
+            catch
+            {
+                failedVersion = production.Version;
+                throw;
+            }
+
             var previous = Interlocked.Exchange(ref current, loaded);
             metrics.ModelSwapped();
             LogSwapped(logger, loaded.Name, previous?.Name ?? "none");
@@ -133,25 +149,14 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Retry at the next change of registry.json.
-            lastSeen = default;
+            // Retried at the next change of registry.json (or the next full read, for an unreadable registry).
             LogRefreshFailed(logger, ex.Message);
         }
     }
 
     private LoadedModel Load(RegistryEntry entry)
     {
-        ResolvedModel resolved;
-        try
-        {
-            resolved = ModelResolver.Resolve($"v{entry.Version.ToString(CultureInfo.InvariantCulture)}", options.ModelsRoot);
-        }
-        catch
-        {
-            failedVersion = entry.Version;
-            throw;
-        }
-
+        var resolved = ModelResolver.Resolve($"v{entry.Version.ToString(CultureInfo.InvariantCulture)}", options.ModelsRoot);
         var model = OnnxDigitModel.Load(resolved.OnnxPath, options.Threads, spinWhenIdle: false);
         try
         {
@@ -163,7 +168,6 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            failedVersion = 0;
             return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode);
         }
         catch

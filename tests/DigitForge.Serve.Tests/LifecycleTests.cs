@@ -76,6 +76,40 @@ public sealed class LifecycleTests(ServeModels models) : IDisposable
         after.GetProperty("onnxVersion").GetString().Should().Be("serve-tests-2");
         after.GetProperty("metrics").GetProperty("accuracy").GetDouble().Should().Be(0.93);
         (await service.Client.GetStringAsync("/metrics")).Should().Contain("digitforge_model_swaps_total 2");
+
+        // A rollback switches back the same way.
+        ServeModels.Rollback(directory.Path);
+        (await WaitForModel(service, "v0001-")).GetProperty("onnxVersion").GetString().Should().Be("serve-tests-1");
+        (await service.PostImageAsync("/v1/predict", models.Digits[0].Png)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_production_model_that_cannot_load_leaves_the_current_one_serving()
+    {
+        models.CreateRegistry(directory.Path);
+        var broken = ServeModels.AddVersion(directory.Path, "not an onnx model"u8.ToArray(), "broken", 0.99);
+        await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path));
+        ServeModels.Promote(directory.Path, broken);
+        await Task.Delay(600);
+        (await RunningService.JsonAsync(await service.Client.GetAsync("/v1/model"))).GetProperty("version").GetString().Should().StartWith("v0001-");
+        (await service.PostImageAsync("/v1/predict", models.Digits[0].Png)).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await service.Client.GetAsync("/readyz")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    private static async Task<JsonElement> WaitForModel(RunningService service, string prefix)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var model = await RunningService.JsonAsync(await service.Client.GetAsync("/v1/model"));
+            if (model.GetProperty("version").GetString()!.StartsWith(prefix, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                model.GetProperty("version").GetString().Should().StartWith(prefix);
+                return model;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

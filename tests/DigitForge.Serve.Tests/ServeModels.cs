@@ -62,29 +62,31 @@ public sealed class ServeModels : IDisposable
     /// <summary>A models folder with the first model registered and promoted, and the second registered (returned: its version number).</summary>
     public int CreateRegistry(string root, bool promoteFirst = true)
     {
-        var store = new ModelStore(root);
-        var registry = new ModelRegistry(new ModelStore(root));
-        var numbers = new List<int>();
-        foreach (var (onnx, seed, accuracy) in new[] { (First, "first", 0.91), (Second, "second", 0.93) })
-        {
-            var version = store.Add(ContentHash.OfText(seed), folder =>
-            {
-                File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), onnx);
-                File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
-            }, new JObject()).Version;
-            registry.Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
-            numbers.Add(version.Number);
-        }
-
+        var first = AddVersion(root, First, "first", 0.91);
+        var second = AddVersion(root, Second, "second", 0.93);
         if (promoteFirst)
         {
-            registry.Promote(numbers[0], Pass);
+            Promote(root, first);
         }
 
-        return numbers[1];
+        return second;
+    }
+
+    /// <summary>Stores and registers a version whose model.onnx holds <paramref name="onnx"/>; returns its number.</summary>
+    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy)
+    {
+        var version = new ModelStore(root).Add(ContentHash.OfText(seed), folder =>
+        {
+            File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), onnx);
+            File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
+        }, new JObject()).Version;
+        new ModelRegistry(new ModelStore(root)).Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
+        return version.Number;
     }
 
     public static void Promote(string root, int version) => new ModelRegistry(new ModelStore(root)).Promote(version, Pass);
+
+    public static void Rollback(string root) => new ModelRegistry(new ModelStore(root)).Rollback();
 
     public static byte[] Png(byte[] grey, int width, int height)
     {
