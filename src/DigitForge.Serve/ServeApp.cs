@@ -139,7 +139,8 @@ public static partial class ServeApp
     {
         byte[] buffer;
         int length;
-        if (context.Request.HasFormContentType)
+        // Only multipart is a form here: curl --data-binary labels a raw image as url-encoded.
+        if (IsMultipart(context.Request))
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             if (form.Files.Count != 1)
@@ -182,7 +183,7 @@ public static partial class ServeApp
 
     private static async Task<IResult> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
     {
-        if (!context.Request.HasFormContentType)
+        if (!IsMultipart(context.Request))
         {
             return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Multipart form expected",
                 detail: "send the images as files of a multipart/form-data body");
@@ -291,6 +292,9 @@ public static partial class ServeApp
             throw;
         }
     }
+
+    private static bool IsMultipart(HttpRequest request) =>
+        request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
 
     private static bool HasKey(HttpRequest request, string key)
     {

@@ -57,6 +57,16 @@ public sealed class ServeTests(ServeModels models) : IAsyncLifetime
         correct.Should().BeGreaterThanOrEqualTo(15, "a model trained for an epoch gets most test digits right");
     }
 
+    [Theory]
+    [InlineData("application/octet-stream")]
+    [InlineData("application/x-www-form-urlencoded")] // curl --data-binary @digit.png
+    [InlineData("image/jpeg")] // the content, not the label, decides
+    public async Task A_raw_body_is_read_whatever_its_content_type(string contentType)
+    {
+        var response = await service.PostImageAsync("/v1/predict", models.Digits[0].Png, contentType);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_multipart_form_with_one_image_is_predicted()
     {
