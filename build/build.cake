@@ -6,6 +6,7 @@
 //   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
 //   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N] | Compare [--base=N --candidate=M]
 //   ./build.sh --target=CacheGc --max-age-days=30 [--max-size-mb=2000]
+//   ./build.sh --target=Score --input=<folder> | Serve [--port=8080]
 
 using System.Security.Cryptography;
 
@@ -116,6 +117,58 @@ Task("Score")
     else if (exitCode != 0)
     {
         throw new CakeException($"digitforge-score failed (exit code {exitCode}{(exitCode == 5 ? ": drift detected" : string.Empty)})");
+    }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Real-time predictions with the registry's production model (ONNX Runtime only; no TorchSharp):
+//   ./build.sh --target=Serve [--port=8080] [--urls=...] [--api-key=...]
+
+var serveDirectory = root.Combine("build/bin/serve");
+var serveStamp = serveDirectory.CombineWithFilePath("sources.sha256");
+var serveSources = scoreSources.Append("src/DigitForge.Serve/**/*").ToArray();
+
+Task("CompileServe")
+    .Description("Builds the digitforge-serve service when its sources changed.")
+    .WithCriteria(() => !FileExists(serveStamp) || System.IO.File.ReadAllText(serveStamp.FullPath).Trim() != SourcesHash(serveSources), "service up to date")
+    .Does(() =>
+{
+    DotNetBuild(root.CombineWithFilePath("src/DigitForge.Serve/DigitForge.Serve.csproj").FullPath, new DotNetBuildSettings
+    {
+        Configuration = "Release",
+        OutputDirectory = serveDirectory,
+        NoLogo = true,
+        Verbosity = DotNetVerbosity.Minimal,
+    });
+    System.IO.File.WriteAllText(serveStamp.FullPath, SourcesHash(serveSources));
+});
+
+Task("Serve")
+    .Description("Serves the production model of the artifacts' registry over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.")
+    .IsDependentOn("CompileServe")
+    .Does(() =>
+{
+    var arguments = new ProcessArgumentBuilder()
+        .AppendQuoted(serveDirectory.CombineWithFilePath("digitforge-serve.dll").FullPath)
+        .AppendSwitchQuoted("--models-root", " ", System.IO.Path.Combine(root.FullPath, artifacts, "models"));
+    if (HasArgument("urls"))
+    {
+        arguments.AppendSwitchQuoted("--urls", " ", Argument<string>("urls"));
+    }
+    else
+    {
+        arguments.AppendSwitch("--port", " ", Argument("port", "8080"));
+    }
+
+    if (HasArgument("api-key"))
+    {
+        arguments.AppendSwitchQuotedSecret("--api-key", " ", Argument<string>("api-key"));
+    }
+
+    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
+    {
+        throw new CakeException($"digitforge-serve failed (exit code {exitCode})");
     }
 });
 
