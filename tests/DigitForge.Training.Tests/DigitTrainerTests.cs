@@ -174,5 +174,23 @@ public sealed class DigitTrainerTests
         act.Should().Throw<ArgumentException>().WithMessage("*validation images are 14x14*");
     }
 
+    [Fact]
+    public void Reports_progress_after_every_batch_with_the_running_loss_and_time_left()
+    {
+        using var temp = new TempDirectory();
+        var reports = new List<TrainingProgress>();
+        var train = Quick(epochs: 2);
+        train.EarlyStopping = new EarlyStoppingConfig { Enabled = false };
+
+        var result = DigitTrainer.Train(new ModelConfig(), train, TrainSet, ValidationSet, SyntheticDigits.Stats, temp.Path, progress: reports.Add);
+
+        var batches = (TrainSet.Count + train.BatchSize - 1) / train.BatchSize;
+        reports.Should().HaveCount(2 * batches);
+        reports.Select(r => r.Fraction).Should().BeInAscendingOrder().And.EndWith(1.0);
+        reports[^1].Remaining.Should().Be(TimeSpan.Zero);
+        reports.Where(r => r.Batch == batches).Select(r => r.EpochLoss).Should().Equal(result.History.Select(h => h.TrainLoss));
+        reports[0].ToString().Should().MatchRegex(@"^epoch 1/2 batch 1/\d+  loss \d\.\d{4}  \d+ % done, about \d:\d{2}:\d{2} left$");
+    }
+
     private static string Sha256(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -31,7 +31,7 @@ public static class RunCommand
                 e.Cancel = true;
                 cancellation.Cancel();
             };
-            pipeline.Run(name, result.GetValue(rerun) || forced, new TextStageLog(Console.Out, name), cancellation.Token);
+            LiveStageLog.Run(name, log => pipeline.Run(name, result.GetValue(rerun) || forced, log, cancellation.Token));
             return ExitCodes.Success;
         }));
         return command;

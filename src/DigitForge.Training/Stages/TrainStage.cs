@@ -34,7 +34,7 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
     {
         var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile("Preprocess", PreprocessStage.NormalizationFile));
         var trainSet = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Train);
-        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation);
+        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation, p => context.Log.Progress(p.Fraction, p.ToString()));
 
         JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
             model, normalization, [1, trainSet.Rows, trainSet.Columns], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));

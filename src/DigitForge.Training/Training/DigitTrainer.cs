@@ -42,7 +42,8 @@ public static class DigitTrainer
         NormalizationStats normalization,
         string outputDirectory,
         Action<string>? log = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        Action<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -55,7 +56,7 @@ public static class DigitTrainer
 
         lock (Gate)
         {
-            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, cancellationToken);
+            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, progress, cancellationToken);
         }
     }
 
@@ -86,6 +87,7 @@ public static class DigitTrainer
         NormalizationStats normalization,
         string outputDirectory,
         Action<string> log,
+        Action<TrainingProgress>? progress,
         CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -133,7 +135,10 @@ public static class DigitTrainer
                 }
 
                 shuffle.Shuffle(order);
-                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, cancellationToken);
+                var batches = (order.Length + config.BatchSize - 1) / config.BatchSize;
+                var thisEpoch = epoch;
+                Action<int, double>? onBatch = progress is null ? null : (batch, loss) => progress(new TrainingProgress(thisEpoch, config.Epochs, batch, batches, loss, total.Elapsed));
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, onBatch, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
                 scheduler.step();
 
@@ -215,6 +220,7 @@ public static class DigitTrainer
         int batchSize,
         BatchAugmenter? augmenter,
         float background,
+        Action<int, double>? onBatch,
         CancellationToken cancellationToken)
     {
         model.train();
@@ -246,6 +252,8 @@ public static class DigitTrainer
             {
                 correct += logits.argmax(1).eq(y).sum().item<long>();
             }
+
+            onBatch?.Invoke(start / batchSize + 1, lossSum / (start + count));
         }
 
         return (lossSum / order.Length, (double)correct / order.Length);
