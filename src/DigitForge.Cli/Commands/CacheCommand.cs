@@ -21,12 +21,13 @@ public static class CacheCommand
         command.SetAction(result => Guarded.Run(() =>
         {
             var (cache, kept) = Open(result);
-            foreach (var entry in cache.List().OrderByDescending(e => e.LastUsedUtc))
+            var entries = cache.List();
+            foreach (var entry in entries.OrderByDescending(e => e.LastUsedUtc))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ContentHash.Short(entry.Fingerprint)}  {entry.Bytes / 1048576.0,9:0.0} MiB  last used {entry.LastUsedUtc:yyyy-MM-dd HH:mm} UTC{(kept.Contains(entry.Fingerprint) ? "  (needed)" : string.Empty)}"));
             }
 
-            Console.WriteLine($"{cache.Root}: {cache.List().Count} entries");
+            Console.WriteLine($"{cache.Root}: {entries.Count} entries");
             return ExitCodes.Success;
         }));
 

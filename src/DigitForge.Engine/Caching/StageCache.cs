@@ -39,25 +39,26 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
             return null;
         }
 
-        var record = Verify(entry, stage, fingerprint, out var problem);
-        if (record is null)
+        var record = ReadRecord(entry, stage, fingerprint, out var problem);
+        if (record is not null)
+        {
+            foreach (var file in record.Outputs.Keys.Append(StageStore.RecordFileName).Where(f => File.Exists(Path.Combine(entry, f))))
+            {
+                var target = Path.Combine(destination, file);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Copy(Path.Combine(entry, file), target);
+            }
+
+            // The copy is what gets committed, so the copy is what is checked: one hashing pass, not two.
+            var copied = StageStore.HashOutputs(destination);
+            var bad = record.Outputs.Where(o => copied.GetValueOrDefault(o.Key) != o.Value).Select(o => o.Key).ToList();
+            problem = bad.Count > 0 ? $"{string.Join(", ", bad)} missing or modified" : null;
+        }
+
+        if (record is null || problem is not null)
         {
             warn($"cache entry {entry} is damaged ({problem}); discarded, {stage} will be rebuilt");
             Folders.DeleteQuietly(entry);
-            return null;
-        }
-
-        foreach (var file in record.Outputs.Keys.Append(StageStore.RecordFileName))
-        {
-            var target = Path.Combine(destination, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(Path.Combine(entry, file), target);
-        }
-
-        // The copy is what gets committed, so it is the copy whose bytes must match.
-        if (StageStore.HashOutputs(destination) is var copied && !copied.SequenceEqual(record.Outputs))
-        {
-            warn($"cache entry {entry} changed while it was restored; {stage} will be rebuilt");
             return null;
         }
 
@@ -189,7 +190,7 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
 
     private bool RemoteRecentlyDown => File.Exists(DownMarker) && File.GetLastWriteTimeUtc(DownMarker) > DateTime.UtcNow - RemoteRetryAfter;
 
-    private static StageRecord? Verify(string entry, string stage, string fingerprint, out string? problem)
+    private static StageRecord? ReadRecord(string entry, string stage, string fingerprint, out string? problem)
     {
         problem = null;
         StageRecord record;
@@ -206,14 +207,6 @@ public sealed class StageCache(string root, IRemoteCache? remote = null)
         if (record.Fingerprint != fingerprint || record.Stage != stage)
         {
             problem = $"it holds {record.Stage} {ContentHash.Short(record.Fingerprint)}";
-            return null;
-        }
-
-        var actual = StageStore.HashOutputs(entry);
-        var bad = record.Outputs.Where(o => actual.GetValueOrDefault(o.Key) != o.Value).Select(o => o.Key).ToList();
-        if (bad.Count > 0)
-        {
-            problem = $"{string.Join(", ", bad)} missing or modified";
             return null;
         }
 
