@@ -133,11 +133,14 @@ public static class DigitTrainer
                 }
 
                 shuffle.Shuffle(order);
-                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, cancellationToken);
+                var phases = new PhaseClock();
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, phases, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
                 scheduler.step();
 
+                var validationStart = epochClock.Elapsed;
                 var (valLoss, valAccuracy) = Evaluate(model, valX, valY, EvalBatchSize);
+                var validationSeconds = (epochClock.Elapsed - validationStart).TotalSeconds;
 
                 var isBest = valAccuracy > bestAccuracy;
                 if (isBest)
@@ -163,6 +166,7 @@ public static class DigitTrainer
                 {
                     TrainImagesPerSecond = imagesPerSecond,
                     IsBest = isBest,
+                    Phases = phases.ToPhases(validationSeconds),
                 });
                 log(string.Create(
                     CultureInfo.InvariantCulture,
@@ -215,6 +219,7 @@ public static class DigitTrainer
         int batchSize,
         BatchAugmenter? augmenter,
         float background,
+        PhaseClock phases,
         CancellationToken cancellationToken)
     {
         model.train();
@@ -225,27 +230,35 @@ public static class DigitTrainer
         for (var start = 0; start < order.Length; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var count = Math.Min(batchSize, order.Length - start);
-            var index = permutation.narrow(0, start, count);
-            var x = images.index_select(0, index);
-            var y = labels.index_select(0, index);
-            if (augmenter is not null)
+            using (NewDisposeScope())
             {
-                x = augmenter.Augment(x, background);
+                var count = Math.Min(batchSize, order.Length - start);
+                var index = permutation.narrow(0, start, count);
+                var x = images.index_select(0, index);
+                var y = labels.index_select(0, index);
+                if (augmenter is not null)
+                {
+                    x = augmenter.Augment(x, background);
+                }
+
+                phases.Lap(StepPhase.Batch);
+                optimizer.zero_grad();
+                var logits = model.forward(x);
+                var loss = F.cross_entropy(logits, y);
+                phases.Lap(StepPhase.Forward);
+                loss.backward();
+                phases.Lap(StepPhase.Backward);
+                optimizer.step();
+                phases.Lap(StepPhase.OptimizerStep);
+
+                lossSum += loss.item<float>() * (double)count;
+                using (no_grad())
+                {
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                }
             }
 
-            optimizer.zero_grad();
-            var logits = model.forward(x);
-            var loss = F.cross_entropy(logits, y);
-            loss.backward();
-            optimizer.step();
-
-            lossSum += loss.item<float>() * (double)count;
-            using (no_grad())
-            {
-                correct += logits.argmax(1).eq(y).sum().item<long>();
-            }
+            phases.Lap(StepPhase.Bookkeeping);
         }
 
         return (lossSum / order.Length, (double)correct / order.Length);
