@@ -90,6 +90,7 @@ public static class DigitTrainer
     {
         var total = Stopwatch.StartNew();
         ConfigureThreads(config.Threads);
+        GlibcMalloc.KeepFreedBlocks();
         torch.manual_seed(config.Seed);
 
         using var model = new DigitCnn(modelConfig);
@@ -264,11 +265,12 @@ public static class DigitTrainer
         return (lossSum / order.Length, (double)correct / order.Length);
     }
 
-    /// <summary>Mean cross-entropy and accuracy in eval mode without gradients.</summary>
+    /// <summary>Mean cross-entropy and accuracy in eval mode, in inference mode (no gradients,
+    /// no autograd bookkeeping).</summary>
     internal static (double Loss, double Accuracy) Evaluate(DigitCnn model, Tensor images, Tensor labels, int batchSize)
     {
         model.eval();
-        using var _ = no_grad();
+        using var _ = inference_mode();
         var count = images.shape[0];
         double lossSum = 0;
         long correct = 0;
