@@ -9,12 +9,13 @@ using F = TorchSharp.torch.nn.functional;
 namespace DigitForge.Benchmarks;
 
 /// <summary>
-/// The "before": the same network and recipe trained the straightforward way, as a direct port of
-/// the seeds' PyTorch script would do it. A dataset-style pipeline turns each image into its own
-/// normalised tensor and augments it on its own (one affine_grid + grid_sample per image, as a
-/// per-sample transform does), each batch is concatenated from those, labels come from a managed
-/// array, and libtorch keeps its default settings. It does use a dispose scope per batch, as
-/// TorchSharp's own examples do, so the comparison is not with a loop that leaks tensors.
+/// The "before": the same network (the same <see cref="DigitCnn"/> module) and recipe trained the
+/// straightforward way, as a direct port of the seeds' PyTorch script would do it. A dataset-style
+/// pipeline turns each image into its own normalised tensor and augments it on its own (one
+/// affine_grid + grid_sample per image, as a per-sample transform does), each batch is concatenated
+/// from those, labels come from a managed array, and libtorch and malloc keep their default
+/// settings (no <see cref="GlibcMalloc"/>). It does use a dispose scope per batch, as TorchSharp's
+/// own examples do, so the comparison is not with a loop that leaks tensors.
 /// </summary>
 internal static class PlainTrainingLoop
 {
