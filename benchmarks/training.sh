@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
-# Training and evaluation throughput and peak memory of the default recipe, measured by running
-# the real CLI (not a timed test). Usage: benchmarks/training.sh [epochs]   (default 3)
-# Give it an otherwise idle machine: libtorch's threads spin, so other load distorts the figures.
+# Training and evaluation throughput and peak memory of the default recipe: our training loop and
+# a plain TorchSharp loop of the same network, back to back in separate processes, then scoring the
+# test split. Prints figures; it is not a test. Usage: benchmarks/training.sh [epochs (4)] [rounds (2)]
+# Give it an otherwise idle machine: libtorch's threads spin, so other load distorts the figures
+# (the report prints the load average at its start and end).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-epochs=${1:-3}
+epochs=${1:-4}
+rounds=${2:-2}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-settings=(--artifacts "$out" --set "train.epochs=$epochs" --set train.earlyStopping.enabled=false)
 
 ./build.sh --target=Preprocess --artifacts="$out" >/dev/null
-cli=(dotnet build/bin/cli/digitforge.dll)
-/usr/bin/time -f "%M" -o "$out/train.rss" "${cli[@]}" run Train "${settings[@]}" > "$out/train.log"
-/usr/bin/time -f "%M" -o "$out/evaluate.rss" "${cli[@]}" run Evaluate "${settings[@]}" > "$out/evaluate.log"
-
-grep -E "epoch " "$out/train.log" | sed 's/^/  /'
-# The first epoch pays libtorch's one-off kernel set-up; the steady state is the mean of the rest.
-read -r first steady < <(grep -oE '[0-9]+ img/s' "$out/train.log" | awk 'NR == 1 { first = $1 } NR > 1 { sum += $1; n++ } END { printf "%d %.0f\n", first, n ? sum / n : first }')
-eval_rate=$(grep -oE '\([0-9]+ images/s\)' "$out/evaluate.log" | tr -dc '0-9')
-echo "training:   $steady images/s steady state (epochs 2-$epochs), $first images/s in epoch 1; batch 64, 2 threads; peak RSS $(( $(cat "$out/train.rss") / 1024 )) MiB"
-echo "evaluation: $eval_rate images/s (2,000 test images, batch 1000), peak RSS $(( $(cat "$out/evaluate.rss") / 1024 )) MiB"
+dotnet build benchmarks/DigitForge.Benchmarks -c Release -o "$out/bench" -nologo -v q >/dev/null
+# Let the builds' own load fade: wait up to 5 minutes for a 1-minute load average below 0.7.
+for _ in $(seq 60); do
+  [[ -r /proc/loadavg ]] && ! awk '{ exit !($1 < 0.7) }' /proc/loadavg || break
+  sleep 5
+done
+dotnet "$out/bench/DigitForge.Benchmarks.dll" --data "$out/stages/Preprocess" --config configs/default.json --epochs "$epochs" --rounds "$rounds"

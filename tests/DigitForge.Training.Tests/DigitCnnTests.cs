@@ -75,6 +75,33 @@ public sealed class DigitCnnTests
     }
 
     [Fact]
+    public void Forward_is_the_layers_in_order_in_training_and_in_inference_and_leaves_the_input_alone()
+    {
+        using var model = new DigitCnn(new ModelConfig { ConvDropout = 0, FcDropout = 0 });
+        using var scope = NewDisposeScope();
+        var input = randn(3, 1, 28, 28);
+
+        model.train();
+        var logits = model.forward(input);
+        logits.sum().backward();
+        var gradients = model.parameters().Select(p => p.grad!.clone()).ToList();
+        model.zero_grad();
+
+        var reference = LayerByLayer(model, input);
+        reference.sum().backward();
+
+        input.IsInvalid.Should().BeFalse();
+        Identical(logits, reference).Should().BeTrue();
+        model.parameters().Select(p => p.grad!).Zip(gradients).Should().OnlyContain(g => Identical(g.First, g.Second));
+
+        model.eval();
+        using (inference_mode())
+        {
+            Identical(model.forward(input), LayerByLayer(model, input)).Should().BeTrue();
+        }
+    }
+
+    [Fact]
     public void BatchNorm_off_removes_the_bn_layers_and_their_parameters()
     {
         var config = new ModelConfig { BatchNorm = false };
@@ -119,5 +146,29 @@ public sealed class DigitCnnTests
         TorchInfo.TorchSharpVersion.Should().StartWith("0.107.0");
         TorchInfo.LibTorchVersion.Should().MatchRegex(@"^\d+\.\d+\.\d+");
         TorchInfo.Describe().Should().Contain("TorchSharp 0.107.0").And.Contain("libtorch ");
+    }
+
+    /// <summary>Same shape and bit-identical values.</summary>
+    private static bool Identical(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
+
+    /// <summary>The seeds' layer sequence applied module by module, keeping every activation.</summary>
+    private static Tensor LayerByLayer(DigitCnn model, Tensor input)
+    {
+        var x = input;
+        foreach (var (name, module) in model.named_children())
+        {
+            if (name == "fc1")
+            {
+                x = x.flatten(1);
+            }
+
+            x = ((nn.Module<Tensor, Tensor>)module).forward(x);
+            if (name.StartsWith("bn", StringComparison.Ordinal) || name is "fc1" or "fc2")
+            {
+                x = nn.functional.relu(x);
+            }
+        }
+
+        return x;
     }
 }

@@ -42,6 +42,10 @@ public sealed class DigitTrainerTests
         result.History.Single(h => h.IsBest && h.Epoch == result.BestEpoch).ValAccuracy.Should().Be(result.BestValAccuracy);
         result.History[^1].TrainLoss.Should().BeLessThan(result.History[0].TrainLoss);
         result.History.Should().OnlyContain(h => h.Seconds > 0 && h.TrainImagesPerSecond > 0 && h.LearningRate == 0.002);
+        result.History.Select(h => h.Phases).Should().OnlyContain(p =>
+            p.Batch > 0 && p.Forward > 0 && p.Backward > 0 && p.OptimizerStep > 0 && p.Bookkeeping > 0 && p.Validation > 0);
+        result.History.Should().OnlyContain(h =>
+            h.Phases.Batch + h.Phases.Forward + h.Phases.Backward + h.Phases.OptimizerStep + h.Phases.Bookkeeping + h.Phases.Validation <= h.Seconds);
         result.TotalSeconds.Should().BeGreaterThan(0);
 
         Directory.GetFileSystemEntries(temp.File("run")).Select(Path.GetFileName).Should().Equal(DigitTrainer.WeightsFileName);

@@ -103,26 +103,36 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        var x = new ActivationChain(input);
 
-        var x = conv1.forward(input);
-        if (bn1 is not null) x = bn1.forward(x);
-        x = pool1.forward(functional.relu(x));
+        x.Next(conv1.forward);
+        if (bn1 is not null) x.Next(bn1.forward);
+        x.Next(Relu);
+        x.Next(pool1.forward);
 
-        x = conv2.forward(x);
-        if (bn2 is not null) x = bn2.forward(x);
-        x = drop2.forward(pool2.forward(functional.relu(x)));
+        x.Next(conv2.forward);
+        if (bn2 is not null) x.Next(bn2.forward);
+        x.Next(Relu);
+        x.Next(pool2.forward);
+        x.Next(drop2.forward);
 
-        x = conv3.forward(x);
-        if (bn3 is not null) x = bn3.forward(x);
-        x = pool3.forward(functional.relu(x));
+        x.Next(conv3.forward);
+        if (bn3 is not null) x.Next(bn3.forward);
+        x.Next(Relu);
+        x.Next(pool3.forward);
 
-        x = x.flatten(1);
-        x = drop_fc1.forward(functional.relu(fc1.forward(x)));
-        x = functional.relu(fc2.forward(x));
-        x = fc3.forward(x);
+        x.Next(t => t.flatten(1));
+        x.Next(fc1.forward);
+        x.Next(Relu);
+        x.Next(drop_fc1.forward);
+        x.Next(fc2.forward);
+        x.Next(Relu);
+        x.Next(fc3.forward);
 
-        return x.MoveToOuterDisposeScope();
+        return x.Current.MoveToOuterDisposeScope();
     }
+
+    private static Tensor Relu(Tensor x) => functional.relu(x);
 
     private static void ValidateShape(ModelConfig config)
     {

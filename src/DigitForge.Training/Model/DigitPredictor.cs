@@ -33,6 +33,8 @@ public sealed class DigitPredictor : IDisposable
             DigitTrainer.ConfigureThreads(t);
         }
 
+        GlibcMalloc.KeepFreedBlocks();
+
         var model = new DigitCnn(config);
         try
         {
@@ -49,7 +51,8 @@ public sealed class DigitPredictor : IDisposable
 
     /// <summary>
     /// Logits for every image, row-major: <c>result[i * 10 + k]</c> is class k of image i.
-    /// Eval mode, no gradients, <paramref name="batchSize"/> images per forward pass.
+    /// Eval mode, inference mode (no gradients, no autograd bookkeeping), <paramref name="batchSize"/>
+    /// images per forward pass.
     /// </summary>
     public float[] Logits(LabelledImages images, NormalizationStats normalization, int batchSize = DefaultBatchSize)
     {
@@ -64,7 +67,7 @@ public sealed class DigitPredictor : IDisposable
         }
 
         model.eval();
-        using var _ = no_grad();
+        using var _ = inference_mode();
         using var all = ImageTensors.Normalised(images, normalization);
         for (var start = 0; start < images.Count; start += batchSize)
         {

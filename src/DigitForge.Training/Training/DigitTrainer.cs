@@ -92,6 +92,7 @@ public static class DigitTrainer
     {
         var total = Stopwatch.StartNew();
         ConfigureThreads(config.Threads);
+        GlibcMalloc.KeepFreedBlocks();
         torch.manual_seed(config.Seed);
 
         using var model = new DigitCnn(modelConfig);
@@ -138,11 +139,14 @@ public static class DigitTrainer
                 var batches = (order.Length + config.BatchSize - 1) / config.BatchSize;
                 var thisEpoch = epoch;
                 Action<int, double>? onBatch = progress is null ? null : (batch, loss) => progress(new TrainingProgress(thisEpoch, config.Epochs, batch, batches, loss, total.Elapsed));
-                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, onBatch, cancellationToken);
+                var phases = new PhaseClock();
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, phases, onBatch, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
                 scheduler.step();
 
+                var validationStart = epochClock.Elapsed;
                 var (valLoss, valAccuracy) = Evaluate(model, valX, valY, EvalBatchSize);
+                var validationSeconds = (epochClock.Elapsed - validationStart).TotalSeconds;
 
                 var isBest = valAccuracy > bestAccuracy;
                 if (isBest)
@@ -168,6 +172,7 @@ public static class DigitTrainer
                 {
                     TrainImagesPerSecond = imagesPerSecond,
                     IsBest = isBest,
+                    Phases = phases.ToPhases(validationSeconds),
                 });
                 log(string.Create(
                     CultureInfo.InvariantCulture,
@@ -220,6 +225,7 @@ public static class DigitTrainer
         int batchSize,
         BatchAugmenter? augmenter,
         float background,
+        PhaseClock phases,
         Action<int, double>? onBatch,
         CancellationToken cancellationToken)
     {
@@ -231,39 +237,48 @@ public static class DigitTrainer
         for (var start = 0; start < order.Length; start += batchSize)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var count = Math.Min(batchSize, order.Length - start);
-            var index = permutation.narrow(0, start, count);
-            var x = images.index_select(0, index);
-            var y = labels.index_select(0, index);
-            if (augmenter is not null)
+            using (NewDisposeScope())
             {
-                x = augmenter.Augment(x, background);
+                var count = Math.Min(batchSize, order.Length - start);
+                var index = permutation.narrow(0, start, count);
+                var x = images.index_select(0, index);
+                var y = labels.index_select(0, index);
+                if (augmenter is not null)
+                {
+                    x = augmenter.Augment(x, background);
+                }
+
+                phases.Lap(StepPhase.Batch);
+                optimizer.zero_grad();
+                var logits = model.forward(x);
+                var loss = F.cross_entropy(logits, y);
+                phases.Lap(StepPhase.Forward);
+                loss.backward();
+                phases.Lap(StepPhase.Backward);
+                optimizer.step();
+                phases.Lap(StepPhase.OptimizerStep);
+
+                lossSum += loss.item<float>() * (double)count;
+                using (no_grad())
+                {
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                }
+
+                onBatch?.Invoke(start / batchSize + 1, lossSum / (start + count));
             }
 
-            optimizer.zero_grad();
-            var logits = model.forward(x);
-            var loss = F.cross_entropy(logits, y);
-            loss.backward();
-            optimizer.step();
-
-            lossSum += loss.item<float>() * (double)count;
-            using (no_grad())
-            {
-                correct += logits.argmax(1).eq(y).sum().item<long>();
-            }
-
-            onBatch?.Invoke(start / batchSize + 1, lossSum / (start + count));
+            phases.Lap(StepPhase.Bookkeeping);
         }
 
         return (lossSum / order.Length, (double)correct / order.Length);
     }
 
-    /// <summary>Mean cross-entropy and accuracy in eval mode without gradients.</summary>
+    /// <summary>Mean cross-entropy and accuracy in eval mode, in inference mode (no gradients,
+    /// no autograd bookkeeping).</summary>
     internal static (double Loss, double Accuracy) Evaluate(DigitCnn model, Tensor images, Tensor labels, int batchSize)
     {
         model.eval();
-        using var _ = no_grad();
+        using var _ = inference_mode();
         var count = images.shape[0];
         double lossSum = 0;
         long correct = 0;

@@ -17,6 +17,9 @@ public sealed record EpochRecord(
 
     /// <summary>Whether this epoch's weights are (so far) the best and were kept.</summary>
     public bool IsBest { get; init; }
+
+    /// <summary>Where the epoch's time went.</summary>
+    public required EpochPhases Phases { get; init; }
 }
 
 /// <summary>What a training run did. The weights of <see cref="BestEpoch"/> are in <see cref="WeightsPath"/>.</summary>
