@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using DigitForge.Data;
 using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
@@ -51,15 +50,4 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
             meanImagesPerSecond = result.History.Average(e => e.TrainImagesPerSecond),
         });
     }
-}
-
-/// <summary>Facts of the machine and libraries that change training and inference results.</summary>
-public static class MlEnvironment
-{
-    public static IReadOnlyDictionary<string, string> Facts() => new Dictionary<string, string>
-    {
-        ["torchsharp"] = TorchInfo.TorchSharpVersion,
-        ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
-        ["os"] = RuntimeInformation.OSDescription.Split(' ')[0],
-    };
 }
