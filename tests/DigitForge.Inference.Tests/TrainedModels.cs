@@ -2,7 +2,6 @@ using System.Diagnostics;
 using DigitForge.Data;
 using DigitForge.Training;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
 
 namespace DigitForge.Inference.Tests;
 
@@ -43,18 +42,9 @@ public sealed class TrainedModels : IDisposable
     private TrainedNetwork Train(string name, ModelConfig config, LabelledImages train, LabelledImages validation)
     {
         var output = Path.Combine(directory.Path, name);
-        var trainConfig = new TrainConfig
-        {
-            Epochs = 2,
-            BatchSize = 64,
-            Seed = 7,
-            Threads = 2,
-            Augmentation = new AugmentationConfig { Enabled = false },
-            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
-        };
-        var result = DigitTrainer.Train(config, trainConfig, train, validation, Normalization, output);
+        var (model, result) = QuickModel.Train(config, epochs: 2, train, validation, Normalization, output);
         var onnxPath = Path.Combine(output, "model.onnx");
-        using (var model = TestData.LoadCnn(config, result.WeightsPath))
+        using (model)
         {
             OnnxExporter.Export(model, Normalization, $"test-{name}-1", onnxPath);
         }

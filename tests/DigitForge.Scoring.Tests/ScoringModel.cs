@@ -1,8 +1,6 @@
 using DigitForge.Data;
 using DigitForge.Training;
-using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
 
 namespace DigitForge.Scoring.Tests;
 
@@ -20,21 +18,12 @@ public sealed class ScoringModel : IDisposable
         var train = TestData.TrainSplit;
         var normalization = NormalizationStats.Compute(train);
         var config = new ModelConfig { Channels = [16, 32, 64], Hidden = [128, 64] };
-        var trainConfig = new TrainConfig
+        var (model, _) = QuickModel.Train(config, epochs: 1, train, TestData.ValidationSplit, normalization, directory.File("train"));
+        using (model)
         {
-            Epochs = 1,
-            BatchSize = 64,
-            Seed = 7,
-            Threads = 2,
-            Augmentation = new AugmentationConfig { Enabled = false },
-            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
-        };
-        var result = DigitTrainer.Train(config, trainConfig, train, TestData.ValidationSplit, normalization, directory.File("train"));
-        OnnxPath = directory.File("model.onnx");
-        using var model = new DigitCnn(config);
-        model.load(result.WeightsPath, strict: true);
-        model.eval();
-        OnnxExporter.Export(model, normalization, "scoring-tests-1", OnnxPath);
+            OnnxPath = directory.File("model.onnx");
+            OnnxExporter.Export(model, normalization, "scoring-tests-1", OnnxPath);
+        }
     }
 
     public string OnnxPath { get; }

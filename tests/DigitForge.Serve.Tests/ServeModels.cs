@@ -6,9 +6,7 @@ using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
 using DigitForge.Training;
-using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
 using Newtonsoft.Json.Linq;
 using StbImageWriteSharp;
 
@@ -33,21 +31,13 @@ public sealed class ServeModels : IDisposable
         var train = bundled.Subset(split.Train);
         var normalization = NormalizationStats.Compute(train);
         var config = new ModelConfig { Channels = [8, 16, 32], Hidden = [64, 32] };
-        var trainConfig = new TrainConfig
+        var (model, _) = QuickModel.Train(config, epochs: 1, train, bundled.Subset(split.Validation), normalization, directory.File("train"));
+        using (model)
         {
-            Epochs = 1,
-            BatchSize = 64,
-            Seed = 7,
-            Threads = 2,
-            Augmentation = new AugmentationConfig { Enabled = false },
-            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
-        };
-        var result = DigitTrainer.Train(config, trainConfig, train, bundled.Subset(split.Validation), normalization, directory.File("train"));
-        using var model = new DigitCnn(config);
-        model.load(result.WeightsPath, strict: true);
-        model.eval();
-        First = OnnxExporter.ToBytes(model, normalization, "serve-tests-1");
-        Second = OnnxExporter.ToBytes(model, normalization, "serve-tests-2");
+            First = OnnxExporter.ToBytes(model, normalization, "serve-tests-1");
+            Second = OnnxExporter.ToBytes(model, normalization, "serve-tests-2");
+        }
+
         var test = bundled.Subset(split.Test);
         Digits = [.. Enumerable.Range(0, 20).Select(i => (Png(test.Image(i).ToArray(), 28, 28), test.Labels[i]))];
     }
