@@ -178,9 +178,9 @@ Task("Status")
     .Does(() => Cli("status"));
 
 Task("Verify")
-    .Description("Retrains the current model's recipe in a scratch folder and checks weights and metrics are bit-identical.")
+    .Description("Retrains the current recipe (or, with --model=N|production, a registered version's recorded recipe) in a scratch folder and checks weights and metrics are bit-identical.")
     .IsDependentOn("Compile")
-    .Does(() => Cli("verify"));
+    .Does(() => Cli("verify", HasArgument("model") ? $"--model={Argument<string>("model")}" : null));
 
 Task("Models")
     .Description("Lists model versions with stage, accuracy and date.")

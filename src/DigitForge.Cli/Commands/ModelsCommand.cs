@@ -182,7 +182,7 @@ public static class ModelsCommand
         return verify;
     }
 
-    private static int Resolve(ModelRegistry registry, string? reference) =>
+    internal static int Resolve(ModelRegistry registry, string? reference) =>
         reference is null
             ? registry.Production()?.Version ?? throw new RegistryException($"{registry.FilePath}: there is no production model; name a version")
             : ModelReference.Parse(reference).Resolve(registry);

@@ -1,26 +1,37 @@
 using System.CommandLine;
 using DigitForge.Cli.Pipeline;
 using DigitForge.Engine.Stages;
+using DigitForge.Registry.Store;
 
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
 /// <c>digitforge verify [STAGE...]</c>: re-runs up-to-date stages in a scratch folder and checks
 /// that they reproduce their recorded outputs bit for bit (default: Train and Evaluate).
+/// <c>digitforge verify --model REF</c>: re-trains a registered version from the recipe in its
+/// manifest and checks its weights and metrics the same way.
 /// </summary>
 public static class VerifyCommand
 {
     public static Command Create()
     {
         var stages = new Argument<string[]>("stages") { Description = "Stages to verify (default: Train Evaluate).", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("verify", "Re-run stages in a scratch folder and compare their outputs with the recorded hashes.") { stages };
+        var model = new Option<string?>("--model") { Description = "Re-train this registered version's recipe instead (7, v0007, v0007-3fa2c1d or production)." };
+        var command = new Command("verify", "Re-run stages (or a model version's recipe) in a scratch folder and compare the outputs with the recorded hashes.") { stages, model };
         command.SetAction(result => Guarded.Run(() =>
         {
             var paths = CommonOptions.Paths(result);
+            var names = result.GetValue(stages) ?? [];
+            if (result.GetValue(model) is { } reference)
+            {
+                return names.Length == 0
+                    ? VerifyVersion(paths, reference)
+                    : throw new ArgumentException($"verify takes stages or --model, not both (got {string.Join(' ', names)} and --model {reference})");
+            }
+
             var pipeline = MnistPipeline.Create(CommonOptions.LoadConfig(result, paths), paths);
-            var names = result.GetValue(stages) is { Length: > 0 } given ? given : ["Train", "Evaluate"];
             var failed = false;
-            foreach (var name in names.Select(n => pipeline.Find(n).Name))
+            foreach (var name in (names.Length > 0 ? names : ["Train", "Evaluate"]).Select(n => pipeline.Find(n).Name))
             {
                 var verdict = pipeline.Verify(name, new TextStageLog(Console.Out, name));
                 Console.WriteLine(verdict.Reproduced
@@ -32,5 +43,25 @@ public static class VerifyCommand
             return failed ? ExitCodes.Failure : ExitCodes.Success;
         }));
         return command;
+    }
+
+    private static int VerifyVersion(PipelinePaths paths, string reference)
+    {
+        var store = new ModelStore(paths.Models);
+        var registry = new Registry.ModelRegistry(store);
+        var version = store.Get(ModelsCommand.Resolve(registry, reference == "production" ? null : reference));
+        store.EnsureIntact(version);
+        Console.WriteLine($"{version.Name}: re-training its recorded recipe in a scratch folder, without the stage cache");
+        var verdict = VersionReproducer.Run(version, store.ReadManifest(version), paths, stage => new TextStageLog(Console.Out, stage));
+        foreach (var change in verdict.ChangedSinceRecorded)
+        {
+            Console.WriteLine($"{version.Name}: not as recorded: {change}");
+        }
+
+        Console.WriteLine(verdict.Reproduced
+            ? $"{version.Name}: reproduced: {string.Join(", ", verdict.Compared)} identical"
+            : $"{version.Name}: NOT reproduced: {string.Join("; ", verdict.Differences)}"
+              + (verdict.ChangedSinceRecorded.Count == 0 ? " (with the same code, config, data and environment as recorded)" : string.Empty));
+        return verdict.Reproduced ? ExitCodes.Success : ExitCodes.Failure;
     }
 }

@@ -14,7 +14,8 @@ namespace DigitForge.Cli.Pipeline;
 public static class MnistPipeline
 {
     /// <param name="forcePromotion">Promote even when the quality gate rejects (recorded as an override).</param>
-    public static StagePipeline Create(PipelineConfig config, PipelinePaths paths, bool forcePromotion = false)
+    /// <param name="useStageCache">Restore stale stages from the stage cache and keep new outputs there.</param>
+    public static StagePipeline Create(PipelineConfig config, PipelinePaths paths, bool forcePromotion = false, bool useStageCache = true)
     {
         var ingest = new IngestStage(config.Data!, new SourceResolver(paths.Root, new DownloadCache(paths.DownloadCache)));
         IStage[] stages =
@@ -26,6 +27,7 @@ public static class MnistPipeline
             new PromoteStage(config.Promote, paths.Models, config.Train.Threads, forcePromotion),
             new ReportStage(paths.Reports),
         ];
-        return new StagePipeline(stages, new StageStore(paths.Stages), new StageCache(paths.StageCache, RemoteCacheSettings.FromEnvironment()));
+        var cache = useStageCache ? new StageCache(paths.StageCache, RemoteCacheSettings.FromEnvironment()) : null;
+        return new StagePipeline(stages, new StageStore(paths.Stages), cache);
     }
 }

@@ -7,7 +7,7 @@ namespace DigitForge.Engine.Stages;
 /// <summary>Says, in words, which parts of a fingerprint differ from the last good run.</summary>
 public static class StaleReasons
 {
-    public static List<string> Between(StageRecord previous, FingerprintComponents current, JToken currentConfig)
+    public static List<string> Between(StageRecord previous, FingerprintComponents current, JToken? currentConfig)
     {
         var reasons = new List<string>();
         var before = previous.Components;
