@@ -33,6 +33,12 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
     {
         var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile("Preprocess", PreprocessStage.NormalizationFile));
         var trainSet = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Train);
+        if (CpuContention.OtherProcessesCores(TimeSpan.FromMilliseconds(250)) is { } others
+            && CpuContention.Warning(others, Environment.ProcessorCount, train.Threads) is { } warning)
+        {
+            context.Log.Warning(warning);
+        }
+
         var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation, p => context.Log.Progress(p.Fraction, p.ToString()));
 
         JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
