@@ -182,8 +182,9 @@ public static class ModelsCommand
         return verify;
     }
 
+    /// <summary>The version <paramref name="reference"/> names; none, or "production", names the production version.</summary>
     internal static int Resolve(ModelRegistry registry, string? reference) =>
-        reference is null
+        reference is null || reference.Trim().Equals("production", StringComparison.OrdinalIgnoreCase)
             ? registry.Production()?.Version ?? throw new RegistryException($"{registry.FilePath}: there is no production model; name a version")
             : ModelReference.Parse(reference).Resolve(registry);
 

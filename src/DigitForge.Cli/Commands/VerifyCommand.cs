@@ -49,7 +49,7 @@ public static class VerifyCommand
     {
         var store = new ModelStore(paths.Models);
         var registry = new Registry.ModelRegistry(store);
-        var version = store.Get(ModelsCommand.Resolve(registry, reference == "production" ? null : reference));
+        var version = store.Get(ModelsCommand.Resolve(registry, reference));
         store.EnsureIntact(version);
         Console.WriteLine($"{version.Name}: re-training its recorded recipe in a scratch folder, without the stage cache");
         var verdict = VersionReproducer.Run(version, store.ReadManifest(version), paths, stage => new TextStageLog(Console.Out, stage));

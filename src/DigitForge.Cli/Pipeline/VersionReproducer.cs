@@ -1,10 +1,10 @@
 using DigitForge.Engine.Config;
-using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Evaluation.Packaging;
 using DigitForge.Registry.Store;
-using Newtonsoft.Json.Linq;
+using Newtonsoft.Json;
 
 namespace DigitForge.Cli.Pipeline;
 
@@ -42,12 +42,13 @@ public static class VersionReproducer
         Func<string, IStageLog> logFor,
         CancellationToken cancellation = default)
     {
-        if (manifest.Details["config"] is not JObject recipe || manifest.Details["stages"] is not JObject lineage)
+        var lineage = manifest.Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
+        if (lineage?.Config is null || lineage.Stages is null)
         {
             throw new StageException($"{version.ManifestPath}: no recorded recipe (details.config and details.stages), so {version.Name} cannot be re-trained from it");
         }
 
-        var config = ConfigLoader<PipelineConfig>.Bind(recipe, $"{version.ManifestPath} (details.config)");
+        var config = ConfigLoader<PipelineConfig>.Bind(lineage.Config, $"{version.ManifestPath} (details.config)");
         var scratch = Path.Combine(Path.GetTempPath(), $"digitforge-verify-{version.Name}-{Guid.NewGuid():N}");
         try
         {
@@ -65,8 +66,8 @@ public static class VersionReproducer
                 .Select(same => $"{same.Key} ({string.Join(", ", same.Select(change => change.Stage))})")
                 .ToList();
             var differences = Reproducible
-                .Where(output => manifest.Files.GetValueOrDefault(output.File) != records[output.Stage].Outputs.GetValueOrDefault(output.File))
-                .Select(output => $"{output.File}: recorded {Short(manifest.Files.GetValueOrDefault(output.File))}, re-run {Short(records[output.Stage].Outputs.GetValueOrDefault(output.File))}")
+                .Select(output => VerifyResult.Difference(output.File, manifest.Files.GetValueOrDefault(output.File), records[output.Stage].Outputs.GetValueOrDefault(output.File)))
+                .OfType<string>()
                 .ToList();
             return new VersionReproduction(version.Name, [.. Reproducible.Select(output => output.File)], differences, changed);
         }
@@ -76,27 +77,10 @@ public static class VersionReproducer
         }
     }
 
-    /// <summary>A stage's lineage entry as the record it was copied from (outputs aside).</summary>
-    private static StageRecord Recorded(string stage, JObject lineage)
+    /// <summary>A stage's lineage entry as the record it was copied from (outputs aside); empty when the lineage lacks the stage.</summary>
+    private static StageRecord Recorded(string stage, ModelLineage lineage) => new()
     {
-        var entry = lineage[stage] as JObject ?? [];
-        return new StageRecord
-        {
-            Stage = stage,
-            Fingerprint = (string?)entry["fingerprint"] ?? string.Empty,
-            Components = new FingerprintComponents
-            {
-                Code = Hashes(entry["code"]),
-                Config = (string?)entry["configSha256"] ?? string.Empty,
-                Inputs = Hashes(entry["inputs"]),
-                Files = Hashes(entry["files"]),
-                Environment = Hashes(entry["environment"]),
-            },
-        };
-    }
-
-    private static SortedDictionary<string, string> Hashes(JToken? token) =>
-        new(token?.ToObject<Dictionary<string, string>>() ?? [], StringComparer.Ordinal);
-
-    private static string Short(string? hash) => hash is null ? "absent" : ContentHash.Short(hash);
+        Stage = stage,
+        Components = lineage.Stages.TryGetValue(stage, out var entry) ? entry.ToComponents() : new FingerprintComponents(),
+    };
 }

@@ -13,6 +13,12 @@ public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, 
 public sealed record VerifyResult(string Stage, string Fingerprint, IReadOnlyList<string> Compared, IReadOnlyList<string> Differences)
 {
     public bool Reproduced => Differences.Count == 0;
+
+    /// <summary>How verify words an output whose re-run hash is not the recorded one; null when they match.</summary>
+    public static string? Difference(string file, string? recorded, string? rerun) =>
+        recorded == rerun ? null : $"{file}: recorded {Short(recorded)}, re-run {Short(rerun)}";
+
+    private static string Short(string? hash) => hash is null ? "absent" : ContentHash.Short(hash);
 }
 
 /// <summary>
@@ -137,8 +143,8 @@ public sealed class StagePipeline
             var produced = StageStore.HashOutputs(scratch);
             var compared = record.Outputs.Keys.Union(produced.Keys).Except(stage.VolatileOutputs).Order(StringComparer.Ordinal).ToList();
             var differences = compared
-                .Where(file => record.Outputs.GetValueOrDefault(file) != produced.GetValueOrDefault(file))
-                .Select(file => $"{file}: recorded {Short(record.Outputs.GetValueOrDefault(file))}, re-run {Short(produced.GetValueOrDefault(file))}")
+                .Select(file => VerifyResult.Difference(file, record.Outputs.GetValueOrDefault(file), produced.GetValueOrDefault(file)))
+                .OfType<string>()
                 .ToList();
             return new VerifyResult(stage.Name, record.Fingerprint, compared, differences);
         }
@@ -147,8 +153,6 @@ public sealed class StagePipeline
             StageStore.Discard(scratch);
         }
     }
-
-    private static string Short(string? hash) => hash is null ? "absent" : ContentHash.Short(hash);
 
     /// <summary>
     /// Brings a stale stage up to date from the cache when its fingerprint was built before (here, or

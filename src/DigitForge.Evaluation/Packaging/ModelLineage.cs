@@ -41,6 +41,19 @@ public sealed record StageLineage(
         record.Components.Environment,
         record.StartedAt,
         record.Seconds);
+
+    /// <summary>The fingerprint parts this entry was copied from, to compare with a new run's.</summary>
+    public FingerprintComponents ToComponents() => new()
+    {
+        Code = Sorted(Code),
+        Config = ConfigSha256,
+        Files = Sorted(Files),
+        Inputs = Sorted(Inputs),
+        Environment = Sorted(Environment),
+    };
+
+    private static SortedDictionary<string, string> Sorted(IReadOnlyDictionary<string, string>? hashes) =>
+        new(hashes?.ToDictionary() ?? [], StringComparer.Ordinal);
 }
 
 public sealed record ModelTimings(double TrainSeconds, int EpochsRun, int BestEpoch, double TrainImagesPerSecond, double EvaluateSeconds, double ExportSeconds);
