@@ -18,4 +18,4 @@ for _ in $(seq 60); do
   [[ -r /proc/loadavg ]] && ! awk '{ exit !($1 < 0.7) }' /proc/loadavg || break
   sleep 5
 done
-dotnet "$out/bench/DigitForge.Benchmarks.dll" --data "$out/stages/Preprocess" --config configs/default.json --epochs "$epochs" --rounds "$rounds"
+dotnet "$out/bench/DigitForge.Benchmarks.dll" --data "$out/stages/Preprocess" --config configs/mnist/default.json --epochs "$epochs" --rounds "$rounds"

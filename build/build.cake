@@ -1,17 +1,41 @@
-// DigitForge's stage graph. The work lives in src/ behind the `digitforge` CLI; this script only
-// wires stages together, decides which are up to date, and passes arguments through.
+// DigitForge's build: one Cake task per stage of the chosen pipeline, derived from the pipeline's
+// declaration in src/ (asked of the `digitforge` CLI as JSON), plus the tool targets. This script
+// only wires: what a stage does, and whether it is up to date, is decided by the CLI.
 //
-//   ./build.sh --target=Evaluate [--config=configs/default.json] [--set=train.epochs=20 ...]
-//              [--artifacts=artifacts] [--rerun]
-//   ./build.sh --target=Promote [--force]      quality gate; --force promotes even if it rejects
-//   ./build.sh --target=Models | Lineage [--model=N] | Rollback [--to=N] | Compare [--base=N --candidate=M]
-//   ./build.sh --target=CacheGc --max-age-days=30 [--max-size-mb=2000]
-//   ./build.sh --target=Score --input=<folder> | Serve [--port=8080]
+//   ./build.sh [--pipeline=mnist|hn] --target=Evaluate [--config=configs/<pipeline>/default.json]
+//              [--set=train.epochs=20 ...] [--artifacts=artifacts] [--rerun] [--no-wait]
+//   ./build.sh --target=Promote [--force] [--require-promotion]
+//   ./build.sh --target=Graph | Status | Verify [--model=N] | Models | Lineage [--model=N]
+//              | Rollback [--to=N] | Compare [--base=N --candidate=M] | CacheGc --max-age-days=30
+//   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] | Clean
+//
+// Exit codes are the CLI's, passed through unchanged (see the README's table).
 
+using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text.Json;
+using System.Xml.Linq;
+
+// Every argument this script knows; anything else is refused before any work (Cake's own options,
+// such as --verbosity, --dryrun, --tree and --description, never reach the script's arguments).
+var knownArguments = new[]
+{
+    "target", "pipeline", "config", "set", "artifacts", "rerun", "force", "require-promotion", "no-wait",
+    "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
+    "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision",
+    "port", "urls", "api-key", "format",
+};
+const int UsageError = 2;
+foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
+{
+    var nearest = knownArguments.OrderBy(known => Distance(name.ToLowerInvariant(), known)).First();
+    Error($"unknown argument --{name}" + (Distance(name.ToLowerInvariant(), nearest) <= 3 ? $"; did you mean --{nearest}?" : string.Empty));
+    System.Environment.Exit(UsageError);
+}
 
 var target = Argument("target", "Evaluate");
-var configFile = Argument("config", "configs/default.json");
+var pipeline = Argument("pipeline", "mnist");
+var configFile = Argument<string>("config", null);
 var overrides = Arguments<string>("set", Array.Empty<string>());
 var artifacts = Argument("artifacts", "artifacts");
 var rerun = HasArgument("rerun");
@@ -19,129 +43,92 @@ var forcePromotion = HasArgument("force");
 
 // Cake runs with the script's folder as working directory; everything else is relative to the repo root.
 var root = MakeAbsolute(Directory(".."));
-var cliDirectory = root.Combine("build/bin/cli");
-var cliAssembly = cliDirectory.CombineWithFilePath("digitforge.dll");
-var cliStamp = cliDirectory.CombineWithFilePath("sources.sha256");
+var cli = new Tool(root, "src/DigitForge.Cli/DigitForge.Cli.csproj", "build/bin/cli", "digitforge.dll");
+var score = new Tool(root, "src/DigitForge.Score/DigitForge.Score.csproj", "build/bin/score", "digitforge-score.dll");
+var serve = new Tool(root, "src/DigitForge.Serve/DigitForge.Serve.csproj", "build/bin/serve", "digitforge-serve.dll");
 
-// What the CLI is built from: its projects (not the scoring tool's own two, which it does not reference).
-var cliSources = new[] { "Cli", "Engine", "Data", "Training", "Evaluation", "Registry", "Inference", "Storage", "Reporting" }
-    .SelectMany(project => new[] { $"src/DigitForge.{project}/**/*.cs", $"src/DigitForge.{project}/*.csproj" })
-    .Concat(new[] { "build/msbuild/**/*", "Directory.*.props", "Directory.*.targets", "global.json" })
-    .ToArray();
+// Cake's own listing modes run this script too; they must not lock, restore or run anything.
+var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
 
-// The pipeline's stages, in dependency order: each reads outputs of the one before it.
-var stages = new[] { "Ingest", "Preprocess", "Train", "Evaluate", "Promote", "Report" };
-var stageTasks = new Dictionary<string, CakeTaskBuilder>();
+// The exit code of the first CLI call that failed: what the build exits with.
+int? failedWith = null;
+
+var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
+var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
 
 // ---------------------------------------------------------------------------------------------
-// The CLI is rebuilt only when its sources change (a content hash, like every stage), so an
-// up-to-date build does not pay for MSBuild's own no-op check.
+// The pipeline's stages, one task each, wired by the declared upstreams. A stage whose upstreams
+// are all up to date got its status (and a restore from the stage cache) in the one graph call
+// above; a stage below a stale one is asked when Cake reaches it, since only then are its inputs final.
 
-Task("Compile")
-    .Description("Builds the digitforge CLI when its sources changed.")
-    .WithCriteria(() => !FileExists(cliAssembly) || !FileExists(cliStamp)
-        || System.IO.File.ReadAllText(cliStamp.FullPath).Trim() != SourcesHash(cliSources), "CLI up to date")
-    .Does(() =>
+var stageNames = new List<string>();
+foreach (var stage in graph?.RootElement.GetProperty("stages").EnumerateArray() ?? Enumerable.Empty<JsonElement>())
 {
-    DotNetBuild(root.CombineWithFilePath("src/DigitForge.Cli/DigitForge.Cli.csproj").FullPath, new DotNetBuildSettings
+    var name = stage.GetProperty("name").GetString()!;
+    stageNames.Add(name);
+    var task = Task(name)
+        .Description(stage.GetProperty("description").GetString()!)
+        .Does(() => Cli("run", name, rerun ? "--rerun" : null,
+            IsPublishing(name) && forcePromotion ? "--force" : null,
+            IsPublishing(name) && HasArgument("require-promotion") ? "--require-promotion" : null));
+    foreach (var upstream in stage.GetProperty("upstreams").EnumerateArray())
     {
-        Configuration = "Release",
-        OutputDirectory = cliDirectory,
-        NoLogo = true,
-        Verbosity = DotNetVerbosity.Minimal,
-    });
-    System.IO.File.WriteAllText(cliStamp.FullPath, SourcesHash(cliSources));
-});
+        task.IsDependentOn(upstream.GetString()!);
+    }
 
-// ---------------------------------------------------------------------------------------------
-// Pipeline stages. A stage's freshness can only be judged once its upstream has finished, so
-// each stage gets its skip criteria from the task teardown of the task before it (see below).
+    // A forced promotion must reach the gate even when nothing upstream changed.
+    if (rerun || (IsPublishing(name) && forcePromotion))
+    {
+        continue;
+    }
 
-var previous = "Compile";
-foreach (var stage in stages)
-{
-    var name = stage;
-    stageTasks[name] = Task(name)
-        .Description($"Runs the {name} stage unless it is up to date.")
-        .IsDependentOn(previous)
-        .Does(() => Cli("run", name, rerun ? "--rerun" : null, name == "Promote" && forcePromotion ? "--force" : null));
-    previous = name;
+    var status = stage.GetProperty("status");
+    if (stage.GetProperty("upToDate").ValueKind == JsonValueKind.True)
+    {
+        task.WithCriteria(false, status.GetString()!);
+    }
+    else if (status.ValueKind == JsonValueKind.String && status.GetString()!.StartsWith("upstream ", StringComparison.Ordinal))
+    {
+        task.WithCriteria(() => !IsUpToDateNow(name), "up to date once its upstream ran (the line above says why)");
+    }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Batch scoring with the registry's production model (ONNX Runtime only; no TorchSharp):
-//   ./build.sh --target=Score --input=<folder> [--out=predictions.csv] [--recursive] [--resume] [--raw] [--overwrite] [--fail-on-drift]
+bool IsPublishing(string stage) =>
+    graph!.RootElement.GetProperty("publishing") is { ValueKind: JsonValueKind.String } publishing && publishing.GetString() == stage;
 
-var scoreDirectory = root.Combine("build/bin/score");
-var scoreStamp = scoreDirectory.CombineWithFilePath("sources.sha256");
-var scoreSources = new[] { "src/DigitForge.Score/**/*", "src/DigitForge.Scoring/**/*", "src/DigitForge.Inference/**/*", "src/DigitForge.Registry/**/*", "src/DigitForge.Engine/**/*", "src/DigitForge.Data/**/*", "build/msbuild/**/*", "Directory.*.props", "Directory.*.targets", "global.json" };
+// ---------------------------------------------------------------------------------------------
+// Batch scoring and the HTTP service with the registry's production model (ONNX Runtime only).
 
 Task("CompileScore")
     .Description("Builds the digitforge-score tool when its sources changed.")
-    .WithCriteria(() => !FileExists(scoreStamp) || System.IO.File.ReadAllText(scoreStamp.FullPath).Trim() != SourcesHash(scoreSources), "scoring tool up to date")
-    .Does(() =>
-{
-    DotNetBuild(root.CombineWithFilePath("src/DigitForge.Score/DigitForge.Score.csproj").FullPath, new DotNetBuildSettings
-    {
-        Configuration = "Release",
-        OutputDirectory = scoreDirectory,
-        NoLogo = true,
-        Verbosity = DotNetVerbosity.Minimal,
-    });
-    System.IO.File.WriteAllText(scoreStamp.FullPath, SourcesHash(scoreSources));
-});
+    .WithCriteria(() => !score.IsUpToDate, "scoring tool up to date")
+    .Does(() => score.Build(Context));
 
 Task("Score")
     .Description("Scores a folder of images (--input=DIR) with the production model of the artifacts' registry.")
     .IsDependentOn("CompileScore")
     .Does(() =>
 {
-    var input = Argument<string>("input", null) ?? throw new CakeException("Score needs --input=<folder of images>");
+    var input = Argument<string>("input", null) ?? throw new CakeException(UsageError, "Score needs --input=<folder of images>");
 
     // Cake runs in build/: relative paths are taken from the repository root, like --artifacts.
     var arguments = new ProcessArgumentBuilder()
-        .AppendQuoted(scoreDirectory.CombineWithFilePath("digitforge-score.dll").FullPath)
+        .AppendQuoted(score.Assembly.FullPath)
         .AppendQuoted(System.IO.Path.GetFullPath(input, root.FullPath))
-        .AppendSwitchQuoted("--models-root", " ", System.IO.Path.Combine(root.FullPath, artifacts, "models"))
+        .AppendSwitchQuoted("--models-root", " ", ModelsFolder())
         .AppendSwitchQuoted("--out", " ", System.IO.Path.GetFullPath(Argument("out", "predictions.csv"), root.FullPath));
-    foreach (var flag in new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift" }.Where(HasArgument))
+    foreach (var flag in new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Where(HasArgument))
     {
         arguments.Append($"--{flag}");
     }
 
-    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
-    if (exitCode == 4)
-    {
-        Warning("Score: some files could not be scored; each has an error row in the output");
-    }
-    else if (exitCode != 0)
-    {
-        throw new CakeException($"digitforge-score failed (exit code {exitCode}{(exitCode == 5 ? ": drift detected" : string.Empty)})");
-    }
+    Run("digitforge-score", arguments);
 });
-
-// ---------------------------------------------------------------------------------------------
-// Real-time predictions with the registry's production model (ONNX Runtime only; no TorchSharp):
-//   ./build.sh --target=Serve [--port=8080] [--urls=...] [--api-key=...]
-
-var serveDirectory = root.Combine("build/bin/serve");
-var serveStamp = serveDirectory.CombineWithFilePath("sources.sha256");
-var serveSources = scoreSources.Append("src/DigitForge.Serve/**/*").ToArray();
 
 Task("CompileServe")
     .Description("Builds the digitforge-serve service when its sources changed.")
-    .WithCriteria(() => !FileExists(serveStamp) || System.IO.File.ReadAllText(serveStamp.FullPath).Trim() != SourcesHash(serveSources), "service up to date")
-    .Does(() =>
-{
-    DotNetBuild(root.CombineWithFilePath("src/DigitForge.Serve/DigitForge.Serve.csproj").FullPath, new DotNetBuildSettings
-    {
-        Configuration = "Release",
-        OutputDirectory = serveDirectory,
-        NoLogo = true,
-        Verbosity = DotNetVerbosity.Minimal,
-    });
-    System.IO.File.WriteAllText(serveStamp.FullPath, SourcesHash(serveSources));
-});
+    .WithCriteria(() => !serve.IsUpToDate, "service up to date")
+    .Does(() => serve.Build(Context));
 
 Task("Serve")
     .Description("Serves the production model of the artifacts' registry over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.")
@@ -149,8 +136,8 @@ Task("Serve")
     .Does(() =>
 {
     var arguments = new ProcessArgumentBuilder()
-        .AppendQuoted(serveDirectory.CombineWithFilePath("digitforge-serve.dll").FullPath)
-        .AppendSwitchQuoted("--models-root", " ", System.IO.Path.Combine(root.FullPath, artifacts, "models"));
+        .AppendQuoted(serve.Assembly.FullPath)
+        .AppendSwitchQuoted("--models-root", " ", ModelsFolder());
     if (HasArgument("urls"))
     {
         arguments.AppendSwitchQuoted("--urls", " ", Argument<string>("urls"));
@@ -165,152 +152,313 @@ Task("Serve")
         arguments.AppendSwitchQuotedSecret("--api-key", " ", Argument<string>("api-key"));
     }
 
-    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
-    if (exitCode != 0)
-    {
-        throw new CakeException($"digitforge-serve failed (exit code {exitCode})");
-    }
+    Run("digitforge-serve", arguments);
 });
+
+// ---------------------------------------------------------------------------------------------
+// Looking at the pipeline and its models.
+
+Task("Graph")
+    .Description("Prints the pipeline's stage graph with each stage's status, as Mermaid (--format=dot|svg|json for the others).")
+    .Does(() => Cli("graph", "--status", $"--format={Argument("format", "mermaid")}"));
 
 Task("Status")
     .Description("Shows each stage as up to date or stale, and why, without running anything.")
-    .IsDependentOn("Compile")
     .Does(() => Cli("status"));
 
 Task("Verify")
     .Description("Retrains the current recipe (or, with --model=N|production, a registered version's recorded recipe) in a scratch folder and checks weights and metrics are bit-identical.")
-    .IsDependentOn("Compile")
     .Does(() => Cli("verify", HasArgument("model") ? $"--model={Argument<string>("model")}" : null));
 
 Task("Models")
-    .Description("Lists model versions with stage, accuracy and date.")
-    .IsDependentOn("Compile")
+    .Description("Lists model versions with stage, metrics and date.")
     .Does(() => Cli("models"));
 
 Task("Lineage")
     .Description("Shows one model version's lineage, metrics, files and history (--model=N, default: production; Cake reserves --version).")
-    .IsDependentOn("Compile")
     .Does(() => Cli("models", "show", HasArgument("model") ? Argument<string>("model") : null));
 
 Task("Compare")
-    .Description("Compares two model versions' test metrics (--base=N, default production; --candidate=M, default the newest other); writes artifacts/comparison.md.")
-    .IsDependentOn("Compile")
+    .Description("Compares two model versions' test metrics (--base=N, default production; --candidate=M, default the newest other); writes artifacts/<pipeline>/comparison.md.")
     .Does(() => Cli("models", "compare",
         HasArgument("base") ? $"--base={Argument<string>("base")}" : null,
         HasArgument("candidate") ? $"--candidate={Argument<string>("candidate")}" : null,
-        $"--markdown={System.IO.Path.Combine(root.FullPath, artifacts, "comparison.md")}"));
+        $"--markdown={System.IO.Path.Combine(root.FullPath, artifacts, pipeline, "comparison.md")}"));
 
 Task("Rollback")
     .Description("Makes an earlier model version production again (--to=N, default: the previous one).")
-    .IsDependentOn("Compile")
     .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<string>("to")}" : null));
 
 Task("CacheGc")
     .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
-    .IsDependentOn("Compile")
     .Does(() => Cli("cache", "gc",
         HasArgument("max-age-days") ? $"--max-age-days={Argument<string>("max-age-days")}" : null,
         HasArgument("max-size-mb") ? $"--max-size-mb={Argument<string>("max-size-mb")}" : null));
 
 Task("Clean")
-    .Description("Deletes pipeline outputs (the artifacts folder) and the compiled CLI.")
+    .Description("Deletes every pipeline's stage outputs and reports and the compiled tools; never a model version or the registry.")
     .Does(() =>
 {
-    CleanDirectory(System.IO.Path.Combine(root.FullPath, artifacts));
-    if (DirectoryExists(cliDirectory))
+    var home = System.IO.Path.Combine(root.FullPath, artifacts);
+    var doomed = System.IO.Directory.Exists(home)
+        ? System.IO.Directory.EnumerateDirectories(home)
+            .SelectMany(folder => new[] { "stages", "reports" }.Select(part => System.IO.Path.Combine(folder, part)))
+            .Where(System.IO.Directory.Exists)
+            .ToList()
+        : new List<string>();
+    doomed.AddRange(new[] { cli, score, serve }.Select(tool => tool.Directory.FullPath).Where(System.IO.Directory.Exists));
+    foreach (var folder in doomed)
     {
-        DeleteDirectory(cliDirectory, new DeleteDirectorySettings { Recursive = true, Force = true });
-    }
-});
-
-TaskTeardown(context =>
-{
-    if (!context.Successful || rerun || !stages.Contains(target, StringComparer.OrdinalIgnoreCase))
-    {
-        return;
-    }
-
-    var index = Array.IndexOf(stages, context.Task.Name);
-    var next = context.Task.Name == "Compile" ? stages[0] : index >= 0 && index + 1 < stages.Length ? stages[index + 1] : null;
-
-    // A forced promotion must reach the gate even when nothing upstream changed.
-    if (next == "Promote" && forcePromotion)
-    {
-        return;
+        Information($"deleting {root.GetRelativePath(DirectoryPath.FromString(folder))}");
+        DeleteDirectory(folder, new DeleteDirectorySettings { Recursive = true, Force = true });
     }
 
-    if (next is not null && IsUpToDate(next, out var reason))
-    {
-        stageTasks[next].WithCriteria(false, reason);
-    }
+    Information("kept every model version and registry (artifacts/<pipeline>/models)");
 });
 
 // Cake refuses to skip the target task itself, so a stage named as the target is reached
 // through a final summary task; the stage can then be skipped like any other.
-if (stages.Contains(target, StringComparer.OrdinalIgnoreCase))
+var stageTarget = stageNames.FirstOrDefault(s => s.Equals(target, StringComparison.OrdinalIgnoreCase));
+if (stageTarget is not null)
 {
     Task("Summary")
         .Description("Prints where the outputs are and the headline figures.")
-        .IsDependentOn(stages.First(s => s.Equals(target, StringComparison.OrdinalIgnoreCase)))
+        .IsDependentOn(stageTarget)
         .Does(() => Cli("summary"));
-    RunTarget("Summary");
 }
-else
+
+var known = stageNames.Concat(Tasks.Select(t => t.Name)).Distinct().ToList();
+if (!known.Contains(target, StringComparer.OrdinalIgnoreCase))
 {
-    RunTarget(target);
+    Error($"unknown target {target}; targets are: {string.Join(", ", known.Where(t => t != "Summary"))}");
+    System.Environment.Exit(UsageError);
+}
+
+try
+{
+    RunTarget(stageTarget is not null ? "Summary" : target);
+}
+catch (Exception) when (failedWith is { } exitCode)
+{
+    // Cake reports every failure as 1; the CLI's own code says which kind it was.
+    System.Environment.Exit(exitCode);
 }
 
 // ---------------------------------------------------------------------------------------------
 
+// Builds the CLI if needed, takes the build's lock for a stage target, and asks for the graph with
+// each stage's status in one call.
+JsonDocument LoadGraph()
+{
+    if (!cli.IsUpToDate)
+    {
+        Information("Compiling the digitforge CLI (its sources changed)");
+        cli.Build(Context);
+    }
+
+    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc");
+    if (wantsStatus)
+    {
+        HoldBuildLock();
+    }
+
+    var arguments = new ProcessArgumentBuilder().Append("graph").Append("--format=json");
+    if (wantsStatus)
+    {
+        // --restore: a stage built before with the same fingerprint (local cache or remote) is restored, not re-run.
+        arguments.Append("--status").Append("--restore");
+    }
+
+    var output = CliOutput(arguments);
+    return JsonDocument.Parse(output);
+}
+
+// One process holds the artifacts lock from here to the end of the build (it lets go when this
+// process ends, however it ends); the stage processes run under it through its token.
+void HoldBuildLock()
+{
+    var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+    foreach (var argument in CommonArguments().Prepend("lock").Prepend(cli.Assembly.FullPath)
+        .Append("--purpose").Append($"./build.sh --pipeline={pipeline} --target={target}")
+        .Concat(HasArgument("no-wait") ? new[] { "--no-wait" } : Array.Empty<string>()))
+    {
+        start.ArgumentList.Add(argument);
+    }
+
+    var holder = Process.Start(start)!;
+    var line = holder.StandardOutput.ReadLine();
+    if (line is null || !line.StartsWith("locked ", StringComparison.Ordinal))
+    {
+        holder.WaitForExit();
+        System.Environment.Exit(holder.ExitCode == 0 ? 1 : holder.ExitCode);
+    }
+
+    System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", line["locked ".Length..]);
+}
+
+bool IsUpToDateNow(string stage)
+{
+    var line = CliOutput(new ProcessArgumentBuilder().Append("status").Append(stage).Append("--brief").Append("--restore")).Trim().Split('\n').Last();
+    Information($"{stage}: {line}");
+    return line.StartsWith("up to date", StringComparison.Ordinal) || line.StartsWith("restored from cache", StringComparison.Ordinal);
+}
+
+IEnumerable<string> CommonArguments()
+{
+    yield return "--root";
+    yield return root.FullPath;
+    yield return "--pipeline";
+    yield return pipeline;
+    if (configFile is not null)
+    {
+        yield return "--config";
+        yield return configFile;
+    }
+
+    yield return "--artifacts";
+    yield return artifacts;
+    foreach (var setting in overrides)
+    {
+        yield return "--set";
+        yield return setting;
+    }
+}
+
+ProcessArgumentBuilder WithCommon(ProcessArgumentBuilder arguments)
+{
+    foreach (var argument in CommonArguments())
+    {
+        arguments.AppendQuoted(argument);
+    }
+
+    return arguments;
+}
+
 void Cli(params string[] verbAndArguments)
 {
-    var arguments = new ProcessArgumentBuilder();
+    var arguments = new ProcessArgumentBuilder().AppendQuoted(cli.Assembly.FullPath);
     foreach (var argument in verbAndArguments.Where(a => a is not null))
     {
         arguments.Append(argument);
     }
 
-    arguments.AppendSwitchQuoted("--root", " ", root.FullPath);
-    arguments.AppendSwitchQuoted("--config", " ", configFile);
-    arguments.AppendSwitchQuoted("--artifacts", " ", artifacts);
-    foreach (var setting in overrides)
-    {
-        arguments.AppendSwitchQuoted("--set", " ", setting);
-    }
-
-    DotNetExecute(cliAssembly, arguments);
+    Run("digitforge", WithCommon(arguments));
 }
 
-bool IsUpToDate(string stage, out string reason)
+string CliOutput(ProcessArgumentBuilder verbAndArguments)
 {
-    // --restore: a stage built before with the same fingerprint (local cache or remote) is restored, not re-run.
-    var arguments = $"\"{cliAssembly.FullPath}\" status {stage} --brief --restore --root \"{root.FullPath}\" --config \"{configFile}\" --artifacts \"{artifacts}\""
-        + string.Concat(overrides.Select(s => $" --set \"{s}\""));
+    var arguments = WithCommon(new ProcessArgumentBuilder().AppendQuoted(cli.Assembly.FullPath).Append(verbAndArguments.Render()));
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, RedirectStandardOutput = true }, out var lines);
-    var line = lines.LastOrDefault() ?? string.Empty;
     if (exitCode != 0)
     {
-        throw new CakeException($"digitforge status {stage} failed (exit code {exitCode}): {line}");
+        // The CLI has said why on stderr; nothing has run yet.
+        System.Environment.Exit(exitCode);
     }
 
-    Information($"{stage}: {line}");
-    reason = line;
-    return line.StartsWith("up to date", StringComparison.Ordinal) || line.StartsWith("restored from cache", StringComparison.Ordinal);
+    return string.Join("\n", lines);
 }
 
-string SourcesHash(IEnumerable<string> patterns)
+void Run(string tool, ProcessArgumentBuilder arguments)
 {
-    var files = patterns.SelectMany(pattern => GetFiles(root.FullPath + "/" + pattern)).Distinct();
-    using var sha = SHA256.Create();
-    foreach (var file in files.Where(f => !f.FullPath.Contains("/bin/") && !f.FullPath.Contains("/obj/"))
-                              .OrderBy(f => f.FullPath, StringComparer.Ordinal))
+    var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
+    if (exitCode != 0)
     {
-        var name = System.Text.Encoding.UTF8.GetBytes(root.GetRelativePath(file).FullPath + "\n");
-        sha.TransformBlock(name, 0, name.Length, null, 0);
-        var content = System.IO.File.ReadAllBytes(file.FullPath);
-        sha.TransformBlock(content, 0, content.Length, null, 0);
+        failedWith ??= exitCode;
+        throw new CakeException(exitCode, $"{tool} failed with exit code {exitCode} (see the README's exit codes)");
+    }
+}
+
+string ModelsFolder() => System.IO.Path.Combine(root.FullPath, artifacts, pipeline, "models");
+
+static int Distance(string a, string b)
+{
+    var row = Enumerable.Range(0, b.Length + 1).ToArray();
+    for (var i = 1; i <= a.Length; i++)
+    {
+        var previous = row[0];
+        row[0] = i;
+        for (var j = 1; j <= b.Length; j++)
+        {
+            var current = row[j];
+            row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+            previous = current;
+        }
     }
 
-    sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
-    return Convert.ToHexString(sha.Hash!).ToLowerInvariant();
+    return row[b.Length];
+}
+
+/// <summary>
+/// One of the three .NET tools this build compiles into build/bin, rebuilt only when the content of
+/// its project, the projects it references (read from the .csproj files) or the shared build files
+/// changed, so an up-to-date build does not pay for MSBuild's own no-op check.
+/// </summary>
+sealed class Tool
+{
+    private readonly DirectoryPath root;
+    private readonly FilePath project;
+
+    public Tool(DirectoryPath root, string project, string directory, string assembly)
+    {
+        this.root = root;
+        this.project = root.CombineWithFilePath(project);
+        Directory = root.Combine(directory);
+        Assembly = Directory.CombineWithFilePath(assembly);
+    }
+
+    public DirectoryPath Directory { get; }
+
+    public FilePath Assembly { get; }
+
+    private FilePath Stamp => Directory.CombineWithFilePath("sources.sha256");
+
+    public bool IsUpToDate => System.IO.File.Exists(Assembly.FullPath) && System.IO.File.Exists(Stamp.FullPath)
+        && System.IO.File.ReadAllText(Stamp.FullPath).Trim() == SourcesHash();
+
+    public void Build(ICakeContext context)
+    {
+        context.DotNetBuild(project.FullPath, new DotNetBuildSettings
+        {
+            Configuration = "Release",
+            OutputDirectory = Directory,
+            NoLogo = true,
+            Verbosity = DotNetVerbosity.Minimal,
+        });
+        System.IO.File.WriteAllText(Stamp.FullPath, SourcesHash());
+    }
+
+    private string SourcesHash()
+    {
+        var shared = new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" }
+            .Select(name => System.IO.Path.Combine(root.FullPath, name))
+            .Concat(System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(root.FullPath, "build", "msbuild"), "*", System.IO.SearchOption.AllDirectories));
+        var sources = Projects(project.FullPath, new HashSet<string>())
+            .SelectMany(csproj => System.IO.Directory.EnumerateFiles(System.IO.Path.GetDirectoryName(csproj)!, "*", System.IO.SearchOption.AllDirectories))
+            .Where(file => !file.Contains("/bin/") && !file.Contains("/obj/") && !file.Contains("\\bin\\") && !file.Contains("\\obj\\"));
+        using var sha = SHA256.Create();
+        foreach (var file in shared.Concat(sources).Where(System.IO.File.Exists).Distinct().OrderBy(f => f, StringComparer.Ordinal))
+        {
+            var name = System.Text.Encoding.UTF8.GetBytes(System.IO.Path.GetRelativePath(root.FullPath, file).Replace('\\', '/') + "\n");
+            sha.TransformBlock(name, 0, name.Length, null, 0);
+            var content = System.IO.File.ReadAllBytes(file);
+            sha.TransformBlock(content, 0, content.Length, null, 0);
+        }
+
+        sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+        return Convert.ToHexString(sha.Hash!).ToLowerInvariant();
+    }
+
+    // The project and every project it references, directly or not.
+    private static IEnumerable<string> Projects(string csproj, HashSet<string> seen)
+    {
+        if (!seen.Add(System.IO.Path.GetFullPath(csproj)))
+        {
+            return Enumerable.Empty<string>();
+        }
+
+        var references = XDocument.Load(csproj).Descendants("ProjectReference")
+            .Select(reference => System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(csproj)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))))
+            .ToList();
+        return references.SelectMany(reference => Projects(reference, seen)).Prepend(System.IO.Path.GetFullPath(csproj)).ToList();
+    }
 }

@@ -14,6 +14,18 @@ public static class ExitCodes
     /// <summary>Bad input data (corrupt file, hash mismatch, unreadable source).</summary>
     public const int DataError = 3;
 
+    /// <summary>Scoring finished, but some inputs could not be scored (digitforge-score's code, passed through the build).</summary>
+    public const int CompletedWithFailures = 4;
+
+    /// <summary>With --fail-on-drift: the scored inputs drifted from the model's test set.</summary>
+    public const int Drifted = 5;
+
+    /// <summary>With --no-wait: another build holds the artifacts lock; it is named.</summary>
+    public const int LockBusy = 6;
+
+    /// <summary>With --require-promotion: the quality gate kept the build's model out of production.</summary>
+    public const int NotPromoted = 7;
+
     /// <summary>Interrupted (Ctrl+C); the stage's partial outputs were discarded.</summary>
     public const int Cancelled = 130;
 }

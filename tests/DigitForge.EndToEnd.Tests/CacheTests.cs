@@ -4,7 +4,7 @@ namespace DigitForge.EndToEnd.Tests;
 [Collection("real build")]
 public sealed class CacheTests : IDisposable
 {
-    private static readonly string[] Recipe = ["--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
+    private static readonly string[] Recipe = ["--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
     private readonly RepoBuild build = new();
 
     public void Dispose() => build.Dispose();

@@ -3,7 +3,7 @@ namespace DigitForge.EndToEnd.Tests;
 [CollectionDefinition("real build", DisableParallelization = true)]
 public sealed class RealBuildCollection;
 
-/// <summary>The real ./build.sh on configs/ci.json, run as a user would, several times.</summary>
+/// <summary>The real ./build.sh on configs/mnist/ci.json, run as a user would, several times.</summary>
 [Collection("real build")]
 public sealed class IncrementalBuildTests : IDisposable
 {
@@ -41,7 +41,7 @@ public sealed class IncrementalBuildTests : IDisposable
         File.Delete(build.StageFile("Preprocess", "test-images.idx"));
         File.AppendAllText(build.StageFile("Train", "model.weights"), "x");
 
-        var status = build.Run("--target=Status", "--config=configs/ci.json");
+        var status = build.Run("--target=Status", "--config=configs/mnist/ci.json");
         status.ExitCode.Should().Be(0, status.ToString());
         status.Output.Should().Contain("output test-images.idx missing").And.Contain("output model.weights modified");
 
@@ -69,7 +69,7 @@ public sealed class IncrementalBuildTests : IDisposable
 
         result.ExitCode.Should().NotBe(0);
         result.Output.Should().Contain("'train.epochz': unknown key");
-        Directory.Exists(Path.Combine(build.Artifacts, "stages", "Ingest")).Should().BeFalse();
+        Directory.Exists(Path.Combine(build.Home, "stages", "Ingest")).Should().BeFalse();
     }
 
     [Fact]
@@ -78,20 +78,20 @@ public sealed class IncrementalBuildTests : IDisposable
         Evaluate().ExitCode.Should().Be(0);
 
         var killed = build.Run(
-            ["--target=Evaluate", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false"],
+            ["--target=Evaluate", "--config=configs/mnist/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false"],
             TimeSpan.FromMinutes(8),
             line => System.Text.RegularExpressions.Regex.IsMatch(line, @"epoch\s+1/30"));
         killed.Killed.Should().BeTrue(killed.ToString());
 
-        var status = build.Run("--target=Status", "--config=configs/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false");
+        var status = build.Run("--target=Status", "--config=configs/mnist/ci.json", "--set=train.epochs=30", "--set=train.earlyStopping.enabled=false");
         status.Output.Should().MatchRegex(@"Train\s+stale");
 
         var recovered = Evaluate("--set=train.epochs=3");
         recovered.ExitCode.Should().Be(0, recovered.ToString());
         recovered.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], recovered.ToString());
-        Directory.EnumerateDirectories(Path.Combine(build.Artifacts, "stages", ".staging")).Should().BeEmpty();
+        Directory.EnumerateDirectories(Path.Combine(build.Home, "stages", ".staging")).Should().BeEmpty();
     }
 
     private BuildResult Evaluate(params string[] overrides) =>
-        build.Run(["--target=Evaluate", "--config=configs/ci.json", .. overrides]);
+        build.Run(["--target=Evaluate", "--config=configs/mnist/ci.json", .. overrides]);
 }

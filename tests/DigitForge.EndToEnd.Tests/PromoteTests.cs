@@ -8,13 +8,13 @@ namespace DigitForge.EndToEnd.Tests;
 public sealed class PromoteTests : IDisposable
 {
     // The ci recipe trains for seconds, so the gate's accuracy bars are lowered to let v0001 pass.
-    private static readonly string[] Recipe = ["--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
-    private static readonly string[] CliRecipe = ["--config", "configs/ci.json", "--set", "promote.minAccuracy=0.1", "--set", "promote.minClassRecall=0"];
+    private static readonly string[] Recipe = ["--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
+    private static readonly string[] CliRecipe = ["--config", "configs/mnist/ci.json", "--set", "promote.minAccuracy=0.1", "--set", "promote.minClassRecall=0"];
     private readonly RepoBuild build = new();
 
     public void Dispose() => build.Dispose();
 
-    private string Models => Path.Combine(build.Artifacts, "models");
+    private string Models => Path.Combine(build.Home, "models");
 
     private string RegistryFile => Path.Combine(Models, ModelRegistry.DefaultFileName);
 
@@ -36,13 +36,13 @@ public sealed class PromoteTests : IDisposable
         worse.ExitCode.Should().Be(0, worse.ToString());
         worse.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7} not promoted; production stays v0001-[0-9a-f]{7}: accuracy .* exceeds the allowed 0.20 points");
 
-        var models = build.Run("--target=Models", "--config=configs/ci.json");
+        var models = build.Run("--target=Models", "--config=configs/mnist/ci.json");
         models.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}\s+production").And.MatchRegex(@"v0002-[0-9a-f]{7}\s+rejected");
 
-        var compare = build.Run("--target=Compare", "--config=configs/ci.json");
+        var compare = build.Run("--target=Compare", "--config=configs/mnist/ci.json");
         compare.ExitCode.Should().Be(0, compare.ToString());
         compare.Output.Should().MatchRegex(@"metric\s+v0001-[0-9a-f]{7}\s+v0002-[0-9a-f]{7}\s+change").And.MatchRegex(@"accuracy\s+0\.\d{4}\s+0\.\d{4}\s+-0\.\d{4} worse");
-        File.ReadAllText(Path.Combine(build.Artifacts, "comparison.md")).Should().StartWith("### Model comparison: v0001-").And.Contain("| digit 9 F1 |");
+        File.ReadAllText(Path.Combine(build.Home, "comparison.md")).Should().StartWith("### Model comparison: v0001-").And.Contain("| digit 9 F1 |");
 
         var forced = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1", "--force"]);
         forced.ExitCode.Should().Be(0, forced.ToString());
@@ -50,15 +50,15 @@ public sealed class PromoteTests : IDisposable
         forced.Output.Should().MatchRegex(@"promoted v0002-[0-9a-f]{7} to production \(was v0001-[0-9a-f]{7}\) by --force, overriding the gate");
         new ModelRegistry(new ModelStore(Models)).Production()!.Version.Should().Be(2);
 
-        var rollback = build.Run("--target=Rollback", "--config=configs/ci.json");
+        var rollback = build.Run("--target=Rollback", "--config=configs/mnist/ci.json");
         rollback.ExitCode.Should().Be(0, rollback.ToString());
         rollback.Output.Should().MatchRegex(@"production is now v0001-[0-9a-f]{7} \(was v0002-[0-9a-f]{7}\)");
 
         var archived = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1", "--force"]);
         archived.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7} was production before; restored it as production by --force \(was v0001-[0-9a-f]{7}\), recorded as a rollback");
-        build.Run("--target=Rollback", "--to=1", "--config=configs/ci.json").ExitCode.Should().Be(0);
+        build.Run("--target=Rollback", "--to=1", "--config=configs/mnist/ci.json").ExitCode.Should().Be(0);
 
-        var lineage = build.Run("--target=Lineage", "--model=2", "--config=configs/ci.json");
+        var lineage = build.Run("--target=Lineage", "--model=2", "--config=configs/mnist/ci.json");
         lineage.ExitCode.Should().Be(0, lineage.ToString());
         lineage.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7}\s+archived")
             .And.MatchRegex(@"parent\s+v0001-")

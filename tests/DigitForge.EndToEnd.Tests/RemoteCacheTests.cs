@@ -21,12 +21,12 @@ public sealed class RemoteCacheTests : IDisposable
     public void A_fresh_clone_pointed_at_the_remote_restores_every_stage_and_trains_nothing()
     {
         using var a = Builder(RepoBuild.FindRoot());
-        var built = a.Run("--target=Evaluate", "--config=configs/ci.json");
+        var built = a.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
         built.ExitCode.Should().Be(0, built.ToString());
         built.Statuses(Stages).Should().AllBe("Succeeded");
 
         using var b = Builder(Clone("b"));
-        var restored = b.Run("--target=Evaluate", "--config=configs/ci.json");
+        var restored = b.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
 
         restored.ExitCode.Should().Be(0, restored.ToString());
         restored.Statuses(Stages).Should().AllBe("Skipped", restored.ToString());
@@ -47,7 +47,7 @@ public sealed class RemoteCacheTests : IDisposable
         build.Environment["DIGITFORGE_REMOTE"] = "azure://digitforge-cache";
         build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = AzuriteServer.Unreachable;
 
-        var result = build.Run("--target=Preprocess", "--config=configs/ci.json");
+        var result = build.Run("--target=Preprocess", "--config=configs/mnist/ci.json");
 
         result.ExitCode.Should().Be(0, result.ToString());
         result.Statuses("Ingest", "Preprocess").Should().AllBe("Succeeded");

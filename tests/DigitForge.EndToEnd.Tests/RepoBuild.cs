@@ -26,7 +26,10 @@ public sealed class RepoBuild : IDisposable
 
     public string Artifacts { get; }
 
-    public string StageFile(string stage, string file) => Path.Combine(Artifacts, "stages", stage, file);
+    /// <summary>The MNIST pipeline's folder under the artifacts: its stages, models and reports.</summary>
+    public string Home => Path.Combine(Artifacts, "mnist");
+
+    public string StageFile(string stage, string file) => Path.Combine(Home, "stages", stage, file);
 
     public BuildResult Run(params string[] arguments) => Run(arguments, TimeSpan.FromMinutes(8));
 

@@ -21,9 +21,9 @@ public sealed class ReportTests : IDisposable
     [Fact]
     public void Report_renders_in_chromium_with_every_image_and_the_models_accuracy()
     {
-        var result = build.Run("--target=Report", "--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
+        var result = build.Run("--target=Report", "--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
         result.ExitCode.Should().Be(0, result.ToString());
-        var version = Directory.EnumerateFiles(Path.Combine(build.Artifacts, "reports"), "*.html").Should().ContainSingle().Subject;
+        var version = Directory.EnumerateFiles(Path.Combine(build.Home, "reports"), "*.html").Should().ContainSingle().Subject;
         Path.GetFileName(version).Should().MatchRegex(@"^v0001-[0-9a-f]{7}\.html$");
         var accuracy = JObject.Parse(File.ReadAllText(build.StageFile("Evaluate", "metrics.json"))).Value<double>("accuracy");
 

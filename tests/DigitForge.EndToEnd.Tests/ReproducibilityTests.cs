@@ -20,9 +20,9 @@ public sealed class ReproducibilityTests : IDisposable
     public void Two_builds_of_ci_json_give_identical_weights_and_verify_reproduces_them()
     {
         // The first build also registers the model (gate lowered: the ci recipe trains for seconds).
-        var promoted = first.Run("--target=Promote", "--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
+        var promoted = first.Run("--target=Promote", "--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
         promoted.ExitCode.Should().Be(0, promoted.ToString());
-        var built = second.Run("--target=Evaluate", "--config=configs/ci.json");
+        var built = second.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
         built.ExitCode.Should().Be(0, built.ToString());
 
         ContentHash.OfFile(second.StageFile("Train", "model.weights"))
@@ -30,12 +30,12 @@ public sealed class ReproducibilityTests : IDisposable
         File.ReadAllText(second.StageFile("Evaluate", "metrics.json"))
             .Should().Be(File.ReadAllText(first.StageFile("Evaluate", "metrics.json")));
 
-        var verify = first.Run("--target=Verify", "--config=configs/ci.json");
+        var verify = first.Run("--target=Verify", "--config=configs/mnist/ci.json");
         verify.ExitCode.Should().Be(0, verify.ToString());
         verify.Output.Should().MatchRegex(@"Train: reproduced \([0-9a-f]{7}\): model.json, model.weights identical")
             .And.Contain("Evaluate: reproduced");
 
-        var version = first.Run("--target=Verify", "--model=1", "--config=configs/ci.json");
+        var version = first.Run("--target=Verify", "--model=1", "--config=configs/mnist/ci.json");
         version.ExitCode.Should().Be(0, version.ToString());
         version.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: reproduced: model.weights, model.json, metrics.json, metrics.txt identical")
             .And.NotContain("not as recorded");
@@ -44,7 +44,7 @@ public sealed class ReproducibilityTests : IDisposable
         // verify says so, naming the cause.
         var narrower = Avx512F.VL.IsSupported && Avx512BW.IsSupported && Avx512DQ.IsSupported ? "avx2" : "default";
         first.Environment["ATEN_CPU_CAPABILITY"] = narrower;
-        var otherKernels = first.Run("--target=Verify", "--model=1", "--config=configs/ci.json");
+        var otherKernels = first.Run("--target=Verify", "--model=1", "--config=configs/mnist/ci.json");
         otherKernels.ExitCode.Should().NotBe(0, otherKernels.ToString());
         otherKernels.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: NOT reproduced: model.weights: recorded [0-9a-f]{7}, re-run [0-9a-f]{7}")
             .And.MatchRegex($@"not as recorded: environment changed: cpu \(\w+ -> {narrower}\) \(Train, Evaluate\)");

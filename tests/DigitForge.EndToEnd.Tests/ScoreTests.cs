@@ -20,7 +20,7 @@ public sealed class ScoreTests : IDisposable
     [Fact]
     public void Scoring_the_test_split_as_png_without_preprocessing_gives_evaluates_predictions_image_by_image()
     {
-        build.Run("--target=Promote", "--config=configs/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0").ExitCode.Should().Be(0);
+        build.Run("--target=Promote", "--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0").ExitCode.Should().Be(0);
         var test = IdxFile.Load(build.StageFile("Preprocess", "test-images.idx"), build.StageFile("Preprocess", "test-labels.idx"));
         Directory.CreateDirectory(temp.File("split"));
         for (var i = 0; i < test.Count; i++)

@@ -17,7 +17,7 @@ public sealed class RepeatStage(string source) : IStage
 
     IReadOnlyList<string> IStage.VolatileOutputs => Volatile;
 
-    public string Name => "Repeat";
+    public string Description => "Repeat: a test stage.";
 
     public IReadOnlyList<StageDependency> Dependencies => [];
 
@@ -42,9 +42,9 @@ public sealed class CountStage : IStage
 {
     public int Runs { get; private set; }
 
-    public string Name => "Count";
+    public string Description => "Count: a test stage.";
 
-    public IReadOnlyList<StageDependency> Dependencies => [new("Repeat", ["out.txt"])];
+    public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<RepeatStage>("out.txt")];
 
     public StageInputs DescribeInputs() => new(
         [typeof(CountStage).Assembly],
@@ -55,7 +55,7 @@ public sealed class CountStage : IStage
     public void Run(StageRunContext context)
     {
         Runs++;
-        var length = File.ReadAllText(context.UpstreamFile("Repeat", "out.txt")).Length;
+        var length = File.ReadAllText(context.UpstreamFile<RepeatStage>("out.txt")).Length;
         File.WriteAllText(context.OutputFile("count.txt"), length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Cli.Pipelines;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Hashing;
@@ -61,10 +62,18 @@ public static class CacheCommand
     private static (StageCache Cache, HashSet<string> Kept) Open(ParseResult result)
     {
         var paths = CommonOptions.Paths(result);
-        return (new StageCache(paths.StageCache), NeededFingerprints(paths));
+
+        // The cache is shared by every pipeline: keep what any of them needs.
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pipeline in PipelineCatalog.All)
+        {
+            needed.UnionWith(NeededFingerprints(paths with { Pipeline = pipeline.Name }));
+        }
+
+        return (new StageCache(paths.StageCache), needed);
     }
 
-    // What this artifacts folder's stages hold now, and what its production and candidate models were built from.
+    // What this pipeline's stages hold now, and what its production and candidate models were built from.
     private static HashSet<string> NeededFingerprints(PipelinePaths paths)
     {
         var needed = new HashSet<string>(StringComparer.Ordinal);

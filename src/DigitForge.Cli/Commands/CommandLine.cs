@@ -7,7 +7,7 @@ public static class CommandLine
 {
     public static RootCommand Build()
     {
-        var root = new RootCommand("DigitForge: the MNIST pipeline as an incremental, reproducible build.");
+        var root = new RootCommand("DigitForge: machine-learning pipelines as incremental, reproducible builds.");
         CommonOptions.AddTo(root);
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
@@ -16,6 +16,8 @@ public static class CommandLine
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
+        root.Subcommands.Add(GraphCommand.Create());
+        root.Subcommands.Add(LockCommand.Create());
         return root;
     }
 }

@@ -1,16 +1,25 @@
 using System.CommandLine;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Cli.Pipelines;
+using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Storage;
 
 namespace DigitForge.Cli.Commands;
 
-/// <summary>Options every verb takes: which recipe, which overrides, where things live.</summary>
+/// <summary>Options every verb takes: which pipeline, which recipe, which overrides, where things live.</summary>
 public static class CommonOptions
 {
-    public static readonly Option<string> Config = new("--config", "-c")
+    public static readonly Option<string> Pipeline = new("--pipeline", "-p")
     {
-        Description = "Recipe file (JSON), relative to --root.",
-        DefaultValueFactory = _ => "configs/default.json",
+        Description = $"Which pipeline: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}.",
+        DefaultValueFactory = _ => PipelineCatalog.Default,
+        Recursive = true,
+    };
+
+    public static readonly Option<string?> Config = new("--config", "-c")
+    {
+        Description = "Recipe file (JSON), relative to --root (default: configs/<pipeline>/default.json).",
         Recursive = true,
     };
 
@@ -23,7 +32,7 @@ public static class CommonOptions
 
     public static readonly Option<string> Artifacts = new("--artifacts")
     {
-        Description = "Output folder, relative to --root.",
+        Description = "Output folder, relative to --root; each pipeline writes under artifacts/<pipeline>/.",
         DefaultValueFactory = _ => "artifacts",
         Recursive = true,
     };
@@ -37,19 +46,33 @@ public static class CommonOptions
 
     public static void AddTo(Command command)
     {
+        command.Options.Add(Pipeline);
         command.Options.Add(Config);
         command.Options.Add(Set);
         command.Options.Add(Artifacts);
         command.Options.Add(Root);
     }
 
-    public static PipelinePaths Paths(ParseResult result) =>
-        PipelinePaths.Resolve(result.GetValue(Root)!, result.GetValue(Artifacts)!);
+    public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!);
 
-    public static PipelineConfig LoadConfig(ParseResult result, PipelinePaths paths)
+    public static PipelinePaths Paths(ParseResult result) =>
+        PipelinePaths.Resolve(result.GetValue(Root)!, result.GetValue(Artifacts)!, Definition(result).Name);
+
+    /// <summary>The chosen pipeline's stage graph for the recipe and overrides on the command line.</summary>
+    /// <param name="useStageCache">Restore stale stages from the stage cache (local and remote) and keep new outputs there.</param>
+    public static StageGraph Graph(ParseResult result, bool forcePromotion = false, bool useStageCache = true)
     {
-        var file = Path.GetFullPath(result.GetValue(Config)!, paths.Root);
-        var overrides = (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
-        return ConfigLoader<PipelineConfig>.Load(file, overrides);
+        var paths = Paths(result);
+        var cache = useStageCache ? new StageCache(paths.StageCache, RemoteCacheSettings.FromEnvironment()) : null;
+        return Definition(result).Create(ConfigFile(result, paths), Overrides(result), paths, new BuildOptions(forcePromotion, cache));
     }
+
+    /// <summary>The recipe as its config class, validated; for verbs that read one section of it.</summary>
+    public static object LoadConfig(ParseResult result) =>
+        Definition(result).LoadConfig(ConfigFile(result, Paths(result)), Overrides(result));
+
+    private static string ConfigFile(ParseResult result, PipelinePaths paths) =>
+        Path.GetFullPath(result.GetValue(Config) ?? Definition(result).DefaultConfig, paths.Root);
+
+    private static IEnumerable<ConfigOverride> Overrides(ParseResult result) => (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
 }

@@ -12,7 +12,7 @@ public static class ConfigCommand
         var command = new Command("config", "Validate the recipe (with overrides) and print it resolved.");
         command.SetAction(result => Guarded.Run(() =>
         {
-            var config = CommonOptions.LoadConfig(result, CommonOptions.Paths(result));
+            var config = CommonOptions.LoadConfig(result);
             Console.WriteLine(JsonConvert.SerializeObject(config, JsonFile.Settings));
             return ExitCodes.Success;
         }));

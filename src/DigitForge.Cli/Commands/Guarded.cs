@@ -16,6 +16,10 @@ public static class Guarded
         {
             return verb();
         }
+        catch (Engine.Storage.LockBusyException ex)
+        {
+            return Fail(ExitCodes.LockBusy, ex);
+        }
         catch (ConfigException ex)
         {
             return Fail(ExitCodes.UsageError, ex);

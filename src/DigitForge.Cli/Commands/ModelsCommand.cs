@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Cli.Pipelines;
+using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
@@ -122,8 +123,9 @@ public static class ModelsCommand
         var promote = new Command("promote", "Put a candidate (or, with --force, a rejected version) through the quality gate of --config against production.") { version, force };
         promote.SetAction(result => Guarded.Run(() =>
         {
-            var paths = CommonOptions.Paths(result);
-            var gate = CommonOptions.LoadConfig(result, paths).Promote;
+            var gate = CommonOptions.LoadConfig(result) is MnistConfig mnist
+                ? mnist.Promote
+                : throw new ConfigException($"models promote applies the MNIST quality gate; pipeline {CommonOptions.Definition(result).Name} promotes through its Promote stage");
             var registry = Open(result);
             var entry = registry.Get(Resolve(registry, result.GetValue(version)));
             var verdict = QualityGate.Decide(entry.Metrics, registry.Production()?.Metrics, gate);

@@ -1,7 +1,9 @@
 using System.CommandLine;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.Registry.Gate;
 
 namespace DigitForge.Cli.Commands;
 
@@ -10,19 +12,19 @@ public static class RunCommand
 {
     public static Command Create()
     {
-        var stage = new Argument<string>("stage") { Description = "Ingest, Preprocess, Train, Evaluate or Promote." };
+        var stage = new Argument<string>("stage") { Description = "The stage to run (see digitforge graph)." };
         var rerun = new Option<bool>("--rerun") { Description = "Run even when up to date." };
         var force = new Option<bool>("--force") { Description = "Promote only: make the model production even if the quality gate rejects it (recorded in the registry). Implies --rerun." };
-        var command = new Command("run", "Run one pipeline stage (its upstream stages must have run).") { stage, rerun, force };
+        var requirePromotion = new Option<bool>("--require-promotion") { Description = "The stage that promotes models fails (exit 7) when the quality gate keeps the model out of production." };
+        var command = new Command("run", "Run one pipeline stage (its upstream stages must have run).") { stage, rerun, force, requirePromotion };
         command.SetAction(result => Guarded.Run(() =>
         {
-            var paths = CommonOptions.Paths(result);
             var forced = result.GetValue(force);
-            var pipeline = MnistPipeline.Create(CommonOptions.LoadConfig(result, paths), paths, forced);
+            var pipeline = CommonOptions.Graph(result, forced);
             var name = pipeline.Find(result.GetValue(stage)!).Name;
-            if (forced && name != "Promote")
+            if (forced && CommonOptions.Definition(result).PublishingStage is var publishing && (publishing is null || name != StageNames.Of(publishing)))
             {
-                throw new ConfigException($"--force overrides the quality gate and applies to Promote only, not {name}; use --rerun to run {name} again");
+                throw new ConfigException($"--force overrides the quality gate and applies to the stage that promotes models only, not {name}; use --rerun to run {name} again");
             }
 
             using var cancellation = new CancellationTokenSource();
@@ -32,8 +34,36 @@ public static class RunCommand
                 cancellation.Cancel();
             };
             LiveStageLog.Run(name, log => pipeline.Run(name, result.GetValue(rerun) || forced, log, cancellation.Token));
+            PauseForTest(name);
+            var decision = Path.Combine(pipeline.Store.DirectoryOf(name), PromotionDecision.FileName);
+            if (result.GetValue(requirePromotion) && File.Exists(decision) && JsonFile.Read<PromotionDecision>(decision) is { InProduction: false } kept)
+            {
+                Console.Error.WriteLine($"error: --require-promotion: {kept.Version} was not promoted ({kept.Outcome}: {string.Join("; ", kept.Reasons)})");
+                return ExitCodes.NotPromoted;
+            }
+
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Test hook: with DIGITFORGE_TEST_PAUSE_AFTER=STAGE and DIGITFORGE_TEST_PAUSE_FILE=PATH, creates
+    /// PATH after STAGE and waits until it is deleted, so a test can start a second build at exactly
+    /// that point of the first instead of relying on timing.
+    /// </summary>
+    private static void PauseForTest(string stage)
+    {
+        if (Environment.GetEnvironmentVariable("DIGITFORGE_TEST_PAUSE_AFTER") != stage
+            || Environment.GetEnvironmentVariable("DIGITFORGE_TEST_PAUSE_FILE") is not { Length: > 0 } file)
+        {
+            return;
+        }
+
+        File.WriteAllText(file, stage);
+        while (File.Exists(file))
+        {
+            Thread.Sleep(100);
+        }
     }
 }

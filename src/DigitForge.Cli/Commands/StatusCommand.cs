@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using Newtonsoft.Json;
@@ -18,18 +18,13 @@ public static class StatusCommand
         var command = new Command("status", "Show which stages are up to date and why the others are not.") { stage, brief, json, restore };
         command.SetAction(result => Guarded.Run(() =>
         {
-            var paths = CommonOptions.Paths(result);
-            var pipeline = MnistPipeline.Create(CommonOptions.LoadConfig(result, paths), paths);
+            var pipeline = CommonOptions.Graph(result);
             var name = result.GetValue(stage);
-            if (name is not null && result.GetValue(restore))
+            if (name is not null && result.GetValue(restore)
+                && pipeline.TryRestore(pipeline.Find(name).Name, new TextStageLog(Console.Error, pipeline.Find(name).Name)) is { } restored)
             {
-                var found = pipeline.Find(name).Name;
-                var log = new CapturingLog(Console.Error, found);
-                if (pipeline.TryRestore(found, log))
-                {
-                    Console.WriteLine(log.Restored);
-                    return ExitCodes.Success;
-                }
+                Console.WriteLine(restored.Describe());
+                return ExitCodes.Success;
             }
 
             var statuses = name is null ? pipeline.StatusAll() : [pipeline.Status(pipeline.Find(name).Name)];
@@ -49,26 +44,6 @@ public static class StatusCommand
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    /// <summary>Passes the log on to stderr and keeps the 'restored from cache' line for the one-line answer.</summary>
-    private sealed class CapturingLog(TextWriter writer, string stage) : IStageLog
-    {
-        private readonly TextStageLog inner = new(writer, stage);
-
-        public string Restored { get; private set; } = string.Empty;
-
-        public void Info(string message)
-        {
-            if (message.StartsWith("restored from cache", StringComparison.Ordinal))
-            {
-                Restored = message;
-            }
-
-            inner.Info(message);
-        }
-
-        public void Warning(string message) => inner.Warning(message);
     }
 
     private static void Print(IReadOnlyList<StageStatus> statuses)

@@ -1,12 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
-using DigitForge.Cli.Pipeline;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
-using DigitForge.Evaluation.Stages;
-using DigitForge.Reporting.Stages;
 using DigitForge.Registry;
+using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Cli.Commands;
 
@@ -19,7 +17,7 @@ public static class SummaryCommand
         command.SetAction(result => Guarded.Run(() =>
         {
             var paths = CommonOptions.Paths(result);
-            var pipeline = MnistPipeline.Create(CommonOptions.LoadConfig(result, paths), paths);
+            var pipeline = CommonOptions.Graph(result);
             foreach (var stage in pipeline.Stages)
             {
                 var record = pipeline.Store.TryRead(stage.Name, out var problem);
@@ -28,27 +26,20 @@ public static class SummaryCommand
                     : $"{stage.Name,-11} {record.Fingerprint[..7]}  ran {record.StartedAt.ToLocalTime():yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s  {Display(paths, pipeline.Store.DirectoryOf(stage.Name))}");
             }
 
-            var metrics = Path.Combine(pipeline.Store.DirectoryOf("Evaluate"), "metrics.json");
-            if (File.Exists(metrics))
+            var definition = CommonOptions.Definition(result);
+            foreach (var line in definition.Headlines(pipeline))
             {
-                var report = JObject.Parse(File.ReadAllText(metrics));
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Test accuracy {report.Value<double>("accuracy"):P2} on {report.Value<int>("count")} images, loss {report.Value<double>("loss"):0.0000}"));
+                Console.WriteLine(line.Replace(paths.Root + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal));
             }
 
-            var decision = Path.Combine(pipeline.Store.DirectoryOf("Promote"), PromoteStage.DecisionFile);
+            var decision = definition.PublishingStage is { } publishing
+                ? Path.Combine(pipeline.Store.DirectoryOf(StageNames.Of(publishing)), PromotionDecision.FileName)
+                : null;
             if (File.Exists(decision))
             {
                 var last = JsonFile.Read<PromotionDecision>(decision);
                 var production = new ModelRegistry(new ModelStore(paths.Models)).Production();
                 Console.WriteLine($"Model {last.Version}: {last.Outcome}{(last.Forced ? " (forced)" : string.Empty)}; production is {production?.Name ?? "empty"} ({Display(paths, paths.Models)})");
-            }
-
-            var html = Path.Combine(pipeline.Store.DirectoryOf("Report"), ReportStage.HtmlFile);
-            if (File.Exists(html))
-            {
-                Console.WriteLine($"Report: {Display(paths, html)}");
             }
 
             return ExitCodes.Success;

@@ -19,6 +19,6 @@ public static class DatasetFiles
     public static IEnumerable<string> Pair(string set) => [Images(set), Labels(set)];
 
     /// <summary>Loads the <paramref name="set"/> pair an upstream stage wrote.</summary>
-    public static LabelledImages LoadUpstream(StageRunContext context, string stage, string set) =>
-        IdxFile.Load(context.UpstreamFile(stage, Images(set)), context.UpstreamFile(stage, Labels(set)));
+    public static LabelledImages LoadUpstream<TStage>(StageRunContext context, string set) where TStage : IStage =>
+        IdxFile.Load(context.UpstreamFile<TStage>(Images(set)), context.UpstreamFile<TStage>(Labels(set)));
 }

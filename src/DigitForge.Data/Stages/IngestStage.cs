@@ -12,7 +12,8 @@ public sealed class IngestStage(DataConfig config, Sources.SourceResolver source
 {
     public const string SummaryFile = "summary.json";
 
-    public string Name => "Ingest";
+
+    public string Description => "Reads the data source, checks it by hash and format, and writes it as IDX files.";
 
     public IReadOnlyList<StageDependency> Dependencies => [];
 

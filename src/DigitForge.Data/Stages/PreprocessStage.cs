@@ -14,11 +14,12 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
     public const string NormalizationFile = "normalization.json";
     public const string SplitFile = "split.json";
 
-    public string Name => "Preprocess";
+
+    public string Description => "Splits the images into training, validation and test sets (stratified, seeded); normalisation from the training split.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
-        new("Ingest", [.. DatasetFiles.Pair(DatasetFiles.All), .. hasOfficialTest ? DatasetFiles.Pair(DatasetFiles.OfficialTest) : []]),
+        StageDependency.On<IngestStage>([.. DatasetFiles.Pair(DatasetFiles.All), .. hasOfficialTest ? DatasetFiles.Pair(DatasetFiles.OfficialTest) : []]),
     ];
 
     public StageInputs DescribeInputs() => new(
@@ -29,11 +30,11 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
     public void Run(StageRunContext context)
     {
-        var all = DatasetFiles.LoadUpstream(context, "Ingest", DatasetFiles.All);
+        var all = DatasetFiles.LoadUpstream<IngestStage>(context, DatasetFiles.All);
         LabelledImages train, validation, test;
         if (hasOfficialTest)
         {
-            var officialTest = DatasetFiles.LoadUpstream(context, "Ingest", DatasetFiles.OfficialTest);
+            var officialTest = DatasetFiles.LoadUpstream<IngestStage>(context, DatasetFiles.OfficialTest);
             var split = StratifiedSplitter.SplitWithOfficialTest(all.Labels, officialTest.Count, config.ValidationFraction, config.Seed, config.MaxPerClass);
             (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), officialTest);
         }

@@ -32,6 +32,9 @@ public sealed class StageRecord
 /// <summary>The parts a fingerprint is the hash of; kept apart so a stale stage can say which part changed.</summary>
 public sealed class FingerprintComponents
 {
+    /// <summary>The pipeline the stage belongs to.</summary>
+    public string Pipeline { get; set; } = string.Empty;
+
     /// <summary>Assembly name to SHA-256 of its file.</summary>
     public SortedDictionary<string, string> Code { get; set; } = new(StringComparer.Ordinal);
 

@@ -6,7 +6,8 @@ using DigitForge.Engine.Records;
 namespace DigitForge.Engine.Stages;
 
 /// <summary>Turns a stage's declared inputs and its upstream files into fingerprint components.</summary>
-public sealed class Fingerprinter(StageStore store)
+/// <param name="pipeline">Part of every fingerprint: the same stage in two pipelines never shares a cache entry.</param>
+public sealed class Fingerprinter(StageStore store, string pipeline)
 {
     private static readonly ConcurrentDictionary<string, string> AssemblyHashes = new();
 
@@ -16,6 +17,7 @@ public sealed class Fingerprinter(StageStore store)
         problem = null;
         var components = new FingerprintComponents
         {
+            Pipeline = pipeline,
             Config = CanonicalJson.Hash(inputs.Config),
         };
 
@@ -42,23 +44,23 @@ public sealed class Fingerprinter(StageStore store)
 
         foreach (var dependency in stage.Dependencies)
         {
-            var upstream = store.TryRead(dependency.Stage, out var upstreamProblem);
+            var upstream = store.TryRead(dependency.StageName, out var upstreamProblem);
             if (upstream is null)
             {
-                problem = $"upstream {dependency.Stage} has no usable output ({upstreamProblem})";
+                problem = $"upstream {dependency.StageName} has no usable output ({upstreamProblem})";
                 return null;
             }
 
             foreach (var file in dependency.Files)
             {
-                var path = Path.Combine(store.DirectoryOf(dependency.Stage), file);
+                var path = Path.Combine(store.DirectoryOf(dependency.StageName), file);
                 if (!upstream.Outputs.TryGetValue(file, out var recorded) || !File.Exists(path) || ContentHash.OfFile(path) != recorded)
                 {
-                    problem = $"upstream {dependency.Stage} output {file} is missing or modified";
+                    problem = $"upstream {dependency.StageName} output {file} is missing or modified";
                     return null;
                 }
 
-                components.Inputs[$"{dependency.Stage}/{file}"] = recorded;
+                components.Inputs[$"{dependency.StageName}/{file}"] = recorded;
             }
         }
 

@@ -6,7 +6,11 @@ namespace DigitForge.Engine.Stages;
 /// </summary>
 public interface IStage
 {
-    string Name { get; }
+    /// <summary>The stage's name everywhere (Cake task, output folder, records): its class name without "Stage".</summary>
+    string Name => StageNames.Of(GetType());
+
+    /// <summary>One line for <c>--description</c>, the graph and the report.</summary>
+    string Description { get; }
 
     /// <summary>The upstream outputs this stage reads.</summary>
     IReadOnlyList<StageDependency> Dependencies { get; }
@@ -29,5 +33,30 @@ public interface IStage
     bool Cacheable => true;
 }
 
-/// <summary>Files of an upstream stage's outputs that a stage reads.</summary>
-public sealed record StageDependency(string Stage, IReadOnlyList<string> Files);
+/// <summary>Files of an upstream stage's outputs that a stage reads; the upstream is named by its type.</summary>
+public sealed record StageDependency(Type Stage, IReadOnlyList<string> Files)
+{
+    public string StageName => StageNames.Of(Stage);
+
+    public static StageDependency On<TStage>(params IReadOnlyList<string> files) where TStage : IStage => new(typeof(TStage), files);
+}
+
+/// <summary>A stage's name is derived from its type, so no stage name is ever written as a string.</summary>
+public static class StageNames
+{
+    private const string Suffix = "Stage";
+
+    public static string Of<TStage>() where TStage : IStage => Of(typeof(TStage));
+
+    public static string Of(Type stage)
+    {
+        if (!typeof(IStage).IsAssignableFrom(stage))
+        {
+            throw new ArgumentException($"{stage.FullName} is not a stage (it does not implement {nameof(IStage)})", nameof(stage));
+        }
+
+        return stage.Name.EndsWith(Suffix, StringComparison.Ordinal) && stage.Name.Length > Suffix.Length
+            ? stage.Name[..^Suffix.Length]
+            : stage.Name;
+    }
+}

@@ -13,8 +13,13 @@ public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<
 
     public CancellationToken Cancellation { get; } = cancellation;
 
+    /// <summary>The upstream stages' names, in the order the stage declared them.</summary>
+    public IReadOnlyList<string> Upstreams { get; } = [.. upstreamDirectories.Keys];
+
     /// <summary>Path of a file the stage declared it reads from an upstream stage.</summary>
-    public string UpstreamFile(string stage, string file)
+    public string UpstreamFile<TStage>(string file) where TStage : IStage => UpstreamFile(StageNames.Of<TStage>(), file);
+
+    private string UpstreamFile(string stage, string file)
     {
         if (!upstreamDirectories.TryGetValue(stage, out var directory))
         {

@@ -31,21 +31,19 @@ public sealed class ModelVersionWriter(int threads)
 
     public static readonly string[] EvaluateFiles = [EvaluateStage.MetricsFile, EvaluateStage.TextFile];
 
-    private static readonly string[] LineageStages = ["Ingest", "Preprocess", "Train", "Evaluate"];
-
     /// <summary>Writes version <paramref name="version"/> into <paramref name="directory"/> and returns its lineage for the manifest.</summary>
     /// <param name="config">The resolved config of the stage calling this, merged into the lineage's config.</param>
     public ModelLineage Write(StageRunContext context, string directory, string version, string? parentProduction, JObject config)
     {
-        foreach (var (stage, file) in TrainFiles.Select(f => ("Train", f)).Concat(EvaluateFiles.Select(f => ("Evaluate", f))))
+        foreach (var path in TrainFiles.Select(context.UpstreamFile<TrainStage>).Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>)))
         {
-            File.Copy(context.UpstreamFile(stage, file), Path.Combine(directory, file));
+            File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
         }
 
-        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
+        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile<TrainStage>(TrainedModel.FileName));
         var clock = Stopwatch.StartNew();
         var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
-        using (var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads))
+        using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads))
         {
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
         }
@@ -59,9 +57,10 @@ public sealed class ModelVersionWriter(int threads)
         var exportSeconds = clock.Elapsed.TotalSeconds;
         context.Log.Info($"exported {ModelVersion.OnnxFileName} in {exportSeconds:0.00} s; parity with TorchSharp: {parity}");
 
-        var records = LineageStages.ToDictionary(s => s, context.UpstreamRecord);
-        var training = JObject.Parse(File.ReadAllText(context.UpstreamFile("Train", TrainStage.SummaryFile)));
-        var report = ReportWriter.Read(context.UpstreamFile("Evaluate", EvaluateStage.MetricsFile));
+        // The lineage is every stage the calling stage reads from, as it declared them.
+        var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
+        var training = JObject.Parse(File.ReadAllText(context.UpstreamFile<TrainStage>(TrainStage.SummaryFile)));
+        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var mergedConfig = new JObject();
         foreach (var stageConfig in records.Values.Select(r => r.Config).Append(config).OfType<JObject>())
         {
@@ -70,18 +69,18 @@ public sealed class ModelVersionWriter(int threads)
 
         var lineage = new ModelLineage(
             version,
-            records["Train"].Outputs[DigitTrainer.WeightsFileName],
+            records[StageNames.Of<TrainStage>()].Outputs[DigitTrainer.WeightsFileName],
             TestSetHash(context),
             parentProduction,
             records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
             mergedConfig,
             Libraries(),
             new ModelTimings(
-                records["Train"].Seconds,
+                records[StageNames.Of<TrainStage>()].Seconds,
                 training.Value<int>("epochsRun"),
                 training.Value<int>("bestEpoch"),
                 Math.Round(training.Value<double>("meanImagesPerSecond"), 1),
-                records["Evaluate"].Seconds,
+                records[StageNames.Of<EvaluateStage>()].Seconds,
                 Math.Round(exportSeconds, 3)),
             new HeadlineMetrics(report.Count, report.Accuracy, report.Loss, report.LowestRecall, report.LowestRecallLabel, report.ExpectedCalibrationError),
             new OnnxExportFacts(ModelVersion.OnnxFileName, OnnxExporter.OpsetVersion, OnnxExporter.IrVersion, parity));
@@ -91,13 +90,13 @@ public sealed class ModelVersionWriter(int threads)
 
     /// <summary>The SHA-256 of the test split's two files together: metrics are comparable only on equal test sets.</summary>
     public static string TestSetHash(StageRunContext context) =>
-        Engine.Hashing.ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => Engine.Hashing.ContentHash.OfFile(context.UpstreamFile("Preprocess", f)))));
+        Engine.Hashing.ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => Engine.Hashing.ContentHash.OfFile(context.UpstreamFile<PreprocessStage>(f)))));
 
     // The export is accepted only if ONNX Runtime reproduces Evaluate's TorchSharp logits on the whole test split.
     private (OnnxParity Parity, float[] ReferenceLogits) MeasureParity(StageRunContext context, string onnxPath, string version, int classes)
     {
-        var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
-        var reference = TestPredictions.ReadLogits(context.UpstreamFile("Evaluate", TestPredictions.LogitsFile), test.Count, classes);
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        var reference = TestPredictions.ReadLogits(context.UpstreamFile<EvaluateStage>(TestPredictions.LogitsFile), test.Count, classes);
         using var onnx = OnnxDigitModel.Load(onnxPath, threads);
         if (onnx.Version != version)
         {

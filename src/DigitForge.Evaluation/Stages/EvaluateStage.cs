@@ -15,12 +15,13 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
     public const string MetricsFile = "metrics.json";
     public const string TextFile = "metrics.txt";
 
-    public string Name => "Evaluate";
+
+    public string Description => "Scores the test split: accuracy, per-digit recall, calibration, every logit and prediction.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
-        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Test)]),
-        new("Train", [DigitTrainer.WeightsFileName, TrainedModel.FileName]),
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test)]),
+        StageDependency.On<TrainStage>([DigitTrainer.WeightsFileName, TrainedModel.FileName]),
     ];
 
     public StageInputs DescribeInputs() => new(
@@ -31,9 +32,9 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
 
     public void Run(StageRunContext context)
     {
-        var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
-        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile("Train", TrainedModel.FileName));
-        using var predictor = DigitPredictor.Load(context.UpstreamFile("Train", DigitTrainer.WeightsFileName), model.Model, threads);
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        var model = JsonFile.Read<TrainedModel>(context.UpstreamFile<TrainStage>(TrainedModel.FileName));
+        using var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var logits = predictor.Logits(test, model.Normalization, config.BatchSize);
         context.Log.Info($"scored {test.Count} images in {clock.Elapsed.TotalSeconds:0.000} s ({test.Count / clock.Elapsed.TotalSeconds:0} images/s)");

@@ -24,16 +24,17 @@ namespace DigitForge.Evaluation.Stages;
 /// </summary>
 public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads, bool force = false) : IStage
 {
-    public const string DecisionFile = "decision.json";
+    public const string DecisionFile = PromotionDecision.FileName;
 
-    public string Name => "Promote";
+
+    public string Description => "Stores the model as a version with its ONNX export (parity checked); the quality gate decides on production.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
-        new("Ingest", []),
-        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Test)]),
-        new("Train", [DigitTrainer.WeightsFileName, TrainedModel.FileName]),
-        new("Evaluate", [.. ModelVersionWriter.EvaluateFiles, TestPredictions.LogitsFile]),
+        StageDependency.On<IngestStage>([]),
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test)]),
+        StageDependency.On<TrainStage>([DigitTrainer.WeightsFileName, TrainedModel.FileName]),
+        StageDependency.On<EvaluateStage>([.. ModelVersionWriter.EvaluateFiles, TestPredictions.LogitsFile]),
     ];
 
     public StageInputs DescribeInputs() => new(
@@ -49,7 +50,7 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
 
     public void Run(StageRunContext context)
     {
-        var report = ReportWriter.Read(context.UpstreamFile("Evaluate", EvaluateStage.MetricsFile));
+        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var metrics = new ModelMetrics(report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context));
         var store = new ModelStore(modelsRoot);
         var registry = new ModelRegistry(store);
@@ -57,7 +58,7 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
         var production = registry.Production();
 
         var added = store.Add(
-            ContentHash.OfFile(context.UpstreamFile("Train", DigitTrainer.WeightsFileName)),
+            ContentHash.OfFile(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName)),
             (directory, version) => JObject.FromObject(
                 new ModelVersionWriter(threads).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
                 Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
@@ -125,6 +126,3 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
 
     private static string Describe(ModelStage stage) => stage.ToString().ToLowerInvariant();
 }
-
-/// <summary>What <c>decision.json</c> holds: the gate's outcome for one build's model.</summary>
-public sealed record PromotionDecision(string Version, string Outcome, IReadOnlyList<string> Reasons, string? Production, bool Forced);

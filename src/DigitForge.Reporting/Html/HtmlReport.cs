@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using DigitForge.Registry.Gate;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
 

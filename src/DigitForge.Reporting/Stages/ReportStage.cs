@@ -1,3 +1,4 @@
+using DigitForge.Registry.Gate;
 using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
@@ -19,14 +20,15 @@ public sealed class ReportStage(string reportsRoot) : IStage
     public const string HtmlFile = "report.html";
     public const string FiguresFolder = "figures";
 
-    public string Name => "Report";
+
+    public string Description => "Writes the self-contained HTML report of the evaluated model.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
-        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Test)]),
-        new("Train", [TrainStage.HistoryFile]),
-        new("Evaluate", [EvaluateStage.MetricsFile]),
-        new("Promote", [PromoteStage.DecisionFile]),
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test)]),
+        StageDependency.On<TrainStage>([TrainStage.HistoryFile]),
+        StageDependency.On<EvaluateStage>([EvaluateStage.MetricsFile]),
+        StageDependency.On<PromoteStage>([PromoteStage.DecisionFile]),
     ];
 
     /// <summary>It writes the per-version copy outside its folder, so it runs rather than being restored.</summary>
@@ -40,10 +42,10 @@ public sealed class ReportStage(string reportsRoot) : IStage
 
     public void Run(StageRunContext context)
     {
-        var decision = JsonFile.Read<PromotionDecision>(context.UpstreamFile("Promote", PromoteStage.DecisionFile));
-        var report = ReportWriter.Read(context.UpstreamFile("Evaluate", EvaluateStage.MetricsFile));
-        var history = JsonFile.Read<List<EpochPoint>>(context.UpstreamFile("Train", TrainStage.HistoryFile));
-        var test = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Test);
+        var decision = JsonFile.Read<PromotionDecision>(context.UpstreamFile<PromoteStage>(PromoteStage.DecisionFile));
+        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
+        var history = JsonFile.Read<List<EpochPoint>>(context.UpstreamFile<TrainStage>(TrainStage.HistoryFile));
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
 
         Figure[] figures =
         [

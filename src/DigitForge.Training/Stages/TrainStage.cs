@@ -13,11 +13,12 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
     public const string HistoryFile = "history.json";
     public const string SummaryFile = "training.json";
 
-    public string Name => "Train";
+
+    public string Description => "Trains the CNN with TorchSharp, keeping the best epoch by validation accuracy.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
-        new("Preprocess", [.. DatasetFiles.Pair(DatasetFiles.Train), .. DatasetFiles.Pair(DatasetFiles.Validation), PreprocessStage.NormalizationFile]),
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Train), .. DatasetFiles.Pair(DatasetFiles.Validation), PreprocessStage.NormalizationFile]),
     ];
 
     /// <summary>Timings differ run to run; the weights and model.json must not.</summary>
@@ -31,15 +32,15 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
 
     public void Run(StageRunContext context)
     {
-        var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile("Preprocess", PreprocessStage.NormalizationFile));
-        var trainSet = DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Train);
+        var normalization = JsonFile.Read<NormalizationStats>(context.UpstreamFile<PreprocessStage>(PreprocessStage.NormalizationFile));
+        var trainSet = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train);
         if (CpuContention.OtherProcessesCores(TimeSpan.FromMilliseconds(250)) is { } others
             && CpuContention.Warning(others, Environment.ProcessorCount, train.Threads) is { } warning)
         {
             context.Log.Warning(warning);
         }
 
-        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream(context, "Preprocess", DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation, p => context.Log.Progress(p.Fraction, p.ToString()));
+        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation, p => context.Log.Progress(p.Fraction, p.ToString()));
 
         JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
             model, normalization, [1, trainSet.Rows, trainSet.Columns], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));

@@ -1,22 +1,23 @@
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 
 namespace DigitForge.Engine.Tests;
 
-public sealed class StagePipelineTests : IDisposable
+public sealed class StageGraphTests : IDisposable
 {
     private readonly TempDirectory temp = new();
     private readonly RepeatStage repeat;
     private readonly CountStage count = new();
-    private readonly StagePipeline pipeline;
+    private readonly StageGraph pipeline;
     private readonly StringWriter logText = new();
     private readonly IStageLog log;
 
-    public StagePipelineTests()
+    public StageGraphTests()
     {
         File.WriteAllText(temp.File("source.txt"), "abc");
         repeat = new RepeatStage(temp.File("source.txt"));
-        pipeline = new StagePipeline([repeat, count], new StageStore(temp.File("stages")));
+        pipeline = new StageGraph("test", [repeat, count], new StageStore(temp.File("stages")));
         log = new TextStageLog(logText, "test");
     }
 
@@ -197,7 +198,7 @@ public sealed class StagePipelineTests : IDisposable
     {
         var act = () => pipeline.Status("Nope");
 
-        act.Should().Throw<ArgumentException>().WithMessage("*unknown stage 'Nope'; stages are: Repeat, Count*");
+        act.Should().Throw<ArgumentException>().WithMessage("*unknown stage 'Nope' in pipeline test; stages are: Repeat, Count*");
     }
 
     private List<StageRunResult> RunAll() =>
@@ -216,7 +217,7 @@ public sealed class VerifyTests : IDisposable
     {
         File.WriteAllText(temp.File("source.txt"), "abc");
         var repeat = new RepeatStage(temp.File("source.txt"));
-        var pipeline = new StagePipeline([repeat], new StageStore(temp.File("stages")));
+        var pipeline = new StageGraph("test", [repeat], new StageStore(temp.File("stages")));
         pipeline.Run("Repeat", force: false, log);
 
         // log.txt holds a fresh GUID every run, so it differs unless declared volatile.
@@ -235,7 +236,7 @@ public sealed class VerifyTests : IDisposable
     public void Verify_refuses_a_stale_stage()
     {
         File.WriteAllText(temp.File("source.txt"), "abc");
-        var pipeline = new StagePipeline([new RepeatStage(temp.File("source.txt"))], new StageStore(temp.File("stages")));
+        var pipeline = new StageGraph("test", [new RepeatStage(temp.File("source.txt"))], new StageStore(temp.File("stages")));
 
         var act = () => pipeline.Verify("Repeat", log);
 

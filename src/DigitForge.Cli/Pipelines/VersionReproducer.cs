@@ -1,4 +1,4 @@
-using DigitForge.Engine.Config;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
@@ -6,7 +6,7 @@ using DigitForge.Evaluation.Packaging;
 using DigitForge.Registry.Store;
 using Newtonsoft.Json;
 
-namespace DigitForge.Cli.Pipeline;
+namespace DigitForge.Cli.Pipelines;
 
 /// <summary>What re-training a model version's recipe gave, against what its manifest recorded.</summary>
 /// <param name="Differences">Files whose re-run hash is not the recorded one; none: reproduced.</param>
@@ -28,14 +28,8 @@ public sealed record VersionReproduction(
 /// </summary>
 public static class VersionReproducer
 {
-    /// <summary>The stages that make a version's weights and metrics.</summary>
-    private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];
-
-    /// <summary>The version's files a re-run must give byte for byte (the others hold timings), by the stage that makes them.</summary>
-    private static readonly (string Stage, string File)[] Reproducible =
-        [("Train", "model.weights"), ("Train", "model.json"), ("Evaluate", "metrics.json"), ("Evaluate", "metrics.txt")];
-
     public static VersionReproduction Run(
+        IPipelineDefinition definition,
         ModelVersion version,
         ModelManifest manifest,
         PipelinePaths paths,
@@ -48,28 +42,37 @@ public static class VersionReproducer
             throw new StageException($"{version.ManifestPath}: no recorded recipe (details.config and details.stages), so {version.Name} cannot be re-trained from it");
         }
 
-        var config = ConfigLoader<PipelineConfig>.Bind(lineage.Config, $"{version.ManifestPath} (details.config)");
+        var publishing = definition.PublishingStage
+            ?? throw new StageException($"pipeline {definition.Name} registers no models, so {version.Name} cannot be re-trained");
         var scratch = Path.Combine(Path.GetTempPath(), $"digitforge-verify-{version.Name}-{Guid.NewGuid():N}");
         try
         {
-            var pipeline = MnistPipeline.Create(config, paths with { Artifacts = scratch }, useStageCache: false);
-            foreach (var stage in Stages)
+            var graph = definition.Create(lineage.Config, $"{version.ManifestPath} (details.config)", paths with { Artifacts = scratch }, new BuildOptions());
+
+            // The stages that make a version: everything its publishing stage reads from, directly or not.
+            var stages = graph.Closure(StageNames.Of(publishing)).SkipLast(1).ToList();
+            foreach (var stage in stages)
             {
-                pipeline.Run(stage, force: false, logFor(stage), cancellation);
+                graph.Run(stage.Name, force: false, logFor(stage.Name), cancellation);
             }
 
-            var records = Stages.ToDictionary(stage => stage, stage => pipeline.Store.TryRead(stage, out _)
-                ?? throw new StageException($"{stage} ran in {scratch} but left no record"));
-            var changed = Stages
-                .SelectMany(stage => StaleReasons.Between(Recorded(stage, lineage), records[stage].Components, null).Select(reason => (Stage: stage, Reason: reason)))
+            var records = stages.ToDictionary(stage => stage.Name, stage => graph.Store.TryRead(stage.Name, out _)
+                ?? throw new StageException($"{stage.Name} ran in {scratch} but left no record"));
+            var changed = stages
+                .SelectMany(stage => StaleReasons.Between(Recorded(stage.Name, lineage), records[stage.Name].Components, null).Select(reason => (Stage: stage.Name, Reason: reason)))
                 .GroupBy(change => change.Reason, StringComparer.Ordinal)
                 .Select(same => $"{same.Key} ({string.Join(", ", same.Select(change => change.Stage))})")
                 .ToList();
-            var differences = Reproducible
+
+            // The version's files a re-run must give byte for byte: the stage outputs it keeps, timings aside.
+            var reproducible = stages
+                .SelectMany(stage => records[stage.Name].Outputs.Keys.Except(stage.VolatileOutputs).Where(manifest.Files.ContainsKey).Select(file => (Stage: stage.Name, File: file)))
+                .ToList();
+            var differences = reproducible
                 .Select(output => VerifyResult.Difference(output.File, manifest.Files.GetValueOrDefault(output.File), records[output.Stage].Outputs.GetValueOrDefault(output.File)))
                 .OfType<string>()
                 .ToList();
-            return new VersionReproduction(version.Name, [.. Reproducible.Select(output => output.File)], differences, changed);
+            return new VersionReproduction(version.Name, [.. reproducible.Select(output => output.File)], differences, changed);
         }
         finally
         {

@@ -4,10 +4,10 @@ using DigitForge.Evaluation;
 using DigitForge.Registry.Gate;
 using DigitForge.Training;
 
-namespace DigitForge.Cli.Pipeline;
+namespace DigitForge.Cli.Pipelines;
 
-/// <summary>A whole recipe (configs/*.json): one section per stage concern.</summary>
-public sealed class PipelineConfig
+/// <summary>The MNIST recipe (configs/mnist/*.json): one section per stage concern.</summary>
+public sealed class MnistConfig
 {
     [Required]
     public DataConfig? Data { get; set; }

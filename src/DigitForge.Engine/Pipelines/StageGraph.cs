@@ -2,9 +2,10 @@ using System.Diagnostics;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
+using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 
-namespace DigitForge.Engine.Stages;
+namespace DigitForge.Engine.Pipelines;
 
 /// <summary>The outcome of asking a stage to run.</summary>
 public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed, bool Restored = false);
@@ -22,32 +23,47 @@ public sealed record VerifyResult(string Stage, string Fingerprint, IReadOnlyLis
 }
 
 /// <summary>
-/// Stages in dependency order over one <see cref="StageStore"/>: decides what is up to date and
-/// runs what is not, committing each stage's outputs atomically with its lock record.
+/// One pipeline's stages in dependency order over one <see cref="StageStore"/>: decides what is up
+/// to date and runs what is not, committing each stage's outputs atomically with its lock record.
 /// </summary>
-public sealed class StagePipeline
+public sealed class StageGraph
 {
     private readonly Dictionary<string, IStage> stages;
     private readonly Fingerprinter fingerprinter;
 
     private readonly StageCache? cache;
 
+    /// <param name="pipeline">The pipeline's name, part of every fingerprint so a shared cache never mixes pipelines.</param>
+    /// <param name="stages">In any order; a dependency on a stage that is not here, or a cycle, is refused with its names.</param>
     /// <param name="cache">Where outputs of earlier runs are kept by fingerprint; none: every stale stage runs.</param>
-    public StagePipeline(IReadOnlyList<IStage> stages, StageStore store, StageCache? cache = null)
+    public StageGraph(string pipeline, IReadOnlyList<IStage> stages, StageStore store, StageCache? cache = null)
     {
-        Stages = stages;
+        Pipeline = pipeline;
         Store = store;
         this.cache = cache;
-        this.stages = stages.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
-        fingerprinter = new Fingerprinter(store);
-        foreach (var dependency in stages.SelectMany(s => s.Dependencies))
+        this.stages = new Dictionary<string, IStage>(StringComparer.OrdinalIgnoreCase);
+        foreach (var stage in stages)
         {
-            if (!this.stages.ContainsKey(dependency.Stage))
+            if (!this.stages.TryAdd(stage.Name, stage))
             {
-                throw new ArgumentException($"unknown upstream stage '{dependency.Stage}'", nameof(stages));
+                throw new PipelineDefinitionException($"pipeline {pipeline}: two stages are named {stage.Name}");
             }
         }
+
+        foreach (var stage in stages)
+        {
+            foreach (var dependency in stage.Dependencies.Where(d => !this.stages.ContainsKey(d.StageName)))
+            {
+                throw new PipelineDefinitionException(
+                    $"pipeline {pipeline}: {stage.Name} depends on {dependency.StageName}, which is not one of its stages ({string.Join(", ", stages.Select(s => s.Name))})");
+            }
+        }
+
+        Stages = Order(pipeline, stages);
+        fingerprinter = new Fingerprinter(store, pipeline);
     }
+
+    public string Pipeline { get; }
 
     public IReadOnlyList<IStage> Stages { get; }
 
@@ -55,7 +71,64 @@ public sealed class StagePipeline
 
     public IStage Find(string name) => stages.TryGetValue(name, out var stage)
         ? stage
-        : throw new ArgumentException($"unknown stage '{name}'; stages are: {string.Join(", ", Stages.Select(s => s.Name))}");
+        : throw new ArgumentException($"unknown stage '{name}' in pipeline {Pipeline}; stages are: {string.Join(", ", Stages.Select(s => s.Name))}");
+
+    public IStage Find(Type stage) => Find(StageNames.Of(stage));
+
+    /// <summary>The stage's direct upstreams, in the order it declared them.</summary>
+    public IReadOnlyList<IStage> Upstreams(string name) => [.. Find(name).Dependencies.Select(d => Find(d.StageName))];
+
+    /// <summary>Every stage <paramref name="name"/> depends on, directly or not, plus itself, in build order.</summary>
+    public IReadOnlyList<IStage> Closure(string name)
+    {
+        var needed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<IStage>([Find(name)]);
+        while (pending.TryPop(out var stage))
+        {
+            if (needed.Add(stage.Name))
+            {
+                foreach (var upstream in Upstreams(stage.Name))
+                {
+                    pending.Push(upstream);
+                }
+            }
+        }
+
+        return [.. Stages.Where(s => needed.Contains(s.Name))];
+    }
+
+    // Kahn's algorithm, keeping the declared order among stages that are free to go; what is left is a cycle.
+    private static IReadOnlyList<IStage> Order(string pipeline, IReadOnlyList<IStage> stages)
+    {
+        var ordered = new List<IStage>();
+        var placed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var remaining = stages.ToList();
+        while (remaining.Count > 0)
+        {
+            var next = remaining.FirstOrDefault(s => s.Dependencies.All(d => placed.Contains(d.StageName)))
+                ?? throw new PipelineDefinitionException($"pipeline {pipeline}: the stages depend on each other in a cycle: {Cycle(remaining)}");
+            ordered.Add(next);
+            placed.Add(next.Name);
+            remaining.Remove(next);
+        }
+
+        return ordered;
+    }
+
+    // Follows first unplaced dependencies from any stuck stage until one repeats: that loop is the cycle.
+    private static string Cycle(IReadOnlyList<IStage> stuck)
+    {
+        var byName = stuck.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
+        var path = new List<string>();
+        var current = stuck[0];
+        while (!path.Contains(current.Name, StringComparer.OrdinalIgnoreCase))
+        {
+            path.Add(current.Name);
+            current = byName[current.Dependencies.First(d => byName.ContainsKey(d.StageName)).StageName];
+        }
+
+        return string.Join(" -> ", path.Skip(path.FindIndex(n => n.Equals(current.Name, StringComparison.OrdinalIgnoreCase))).Append(current.Name));
+    }
 
     /// <summary>Status of one stage against its upstreams' outputs as they are now.</summary>
     public StageStatus Status(string name)
@@ -97,7 +170,7 @@ public sealed class StagePipeline
         var stale = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var stage in Stages)
         {
-            var staleUpstream = stage.Dependencies.Select(d => d.Stage).Where(stale.Contains).ToList();
+            var staleUpstream = stage.Dependencies.Select(d => d.StageName).Where(stale.Contains).ToList();
             var status = Status(stage.Name);
             if (staleUpstream.Count > 0)
             {
@@ -138,7 +211,7 @@ public sealed class StagePipeline
         try
         {
             log.Info($"re-running into {scratch} to compare with {ContentHash.Short(record.Fingerprint)}");
-            var upstreams = stage.Dependencies.ToDictionary(d => d.Stage, d => Store.DirectoryOf(d.Stage), StringComparer.Ordinal);
+            var upstreams = Upstreams(stage.Name).ToDictionary(s => s.Name, s => Store.DirectoryOf(s.Name), StringComparer.Ordinal);
             stage.Run(new StageRunContext(scratch, upstreams, log, cancellation));
             var produced = StageStore.HashOutputs(scratch);
             var compared = record.Outputs.Keys.Union(produced.Keys).Except(stage.VolatileOutputs).Order(StringComparer.Ordinal).ToList();
@@ -156,23 +229,25 @@ public sealed class StagePipeline
 
     /// <summary>
     /// Brings a stale stage up to date from the cache when its fingerprint was built before (here, or
-    /// on the remote); true when it did. What the build asks before deciding to run a stage.
+    /// on the remote); its new status when it did. What the build asks before deciding to run a stage.
     /// </summary>
-    public bool TryRestore(string name, IStageLog log)
+    public StageStatus? TryRestore(string name, IStageLog log)
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
         Store.CleanStaging();
         var status = Status(stage.Name);
-        return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log);
+        return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log) is { } restored
+            ? Status(stage.Name) with { Restored = restored }
+            : null;
     }
 
-    // Runs under the build lock.
-    private bool Restore(IStage stage, string fingerprint, IStageLog log)
+    // Runs under the build lock; says how it restored, or null when it could not.
+    private string? Restore(IStage stage, string fingerprint, IStageLog log)
     {
         if (cache is null || !stage.Cacheable)
         {
-            return false;
+            return null;
         }
 
         var staging = Store.CreateStaging(stage.Name);
@@ -181,12 +256,13 @@ public sealed class StagePipeline
             if (cache.TryRestore(stage.Name, fingerprint, staging, log.Warning) is not { } record)
             {
                 StageStore.Discard(staging);
-                return false;
+                return null;
             }
 
             Store.Commit(staging, record);
-            log.Info($"restored from cache ({ContentHash.Short(fingerprint)}, built {record.StartedAt:yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s)");
-            return true;
+            var restored = $"restored from cache ({ContentHash.Short(fingerprint)}, built {record.StartedAt:yyyy-MM-dd HH:mm} in {record.Seconds:0.0} s)";
+            log.Info(restored);
+            return restored;
         }
         catch
         {
@@ -234,7 +310,7 @@ public sealed class StagePipeline
             return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed);
         }
 
-        if (!force && Restore(stage, status.Fingerprint, log))
+        if (!force && Restore(stage, status.Fingerprint, log) is not null)
         {
             return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed, Restored: true);
         }
@@ -246,7 +322,7 @@ public sealed class StagePipeline
         var staging = Store.CreateStaging(stage.Name);
         try
         {
-            var upstreams = stage.Dependencies.ToDictionary(d => d.Stage, d => Store.DirectoryOf(d.Stage), StringComparer.Ordinal);
+            var upstreams = Upstreams(stage.Name).ToDictionary(s => s.Name, s => Store.DirectoryOf(s.Name), StringComparer.Ordinal);
             stage.Run(new StageRunContext(staging, upstreams, log, cancellation));
             var record = new StageRecord
             {

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using DigitForge.Engine.Storage;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>
+/// <c>digitforge lock</c>: holds the pipeline's artifacts lock for a whole build. Prints
+/// <c>locked TOKEN</c> once it has it and keeps it until its standard input closes, which happens
+/// when the build that started it ends, however it ends (kill -9 included).
+/// </summary>
+public static class LockCommand
+{
+    public static Command Create()
+    {
+        var noWait = new Option<bool>("--no-wait") { Description = "Exit at once (code 6) if another build holds the lock, naming it." };
+        var purpose = new Option<string?>("--purpose") { Description = "What the build does, shown to a build that waits for it." };
+        var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose };
+        command.SetAction(result => Guarded.Run(() =>
+        {
+            var paths = CommonOptions.Paths(result);
+            using var held = BuildLock.Acquire(
+                paths.Stages,
+                result.GetValue(noWait) ? TimeSpan.Zero : TimeSpan.FromHours(12),
+                message => Console.Error.WriteLine($"lock: {message}"),
+                result.GetValue(purpose));
+            Console.WriteLine($"locked {held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable)}");
+            Console.Out.Flush();
+            Console.In.ReadToEnd();
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using DigitForge.Data.Sources;
+using DigitForge.Data.Stages;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Stages;
+using DigitForge.Reporting.Stages;
+using DigitForge.Training.Stages;
+
+namespace DigitForge.Cli.Pipelines;
+
+/// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
+{
+    public override string Name => "mnist";
+
+    public override string Description => "Handwritten digits (MNIST): the seeds' CNN trained with TorchSharp, served with ONNX Runtime.";
+
+    public override Type PublishingStage => typeof(PromoteStage);
+
+    public override IEnumerable<string> Headlines(StageGraph graph)
+    {
+        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), EvaluateStage.MetricsFile);
+        if (File.Exists(metrics))
+        {
+            var report = ReportWriter.Read(metrics);
+            yield return string.Create(CultureInfo.InvariantCulture, $"Test accuracy {report.Accuracy:P2} on {report.Count} images, loss {report.Loss:0.0000}");
+        }
+
+        var html = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<ReportStage>()), ReportStage.HtmlFile);
+        if (File.Exists(html))
+        {
+            yield return $"Report: {html}";
+        }
+    }
+
+    protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)
+    {
+        var ingest = new IngestStage(config.Data!, new SourceResolver(paths.Root, new DownloadCache(paths.DownloadCache)));
+        return
+        [
+            ingest,
+            new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
+            new TrainStage(config.Model, config.Train),
+            new EvaluateStage(config.Evaluate, config.Train.Threads),
+            new PromoteStage(config.Promote, paths.Models, config.Train.Threads, options.ForcePromotion),
+            new ReportStage(paths.Reports),
+        ];
+    }
+}

@@ -1,0 +1,68 @@
+using DigitForge.Engine.Caching;
+using DigitForge.Engine.Config;
+using DigitForge.Engine.Records;
+using DigitForge.Engine.Stages;
+using Newtonsoft.Json.Linq;
+
+namespace DigitForge.Engine.Pipelines;
+
+/// <summary>How a build is asked to run, beyond the recipe.</summary>
+/// <param name="ForcePromotion">Promote even when the quality gate rejects (recorded as an override).</param>
+/// <param name="Cache">Where stale stages are restored from and new outputs kept; none: every stale stage runs.</param>
+public sealed record BuildOptions(bool ForcePromotion = false, StageCache? Cache = null);
+
+/// <summary>A pipeline as the engine, the CLI and the Cake script see it, whatever its config type.</summary>
+public interface IPipelineDefinition
+{
+    /// <summary>Lower-case name used by <c>--pipeline</c>, configs/&lt;name&gt;/ and artifacts/&lt;name&gt;/.</summary>
+    string Name { get; }
+
+    string Description { get; }
+
+    /// <summary>The recipe a build uses unless told otherwise, relative to the repository.</summary>
+    string DefaultConfig => Path.Combine("configs", Name, "default.json");
+
+    /// <summary>The stage whose run registers a model version; what <c>verify --model</c> re-trains up to. None: no registry.</summary>
+    Type? PublishingStage { get; }
+
+    /// <summary>The build's headline figures (a metric, where the report is), read from the committed outputs.</summary>
+    IEnumerable<string> Headlines(StageGraph graph);
+
+    /// <summary>The recipe, validated, as the pipeline's config class.</summary>
+    object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
+
+    StageGraph Create(string configFile, IEnumerable<ConfigOverride> overrides, PipelinePaths paths, BuildOptions options);
+
+    /// <summary>The graph for a recipe recorded as JSON (a model version's manifest).</summary>
+    StageGraph Create(JObject config, string origin, PipelinePaths paths, BuildOptions options);
+}
+
+/// <summary>
+/// One pipeline, declared once: its config type and its stages. Each stage names its upstreams by
+/// type, so order, upstream folders, status, Verify, lineage and the Cake tasks all derive from here.
+/// </summary>
+public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
+    where TConfig : class, new()
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public virtual Type? PublishingStage => null;
+
+    public virtual IEnumerable<string> Headlines(StageGraph graph) => [];
+
+    /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
+    protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);
+
+    public object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides) => ConfigLoader<TConfig>.Load(configFile, overrides);
+
+    public StageGraph Create(string configFile, IEnumerable<ConfigOverride> overrides, PipelinePaths paths, BuildOptions options) =>
+        Create(ConfigLoader<TConfig>.Load(configFile, overrides), paths, options);
+
+    public StageGraph Create(JObject config, string origin, PipelinePaths paths, BuildOptions options) =>
+        Create(ConfigLoader<TConfig>.Bind(config, origin), paths, options);
+
+    public StageGraph Create(TConfig config, PipelinePaths paths, BuildOptions options) =>
+        new(Name, [.. Stages(config, paths, options)], new StageStore(paths.Stages), options.Cache);
+}
