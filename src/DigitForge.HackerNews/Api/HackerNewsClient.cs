@@ -149,8 +149,15 @@ public sealed class HackerNewsClient : IDisposable
     {
         var url = Endpoint($"v0/item/{id.ToString(CultureInfo.InvariantCulture)}.json");
         var body = await GetAsync(url, cancellationToken);
-        var item = body is null ? null : JsonSerializer.Deserialize<HackerNewsItem>(body);
-        return (item ?? new HackerNewsItem()) with { Id = id };
+        try
+        {
+            var item = body is null ? null : JsonSerializer.Deserialize<HackerNewsItem>(body);
+            return (item ?? new HackerNewsItem()) with { Id = id };
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"{url}: not a Hacker News item ({ex.Message}): {Shorten(body!)}", ex);
+        }
     }
 
     /// <summary>The body of a successful answer, or null for a 404; retries transient failures.</summary>

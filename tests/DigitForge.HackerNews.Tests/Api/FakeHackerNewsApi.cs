@@ -27,7 +27,7 @@ public sealed class FakeHackerNewsApi : IDisposable
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(4);
 
     private readonly HttpListener listener = new();
-    private readonly Dictionary<string, string> bodies;
+    private readonly ConcurrentDictionary<string, string> bodies;
     private readonly ConcurrentDictionary<string, int> requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> scripted = new();
     private readonly ConcurrentDictionary<string, Fault> always = new();
@@ -41,7 +41,7 @@ public sealed class FakeHackerNewsApi : IDisposable
     {
         AnswerDelay = answerDelay ?? TimeSpan.Zero;
         var items = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Api", "Items"), "*.json");
-        bodies = items.ToDictionary(file => "/v0/item/" + Path.GetFileName(file), File.ReadAllText);
+        bodies = new(items.ToDictionary(file => "/v0/item/" + Path.GetFileName(file), File.ReadAllText));
         MaxItem = items.Max(file => long.Parse(Path.GetFileNameWithoutExtension(file), System.Globalization.CultureInfo.InvariantCulture));
         bodies["/v0/maxitem.json"] = MaxItem.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
@@ -81,6 +81,9 @@ public sealed class FakeHackerNewsApi : IDisposable
 
     public void Heal(string path) => always.TryRemove(path, out _);
 
+    /// <summary>Answers <paramref name="path"/> with <paramref name="body"/> from now on.</summary>
+    public void Answer(string path, string body) => bodies[path] = body;
+
     public void Dispose()
     {
         stopping.Cancel();
@@ -105,11 +108,11 @@ public sealed class FakeHackerNewsApi : IDisposable
                 return;
             }
 
-            answers.Add(Task.Run(() => Answer(context)));
+            answers.Add(Task.Run(() => Respond(context)));
         }
     }
 
-    private async Task Answer(HttpListenerContext context)
+    private async Task Respond(HttpListenerContext context)
     {
         var path = context.Request.Url!.AbsolutePath;
         requests.AddOrUpdate(path, 1, (_, count) => count + 1);

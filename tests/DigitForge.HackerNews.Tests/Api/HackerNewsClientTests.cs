@@ -91,6 +91,21 @@ public sealed class HackerNewsClientTests
     }
 
     [Fact]
+    public async Task A_cut_short_body_is_retried_and_a_wrongly_typed_item_is_named()
+    {
+        using var api = new FakeHackerNewsApi();
+        api.Answer(FakeHackerNewsApi.ItemPath(41000012), """{"by":"tptacek","id":410""");
+        using var client = new HackerNewsClient(Options(api));
+
+        (await FluentActions.Awaiting(() => client.FetchNewestStoriesAsync(3)).Should().ThrowAsync<HackerNewsUnavailableException>())
+            .WithMessage($"*{api.BaseUrl}v0/item/41000012.json failed 4 time(s)*");
+
+        api.Answer(FakeHackerNewsApi.ItemPath(41000012), """{"id":41000012,"type":"story","title":"Typed wrong","time":"yesterday"}""");
+        (await FluentActions.Awaiting(() => client.FetchNewestStoriesAsync(3)).Should().ThrowAsync<InvalidDataException>())
+            .WithMessage($"{api.BaseUrl}v0/item/41000012.json: not a Hacker News item (*time*");
+    }
+
+    [Fact]
     public async Task A_maxitem_that_keeps_failing_is_a_clear_error_naming_the_url()
     {
         using var api = new FakeHackerNewsApi();
