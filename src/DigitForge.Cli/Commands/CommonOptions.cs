@@ -55,8 +55,16 @@ public static class CommonOptions
 
     public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!);
 
-    public static PipelinePaths Paths(ParseResult result) =>
-        PipelinePaths.Resolve(result.GetValue(Root)!, result.GetValue(Artifacts)!, Definition(result).Name);
+    public static PipelinePaths Paths(ParseResult result)
+    {
+        var paths = PipelinePaths.Resolve(result.GetValue(Root)!, result.GetValue(Artifacts)!, Definition(result).Name);
+        if (paths.Pipeline == PipelineCatalog.Default)
+        {
+            LegacyLayout.MoveIntoPipelineFolder(paths.Artifacts, paths.Home, Console.Error);
+        }
+
+        return paths;
+    }
 
     /// <summary>The chosen pipeline's stage graph for the recipe and overrides on the command line.</summary>
     /// <param name="useStageCache">Restore stale stages from the stage cache (local and remote) and keep new outputs there.</param>

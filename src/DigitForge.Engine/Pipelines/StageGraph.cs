@@ -97,6 +97,10 @@ public sealed class StageGraph
         return [.. Stages.Where(s => needed.Contains(s.Name))];
     }
 
+    // What a running stage may show of its pipeline: everything upstream of it is final, so their statuses are too.
+    private string Picture(string running) =>
+        GraphText.Svg(this, Closure(running).SkipLast(1).Select(s => Status(s.Name)).ToDictionary(s => s.Stage, StringComparer.OrdinalIgnoreCase));
+
     // Kahn's algorithm, keeping the declared order among stages that are free to go; what is left is a cycle.
     private static IReadOnlyList<IStage> Order(string pipeline, IReadOnlyList<IStage> stages)
     {
@@ -212,7 +216,7 @@ public sealed class StageGraph
         {
             log.Info($"re-running into {scratch} to compare with {ContentHash.Short(record.Fingerprint)}");
             var upstreams = Upstreams(stage.Name).ToDictionary(s => s.Name, s => Store.DirectoryOf(s.Name), StringComparer.Ordinal);
-            stage.Run(new StageRunContext(scratch, upstreams, log, cancellation));
+            stage.Run(new StageRunContext(scratch, upstreams, log, cancellation, () => Picture(stage.Name)));
             var produced = StageStore.HashOutputs(scratch);
             var compared = record.Outputs.Keys.Union(produced.Keys).Except(stage.VolatileOutputs).Order(StringComparer.Ordinal).ToList();
             var differences = compared
@@ -323,7 +327,7 @@ public sealed class StageGraph
         try
         {
             var upstreams = Upstreams(stage.Name).ToDictionary(s => s.Name, s => Store.DirectoryOf(s.Name), StringComparer.Ordinal);
-            stage.Run(new StageRunContext(staging, upstreams, log, cancellation));
+            stage.Run(new StageRunContext(staging, upstreams, log, cancellation, () => Picture(stage.Name)));
             var record = new StageRecord
             {
                 Stage = stage.Name,

@@ -4,12 +4,16 @@ using DigitForge.Engine.Storage;
 namespace DigitForge.Engine.Stages;
 
 /// <summary>What a running stage may use: a fresh output folder, its upstreams' committed folders, a log.</summary>
-public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<string, string> upstreamDirectories, IStageLog log, CancellationToken cancellation)
+/// <param name="pipelinePicture">The pipeline's graph as SVG, its upstream stages' statuses marked, for pages that show it.</param>
+public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<string, string> upstreamDirectories, IStageLog log, CancellationToken cancellation, Func<string>? pipelinePicture = null)
 {
     /// <summary>An empty folder; everything written here is committed atomically when the stage succeeds.</summary>
     public string OutputDirectory { get; } = outputDirectory;
 
     public IStageLog Log { get; } = log;
+
+    /// <summary>The pipeline's stage graph as an SVG picture (empty when run outside a pipeline).</summary>
+    public string PipelinePicture() => pipelinePicture?.Invoke() ?? string.Empty;
 
     public CancellationToken Cancellation { get; } = cancellation;
 

@@ -20,7 +20,8 @@ public sealed record WrongExample(WrongPrediction Prediction, byte[] Png);
 /// </summary>
 public static class HtmlReport
 {
-    public static string Render(PromotionDecision decision, ClassificationReport report, IReadOnlyList<Figure> figures, IReadOnlyList<WrongExample> wrong, DateTimeOffset createdAt)
+    /// <param name="pipelinePicture">The pipeline's stage graph as inline SVG.</param>
+    public static string Render(PromotionDecision decision, ClassificationReport report, IReadOnlyList<Figure> figures, IReadOnlyList<WrongExample> wrong, DateTimeOffset createdAt, string pipelinePicture)
     {
         var html = new StringBuilder();
         void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -33,6 +34,8 @@ public static class HtmlReport
         Line($"<h1>Model {E(decision.Version)}</h1>");
         Line($"<p>Evaluation report made {createdAt:yyyy-MM-dd HH:mm} UTC on the held-out test split ({report.Count} images).</p>");
 
+        Line($"<h2>Pipeline</h2>");
+        html.Append(pipelinePicture);
         Line($"<h2>Headline metrics</h2>");
         Line($"<table class=\"headline\"><tr><th>metric</th><th>value</th></tr>");
         Line($"<tr><td>accuracy</td><td id=\"accuracy\">{report.Accuracy:P2}</td></tr>");

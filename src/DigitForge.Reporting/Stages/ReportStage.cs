@@ -67,7 +67,7 @@ public sealed class ReportStage(string reportsRoot) : IStage
             File.WriteAllBytes(Path.Combine(context.OutputFile(FiguresFolder), figure.FileName), figure.Png);
         }
 
-        var html = HtmlReport.Render(decision, report, figures, wrong, DateTimeOffset.UtcNow);
+        var html = HtmlReport.Render(decision, report, figures, wrong, DateTimeOffset.UtcNow, context.PipelinePicture());
         AtomicFile.WriteAllText(context.OutputFile(HtmlFile), html);
         Directory.CreateDirectory(reportsRoot);
         var kept = Path.Combine(reportsRoot, decision.Version + ".html");

@@ -1,0 +1,58 @@
+using DigitForge.Cli.Pipelines;
+using DigitForge.Engine.Config;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+
+namespace DigitForge.Cli.Tests;
+
+/// <summary>Every hosted pipeline's declaration, built from its own default recipe as a build would.</summary>
+[Trait("Category", "Unit")]
+public sealed class PipelineCatalogTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
+
+    [Theory]
+    [MemberData(nameof(Pipelines))]
+    public void Each_pipeline_builds_a_valid_graph_from_its_default_recipe(string name)
+    {
+        var definition = PipelineCatalog.Find(name);
+        var paths = PipelinePaths.Resolve(RepositoryRoot(), temp.Path, definition.Name);
+
+        var graph = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions());
+
+        graph.Stages.Should().NotBeEmpty();
+        graph.Stages.Should().OnlyContain(s => s.Description.Length > 10);
+        if (definition.PublishingStage is { } publishing)
+        {
+            graph.Closure(StageNames.Of(publishing)).Should().HaveCountGreaterThan(1);
+        }
+
+        paths.Stages.Should().Be(Path.Combine(temp.Path, name, "stages"));
+    }
+
+    [Fact]
+    public void Pipelines_have_distinct_names_and_an_unknown_one_is_refused_listing_them()
+    {
+        PipelineCatalog.All.Select(p => p.Name).Should().OnlyHaveUniqueItems();
+        PipelineCatalog.Find("MNIST").Name.Should().Be("mnist");
+
+        var act = () => PipelineCatalog.Find("cifar");
+
+        act.Should().Throw<ConfigException>().WithMessage($"unknown pipeline 'cifar'; pipelines are: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
+        }
+
+        return directory.FullName;
+    }
+}
