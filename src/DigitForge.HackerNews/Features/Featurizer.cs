@@ -51,7 +51,13 @@ public static class Featurizer
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetSlotNames(ref names);
         var dense = names.DenseValues().Select(n => n.ToString()).ToList();
-        return dense.Count == SlotCount(featurized) ? dense : throw new InvalidDataException("The feature vector's slot names do not cover every slot.");
+        if (dense.Count != SlotCount(featurized))
+            throw new InvalidDataException("The feature vector's slot names do not cover every slot.");
+
+        // Concatenate prefixes slot names with their column's name only when it joins several columns:
+        // a recipe of title words alone gets the prefix here, so names read alike in every recipe.
+        var wordsOnly = featurized.GetColumnOrNull(FeatureNames.Word)?.Type is VectorDataViewType { Size: var words } && words == dense.Count;
+        return wordsOnly ? [.. dense.Select(n => $"{FeatureNames.Word}.{n}")] : dense;
     }
 
     private static int SlotCount(DataViewSchema featurized) =>
