@@ -1,0 +1,66 @@
+using System.Globalization;
+using DigitForge.Engine.Storage;
+using DigitForge.HackerNews.Evaluation;
+using DigitForge.HackerNews.Features;
+using DigitForge.HackerNews.Modelling;
+using DigitForge.HackerNews.Stories;
+using DigitForge.HnBench;
+
+// Usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]
+// Keys override the default recipe for experiments: target, trees, leaves, learningRate,
+// minExamplesPerLeaf, ngramLength, minNgramCount, minDomainCount, domain, askShowFlags, hourOfDay,
+// weekday, titleLength, removeStopWords. Writes train-ids.txt and test-ids.txt (the split the seed's
+// Python stack reads), our stage outputs, and ours.json with the figures hn.sh prints.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]");
+    return 2;
+}
+
+var output = Path.GetFullPath(args[1]);
+var settings = args.Skip(2).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+var features = new FeaturesConfig();
+var train = new NewsTrainConfig();
+foreach (var (key, value) in settings)
+{
+    var target = typeof(FeaturesConfig).GetProperty(key, System.Reflection.BindingFlags.IgnoreCase | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance) is { } f
+        ? (Owner: (object)features, Property: f)
+        : typeof(NewsTrainConfig).GetProperty(key, System.Reflection.BindingFlags.IgnoreCase | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance) is { } t
+            ? (Owner: train, Property: t)
+            : throw new ArgumentException($"unknown setting {key}");
+    var type = target.Property.PropertyType;
+    target.Property.SetValue(target.Owner, type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture));
+}
+
+var stories = SnapshotCsv.Read(args[0]).OrderBy(s => s.Id).ToArray();
+// The benchmark's split: a seeded shuffle, the first fifth for testing.
+new Random(42).Shuffle(stories);
+var testCount = stories.Length / 5;
+IReadOnlyList<Story> test = stories[..testCount], trainSplit = stories[testCount..];
+Directory.CreateDirectory(output);
+File.WriteAllLines(Path.Combine(output, "train-ids.txt"), trainSplit.Select(s => s.Id.ToString(CultureInfo.InvariantCulture)));
+File.WriteAllLines(Path.Combine(output, "test-ids.txt"), test.Select(s => s.Id.ToString(CultureInfo.InvariantCulture)));
+
+var featurizeDir = Path.Combine(output, "Featurize");
+var trainDir = Path.Combine(output, "Train");
+var clock = System.Diagnostics.Stopwatch.StartNew();
+var summary = Featurizer.Fit(trainSplit, features, featurizeDir);
+var featurizeSeconds = clock.Elapsed.TotalSeconds;
+var record = NewsTrainer.Train(trainSplit, Path.Combine(featurizeDir, Featurizer.ModelFile), train, trainDir);
+var metrics = NewsEvaluator.Evaluate(trainSplit, test, Path.Combine(featurizeDir, Featurizer.ModelFile), trainDir, Path.Combine(output, "Evaluate"));
+
+JsonFile.Write(Path.Combine(output, "ours.json"), new
+{
+    trainStories = trainSplit.Count,
+    testStories = test.Count,
+    features = summary.FeatureCount,
+    featurizeSeconds = Math.Round(featurizeSeconds, 2),
+    trainSeconds = record.Seconds,
+    recipe = new { features, train },
+    model = metrics.Model.Count,
+    meanBaseline = metrics.MeanBaseline.Count,
+    medianBaseline = metrics.MedianBaseline.Count,
+});
+Console.Write(File.ReadAllText(Path.Combine(output, "Evaluate", NewsEvaluator.TextFile)));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"features {summary.FeatureCount} ({string.Join(", ", summary.Groups.Select(g => $"{g.Name} {g.Slots}"))}); featurize {featurizeSeconds:0.0} s, train {record.Seconds:0.0} s"));
+return 0;
