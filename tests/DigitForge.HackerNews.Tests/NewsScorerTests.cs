@@ -34,7 +34,7 @@ public sealed class NewsScorerTests(TrainedModel trained) : IClassFixture<Traine
         var scored = NewsScorer.Load(trained.FeaturizerPath, trained.TrainDirectory)
             .Score([new ScoreRequest(1, "x", story.Title, story.Url, story.CreatedAt, story.Author)]).Single();
 
-        scored.PredictedComments.Should().Be(NewsPredictor.Load(trained.FeaturizerPath, trained.TrainDirectory).Predict([Features.StoryInput.From(story)])[0]);
+        scored.PredictedComments.Should().Be(NewsPredictor.Load(trained.FeaturizerPath, trained.TrainDirectory).Predict([Features.SubmittedStory.From(story)])[0]);
     }
 
     [Fact]

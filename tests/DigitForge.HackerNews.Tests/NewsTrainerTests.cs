@@ -42,8 +42,8 @@ public sealed class NewsTrainerTests(TrainedModel trained) : IClassFixture<Train
         var when = new DateTimeOffset(2016, 3, 1, 12, 0, 0, TimeSpan.Zero);
         var predicted = predictor.Predict(
         [
-            new StoryInput("Ask HN: python database", null, when, "user3"),
-            new StoryInput("python database guide", "https://github.com/x/y", when, "user3"),
+            new SubmittedStory("Ask HN: python database", null, when, "user3"),
+            new SubmittedStory("python database guide", "https://github.com/x/y", when, "user3"),
         ]);
 
         predicted[0].Should().BeGreaterThan(20, "Ask HN posts draw 40 to 70 comments in the sample");
@@ -57,7 +57,7 @@ public sealed class NewsTrainerTests(TrainedModel trained) : IClassFixture<Train
         var config = TrainedModel.TrainConfig;
         config.Center = NewsCenter.Mean;
         NewsTrainer.Train(trained.Train, trained.FeaturizerPath, config, meanFolder);
-        StoryInput[] stories = [.. trained.Test.Take(20).Select(StoryInput.From)];
+        SubmittedStory[] stories = [.. trained.Test.Take(20).Select(SubmittedStory.From)];
 
         var mean = NewsPredictor.Load(trained.FeaturizerPath, meanFolder).Predict(stories);
         var median = NewsPredictor.Load(trained.FeaturizerPath, trained.TrainDirectory).Predict(stories);
@@ -77,7 +77,7 @@ public sealed class NewsTrainerTests(TrainedModel trained) : IClassFixture<Train
         config.Center = NewsCenter.Mean;
         NewsTrainer.Train(trained.Train, trained.FeaturizerPath, config, folder);
 
-        var predicted = NewsPredictor.Load(trained.FeaturizerPath, folder).Predict([.. trained.Test.Select(StoryInput.From)]);
+        var predicted = NewsPredictor.Load(trained.FeaturizerPath, folder).Predict([.. trained.Test.Select(SubmittedStory.From)]);
         predicted.Should().OnlyContain(p => p >= 0);
         predicted.Average().Should().BeApproximately(trained.Test.Average(s => s.Comments), 5, "least squares on counts centres on the mean count");
     }

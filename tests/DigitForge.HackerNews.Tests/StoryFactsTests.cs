@@ -22,7 +22,7 @@ public sealed class StoryFactsTests
     [InlineData("Why I left Ask HN", 0, 0)]
     public void Ask_and_Show_HN_are_flagged_by_the_title_prefix(string title, float ask, float show)
     {
-        var row = StoryFacts.ToRow(new StoryInput(title, null, null));
+        var row = StoryFacts.ToRow(new SubmittedStory(title, null, null));
         row.AskHn.Should().Be(ask);
         row.ShowHn.Should().Be(show);
     }
@@ -31,7 +31,7 @@ public sealed class StoryFactsTests
     public void Hour_and_weekday_are_taken_in_UTC()
     {
         // Sunday 23:30 in New York is Monday 04:30 UTC.
-        var row = StoryFacts.ToRow(new StoryInput("A title", null, new DateTimeOffset(2016, 5, 29, 23, 30, 0, TimeSpan.FromHours(-5))));
+        var row = StoryFacts.ToRow(new SubmittedStory("A title", null, new DateTimeOffset(2016, 5, 29, 23, 30, 0, TimeSpan.FromHours(-5))));
         row.Hour.Should().Be(4);
         row.Weekday.Should().Be((float)DayOfWeek.Monday);
     }
@@ -39,7 +39,7 @@ public sealed class StoryFactsTests
     [Fact]
     public void An_unknown_time_is_missing_not_midnight()
     {
-        var row = StoryFacts.ToRow(new StoryInput("A title", null, null));
+        var row = StoryFacts.ToRow(new SubmittedStory("A title", null, null));
         float.IsNaN(row.Hour).Should().BeTrue();
         float.IsNaN(row.Weekday).Should().BeTrue();
     }
@@ -47,7 +47,7 @@ public sealed class StoryFactsTests
     [Fact]
     public void Title_length_counts_characters_and_words_of_the_trimmed_title()
     {
-        var row = StoryFacts.ToRow(new StoryInput("  Show HN:  a  tiny   thing ", "https://x.io", null, " pg "));
+        var row = StoryFacts.ToRow(new SubmittedStory("  Show HN:  a  tiny   thing ", "https://x.io", null, " pg "));
         row.TitleChars.Should().Be("Show HN:  a  tiny   thing".Length);
         row.TitleWords.Should().Be(5);
         row.Author.Should().Be("pg");

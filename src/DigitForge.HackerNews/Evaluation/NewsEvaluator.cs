@@ -28,7 +28,7 @@ public static class NewsEvaluator
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(test);
         var predictor = NewsPredictor.Load(featurizerPath, modelDirectory);
-        var predicted = predictor.Predict([.. test.Select(StoryInput.From)]);
+        var predicted = predictor.Predict([.. test.Select(SubmittedStory.From)]);
         var metrics = Measure(train, test, predicted, predictor.Target);
 
         Directory.CreateDirectory(outputDirectory);

@@ -34,7 +34,7 @@ public static class Featurizer
             throw new ArgumentException("The training split is empty: nothing to fit the featurizer on.", nameof(train));
 
         var ml = new MLContext(seed: 0);
-        var data = ml.Data.LoadFromEnumerable(train.Select(s => StoryFacts.ToRow(StoryInput.From(s))));
+        var data = ml.Data.LoadFromEnumerable(train.Select(s => StoryFacts.ToRow(SubmittedStory.From(s))));
         var featurizer = Pipeline(ml, config).Fit(data);
         Directory.CreateDirectory(outputDirectory);
         ModelZip.Save(ml, featurizer, data.Schema, Path.Combine(outputDirectory, ModelFile));

@@ -11,7 +11,7 @@ public static class StoryFacts
     /// <summary>The domain of links that are not absolute http(s) URLs.</summary>
     public const string InvalidDomain = "invalid";
 
-    public static FeatureRow ToRow(StoryInput story, float label = 0)
+    public static FeatureRow ToRow(SubmittedStory story, float label = 0)
     {
         ArgumentNullException.ThrowIfNull(story);
         var title = story.Title.Trim();

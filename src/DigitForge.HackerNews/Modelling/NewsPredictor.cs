@@ -37,7 +37,7 @@ public sealed class NewsPredictor
     }
 
     /// <summary>Predicted comment counts (never negative), in the order of <paramref name="stories"/>.</summary>
-    public IReadOnlyList<double> Predict(IReadOnlyList<StoryInput> stories)
+    public IReadOnlyList<double> Predict(IReadOnlyList<SubmittedStory> stories)
     {
         ArgumentNullException.ThrowIfNull(stories);
         if (stories.Count == 0)

@@ -31,7 +31,7 @@ public static class NewsTrainer
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(seed: config.Seed);
         var featurizer = ModelZip.Load(ml, featurizerPath, out _);
-        var rows = ml.Data.LoadFromEnumerable(train.Select(s => StoryFacts.ToRow(StoryInput.From(s), TargetScale.ToTarget(config.Target, s.Comments))));
+        var rows = ml.Data.LoadFromEnumerable(train.Select(s => StoryFacts.ToRow(SubmittedStory.From(s), TargetScale.ToTarget(config.Target, s.Comments))));
         // FastTree reads its input several times: featurize once, not on every pass.
         var featurized = ml.Data.Cache(featurizer.Transform(rows), FeatureNames.Features, nameof(FeatureRow.Label));
         var trainer = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options

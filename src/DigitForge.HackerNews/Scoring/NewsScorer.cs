@@ -25,7 +25,7 @@ public sealed class NewsScorer
         foreach (var batch in requests.Chunk(BatchSize))
         {
             var valid = batch.Where(r => Problem(r) is null).ToList();
-            var predicted = _predictor.Predict([.. valid.Select(r => new StoryInput(r.Title!, r.Url, r.CreatedAt, r.Author))]);
+            var predicted = _predictor.Predict([.. valid.Select(r => new SubmittedStory(r.Title!, r.Url, r.CreatedAt, r.Author))]);
             var next = 0;
             foreach (var request in batch)
             {

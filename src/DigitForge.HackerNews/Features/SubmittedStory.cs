@@ -6,7 +6,7 @@ namespace DigitForge.HackerNews.Features;
 /// What the model may know about a story: only what exists at submission time. Scoring may lack
 /// the URL (a text post), the author or the time; a missing time is filled with the training average.
 /// </summary>
-public sealed record StoryInput(string Title, string? Url, DateTimeOffset? CreatedAt, string? Author = null)
+public sealed record SubmittedStory(string Title, string? Url, DateTimeOffset? CreatedAt, string? Author = null)
 {
-    public static StoryInput From(Story story) => new(story.Title, story.Url, story.CreatedAt, story.Author);
+    public static SubmittedStory From(Story story) => new(story.Title, story.Url, story.CreatedAt, story.Author);
 }
