@@ -1,3 +1,4 @@
+using DigitForge.Registry.Gate;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Modelling;
 
@@ -20,7 +21,7 @@ public sealed class NewsGateTests
     {
         var decision = NewsGate.Decide(Metrics(21.5, 0.15), null, Config);
 
-        decision.Outcome.Should().Be(NewsGateOutcome.Promote);
+        decision.Outcome.Should().Be(GateOutcome.Promote);
         decision.Reasons.Should().Equal(
             "MAE 21.50 comments vs 22.00 comments for always predicting the training median (3.0000): beats the baseline",
             "Spearman 0.1500 meets the minimum 0.1000",
@@ -32,7 +33,7 @@ public sealed class NewsGateTests
     {
         var decision = NewsGate.Decide(Metrics(22, 0.15), null, Config);
 
-        decision.Outcome.Should().Be(NewsGateOutcome.Reject);
+        decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().ContainSingle().Which.Should().EndWith("does not beat the baseline");
     }
 
@@ -51,7 +52,7 @@ public sealed class NewsGateTests
         NewsGate.Decide(Metrics(20.3, 0.15), production, Config).Reasons[2].Should().Be(
             "MAE 20.30 comments vs production 20.00 comments: increase of 1.50 % is within the allowed 2.00 %");
         var worse = NewsGate.Decide(Metrics(20.5, 0.15), production, Config);
-        worse.Outcome.Should().Be(NewsGateOutcome.Reject);
+        worse.Outcome.Should().Be(GateOutcome.Reject);
         worse.Failures.Should().Equal("MAE 20.50 comments vs production 20.00 comments: increase of 2.50 % exceeds the allowed 2.00 %");
         NewsGate.Decide(Metrics(19, 0.15), production, Config).Reasons[2].Should().EndWith("no increase");
     }
@@ -61,7 +62,7 @@ public sealed class NewsGateTests
     {
         var decision = NewsGate.Decide(Metrics(15, 0.3), Metrics(20, 0.15, testSet: "bbbbbbbb22"), Config);
 
-        decision.Outcome.Should().Be(NewsGateOutcome.Reject);
+        decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().ContainSingle().Which.Should().StartWith("cannot compare with production: it was measured on test set bbbbbbb, the candidate on aaaaaaa");
     }
 }

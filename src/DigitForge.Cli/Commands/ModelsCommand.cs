@@ -36,7 +36,7 @@ public static class ModelsCommand
             {
                 Console.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{entry.Name}  {Stage(entry.Stage),-10}  accuracy {entry.Metrics.Accuracy:P2}  lowest recall {entry.Metrics.LowestRecall:P2} (digit {entry.Metrics.LowestRecallLabel})  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}"));
+                    $"{entry.Name}  {Stage(entry.Stage),-10}  {entry.Metrics.Describe()}  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}"));
             }
 
             return ExitCodes.Success;

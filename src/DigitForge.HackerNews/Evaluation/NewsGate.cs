@@ -1,27 +1,8 @@
+using DigitForge.Registry.Gate;
 using System.Globalization;
 using DigitForge.Engine.Hashing;
 
 namespace DigitForge.HackerNews.Evaluation;
-
-public enum NewsGateOutcome
-{
-    Promote,
-    Reject,
-}
-
-/// <summary>One rule of the gate and how the candidate fared, in words (measured vs required).</summary>
-public sealed record NewsGateCheck(string Rule, bool Passed, string Reason);
-
-/// <summary>The gate's verdict with every check that led to it, failed ones included.</summary>
-public sealed record NewsGateDecision(IReadOnlyList<NewsGateCheck> Checks)
-{
-    public NewsGateOutcome Outcome => Checks.All(c => c.Passed) ? NewsGateOutcome.Promote : NewsGateOutcome.Reject;
-
-    /// <summary>Every check's reason, in the order the rules were applied.</summary>
-    public IReadOnlyList<string> Reasons => [.. Checks.Select(c => c.Reason)];
-
-    public IReadOnlyList<string> Failures => [.. Checks.Where(c => !c.Passed).Select(c => c.Reason)];
-}
 
 /// <summary>
 /// Decides whether a comment-count model may replace production: its MAE must beat always predicting
@@ -38,14 +19,14 @@ public static class NewsGate
     // A margin this small absorbs float error at exact boundaries only.
     private const double Epsilon = 1e-9;
 
-    public static NewsGateDecision Decide(NewsMetrics candidate, NewsMetrics? production, NewsGateConfig config)
+    public static GateDecision Decide(NewsMetrics candidate, NewsMetrics? production, NewsGateConfig config)
     {
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(config);
         return new([MedianBaseline(candidate), Spearman(candidate, config), AgainstProduction(candidate, production, config)]);
     }
 
-    private static NewsGateCheck MedianBaseline(NewsMetrics candidate)
+    private static GateCheck MedianBaseline(NewsMetrics candidate)
     {
         var versus = $"MAE {Comments(candidate.Model.Count.Mae)} vs {Comments(candidate.MedianBaseline.Count.Mae)} for always predicting the training median ({Figure(candidate.MedianBaseline.Prediction)})";
         return candidate.Model.Count.Mae < candidate.MedianBaseline.Count.Mae
@@ -53,7 +34,7 @@ public static class NewsGate
             : new(MedianBaselineRule, false, $"{versus}: does not beat the baseline");
     }
 
-    private static NewsGateCheck Spearman(NewsMetrics candidate, NewsGateConfig config)
+    private static GateCheck Spearman(NewsMetrics candidate, NewsGateConfig config)
     {
         if (candidate.Model.Count.Spearman is not { } spearman)
             return new(SpearmanRule, false, $"Spearman is undefined (the model predicts the same count for every story); the minimum is {Figure(config.MinSpearman)}");
@@ -62,7 +43,7 @@ public static class NewsGate
             : new(SpearmanRule, false, $"Spearman {Figure(spearman)} is below the minimum {Figure(config.MinSpearman)}");
     }
 
-    private static NewsGateCheck AgainstProduction(NewsMetrics candidate, NewsMetrics? production, NewsGateConfig config)
+    private static GateCheck AgainstProduction(NewsMetrics candidate, NewsMetrics? production, NewsGateConfig config)
     {
         if (production is null)
             return new(ProductionRule, true, "no production model yet: nothing to compare with");

@@ -1,3 +1,4 @@
+using DigitForge.Registry.Gate;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -25,7 +26,7 @@ public static class NewsReport
     /// Reads Evaluate's folder (<c>metrics.json</c>, <c>predictions.csv</c>) and Train's (<c>importance.json</c>),
     /// writes <c>report.html</c> and the same figures as <c>figures/*.png</c> to <paramref name="outputDirectory"/>.
     /// </summary>
-    public static void Write(string evaluationDirectory, string trainingDirectory, NewsGateDecision? gate, string outputDirectory, DateTimeOffset createdAt)
+    public static void Write(string evaluationDirectory, string trainingDirectory, GateDecision? gate, string outputDirectory, DateTimeOffset createdAt)
     {
         var metrics = JsonFile.Read<NewsMetrics>(Path.Combine(evaluationDirectory, NewsEvaluator.MetricsFile));
         var predictions = ReadPredictions(Path.Combine(evaluationDirectory, NewsEvaluator.PredictionsFile));
@@ -45,7 +46,7 @@ public static class NewsReport
         AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFile), Render(metrics, importance, gate, figures, createdAt));
     }
 
-    public static string Render(NewsMetrics metrics, IReadOnlyList<FeatureImportance> importance, NewsGateDecision? gate, IReadOnlyList<ReportFigure> figures, DateTimeOffset createdAt)
+    public static string Render(NewsMetrics metrics, IReadOnlyList<FeatureImportance> importance, GateDecision? gate, IReadOnlyList<ReportFigure> figures, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(importance);
@@ -73,7 +74,7 @@ public static class NewsReport
 
         if (gate is not null)
         {
-            var promoted = gate.Outcome == NewsGateOutcome.Promote;
+            var promoted = gate.Outcome == GateOutcome.Promote;
             Line($"<h2>Quality gate</h2>");
             Line($"<p class=\"{(promoted ? "promote" : "reject")}\"><strong>{(promoted ? "passes the gate" : "rejected by the gate")}</strong></p>");
             Line($"<ul>");

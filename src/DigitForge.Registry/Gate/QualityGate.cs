@@ -18,15 +18,19 @@ public static class QualityGate
     // Accuracies are ratios of counts; a margin this small absorbs float error at exact boundaries only.
     private const double Epsilon = 1e-9;
 
-    public static GateDecision Decide(ModelMetrics candidate, ModelMetrics? production, GateConfig config) =>
-        new([Accuracy(candidate, config), ClassRecall(candidate, config), AgainstProduction(candidate, production, config)]);
+    public static GateDecision Decide(ModelMetrics candidate, ModelMetrics? production, GateConfig config)
+    {
+        var measured = Classifier.Of(candidate, "the candidate");
+        var current = production is null ? null : Classifier.Of(production, "production");
+        return new([Accuracy(measured, config), ClassRecall(measured, config), AgainstProduction(measured, current, config)]);
+    }
 
-    private static GateCheck Accuracy(ModelMetrics candidate, GateConfig config) =>
+    private static GateCheck Accuracy(Classifier candidate, GateConfig config) =>
         candidate.Accuracy + Epsilon >= config.MinAccuracy
             ? new(AccuracyRule, true, $"accuracy {Percent(candidate.Accuracy)} meets the minimum {Percent(config.MinAccuracy)}")
             : new(AccuracyRule, false, $"accuracy {Percent(candidate.Accuracy)} is below the minimum {Percent(config.MinAccuracy)}");
 
-    private static GateCheck ClassRecall(ModelMetrics candidate, GateConfig config)
+    private static GateCheck ClassRecall(Classifier candidate, GateConfig config)
     {
         var measured = $"lowest class recall {Percent(candidate.LowestRecall)} (digit {candidate.LowestRecallLabel.ToString(CultureInfo.InvariantCulture)})";
         return candidate.LowestRecall + Epsilon >= config.MinClassRecall
@@ -34,18 +38,18 @@ public static class QualityGate
             : new(ClassRecallRule, false, $"{measured} is below the minimum {Percent(config.MinClassRecall)}");
     }
 
-    private static GateCheck AgainstProduction(ModelMetrics candidate, ModelMetrics? production, GateConfig config)
+    private static GateCheck AgainstProduction(Classifier candidate, Classifier? production, GateConfig config)
     {
         if (production is null)
         {
             return new(ProductionRule, true, "no production model yet: nothing to compare with");
         }
 
-        if (production.TestSetFingerprint != candidate.TestSetFingerprint)
+        if (production.TestSet != candidate.TestSet)
         {
             return new(ProductionRule, false,
-                $"cannot compare with production: it was measured on test set {ContentHash.Short(production.TestSetFingerprint)}, "
-                + $"the candidate on {ContentHash.Short(candidate.TestSetFingerprint)}; re-evaluate production on the same test set or promote with force");
+                $"cannot compare with production: it was measured on test set {ContentHash.Short(production.TestSet)}, "
+                + $"the candidate on {ContentHash.Short(candidate.TestSet)}; re-evaluate production on the same test set or promote with force");
         }
 
         var drop = production.Accuracy - candidate.Accuracy;
@@ -63,4 +67,13 @@ public static class QualityGate
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00##", CultureInfo.InvariantCulture) + " %";
 
     private static string Points(double fraction) => (fraction * 100).ToString("0.00##", CultureInfo.InvariantCulture) + " points";
+
+    /// <summary>What this gate reads of a model's metrics; a model without them is not a classifier it can judge.</summary>
+    private sealed record Classifier(double Accuracy, double LowestRecall, int LowestRecallLabel, string TestSet)
+    {
+        public static Classifier Of(ModelMetrics metrics, string which) =>
+            metrics is { Accuracy: { } accuracy, LowestRecall: { } recall, LowestRecallLabel: { } label }
+                ? new(accuracy, recall, label, metrics.TestSetFingerprint)
+                : throw new RegistryException($"the classification gate needs accuracy and class recall, and {which}'s metrics have none ({metrics.Describe()})");
+    }
 }
