@@ -63,66 +63,10 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
                 new ModelVersionWriter(threads).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
                 Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
         var entry = registry.Register(added.Version, metrics, actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {Describe(entry.Stage)}");
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {entry.Stage.ToString().ToLowerInvariant()}");
 
-        var decision = Decide(context, registry, entry, production, metrics, actor);
+        var decision = Promotion.Decide(registry, entry, production, () => QualityGate.Decide(metrics, production?.Metrics, gate), force, actor, context.Log.Info, context.Log.Warning);
         JsonFile.Write(context.OutputFile(DecisionFile), decision);
     }
 
-    private PromotionDecision Decide(StageRunContext context, ModelRegistry registry, RegistryEntry entry, RegistryEntry? production, ModelMetrics metrics, Actor actor)
-    {
-        if (production?.Version == entry.Version)
-        {
-            context.Log.Info($"{entry.Name} is already the production model");
-            return new(entry.Name, "production", ["already the production model"], production.Name, Forced: false);
-        }
-
-        var verdict = QualityGate.Decide(metrics, production?.Metrics, gate);
-        foreach (var check in verdict.Checks)
-        {
-            context.Log.Info($"gate {check.Rule}: {(check.Passed ? "pass" : "FAIL")}, {check.Reason}");
-        }
-
-        if (entry.Stage == ModelStage.Archived)
-        {
-            // Its weights were production once; bringing them back is a rollback, and the registry records it as one.
-            if (force)
-            {
-                registry.Rollback(entry.Version, actor);
-                context.Log.Warning($"{entry.Name} was production before; restored it as production by --force (was {production?.Name}), recorded as a rollback");
-                return new(entry.Name, "rollback", [.. verdict.Reasons], production?.Name, Forced: true);
-            }
-
-            context.Log.Warning($"{entry.Name} was production before and is archived; production stays {production?.Name}. Build with --force, or run the Rollback target with --to={entry.Version}, to restore it.");
-            return new(entry.Name, "archived", [.. verdict.Reasons], production?.Name, Forced: false);
-        }
-
-        var overriding = force && (verdict.Outcome == GateOutcome.Reject || entry.Stage == ModelStage.Rejected);
-        if (verdict.Outcome == GateOutcome.Promote && entry.Stage == ModelStage.Candidate || overriding)
-        {
-            registry.Promote(entry.Version, verdict, force, actor);
-            var was = production is null ? string.Empty : $" (was {production.Name})";
-            if (overriding)
-            {
-                context.Log.Warning($"promoted {entry.Name} to production{was} by --force, overriding the gate: {string.Join("; ", verdict.Failures.DefaultIfEmpty("it was rejected before"))}");
-            }
-            else
-            {
-                context.Log.Info($"promoted {entry.Name} to production{was}");
-            }
-
-            return new(entry.Name, "promote", [.. verdict.Reasons], production?.Name, overriding);
-        }
-
-        if (entry.Stage == ModelStage.Candidate)
-        {
-            registry.Reject(entry.Version, verdict.Failures, actor);
-        }
-
-        var why = verdict.Outcome == GateOutcome.Reject ? string.Join("; ", verdict.Failures) : "it was rejected before";
-        context.Log.Warning($"{entry.Name} not promoted; production stays {production?.Name ?? "empty"}: {why}. Build with --force to promote it anyway.");
-        return new(entry.Name, "reject", [.. verdict.Reasons], production?.Name, Forced: false);
-    }
-
-    private static string Describe(ModelStage stage) => stage.ToString().ToLowerInvariant();
 }

@@ -26,7 +26,8 @@ public static class NewsReport
     /// Reads Evaluate's folder (<c>metrics.json</c>, <c>predictions.csv</c>) and Train's (<c>importance.json</c>),
     /// writes <c>report.html</c> and the same figures as <c>figures/*.png</c> to <paramref name="outputDirectory"/>.
     /// </summary>
-    public static void Write(string evaluationDirectory, string trainingDirectory, GateDecision? gate, string outputDirectory, DateTimeOffset createdAt)
+    /// <param name="pipelinePicture">The pipeline's stage graph as inline SVG (may be empty).</param>
+    public static void Write(string evaluationDirectory, string trainingDirectory, PromotionDecision? decision, string pipelinePicture, string outputDirectory, DateTimeOffset createdAt)
     {
         var metrics = JsonFile.Read<NewsMetrics>(Path.Combine(evaluationDirectory, NewsEvaluator.MetricsFile));
         var predictions = ReadPredictions(Path.Combine(evaluationDirectory, NewsEvaluator.PredictionsFile));
@@ -43,10 +44,10 @@ public static class NewsReport
         Directory.CreateDirectory(figuresDirectory);
         foreach (var figure in figures)
             AtomicFile.WriteAllBytes(Path.Combine(figuresDirectory, figure.FileName), figure.Png);
-        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFile), Render(metrics, importance, gate, figures, createdAt));
+        AtomicFile.WriteAllText(Path.Combine(outputDirectory, ReportFile), Render(metrics, importance, decision, pipelinePicture, figures, createdAt));
     }
 
-    public static string Render(NewsMetrics metrics, IReadOnlyList<FeatureImportance> importance, GateDecision? gate, IReadOnlyList<ReportFigure> figures, DateTimeOffset createdAt)
+    public static string Render(NewsMetrics metrics, IReadOnlyList<FeatureImportance> importance, PromotionDecision? decision, string pipelinePicture, IReadOnlyList<ReportFigure> figures, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(importance);
@@ -72,15 +73,20 @@ public static class NewsReport
             Line($"</table>");
         }
 
-        if (gate is not null)
+        if (decision is not null)
         {
-            var promoted = gate.Outcome == GateOutcome.Promote;
             Line($"<h2>Quality gate</h2>");
-            Line($"<p class=\"{(promoted ? "promote" : "reject")}\"><strong>{(promoted ? "passes the gate" : "rejected by the gate")}</strong></p>");
+            Line($"<p class=\"{(decision.InProduction ? "promote" : "reject")}\" id=\"decision\"><strong>{E(decision.Version)}: {E(decision.Outcome)}{(decision.Forced ? " (forced)" : string.Empty)}; production {E(decision.InProduction ? "is this model" : "stays " + (decision.Production ?? "empty"))}</strong></p>");
             Line($"<ul>");
-            foreach (var check in gate.Checks)
-                Line($"<li>{(check.Passed ? "pass" : "FAIL")}: {E(check.Reason)}</li>");
+            foreach (var reason in decision.Reasons)
+                Line($"<li>{E(reason)}</li>");
             Line($"</ul>");
+        }
+
+        if (pipelinePicture.Length > 0)
+        {
+            Line($"<h2>Pipeline</h2>");
+            html.Append(pipelinePicture);
         }
 
         Line($"<h2>Figures</h2><div class=\"figures\">");

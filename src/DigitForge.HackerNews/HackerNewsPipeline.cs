@@ -1,0 +1,48 @@
+using System.Globalization;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.HackerNews.Evaluation;
+using DigitForge.HackerNews.Reporting;
+using DigitForge.HackerNews.Stages;
+
+namespace DigitForge.HackerNews;
+
+/// <summary>The seeds' second system: how many comments will a Hacker News story get, from what is known when it is submitted.</summary>
+public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
+{
+    public override string Name => "hn";
+
+    public override string Description => "Hacker News: predicts a story's comment count from its title, domain and time (ML.NET TF-IDF + FastTree).";
+
+    public override Type PublishingStage => typeof(PromoteStage);
+
+    public override IEnumerable<string> Headlines(StageGraph graph)
+    {
+        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), NewsEvaluator.MetricsFile);
+        if (File.Exists(metrics))
+        {
+            var m = JsonFile.Read<NewsMetrics>(metrics);
+            yield return string.Create(
+                CultureInfo.InvariantCulture,
+                $"Test MAE {m.Model.Count.Mae:0.00} comments (median baseline {m.MedianBaseline.Count.Mae:0.00}), Spearman {m.Model.Count.Spearman:0.000}, R² {m.Model.Count.R2:0.000} on {m.TestStories} stories");
+        }
+
+        var html = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<ReportStage>()), NewsReport.ReportFile);
+        if (File.Exists(html))
+        {
+            yield return $"Report: {html}";
+        }
+    }
+
+    protected override IEnumerable<IStage> Stages(NewsConfig config, PipelinePaths paths, BuildOptions options) =>
+    [
+        new IngestStage(config.Data, paths.Root, Path.Combine(paths.Home, "ingest.checkpoint.jsonl")),
+        new SplitStage(config.Split),
+        new FeaturizeStage(config.Features),
+        new TrainStage(config.Train),
+        new EvaluateStage(),
+        new PromoteStage(config.Promote, paths.Models, options.ForcePromotion),
+        new ReportStage(paths.Reports),
+    ];
+}

@@ -1,0 +1,115 @@
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Records;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.HackerNews.Evaluation;
+using DigitForge.HackerNews.Features;
+using DigitForge.HackerNews.Modelling;
+using DigitForge.Registry;
+using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
+using Newtonsoft.Json.Linq;
+
+namespace DigitForge.HackerNews.Stages;
+
+/// <summary>
+/// Promote: stores the evaluated featurizer and model as a version of the pipeline's registry (one
+/// per distinct pair), with metrics, training record and lineage, and lets the Hacker News gate
+/// decide whether it replaces production; <paramref name="force"/> promotes it anyway, recorded.
+/// </summary>
+public sealed class PromoteStage(NewsGateConfig gate, string modelsRoot, bool force = false) : IStage
+{
+    public const string DecisionFile = PromotionDecision.FileName;
+
+    /// <summary>What a version keeps, by the stage that made it: enough to score stories and to explain the model.</summary>
+    private static readonly string[] FeaturizeFiles = [Featurizer.ModelFile, Featurizer.SummaryFile];
+    private static readonly string[] TrainFiles = [NewsTrainer.ModelFile, NewsTrainer.ImportanceFile, NewsTrainer.RecordFile];
+    private static readonly string[] EvaluateFiles = [NewsEvaluator.MetricsFile, NewsEvaluator.TextFile];
+
+    public string Description => "Stores the model as a version; the gate promotes it only if it beats the median baseline's MAE, ranks well enough and does not regress.";
+
+    public IReadOnlyList<StageDependency> Dependencies =>
+    [
+        StageDependency.On<IngestStage>(),
+        StageDependency.On<SplitStage>(SplitStage.TestFile),
+        StageDependency.On<FeaturizeStage>(FeaturizeFiles),
+        StageDependency.On<TrainStage>(TrainFiles),
+        StageDependency.On<EvaluateStage>(EvaluateFiles),
+    ];
+
+    /// <summary>Its effect is the registry entry, so it must run; a cached decision.json would register nothing.</summary>
+    public bool Cacheable => false;
+
+    public StageInputs DescribeInputs() => new(
+        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly],
+        new { promote = gate },
+        new Dictionary<string, string>(),
+        new Dictionary<string, string>());
+
+    public void Run(StageRunContext context)
+    {
+        var metrics = JsonFile.Read<NewsMetrics>(context.UpstreamFile<EvaluateStage>(NewsEvaluator.MetricsFile));
+        var store = new ModelStore(modelsRoot);
+        var registry = new ModelRegistry(store);
+        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
+        var production = registry.Production();
+
+        // A version is the featurizer and the trees together: either alone predicts nothing.
+        var contentHash = ContentHash.OfText(ContentHash.OfFile(context.UpstreamFile<FeaturizeStage>(Featurizer.ModelFile)) + ContentHash.OfFile(context.UpstreamFile<TrainStage>(NewsTrainer.ModelFile)));
+        var added = store.Add(contentHash, (directory, version) => WriteVersion(context, directory, version, production?.Name));
+        var entry = registry.Register(added.Version, Figures(metrics), actor);
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {entry.Stage.ToString().ToLowerInvariant()}");
+
+        var decision = Promotion.Decide(registry, entry, production, () => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate), force, actor, context.Log.Info, context.Log.Warning);
+        JsonFile.Write(context.OutputFile(DecisionFile), decision);
+    }
+
+    /// <summary>What the registry lists of a version: its test figures, comparable on the same test set.</summary>
+    public static ModelMetrics Figures(NewsMetrics metrics)
+    {
+        var figures = new Dictionary<string, double>
+        {
+            ["mae"] = Math.Round(metrics.Model.Count.Mae, 4),
+            ["medianBaselineMae"] = Math.Round(metrics.MedianBaseline.Count.Mae, 4),
+        };
+
+        // Undefined for a constant prediction: left out rather than written as NaN.
+        if (metrics.Model.Count.Spearman is { } spearman)
+        {
+            figures["spearman"] = Math.Round(spearman, 4);
+        }
+
+        return new(null, null, null, metrics.TestSet, figures);
+    }
+
+    private static NewsMetrics? ProductionMetrics(ModelStore store, RegistryEntry? production) =>
+        production is null ? null : JsonFile.Read<NewsMetrics>(Path.Combine(store.Get(production.Version).Directory, NewsEvaluator.MetricsFile));
+
+    // The version's files, and its lineage for the manifest: every upstream stage's fingerprint parts and the merged recipe.
+    private JObject WriteVersion(StageRunContext context, string directory, string version, string? parentProduction)
+    {
+        foreach (var path in FeaturizeFiles.Select(context.UpstreamFile<FeaturizeStage>)
+                     .Concat(TrainFiles.Select(context.UpstreamFile<TrainStage>))
+                     .Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>)))
+        {
+            File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
+        }
+
+        var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
+        var config = new JObject();
+        foreach (var stageConfig in records.Values.Select(r => r.Config).Append(CanonicalJson.ToToken(new { promote = gate })).OfType<JObject>())
+        {
+            config.Merge(stageConfig, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace });
+        }
+
+        return JObject.FromObject(
+            new
+            {
+                version,
+                parentProduction,
+                stages = records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
+                config,
+            },
+            Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
+    }
+}
