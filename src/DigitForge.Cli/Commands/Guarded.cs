@@ -28,7 +28,8 @@ public static class Guarded
         {
             return Fail(ExitCodes.DataError, ex);
         }
-        catch (Exception ex) when (ex is DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException)
+        catch (Exception ex) when (ex is DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException
+            or HackerNews.Stories.StoryFormatException or HackerNews.Api.HackerNewsUnavailableException)
         {
             return Fail(ExitCodes.DataError, ex);
         }

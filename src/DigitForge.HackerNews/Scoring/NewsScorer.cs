@@ -37,5 +37,5 @@ public sealed class NewsScorer
     }
 
     private static string? Problem(ScoreRequest request) =>
-        string.IsNullOrWhiteSpace(request.Title) ? $"row {request.RowNumber}: the title is missing" : null;
+        request.Error ?? (string.IsNullOrWhiteSpace(request.Title) ? $"row {request.RowNumber}: the title is missing" : null);
 }
