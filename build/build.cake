@@ -54,6 +54,10 @@ var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryru
 // The exit code of the first CLI call that failed: what the build exits with.
 int? failedWith = null;
 
+// The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
+// standard input, and the holder lets go of the lock when that closes, in the middle of the build.
+Process? lockHolder = null;
+
 var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
 var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
 
@@ -304,12 +308,12 @@ void HoldBuildLock()
         start.ArgumentList.Add(argument);
     }
 
-    var holder = Process.Start(start)!;
-    var line = holder.StandardOutput.ReadLine();
+    lockHolder = Process.Start(start)!;
+    var line = lockHolder.StandardOutput.ReadLine();
     if (line is null || !line.StartsWith("locked ", StringComparison.Ordinal))
     {
-        holder.WaitForExit();
-        System.Environment.Exit(holder.ExitCode == 0 ? 1 : holder.ExitCode);
+        lockHolder.WaitForExit();
+        System.Environment.Exit(lockHolder.ExitCode == 0 ? 1 : lockHolder.ExitCode);
     }
 
     System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", line["locked ".Length..]);
