@@ -8,6 +8,7 @@
 //   ./build.sh --target=Graph | Status | Verify [--model=N] | Models | Lineage [--model=N]
 //              | Rollback [--to=N] | Compare [--base=N --candidate=M] | CacheGc --max-age-days=30
 //   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] | Clean
+//   ./build.sh --target=DeleteModels --models=3,v4 [--confirm] [--include-production]
 //
 // Exit codes are the CLI's, passed through unchanged (see the README's table).
 
@@ -23,7 +24,7 @@ var knownArguments = new[]
     "target", "pipeline", "config", "set", "artifacts", "rerun", "force", "require-promotion", "no-wait",
     "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
     "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision",
-    "port", "urls", "api-key", "format",
+    "port", "urls", "api-key", "format", "models", "confirm", "include-production",
 };
 const int UsageError = 2;
 foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
@@ -52,6 +53,10 @@ var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryru
 
 // The exit code of the first CLI call that failed: what the build exits with.
 int? failedWith = null;
+
+// The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
+// standard input, and the holder lets go of the lock when that closes, in the middle of the build.
+Process? lockHolder = null;
 
 var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
 var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
@@ -189,6 +194,23 @@ Task("Rollback")
     .Description("Makes an earlier model version production again (--to=N, default: the previous one).")
     .Does(() => Cli("models", "rollback", HasArgument("to") ? $"--to={Argument<string>("to")}" : null));
 
+Task("DeleteModels")
+    .Description("Deletes model versions' files (--models=3,v4); lists them and deletes nothing without --confirm; production only with --include-production. The registry keeps their history.")
+    .Does(() =>
+{
+    var models = Argument<string>("models", null)?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    if (models is not { Length: > 0 })
+    {
+        Error("DeleteModels needs --models=<versions>, e.g. --models=3,v4 (see the Models target)");
+        System.Environment.Exit(UsageError);
+    }
+
+    Cli(models.Prepend("delete").Prepend("models")
+        .Append(HasArgument("confirm") ? "--confirm" : null)
+        .Append(HasArgument("include-production") ? "--include-production" : null)
+        .ToArray());
+});
+
 Task("CacheGc")
     .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
     .Does(() => Cli("cache", "gc",
@@ -256,7 +278,7 @@ JsonDocument LoadGraph()
         cli.Build(Context);
     }
 
-    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc");
+    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels");
     if (wantsStatus)
     {
         HoldBuildLock();
@@ -280,17 +302,18 @@ void HoldBuildLock()
     var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
     foreach (var argument in CommonArguments().Prepend("lock").Prepend(cli.Assembly.FullPath)
         .Append("--purpose").Append($"./build.sh --pipeline={pipeline} --target={target}")
+        .Append("--pid").Append(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .Concat(HasArgument("no-wait") ? new[] { "--no-wait" } : Array.Empty<string>()))
     {
         start.ArgumentList.Add(argument);
     }
 
-    var holder = Process.Start(start)!;
-    var line = holder.StandardOutput.ReadLine();
+    lockHolder = Process.Start(start)!;
+    var line = lockHolder.StandardOutput.ReadLine();
     if (line is null || !line.StartsWith("locked ", StringComparison.Ordinal))
     {
-        holder.WaitForExit();
-        System.Environment.Exit(holder.ExitCode == 0 ? 1 : holder.ExitCode);
+        lockHolder.WaitForExit();
+        System.Environment.Exit(lockHolder.ExitCode == 0 ? 1 : lockHolder.ExitCode);
     }
 
     System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", line["locked ".Length..]);

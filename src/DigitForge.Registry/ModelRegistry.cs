@@ -34,6 +34,9 @@ public sealed class ModelRegistry
 
     public RegistryEntry Get(int version) => Find(file.Read(), version);
 
+    /// <summary>A version whose files are still stored; a deleted one is refused, saying when and by whom.</summary>
+    public RegistryEntry GetStored(int version) => EnsureNotDeleted(Get(version));
+
     public RegistryEntry? Production() => ProductionOf(file.Read());
 
     /// <summary>Adds a stored model as a candidate; registering it again returns the existing entry unchanged.</summary>
@@ -50,7 +53,8 @@ public sealed class ModelRegistry
         {
             if (document.Versions.FirstOrDefault(e => e.Version == model.Number) is { } existing)
             {
-                return existing;
+                // Its folder is still there only when a delete was killed midway.
+                return EnsureNotDeleted(existing, $"; delete it again (digitforge models delete {model.Number} --confirm) to finish removing {model.Directory}");
             }
 
             var entry = new RegistryEntry
@@ -76,11 +80,11 @@ public sealed class ModelRegistry
     public RegistryEntry Promote(int version, GateDecision decision, bool force = false, Actor? actor = null)
     {
         // Unknown versions are reported against the registry; files are hashed before taking the lock.
-        Get(version);
+        GetStored(version);
         store.EnsureIntact(store.Get(version));
         return Mutate(document =>
         {
-            var entry = Find(document, version);
+            var entry = EnsureNotDeleted(Find(document, version));
             switch (entry.Stage)
             {
                 case ModelStage.Production:
@@ -138,18 +142,21 @@ public sealed class ModelRegistry
     /// <summary>
     /// Makes an earlier production version production again: <paramref name="to"/>, or by default the
     /// one most recently replaced by a promotion (versions rolled back from are skipped).
-    /// The current production is archived. Returns the new production.
+    /// The current production, if any (a deleted production leaves none), is archived. Returns the new production.
     /// </summary>
     public RegistryEntry Rollback(int? to = null, Actor? actor = null) => Mutate(document =>
     {
-        var current = ProductionOf(document) ?? throw new RegistryException($"{file.Path}: there is no production version to roll back");
+        var current = ProductionOf(document);
         var target = to is { } version ? Find(document, version) : PreviousProduction(document)
-            ?? throw new RegistryException($"{file.Path}: no earlier production version to roll back to from {current.Name}");
+            ?? throw new RegistryException(current is null
+                ? $"{file.Path}: there is no production version to roll back"
+                : $"{file.Path}: no earlier production version to roll back to from {current.Name}");
         if (target == current)
         {
             throw new RegistryException($"{target.Name} is already production");
         }
 
+        EnsureNotDeleted(target);
         if (target.Stage != ModelStage.Archived)
         {
             throw new RegistryException($"{target.Name} has never been production; promote it through the quality gate instead");
@@ -157,12 +164,12 @@ public sealed class ModelRegistry
 
         // The default target is only known under the lock, so its files are checked here.
         store.EnsureIntact(store.Get(target.Version));
-        current.Stage = ModelStage.Archived;
+        current?.Stage = ModelStage.Archived;
         target.Stage = ModelStage.Production;
-        foreach (var entry in new[] { current, target })
+        foreach (var entry in new[] { current, target }.OfType<RegistryEntry>())
         {
             var rolledBack = Log(document, entry, RegistryEventKind.RolledBack, actor);
-            rolledBack.From = current.Version;
+            rolledBack.From = current?.Version;
             rolledBack.To = target.Version;
         }
 
@@ -172,8 +179,44 @@ public sealed class ModelRegistry
     /// <summary>Where a registered version came from: its manifest (fingerprints, config, metrics, parent).</summary>
     public ModelManifest Lineage(int version)
     {
-        Get(version);
+        GetStored(version);
         return store.ReadManifest(store.Get(version));
+    }
+
+    /// <summary>
+    /// Deletes versions: each is recorded as deleted (who, through what, and the stage it had) in one
+    /// registry write, then its folder is removed. The entry stays, so its history can still be read.
+    /// Production is refused unless <paramref name="includeProduction"/>; then there is no production
+    /// until another version is promoted. A version already deleted is left as it is, apart from a folder
+    /// a killed delete left behind, which is removed. Returns the entries in the order asked.
+    /// </summary>
+    public IReadOnlyList<RegistryEntry> Delete(IReadOnlyCollection<int> versions, bool includeProduction = false, Actor? actor = null)
+    {
+        var entries = Mutate(document =>
+        {
+            var named = versions.Distinct().Select(version => Find(document, version)).ToList();
+            if (!includeProduction && named.FirstOrDefault(e => e.Stage == ModelStage.Production) is { } production)
+            {
+                throw new RegistryException($"{production.Name} is the production model; it is deleted only together with the include-production option (nothing was deleted)");
+            }
+
+            foreach (var entry in named.Where(e => e.Stage != ModelStage.Deleted))
+            {
+                Log(document, entry, RegistryEventKind.Deleted, actor).Was = entry.Stage;
+                entry.Stage = ModelStage.Deleted;
+            }
+
+            return named;
+        });
+
+        // After the registry says so: a crash in between leaves a deleted entry whose folder a later delete removes.
+        var stored = store.List();
+        foreach (var folder in entries.SelectMany(e => stored.Where(v => v.Number == e.Version)))
+        {
+            store.Remove(folder);
+        }
+
+        return entries;
     }
 
     private T Mutate<T>(Func<RegistryDocument, T> change)
@@ -191,6 +234,18 @@ public sealed class ModelRegistry
         document.Versions.FirstOrDefault(e => e.Version == version)
         ?? throw new RegistryException($"{file.Path}: version {version} is not registered; "
             + (document.Versions.Count == 0 ? "no versions are registered yet" : $"known versions: {string.Join(", ", document.Versions.Select(e => e.Name))}"));
+
+    private RegistryEntry EnsureNotDeleted(RegistryEntry entry, string advice = "")
+    {
+        if (entry.Stage != ModelStage.Deleted)
+        {
+            return entry;
+        }
+
+        var deleted = entry.Events.LastOrDefault(e => e.Kind == RegistryEventKind.Deleted);
+        throw new RegistryException($"{entry.Name} was deleted" + (deleted is null ? string.Empty : $" on {deleted.At:yyyy-MM-dd HH:mm} UTC by {deleted.Actor}")
+            + $"; its files are gone and {file.Path} keeps only its history{advice}");
+    }
 
     private static RegistryEntry? ProductionOf(RegistryDocument document) =>
         document.Versions.SingleOrDefault(e => e.Stage == ModelStage.Production);

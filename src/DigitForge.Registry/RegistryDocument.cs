@@ -9,6 +9,9 @@ public enum ModelStage
     Production,
     Archived,
     Rejected,
+
+    /// <summary>Its folder was removed on request; the entry stays for audit and never becomes anything else.</summary>
+    Deleted,
 }
 
 public enum RegistryEventKind
@@ -18,6 +21,7 @@ public enum RegistryEventKind
     Rejected,
     Archived,
     RolledBack,
+    Deleted,
 }
 
 /// <summary>The content of <c>registry.json</c>. Required members make a file with holes unreadable rather than zero-filled.</summary>
@@ -96,6 +100,10 @@ public sealed class RegistryEvent
     /// <summary>Archived, rolled back: the version that became production.</summary>
     [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
     public int? To { get; set; }
+
+    /// <summary>Deleted: the stage the version had until then.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public ModelStage? Was { get; set; }
 }
 
 /// <summary>Who did it (the OS user and machine) and through what (the build's Promote stage, a CLI verb), recorded with every event.</summary>

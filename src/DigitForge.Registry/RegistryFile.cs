@@ -164,8 +164,9 @@ internal sealed class RegistryFile(string path, ModelStore store)
                 return $"{entry.Name}: an event refers to version {referenced}, which is not listed (dangling version)";
             }
 
+            // A deleted version's folder is gone by design; its entry is kept for audit.
             var folder = System.IO.Path.Combine(store.Root, entry.Name);
-            if (!Directory.Exists(folder))
+            if (entry.Stage != ModelStage.Deleted && !Directory.Exists(folder))
             {
                 return $"{entry.Name} is listed but its model folder {folder} does not exist (dangling version)";
             }

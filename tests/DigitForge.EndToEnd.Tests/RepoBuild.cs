@@ -45,6 +45,27 @@ public sealed class RepoBuild : IDisposable
     }
 
     /// <summary>
+    /// Starts <c>./build.sh</c> without waiting for it, with <paramref name="environment"/> on top of
+    /// <see cref="Environment"/>, so a test can act while it runs (a second build, a paused stage).
+    /// </summary>
+    public RunningBuild Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"));
+        foreach (var argument in arguments.Append($"--artifacts={Artifacts}"))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Prepare(start);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return new RunningBuild(start);
+    }
+
+    /// <summary>
     /// Runs the CLI the build compiled (<c>build/bin/cli/digitforge.dll</c>) against this build's
     /// artifacts; with <paramref name="killAfter"/>, kill -9s it after that long if it is still running.
     /// </summary>
@@ -59,7 +80,7 @@ public sealed class RepoBuild : IDisposable
         return Execute(start, TimeSpan.FromMinutes(5), killWhen: null, killAfter);
     }
 
-    private BuildResult Execute(ProcessStartInfo start, TimeSpan timeout, Func<string, bool>? killWhen, TimeSpan? killAfter)
+    private void Prepare(ProcessStartInfo start)
     {
         start.WorkingDirectory = Root;
         start.RedirectStandardOutput = true;
@@ -72,7 +93,11 @@ public sealed class RepoBuild : IDisposable
         {
             start.Environment[name] = value;
         }
+    }
 
+    private BuildResult Execute(ProcessStartInfo start, TimeSpan timeout, Func<string, bool>? killWhen, TimeSpan? killAfter)
+    {
+        Prepare(start);
         var output = new StringBuilder();
         var killed = false;
         var watch = Stopwatch.StartNew();
@@ -158,6 +183,114 @@ public sealed class RepoBuild : IDisposable
         }
 
         return directory?.FullName ?? throw new InvalidOperationException("DigitForge.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A build started by <see cref="RepoBuild.Start"/>: its output so far, then its result.</summary>
+public sealed class RunningBuild : IDisposable
+{
+    private readonly StringBuilder output = new();
+    private readonly Stopwatch watch = Stopwatch.StartNew();
+    private readonly Process process;
+
+    public RunningBuild(ProcessStartInfo start)
+    {
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>The process <c>./build.sh</c> started as.</summary>
+    public int Pid => process.Id;
+
+    public bool HasExited => process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits until the output so far satisfies <paramref name="seen"/>; throws with the output when it does not in time or the build ends first.</summary>
+    public void WaitForOutput(Func<string, bool> seen, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!seen(Output))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the build {(process.HasExited ? $"ended (exit {process.ExitCode})" : $"ran {timeout}")} without the output awaited:\n{Output}");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    public BuildResult WaitForExit(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the build did not finish in {timeout}:\n{Output}");
+        }
+
+        process.WaitForExit();
+        return new BuildResult(process.ExitCode, Output, watch.Elapsed, Killed: false);
+    }
+
+    /// <summary>Whether <paramref name="pid"/> is this build's process or one it started, directly or not.</summary>
+    public bool Owns(int pid)
+    {
+        for (var current = pid; current > 1;)
+        {
+            if (current == process.Id)
+            {
+                return true;
+            }
+
+            var stat = $"/proc/{current}/stat";
+            if (!File.Exists(stat))
+            {
+                return false;
+            }
+
+            // Fields after the command name, which is in parentheses and may hold spaces: state, ppid, ...
+            var text = File.ReadAllText(stat);
+            current = int.Parse(text[(text.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return false;
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
     }
 }
 

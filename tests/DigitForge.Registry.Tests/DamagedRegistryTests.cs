@@ -27,7 +27,7 @@ public sealed class DamagedRegistryTests : IDisposable
     public static TheoryData<string, string> Damages => new()
     {
         { "truncated", "not valid JSON*" },
-        { "unknown stage", "versions[1] (version 2): unknown stage \"staging\", expected one of candidate, production, archived, rejected" },
+        { "unknown stage", "versions[1] (version 2): unknown stage \"staging\", expected one of candidate, production, archived, rejected, deleted" },
         { "stage as a number", "versions[1] (version 2): unknown stage 3, *" },
         { "two productions", "2 versions are production (v0001-*, v0002-*); at most one may be" },
         { "missing model folder", "v0002-* is listed but its model folder * does not exist (dangling version)" },

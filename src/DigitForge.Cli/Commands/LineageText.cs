@@ -51,6 +51,26 @@ public static class LineageText
             }
         }
 
+        History(entry, text);
+        return text.ToString();
+    }
+
+    /// <summary>A deleted version: its files are gone, the registry's record of it is what is left.</summary>
+    public static string FormatDeleted(RegistryEntry entry)
+    {
+        var text = new StringBuilder();
+        var m = entry.Metrics;
+        text.Append(CultureInfo.InvariantCulture, $"{entry.Name}  deleted  created {entry.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC\n");
+        text.Append(CultureInfo.InvariantCulture, $"  files      deleted; the registry keeps this entry and its history\n");
+        text.Append(CultureInfo.InvariantCulture, $"  metrics    accuracy {m.Accuracy:P2}, lowest recall {m.LowestRecall:P2} (digit {m.LowestRecallLabel}) (test set {ContentHash.Short(m.TestSetFingerprint)})\n");
+        History(entry, text);
+        return text.ToString();
+    }
+
+    private static void History(RegistryEntry entry, StringBuilder text)
+    {
+        void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
         Line($"  history");
         foreach (var e in entry.Events)
         {
@@ -75,10 +95,13 @@ public static class LineageText
                 detail.Add(string.Join("; ", reasons));
             }
 
+            if (e.Was is { } was)
+            {
+                detail.Add($"was {was.ToString().ToLowerInvariant()}");
+            }
+
             Line($"    #{e.Sequence} {e.At:yyyy-MM-dd HH:mm:ss} {Describe(e.Kind)} by {e.Actor}{(detail.Count == 0 ? string.Empty : ": " + string.Join(", ", detail))}");
         }
-
-        return text.ToString();
     }
 
     private static string Describe(RegistryEventKind kind) => kind == RegistryEventKind.RolledBack ? "rolled back" : kind.ToString().ToLowerInvariant();

@@ -14,7 +14,8 @@ public static class LockCommand
     {
         var noWait = new Option<bool>("--no-wait") { Description = "Exit at once (code 6) if another build holds the lock, naming it." };
         var purpose = new Option<string?>("--purpose") { Description = "What the build does, shown to a build that waits for it." };
-        var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose };
+        var pid = new Option<int?>("--pid") { Description = "The build's process, named to a build that waits (default: this helper, which a user should not kill)." };
+        var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose, pid };
         command.SetAction(result => Guarded.Run(() =>
         {
             var paths = CommonOptions.Paths(result);
@@ -22,7 +23,8 @@ public static class LockCommand
                 paths.Stages,
                 result.GetValue(noWait) ? TimeSpan.Zero : TimeSpan.FromHours(12),
                 message => Console.Error.WriteLine($"lock: {message}"),
-                result.GetValue(purpose));
+                result.GetValue(purpose),
+                result.GetValue(pid));
             Console.WriteLine($"locked {held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable)}");
             Console.Out.Flush();
             Console.In.ReadToEnd();

@@ -15,8 +15,8 @@ namespace DigitForge.Cli.Commands;
 
 /// <summary>
 /// <c>digitforge models</c>: the registry's versions; <c>show</c> one version's lineage and history,
-/// <c>promote</c> one through the gate (or by force), <c>rollback</c> production, <c>verify</c> files.
-/// Every change is recorded in the registry with who made it and through which command.
+/// <c>promote</c> one through the gate (or by force), <c>rollback</c> production, <c>verify</c> files,
+/// <c>delete</c> versions. Every change is recorded in the registry with who made it and through which command.
 /// </summary>
 public static class ModelsCommand
 {
@@ -34,9 +34,7 @@ public static class ModelsCommand
 
             foreach (var entry in entries)
             {
-                Console.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{entry.Name}  {Stage(entry.Stage),-10}  {entry.Metrics.Describe()}  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}"));
+                Console.WriteLine(Describe(entry));
             }
 
             return ExitCodes.Success;
@@ -47,8 +45,73 @@ public static class ModelsCommand
         command.Subcommands.Add(Rollback());
         command.Subcommands.Add(Verify());
         command.Subcommands.Add(Compare());
+        command.Subcommands.Add(Delete());
         return command;
     }
+
+    private static Command Delete()
+    {
+        var versions = new Argument<string[]>("versions") { Description = "The versions to delete: 7, v7, v0007 or v0007-3fa2c1d.", Arity = ArgumentArity.OneOrMore };
+        var confirm = new Option<bool>("--confirm") { Description = "Really delete; without it the versions are only listed." };
+        var includeProduction = new Option<bool>("--include-production") { Description = "Allow deleting the production version (leaves no production model)." };
+        var delete = new Command("delete", "Delete model versions' files; the registry keeps each entry, recorded as deleted.") { versions, confirm, includeProduction };
+        delete.SetAction(result => Guarded.Run(() =>
+        {
+            var registry = Open(result);
+            List<RegistryEntry> named;
+            try
+            {
+                named = [.. result.GetValue(versions)!.Select(reference => Resolve(registry, reference)).Distinct().Select(registry.Get)];
+            }
+            catch (RegistryException ex)
+            {
+                // A reference that names nothing is a mistake on the command line: nothing was touched.
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.UsageError;
+            }
+
+            var confirmed = result.GetValue(confirm);
+            var withProduction = result.GetValue(includeProduction);
+            Console.WriteLine(confirmed ? "deleting:" : "would delete:");
+            foreach (var entry in named)
+            {
+                Console.WriteLine("  " + Describe(entry) + (entry.Stage == ModelStage.Deleted ? "  (already deleted)" : string.Empty));
+            }
+
+            if (!withProduction && named.FirstOrDefault(e => e.Stage == ModelStage.Production) is { } production)
+            {
+                Console.Error.WriteLine($"error: {production.Name} is the production model; add --include-production to delete it too. Nothing was deleted.");
+                return ExitCodes.UsageError;
+            }
+
+            if (!confirmed)
+            {
+                Console.Error.WriteLine($"error: nothing was deleted; add --confirm to delete {(named.Count == 1 ? "this version" : $"these {named.Count} versions")} (their files are removed for good, the registry keeps their history)");
+                return ExitCodes.UsageError;
+            }
+
+            var actor = Actor.CurrentVia("digitforge models delete --confirm" + (withProduction ? " --include-production" : string.Empty));
+            foreach (var entry in registry.Delete([.. named.Select(e => e.Version)], withProduction, actor))
+            {
+                var was = named.Single(e => e.Version == entry.Version).Stage;
+                Console.WriteLine(was == ModelStage.Deleted
+                    ? $"{entry.Name} was already deleted"
+                    : $"deleted {entry.Name} (was {Stage(was)}); {registry.FilePath} keeps its history");
+            }
+
+            if (named.Any(e => e.Stage == ModelStage.Production))
+            {
+                Console.WriteLine("there is no production model now: promote a version or roll back to an earlier one");
+            }
+
+            return ExitCodes.Success;
+        }));
+        return delete;
+    }
+
+    private static string Describe(RegistryEntry entry) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"{entry.Name}  {Stage(entry.Stage),-10}  {entry.Metrics.Describe()}  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}");
 
     private static Command Compare()
     {
@@ -59,10 +122,10 @@ public static class ModelsCommand
         compare.SetAction(result => Guarded.Run(() =>
         {
             var (store, registry) = OpenBoth(result);
-            var baseEntry = registry.Get(Resolve(registry, result.GetValue(before)));
+            var baseEntry = registry.GetStored(Resolve(registry, result.GetValue(before)));
             var candidateEntry = result.GetValue(after) is { } named
-                ? registry.Get(Resolve(registry, named))
-                : registry.List().LastOrDefault(e => e.Version != baseEntry.Version)
+                ? registry.GetStored(Resolve(registry, named))
+                : registry.List().LastOrDefault(e => e.Version != baseEntry.Version && e.Stage != ModelStage.Deleted)
                     ?? throw new RegistryException($"{registry.FilePath}: no other version to compare {baseEntry.Name} with");
             var reports = new[] { baseEntry, candidateEntry }.Select(entry =>
             {
@@ -93,6 +156,16 @@ public static class ModelsCommand
         {
             var (store, registry) = OpenBoth(result);
             var entry = registry.Get(Resolve(registry, result.GetValue(version)));
+            if (entry.Stage == ModelStage.Deleted)
+            {
+                // Its files are gone; what is left to show is the registry's record.
+                var serializer = JsonSerializer.Create(JsonFile.Settings);
+                Console.Write(result.GetValue(json)
+                    ? new JObject { ["registry"] = JObject.FromObject(entry, serializer) }.ToString(Formatting.Indented) + "\n"
+                    : LineageText.FormatDeleted(entry));
+                return ExitCodes.Success;
+            }
+
             var model = store.Get(entry.Version);
             var manifest = store.ReadManifest(model);
             var problems = store.Verify(model);
@@ -164,7 +237,13 @@ public static class ModelsCommand
         verify.SetAction(result => Guarded.Run(() =>
         {
             var (store, registry) = OpenBoth(result);
-            var registered = registry.List().Select(e => e.Version).ToHashSet();
+            var entries = registry.List();
+            var registered = entries.Select(e => e.Version).ToHashSet();
+            foreach (var entry in entries.Where(e => e.Stage == ModelStage.Deleted))
+            {
+                Console.WriteLine($"{entry.Name}: deleted (files removed, history kept in the registry)");
+            }
+
             var damaged = 0;
             foreach (var model in store.List())
             {

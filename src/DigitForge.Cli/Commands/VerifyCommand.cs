@@ -55,7 +55,7 @@ public static class VerifyCommand
     {
         var store = new ModelStore(paths.Models);
         var registry = new Registry.ModelRegistry(store);
-        var version = store.Get(ModelsCommand.Resolve(registry, reference));
+        var version = store.Get(registry.GetStored(ModelsCommand.Resolve(registry, reference)).Version);
         store.EnsureIntact(version);
         Console.WriteLine($"{version.Name}: re-training its recorded recipe in a scratch folder, without the stage cache");
         var verdict = VersionReproducer.Run(definition, version, store.ReadManifest(version), paths, stage => new TextStageLog(Console.Out, stage));

@@ -41,7 +41,8 @@ public sealed class BuildLock : IDisposable
 
     /// <param name="timeout">How long to wait for another holder; zero: do not wait, throw <see cref="LockBusyException"/>.</param>
     /// <param name="purpose">What the holder is doing, shown to whoever waits.</param>
-    public static BuildLock Acquire(string directory, TimeSpan timeout, Action<string> onWait, string? purpose = null)
+    /// <param name="pid">The process the lock is held for, shown to whoever waits (default: this one).</param>
+    public static BuildLock Acquire(string directory, TimeSpan timeout, Action<string> onWait, string? purpose = null, int? pid = null)
     {
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, FileName);
@@ -53,7 +54,7 @@ public sealed class BuildLock : IDisposable
             try
             {
                 var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                var owner = new LockOwner(Environment.ProcessId, Environment.MachineName, purpose ?? Purpose(), DateTimeOffset.Now, Guid.NewGuid().ToString("N"));
+                var owner = new LockOwner(pid ?? Environment.ProcessId, Environment.MachineName, purpose ?? Purpose(), DateTimeOffset.Now, Guid.NewGuid().ToString("N"));
                 AtomicFile.WriteAllText(ownerPath, JsonConvert.SerializeObject(owner));
                 return new BuildLock(stream, ownerPath, owner);
             }

@@ -84,6 +84,24 @@ public sealed class ModelStore
         }
     }
 
+    /// <summary>
+    /// Removes a version's folder. It is renamed into staging first, so a process killed while deleting
+    /// never leaves a half-emptied folder that looks like a version; the next <see cref="Add"/> clears it.
+    /// </summary>
+    public void Remove(ModelVersion version)
+    {
+        using var storeLock = ExclusiveLock.Acquire(Path.Combine(Root, LockFolder), lockTimeout, Root);
+        if (!Directory.Exists(version.Directory))
+        {
+            return;
+        }
+
+        var doomed = Path.Combine(Root, StagingFolder, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetDirectoryName(doomed)!);
+        Directory.Move(version.Directory, doomed);
+        Folders.DeleteQuietly(doomed);
+    }
+
     /// <summary>Every committed version, oldest first; staging leftovers and other folders are not versions.</summary>
     public IReadOnlyList<ModelVersion> List() =>
         Directory.Exists(Root)

@@ -49,7 +49,7 @@ public static partial class ModelResolver
     {
         var (entry, version) = Registry(registry, r =>
         {
-            var entry = r.Get(number);
+            var entry = r.GetStored(number);
             var store = new ModelStore(Path.GetDirectoryName(r.FilePath)!);
             var version = store.Get(number);
             store.EnsureIntact(version);
