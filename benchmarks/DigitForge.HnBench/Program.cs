@@ -58,8 +58,8 @@ JsonFile.Write(Path.Combine(output, "ours.json"), new
     trainSeconds = record.Seconds,
     recipe = new { features, train },
     model = metrics.Model.Count,
-    meanBaseline = metrics.MeanBaseline.Count,
-    medianBaseline = metrics.MedianBaseline.Count,
+    meanBaseline = metrics.MeanBaseline,
+    medianBaseline = metrics.MedianBaseline,
 });
 Console.Write(File.ReadAllText(Path.Combine(output, "Evaluate", NewsEvaluator.TextFile)));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"features {summary.FeatureCount} ({string.Join(", ", summary.Groups.Select(g => $"{g.Name} {g.Slots}"))}); featurize {featurizeSeconds:0.0} s, train {record.Seconds:0.0} s"));
