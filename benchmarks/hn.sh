@@ -11,8 +11,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 snapshot=$(realpath "${1:-../shared/data/hacker_news.csv.gz}")
 shift || true
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+# HN_BENCH_OUT=<folder> keeps the outputs (split ids, our stage folders and report.html, seed.json) there.
+if [[ -n ${HN_BENCH_OUT:-} ]]; then
+  out=$(realpath -m "$HN_BENCH_OUT")
+  mkdir -p "$out"
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
 # Debian's interpreter, where apt installs the packages (a pyenv or venv python3 on PATH would not see them).
 python=/usr/bin/python3
 

@@ -3,6 +3,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Modelling;
+using DigitForge.HackerNews.Reporting;
 using DigitForge.HackerNews.Stories;
 using DigitForge.HnBench;
 
@@ -10,7 +11,8 @@ using DigitForge.HnBench;
 // Keys override the default recipe for experiments: target, trees, leaves, learningRate,
 // minExamplesPerLeaf, ngramLength, minNgramCount, minDomainCount, domain, askShowFlags, hourOfDay,
 // weekday, titleLength, removeStopWords. Writes train-ids.txt and test-ids.txt (the split the seed's
-// Python stack reads), our stage outputs, and ours.json with the figures hn.sh prints.
+// Python stack reads), our stage outputs with the report (Report/report.html), and ours.json with
+// the figures hn.sh prints.
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]");
@@ -48,6 +50,7 @@ var summary = Featurizer.Fit(trainSplit, features, featurizeDir);
 var featurizeSeconds = clock.Elapsed.TotalSeconds;
 var record = NewsTrainer.Train(trainSplit, Path.Combine(featurizeDir, Featurizer.ModelFile), train, trainDir);
 var metrics = NewsEvaluator.Evaluate(trainSplit, test, Path.Combine(featurizeDir, Featurizer.ModelFile), trainDir, Path.Combine(output, "Evaluate"));
+NewsReport.Write(Path.Combine(output, "Evaluate"), trainDir, NewsGate.Decide(metrics, null, new NewsGateConfig()), Path.Combine(output, "Report"), DateTimeOffset.UtcNow);
 
 JsonFile.Write(Path.Combine(output, "ours.json"), new
 {
@@ -56,11 +59,12 @@ JsonFile.Write(Path.Combine(output, "ours.json"), new
     features = summary.FeatureCount,
     featurizeSeconds = Math.Round(featurizeSeconds, 2),
     trainSeconds = record.Seconds,
+    trainCpuSeconds = record.CpuSeconds,
     recipe = new { features, train },
     model = metrics.Model.Count,
     meanBaseline = metrics.MeanBaseline,
     medianBaseline = metrics.MedianBaseline,
 });
 Console.Write(File.ReadAllText(Path.Combine(output, "Evaluate", NewsEvaluator.TextFile)));
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"features {summary.FeatureCount} ({string.Join(", ", summary.Groups.Select(g => $"{g.Name} {g.Slots}"))}); featurize {featurizeSeconds:0.0} s, train {record.Seconds:0.0} s"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"features {summary.FeatureCount} ({string.Join(", ", summary.Groups.Select(g => $"{g.Name} {g.Slots}"))}); featurize {featurizeSeconds:0.0} s, train {record.Seconds:0.0} s wall, {record.CpuSeconds:0.0} s CPU"));
 return 0;

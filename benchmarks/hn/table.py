@@ -33,7 +33,7 @@ def main(folder):
     print(row(f"DigitForge (FastTree, {recipe['trees']} trees, target {recipe['target']}, center {recipe['center']}; {ours['features']} features)", ours["model"]))
     print(row(f"training mean ({ours['meanBaseline']['prediction']:.2f})", ours["meanBaseline"]["count"]))
     print(row(f"training median ({ours['medianBaseline']['prediction']:.2f})", ours["medianBaseline"]["count"]))
-    print(f"\nOurs: featurize {ours['featurizeSeconds']:.1f} s, train {ours['trainSeconds']:.1f} s (wall).")
+    print(f"\nOurs: featurize {ours['featurizeSeconds']:.1f} s wall, train {ours['trainSeconds']:.1f} s wall ({ours['trainCpuSeconds']:.1f} s CPU).")
     if seed is not None:
         print(f"Seed stack: {seed['seconds']:.1f} s (wall, vectorize + fit + predict), XGBoost {seed['xgboost']}.")
 
