@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Features;
@@ -8,9 +9,9 @@ using DigitForge.HackerNews.Stories;
 using DigitForge.HnBench;
 
 // Usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]
-// Keys override the default recipe for experiments: target, trees, leaves, learningRate,
-// minExamplesPerLeaf, ngramLength, minNgramCount, minDomainCount, domain, askShowFlags, hourOfDay,
-// weekday, titleLength, removeStopWords. Writes train-ids.txt and test-ids.txt (the split the seed's
+// Keys override the default recipe for experiments: any property of FeaturesConfig or NewsTrainConfig
+// (trees=400, target=count, center=mean, author=false, ...); splitSeed=N shuffles with another seed
+// than 42. Writes train-ids.txt and test-ids.txt (the split the seed's
 // Python stack reads), our stage outputs with the report (Report/report.html), and ours.json with
 // the figures hn.sh prints.
 if (args.Length < 2)
@@ -21,22 +22,21 @@ if (args.Length < 2)
 
 var output = Path.GetFullPath(args[1]);
 var settings = args.Skip(2).Select(a => a.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+var splitSeed = settings.Remove("splitSeed", out var seedText) ? int.Parse(seedText, CultureInfo.InvariantCulture) : 42;
 var features = new FeaturesConfig();
 var train = new NewsTrainConfig();
+const BindingFlags Settable = BindingFlags.IgnoreCase | BindingFlags.Public | BindingFlags.Instance;
 foreach (var (key, value) in settings)
 {
-    var target = typeof(FeaturesConfig).GetProperty(key, System.Reflection.BindingFlags.IgnoreCase | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance) is { } f
-        ? (Owner: (object)features, Property: f)
-        : typeof(NewsTrainConfig).GetProperty(key, System.Reflection.BindingFlags.IgnoreCase | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance) is { } t
-            ? (Owner: train, Property: t)
-            : throw new ArgumentException($"unknown setting {key}");
-    var type = target.Property.PropertyType;
-    target.Property.SetValue(target.Owner, type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture));
+    object owner = typeof(FeaturesConfig).GetProperty(key, Settable) is not null ? features : train;
+    var property = owner.GetType().GetProperty(key, Settable) ?? throw new ArgumentException($"unknown setting {key}");
+    var type = property.PropertyType;
+    property.SetValue(owner, type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture));
 }
 
 var stories = SnapshotCsv.Read(args[0]).OrderBy(s => s.Id).ToArray();
 // The benchmark's split: a seeded shuffle, the first fifth for testing.
-new Random(42).Shuffle(stories);
+new Random(splitSeed).Shuffle(stories);
 var testCount = stories.Length / 5;
 IReadOnlyList<Story> test = stories[..testCount], trainSplit = stories[testCount..];
 Directory.CreateDirectory(output);
