@@ -11,6 +11,7 @@ import csv
 import gzip
 import json
 import sys
+import time
 
 import numpy as np
 import xgboost as xg
@@ -25,6 +26,7 @@ def read_ids(path):
 
 
 def main(snapshot, folder):
+    started = time.monotonic()
     with gzip.open(snapshot, "rt", encoding="utf-8", newline="") as f:
         stories = {int(row["id"]): row for row in csv.DictReader(f)}
     train = [stories[i] for i in read_ids(f"{folder}/train-ids.txt")]
@@ -40,6 +42,7 @@ def main(snapshot, folder):
     model.fit(x_train, y_train)
     predicted = model.predict(x_test)
 
+    seconds = time.monotonic() - started
     result = {
         "r2": float(model.score(x_test, y_test)),
         "r2Check": float(r2_score(y_test, predicted)),
@@ -47,6 +50,7 @@ def main(snapshot, folder):
         "rmse": float(np.sqrt(mean_squared_error(y_test, predicted))),
         "spearman": float(spearmanr(y_test, predicted).correlation),
         "features": int(x_train.shape[1]),
+        "seconds": seconds,
         "xgboost": xg.__version__,
     }
     with open(f"{folder}/seed.json", "w", encoding="utf-8") as f:

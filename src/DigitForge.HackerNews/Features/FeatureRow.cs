@@ -35,6 +35,5 @@ public sealed class FeatureRow
     public float TitleWords { get; set; }
 
     /// <summary>The training target; ignored by the featurizer and when predicting.</summary>
-    [ColumnName("Label")]
     public float Label { get; set; }
 }

@@ -39,7 +39,9 @@ public static class Featurizer
         Directory.CreateDirectory(outputDirectory);
         ModelZip.Save(ml, featurizer, data.Schema, Path.Combine(outputDirectory, ModelFile));
 
-        var summary = new FeaturizeSummary(train.Count, SlotCount(featurizer.GetOutputSchema(data.Schema)), Groups(featurizer.GetOutputSchema(data.Schema)), config);
+        var slots = SlotNames(featurizer.GetOutputSchema(data.Schema));
+        var groups = slots.GroupBy(name => name.Split('.', 2)[0]).Select(g => new FeatureGroup(g.Key, g.Count())).ToList();
+        var summary = new FeaturizeSummary(train.Count, slots.Count, groups, config);
         JsonFile.Write(Path.Combine(outputDirectory, SummaryFile), summary);
         return summary;
     }
@@ -64,11 +66,6 @@ public static class Featurizer
         featurized[FeatureNames.Features].Type is VectorDataViewType { Size: > 0 } vector
             ? vector.Size
             : throw new InvalidDataException("The featurizer produced no fixed-size feature vector.");
-
-    private static IReadOnlyList<FeatureGroup> Groups(DataViewSchema featurized) =>
-        [.. SlotNames(featurized)
-            .GroupBy(name => name.Split('.', 2)[0])
-            .Select(g => new FeatureGroup(g.Key, g.Count()))];
 
     private static IEstimator<ITransformer> Pipeline(MLContext ml, FeaturesConfig config)
     {

@@ -33,13 +33,13 @@ public sealed class NewsTrainConfig
     public NewsCenter Center { get; set; } = NewsCenter.Median;
 
     [Range(1, 10_000)]
-    public int Trees { get; set; } = 400;
+    public int Trees { get; set; } = 200;
 
     [Range(2, 1024)]
     public int Leaves { get; set; } = 16;
 
     [Range(1e-6, 1.0)]
-    public double LearningRate { get; set; } = 0.05;
+    public double LearningRate { get; set; } = 0.1;
 
     [Range(1, 100_000)]
     public int MinExamplesPerLeaf { get; set; } = 20;

@@ -29,6 +29,7 @@ public static class NewsTrainer
             throw new ArgumentException("The training split is empty: nothing to train on.", nameof(train));
 
         var clock = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var ml = new MLContext(seed: config.Seed);
         var featurizer = ModelZip.Load(ml, featurizerPath, out _);
         var rows = ml.Data.LoadFromEnumerable(train.Select(s => StoryFacts.ToRow(SubmittedStory.From(s), TargetScale.ToTarget(config.Target, s.Comments))));
@@ -48,12 +49,13 @@ public static class NewsTrainer
         var model = trainer.Fit(featurized);
         var offset = config.Center == NewsCenter.Median ? MedianResidual(model, featurized) : 0;
         clock.Stop();
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
 
         Directory.CreateDirectory(outputDirectory);
         ModelZip.Save(ml, model, featurized.Schema, Path.Combine(outputDirectory, ModelFile));
         var slots = Featurizer.SlotNames(featurized.Schema);
         JsonFile.Write(Path.Combine(outputDirectory, ImportanceFile), Importance(model.Model, slots));
-        var record = new TrainingRecord(config.Target, offset, train.Count, slots.Count, config, Math.Round(clock.Elapsed.TotalSeconds, 3));
+        var record = new TrainingRecord(config.Target, offset, train.Count, slots.Count, config, Math.Round(clock.Elapsed.TotalSeconds, 3), Math.Round(cpu.TotalSeconds, 3));
         JsonFile.Write(Path.Combine(outputDirectory, RecordFile), record);
         return record;
     }

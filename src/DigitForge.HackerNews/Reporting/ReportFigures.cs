@@ -102,8 +102,9 @@ public static class ReportFigures
         }
 
         plot.Axes.Bottom.SetTicks([.. predictors.Select((_, i) => (double)i)], [.. predictors.Select(p => p.Name)]);
-        plot.Axes.Margins(bottom: 0);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Head room above the tallest bar keeps its value label clear of the legend.
+        plot.Axes.Margins(bottom: 0, top: 0.25);
+        plot.ShowLegend(Alignment.UpperCenter);
         plot.Title("Model and baselines (comment counts, test split; lower is better)");
         plot.YLabel("comments");
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
