@@ -3,13 +3,13 @@
 # seed's scikit-learn TfidfVectorizer + XGBRegressor(n_estimators=20) on raw comment counts, exactly
 # as the guide builds it, and our featurizer + FastTree with the default recipe; plus the training
 # mean and median baselines. Prints R², MAE, RMSE and Spearman side by side. It is not a test.
-# Usage: benchmarks/hn.sh [snapshot.csv.gz] [key=value ...]   (keys override our recipe, see DigitForge.HnBench)
+# Usage: benchmarks/hn.sh [stories.csv.gz] [key=value ...]   (keys override our recipe, see DigitForge.HnBench)
 # The seed's side needs Debian's python3-sklearn and python3-xgboost: installed with apt-get when
 # missing and running as root, otherwise skipped with a message. It densifies the TF-IDF matrix as
 # the guide does (about 1 GB for the 20,000-story snapshot) and takes minutes.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-snapshot=$(realpath "${1:-../shared/data/hacker_news.csv.gz}")
+snapshot=$(realpath "${1:-data/hn/stories.csv.gz}")
 shift || true
 # HN_BENCH_OUT=<folder> keeps the outputs (split ids, our stage folders and report.html, seed.json) there.
 if [[ -n ${HN_BENCH_OUT:-} ]]; then

@@ -6,9 +6,8 @@ using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Reporting;
 using DigitForge.HackerNews.Stories;
-using DigitForge.HnBench;
 
-// Usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]
+// Usage: DigitForge.HnBench <stories.csv.gz> <output folder> [key=value ...]
 // Keys override the default recipe for experiments: any property of FeaturesConfig or NewsTrainConfig
 // (trees=400, target=count, center=mean, author=false, ...); splitSeed=N shuffles with another seed
 // than 42. Writes train-ids.txt and test-ids.txt (the split the seed's
@@ -16,7 +15,7 @@ using DigitForge.HnBench;
 // the figures hn.sh prints.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: DigitForge.HnBench <snapshot.csv.gz> <output folder> [key=value ...]");
+    Console.Error.WriteLine("usage: DigitForge.HnBench <stories.csv.gz> <output folder> [key=value ...]");
     return 2;
 }
 
@@ -34,7 +33,7 @@ foreach (var (key, value) in settings)
     property.SetValue(owner, type.IsEnum ? Enum.Parse(type, value, ignoreCase: true) : Convert.ChangeType(value, type, CultureInfo.InvariantCulture));
 }
 
-var stories = SnapshotCsv.Read(args[0]).OrderBy(s => s.Id).ToArray();
+var stories = StoryFile.Read(args[0]).OrderBy(s => s.Id).ToArray();
 // The benchmark's split: a seeded shuffle, the first fifth for testing.
 new Random(splitSeed).Shuffle(stories);
 var testCount = stories.Length / 5;
@@ -50,7 +49,7 @@ var summary = Featurizer.Fit(trainSplit, features, featurizeDir);
 var featurizeSeconds = clock.Elapsed.TotalSeconds;
 var record = NewsTrainer.Train(trainSplit, Path.Combine(featurizeDir, Featurizer.ModelFile), train, trainDir);
 var metrics = NewsEvaluator.Evaluate(trainSplit, test, Path.Combine(featurizeDir, Featurizer.ModelFile), trainDir, Path.Combine(output, "Evaluate"));
-NewsReport.Write(Path.Combine(output, "Evaluate"), trainDir, NewsGate.Decide(metrics, null, new NewsGateConfig()), Path.Combine(output, "Report"), DateTimeOffset.UtcNow);
+NewsReport.Write(Path.Combine(output, "Evaluate"), trainDir, decision: null, pipelinePicture: string.Empty, Path.Combine(output, "Report"), DateTimeOffset.UtcNow);
 
 JsonFile.Write(Path.Combine(output, "ours.json"), new
 {

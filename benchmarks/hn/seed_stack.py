@@ -35,8 +35,8 @@ def main(snapshot, folder):
     vectorizer = TfidfVectorizer()
     x_train = vectorizer.fit_transform([s["title"] for s in train]).toarray()
     x_test = vectorizer.transform([s["title"] for s in test])
-    y_train = np.array([float(s["num_comments"]) for s in train])
-    y_test = np.array([float(s["num_comments"]) for s in test])
+    y_train = np.array([float(s["comments"]) for s in train])
+    y_test = np.array([float(s["comments"]) for s in test])
 
     model = xg.XGBRegressor(objective="reg:squarederror", eval_metric=mean_absolute_error, n_estimators=20)
     model.fit(x_train, y_train)

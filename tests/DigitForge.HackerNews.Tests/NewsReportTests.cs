@@ -1,3 +1,4 @@
+using DigitForge.Registry.Gate;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Reporting;
 
@@ -12,14 +13,15 @@ public sealed class NewsReportTests(TrainedModel trained) : IClassFixture<Traine
         var output = trained.Scratch("Report");
         var metrics = NewsEvaluator.Evaluate(trained.Train, trained.Test, trained.FeaturizerPath, trained.TrainDirectory, evaluation);
         var gate = NewsGate.Decide(metrics, null, new NewsGateConfig());
+        var decision = new PromotionDecision("v0001-abcdef0", gate.Outcome == GateOutcome.Promote ? "promote" : "reject", gate.Reasons, null, Forced: false);
 
-        NewsReport.Write(evaluation, trained.TrainDirectory, gate, output, new DateTimeOffset(2025, 1, 2, 3, 4, 0, TimeSpan.Zero));
+        NewsReport.Write(evaluation, trained.TrainDirectory, decision, "<svg class=\"stage-graph\"></svg>", output, new DateTimeOffset(2025, 1, 2, 3, 4, 0, TimeSpan.Zero));
 
         var html = File.ReadAllText(Path.Combine(output, NewsReport.ReportFile));
         html.Should().Contain("2025-01-02 03:04 UTC");
         System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,").Should().HaveCount(4);
         html.Should().NotContain("src=\"http").And.NotContain("<link").And.NotContain("<script");
-        html.Should().Contain("median baseline").And.Contain(System.Net.WebUtility.HtmlEncode(gate.Reasons[0]));
+        html.Should().Contain("median baseline").And.Contain(System.Net.WebUtility.HtmlEncode(gate.Reasons[0])).And.Contain("v0001-abcdef0").And.Contain("<svg class=\"stage-graph\">");
         html.Should().ContainAny("<td>ask_hn</td>", "<td>domain.none</td>");
         var figures = Directory.GetFiles(Path.Combine(output, NewsReport.FiguresFolder), "*.png");
         figures.Should().HaveCount(4);
