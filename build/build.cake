@@ -23,8 +23,8 @@ var knownArguments = new[]
 {
     "target", "pipeline", "config", "set", "artifacts", "rerun", "force", "require-promotion", "no-wait",
     "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
-    "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision",
-    "port", "urls", "api-key", "format", "models", "confirm", "include-production",
+    "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files",
+    "port", "urls", "api-key", "format", "latest", "models", "confirm", "include-production",
 };
 const int UsageError = 2;
 foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
@@ -106,22 +106,35 @@ bool IsPublishing(string stage) =>
 
 Task("CompileScore")
     .Description("Builds the digitforge-score tool when its sources changed.")
+    .WithCriteria(() => pipeline != "hn", "stories are scored by the digitforge CLI")
     .WithCriteria(() => !score.IsUpToDate, "scoring tool up to date")
     .Does(() => score.Build(Context));
 
 Task("Score")
-    .Description("Scores a folder of images (--input=DIR) with the production model of the artifacts' registry.")
+    .Description("Scores inputs with the production model of the pipeline's registry: a folder of images (--input=DIR), or for --pipeline=hn a CSV/JSON Lines file of stories (--input=FILE) or the newest stories on the API (--latest=N).")
     .IsDependentOn("CompileScore")
     .Does(() =>
 {
-    var input = Argument<string>("input", null) ?? throw new CakeException(UsageError, "Score needs --input=<folder of images>");
-
     // Cake runs in build/: relative paths are taken from the repository root, like --artifacts.
+    var output = System.IO.Path.GetFullPath(Argument("out", "predictions.csv"), root.FullPath);
+    if (pipeline == "hn")
+    {
+        if (!cli.IsUpToDate)
+        {
+            cli.Build(Context);
+        }
+
+        Cli("score", HasArgument("input") ? $"--input={System.IO.Path.GetFullPath(Argument<string>("input"), root.FullPath)}" : null,
+            HasArgument("latest") ? $"--latest={Argument<string>("latest")}" : null, $"--out={output}");
+        return;
+    }
+
+    var input = Argument<string>("input", null) ?? throw new CakeException(UsageError, "Score needs --input=<folder of images>");
     var arguments = new ProcessArgumentBuilder()
         .AppendQuoted(score.Assembly.FullPath)
         .AppendQuoted(System.IO.Path.GetFullPath(input, root.FullPath))
         .AppendSwitchQuoted("--models-root", " ", ModelsFolder())
-        .AppendSwitchQuoted("--out", " ", System.IO.Path.GetFullPath(Argument("out", "predictions.csv"), root.FullPath));
+        .AppendSwitchQuoted("--out", " ", output);
     foreach (var flag in new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Where(HasArgument))
     {
         arguments.Append($"--{flag}");
