@@ -4,6 +4,7 @@ using DigitForge.Build.NativePatches;
 namespace DigitForge.Build.Tests;
 
 /// <summary>Does the host's libstdc++ provide GLIBCXX_3.4.32, and where is it.</summary>
+[Trait("Category", "Unit")]
 public sealed class LibStdCxxProbeTests : IDisposable
 {
     private readonly TempDir _temp = new();

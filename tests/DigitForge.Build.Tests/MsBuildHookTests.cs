@@ -10,6 +10,7 @@ namespace DigitForge.Build.Tests;
 /// into a private packages folder, so the "NuGet cache" is a temp folder the test can check
 /// (~/.nuget/packages is only read). The host check is pinned with DigitForgeLibStdCxxPath.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class SdkBuildHookTests : IDisposable
 {
     private const string PackageId = "DigitForge.Fake.LibTorchSharp.Native";
@@ -119,6 +120,7 @@ public sealed class SdkBuildHookTests : IDisposable
 /// imports the repo's Directory.Build.targets, has empty Build and Publish targets, and whose
 /// out/ and pub/ folders the test fills with copies of the real libLibTorchSharp.so.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class TargetsHookTests : IDisposable
 {
     private readonly TempDir _temp = new("digitforge-build-hook-tests");

@@ -4,6 +4,7 @@ namespace DigitForge.Build.Tests;
 
 /// <summary>The byte edit on copies of the real TorchSharp 0.107.0 libLibTorchSharp.so (the NuGet
 /// cache original is only read; every test checks it is unchanged).</summary>
+[Trait("Category", "Unit")]
 public sealed class RealLibTorchSharpPatchTests : IDisposable
 {
     private readonly TempDir _temp = new();

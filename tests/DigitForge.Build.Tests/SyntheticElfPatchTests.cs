@@ -4,6 +4,7 @@ using DigitForge.Build.NativePatches;
 namespace DigitForge.Build.Tests;
 
 /// <summary>The ELF byte edit on small ELF files built in the test.</summary>
+[Trait("Category", "Unit")]
 public sealed class SyntheticElfPatchTests : IDisposable
 {
     private const string StdCxx = "libstdc++.so.6";

@@ -2,6 +2,7 @@ using DigitForge.Data.Idx;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class BundledDataTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class DataConfigTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using DigitForge.Engine.Stages;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class DownloadCacheTests : IDisposable
 {
     private static readonly byte[] Body = [.. Enumerable.Range(0, 50_000).Select(i => (byte)(i * 31))];

@@ -4,6 +4,7 @@ using DigitForge.Data.Idx;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class IdxFileTests : IDisposable
 {
     private readonly TempDirectory temp = new();

@@ -4,6 +4,7 @@ using StbImageWriteSharp;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ImageFolderSourceTests : IDisposable
 {
     private const int Centre = (28 * 14) + 14;

@@ -1,5 +1,6 @@
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NormalizationStatsTests
 {
     [Fact]

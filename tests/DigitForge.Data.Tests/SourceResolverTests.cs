@@ -5,6 +5,7 @@ using DigitForge.Engine.Stages;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class SourceResolverTests : IDisposable
 {
     private readonly TempDirectory temp = new();

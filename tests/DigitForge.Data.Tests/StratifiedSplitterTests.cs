@@ -2,6 +2,7 @@ using DigitForge.Data.Splitting;
 
 namespace DigitForge.Data.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StratifiedSplitterTests
 {
     // 1000 images: class 0 holds 300, classes 3..9 hold 100 each, classes 1 and 2 are absent.

@@ -1,6 +1,7 @@
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The local stage cache through the real build: reverting restores; gc keeps what models need.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection("real build")]
 public sealed class CacheTests : IDisposable
 {

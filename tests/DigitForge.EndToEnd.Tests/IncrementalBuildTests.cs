@@ -4,6 +4,7 @@ namespace DigitForge.EndToEnd.Tests;
 public sealed class RealBuildCollection;
 
 /// <summary>The real ./build.sh on configs/mnist/ci.json, run as a user would, several times.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection("real build")]
 public sealed class IncrementalBuildTests : IDisposable
 {

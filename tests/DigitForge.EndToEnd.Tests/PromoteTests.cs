@@ -4,6 +4,7 @@ using DigitForge.Registry.Store;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The quality gate, versions and registry through the real build and CLI.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection("real build")]
 public sealed class PromoteTests : IDisposable
 {

@@ -6,8 +6,10 @@ using Newtonsoft.Json.Linq;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The evaluation report as a browser shows it: headless Chromium (Debian's package).</summary>
+[Trait("Category", "EndToEnd")]
+[Trait("Category", "Browser")]
 [Collection("real build")]
-public sealed class ReportTests : IDisposable
+public sealed class ReportTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private readonly RepoBuild build = new();
     private readonly TempDirectory profile = new();
@@ -18,16 +20,18 @@ public sealed class ReportTests : IDisposable
         profile.Dispose();
     }
 
-    [Fact]
+    [SkippableFact]
     public void Report_renders_in_chromium_with_every_image_and_the_models_accuracy()
     {
+        // Found on PATH or installed from Debian's packages; skips here, before the build, when it cannot be had.
+        var chromium = Prerequisites.Chromium.Require();
         var result = build.Run("--target=Report", "--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
         result.ExitCode.Should().Be(0, result.ToString());
         var version = Directory.EnumerateFiles(Path.Combine(build.Home, "reports"), "*.html").Should().ContainSingle().Subject;
         Path.GetFileName(version).Should().MatchRegex(@"^v0001-[0-9a-f]{7}\.html$");
         var accuracy = JObject.Parse(File.ReadAllText(build.StageFile("Evaluate", "metrics.json"))).Value<double>("accuracy");
 
-        var dom = Chromium("--virtual-time-budget=5000", "--dump-dom", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+        var dom = Chromium(chromium, "--virtual-time-budget=5000", "--dump-dom", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
 
         var loaded = Regex.Match(dom, "data-images-loaded=\"(\\d+)/(\\d+)\"");
         loaded.Success.Should().BeTrue("the page's load handler ran:\n" + dom[..Math.Min(dom.Length, 400)]);
@@ -39,13 +43,13 @@ public sealed class ReportTests : IDisposable
         var screenshot = Path.Combine(build.Root, "artifacts", "report-screenshot.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);
-        Chromium("--window-size=1200,3000", $"--screenshot={screenshot}", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+        Chromium(chromium, "--window-size=1200,3000", $"--screenshot={screenshot}", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
         new FileInfo(screenshot).Length.Should().BeGreaterThan(50_000, "a rendered page, not a blank one");
     }
 
-    private string Chromium(params string[] arguments)
+    private string Chromium(string executable, params string[] arguments)
     {
-        var start = new ProcessStartInfo(ChromiumPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.Path}" }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
@@ -57,18 +61,5 @@ public sealed class ReportTests : IDisposable
         chromium.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue();
         chromium.ExitCode.Should().Be(0, errors.Result);
         return output;
-    }
-
-    // Debian's chromium; .ci/run installs it, and so does this set-up when it runs as root.
-    private static string ChromiumPath()
-    {
-        const string path = "/usr/bin/chromium";
-        if (!File.Exists(path) && Environment.UserName == "root")
-        {
-            using var apt = Process.Start("bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium"])!;
-            apt.WaitForExit(TimeSpan.FromMinutes(10));
-        }
-
-        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: install Debian's chromium package (apt-get install chromium) to run the report test");
     }
 }

@@ -4,6 +4,7 @@ using DigitForge.Engine.Hashing;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>Same data, config, code and threads: the same weights, bit for bit.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection("real build")]
 public sealed class ReproducibilityTests : IDisposable
 {

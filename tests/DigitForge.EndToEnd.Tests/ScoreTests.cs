@@ -5,6 +5,7 @@ using StbImageWriteSharp;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The Score target on the production model a build promoted: the test split as PNG files.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection("real build")]
 public sealed class ScoreTests : IDisposable
 {

@@ -2,6 +2,7 @@ using DigitForge.Engine.Storage;
 
 namespace DigitForge.Engine.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class AtomicFileTests : IDisposable
 {
     private readonly TempDirectory temp = new();

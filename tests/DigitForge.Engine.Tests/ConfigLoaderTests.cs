@@ -3,6 +3,7 @@ using DigitForge.Engine.Config;
 
 namespace DigitForge.Engine.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ConfigLoaderTests : IDisposable
 {
     private readonly TempDirectory temp = new();

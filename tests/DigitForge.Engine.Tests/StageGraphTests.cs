@@ -4,6 +4,7 @@ using DigitForge.Engine.Stages;
 
 namespace DigitForge.Engine.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StageGraphTests : IDisposable
 {
     private readonly TempDirectory temp = new();
@@ -205,6 +206,7 @@ public sealed class StageGraphTests : IDisposable
         pipeline.Stages.Select(s => pipeline.Run(s.Name, force: false, log)).ToList();
 }
 
+[Trait("Category", "Unit")]
 public sealed class VerifyTests : IDisposable
 {
     private readonly TempDirectory temp = new();

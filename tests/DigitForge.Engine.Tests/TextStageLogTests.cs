@@ -2,6 +2,7 @@ using DigitForge.Engine.Stages;
 
 namespace DigitForge.Engine.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TextStageLogTests
 {
     [Fact]

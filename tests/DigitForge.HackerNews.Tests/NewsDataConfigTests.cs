@@ -5,6 +5,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsDataConfigTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using DigitForge.Inference.Drift;
 
 namespace DigitForge.Inference.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class DriftCheckTests
 {
     private static PredictionProfile Profile(params (int Label, double Confidence)[] predictions)

@@ -5,6 +5,7 @@ namespace DigitForge.Inference.Tests;
 
 /// <summary>Scoring from the caller's own buffers (what the batch scoring tool uses), and the
 /// session that sleeps between runs instead of spinning.</summary>
+[Trait("Category", "Unit")]
 public sealed class OnnxDigitModelBufferTests : IDisposable
 {
     private static readonly NormalizationStats Stats = new(0.1307, 0.3081);

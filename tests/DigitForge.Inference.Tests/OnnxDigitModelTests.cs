@@ -3,6 +3,7 @@ using DigitForge.Training.Onnx;
 
 namespace DigitForge.Inference.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class OnnxDigitModelTests
 {
     private static readonly NormalizationStats Stats = new(0.1307, 0.3081);

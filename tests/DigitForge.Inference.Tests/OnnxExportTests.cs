@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 
 namespace DigitForge.Inference.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class OnnxExportTests
 {
     private static readonly NormalizationStats Stats = new(0.13066047740239506, 0.30810780385646266);

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 
 namespace DigitForge.Inference.Tests;
 
+[Trait("Category", "Unit")]
 [Collection(TrainedModelsCollection.Name)]
 public sealed class OnnxParityTests(TrainedModels models, ITestOutputHelper output)
 {

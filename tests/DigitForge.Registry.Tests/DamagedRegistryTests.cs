@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Registry.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class DamagedRegistryTests : IDisposable
 {
     private readonly TempDirectory temp = new();

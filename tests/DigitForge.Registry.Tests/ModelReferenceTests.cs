@@ -2,6 +2,7 @@ using DigitForge.Registry.Store;
 
 namespace DigitForge.Registry.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ModelReferenceTests : IDisposable
 {
     private readonly TempDirectory temp = new();

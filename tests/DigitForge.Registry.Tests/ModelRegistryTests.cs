@@ -5,6 +5,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Registry.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ModelRegistryTests : IDisposable
 {
     private static readonly Actor Alice = new("alice", "build-01");

@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Registry.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ModelStoreTests : IDisposable
 {
     private readonly TempDirectory temp = new();

@@ -9,6 +9,7 @@ namespace DigitForge.Scoring.Tests;
 /// Drift against the model's test-set reference (written beside the ONNX file as a Promote does):
 /// the test split itself is not drift; a folder of one digit only, or of noise, is.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 [Collection(ScoringModelCollection.Name)]
 public sealed class DriftTests : IDisposable
 {

@@ -2,6 +2,7 @@ using DigitForge.Scoring.Listing;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class FolderListingTests
 {
     [Fact]
@@ -30,6 +31,7 @@ public sealed class FolderListingTests
     }
 }
 
+[Trait("Category", "Unit")]
 public sealed class ShardTests
 {
     private static readonly string[] Paths = [.. Enumerable.Range(0, 5000).Select(i => $"folder{i % 7}/digit-{i:D6}.png")];

@@ -4,6 +4,7 @@ using static DigitForge.Scoring.Tests.ImageFiles;
 namespace DigitForge.Scoring.Tests;
 
 /// <summary>Every supported encoding of the same digit decodes to the same grey pixels (JPEG: nearly).</summary>
+[Trait("Category", "Unit")]
 public sealed class GreyDecoderTests
 {
     private static readonly Digit Sample = Digit.From(TestData.Bundled, 4321);

@@ -2,6 +2,7 @@ using DigitForge.Scoring.Images;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ImageHeaderReaderTests
 {
     private static readonly byte[] Pixels = [.. Enumerable.Range(0, 12 * 7).Select(i => (byte)(i * 3))];

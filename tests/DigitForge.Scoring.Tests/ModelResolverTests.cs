@@ -3,6 +3,7 @@ using DigitForge.Scoring.Models;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ModelResolverTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using DigitForge.Scoring.Preprocessing;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class PreprocessorTests
 {
     private static readonly MnistPreprocessor Mnist = new(Digit.Side, Digit.Side);

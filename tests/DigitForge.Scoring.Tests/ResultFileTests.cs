@@ -3,6 +3,7 @@ using DigitForge.Scoring.Output;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ResultFileTests
 {
     private static readonly ScoredImage[] Rows =

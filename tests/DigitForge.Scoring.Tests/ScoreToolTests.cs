@@ -5,6 +5,7 @@ using DigitForge.Score;
 namespace DigitForge.Scoring.Tests;
 
 /// <summary>The tool as operators run it: a real process, its exit codes, messages and published files.</summary>
+[Trait("Category", "EndToEnd")]
 [Collection(ScoringModelCollection.Name)]
 public sealed class ScoreToolTests(ScoringModel model) : IDisposable
 {

@@ -4,6 +4,7 @@ using static DigitForge.Scoring.Tests.ImageFiles;
 
 namespace DigitForge.Scoring.Tests;
 
+[Trait("Category", "Unit")]
 [Collection(ScoringModelCollection.Name)]
 public sealed class ScoringRunTests(ScoringModel model)
 {

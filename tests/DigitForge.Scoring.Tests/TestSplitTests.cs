@@ -9,6 +9,7 @@ namespace DigitForge.Scoring.Tests;
 /// model's own on the same images (what Evaluate computes); with MNIST-style preprocessing on, the
 /// accuracy stays within half a point.
 /// </summary>
+[Trait("Category", "Unit")]
 [Collection(ScoringModelCollection.Name)]
 public sealed class TestSplitTests(ScoringModel model) : IDisposable
 {

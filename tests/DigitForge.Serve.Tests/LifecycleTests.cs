@@ -4,6 +4,7 @@ using System.Text.Json;
 
 namespace DigitForge.Serve.Tests;
 
+[Trait("Category", "Unit")]
 [Collection(ServeModelsCollection.Name)]
 public sealed class LifecycleTests(ServeModels models) : IDisposable
 {

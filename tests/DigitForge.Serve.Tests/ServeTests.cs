@@ -6,6 +6,7 @@ using System.Text.Json;
 
 namespace DigitForge.Serve.Tests;
 
+[Trait("Category", "Unit")]
 [Collection(ServeModelsCollection.Name)]
 public sealed class ServeTests(ServeModels models) : IAsyncLifetime
 {

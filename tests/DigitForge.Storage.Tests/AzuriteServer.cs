@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace DigitForge.Tests.Azurite;
 
@@ -8,9 +9,11 @@ namespace DigitForge.Tests.Azurite;
 /// A real Azure Blob endpoint for tests: Azurite (Microsoft's storage emulator, pinned in
 /// tests/azurite/package.json) on a free loopback port with its data in a temporary folder.
 /// Installs it with <c>npm ci</c> on first use (one installer at a time across test processes)
-/// and stops it, with its data, on dispose.
+/// and stops it, with its data, on dispose. Skips the test (<see cref="SkipException"/>, for
+/// <c>[SkippableFact]</c>s) when Node.js and npm cannot be had (<see cref="Prerequisites.Node"/>)
+/// or npm cannot reach its registry.
 /// </summary>
-public sealed class AzuriteServer : IDisposable
+public sealed partial class AzuriteServer : IDisposable
 {
     // Azurite's documented development account; it only exists inside the emulator.
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -22,6 +25,7 @@ public sealed class AzuriteServer : IDisposable
     {
         var folder = Path.Combine(FindRoot(), "tests", "azurite");
         var executable = Path.Combine(folder, "node_modules", ".bin", "azurite-blob");
+        Prerequisites.Node.Require();
         EnsureInstalled(folder, executable);
         Port = FreePort();
         Start(executable);
@@ -97,7 +101,7 @@ public sealed class AzuriteServer : IDisposable
     private static void EnsureInstalled(string folder, string executable)
     {
         // Test projects run in parallel processes; the first one installs while the others wait.
-        using var installLock = AcquireLock(Path.Combine(folder, ".install.lock"));
+        using var installLock = Prerequisites.TakeTurns(Path.Combine(folder, ".install.lock"), TimeSpan.FromMinutes(6));
         if (File.Exists(executable))
         {
             return;
@@ -106,28 +110,29 @@ public sealed class AzuriteServer : IDisposable
         var start = new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         using var npm = Process.Start(start)!;
         var log = npm.StandardOutput.ReadToEndAsync();
-        var errors = npm.StandardError.ReadToEnd();
-        if (!npm.WaitForExit(TimeSpan.FromMinutes(5)) || npm.ExitCode != 0 || !File.Exists(executable))
+        var errorLog = npm.StandardError.ReadToEndAsync();
+        if (!npm.WaitForExit(TimeSpan.FromMinutes(5)))
         {
-            throw new InvalidOperationException($"npm ci in {folder} did not install Azurite (exit {(npm.HasExited ? npm.ExitCode : -1)}):\n{log.Result}\n{errors}");
+            npm.Kill(entireProcessTree: true);
+            throw Prerequisites.Skip($"npm ci in {folder} did not install Azurite within 5 minutes (is the npm registry reachable?):\n{log.Result}\n{errorLog.Result}");
+        }
+
+        var errors = errorLog.Result;
+        if (npm.ExitCode != 0 && NoRegistry().IsMatch(errors))
+        {
+            var said = errors.Split('\n').Where(line => line.StartsWith("npm err", StringComparison.OrdinalIgnoreCase)).Take(4);
+            throw Prerequisites.Skip($"npm ci in {folder} cannot reach the npm registry to install Azurite, the storage emulator these tests need (exit {npm.ExitCode}): {string.Join(" | ", said)}");
+        }
+
+        if (npm.ExitCode != 0 || !File.Exists(executable))
+        {
+            throw new InvalidOperationException($"npm ci in {folder} did not install Azurite (exit {npm.ExitCode}):\n{log.Result}\n{errors}");
         }
     }
 
-    private static FileStream AcquireLock(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(6);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(200);
-            }
-        }
-    }
+    // npm's error codes for a registry it cannot connect to.
+    [GeneratedRegex(@"\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b")]
+    private static partial Regex NoRegistry();
 
     private static int FreePort()
     {

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ActivationChainTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class BatchAugmenterTests
 {
     [Theory]

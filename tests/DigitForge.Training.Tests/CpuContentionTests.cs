@@ -2,6 +2,7 @@ using DigitForge.Training.Training;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class CpuContentionTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using DigitForge.Training.Model;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class GlibcMallocTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using DigitForge.Training.Stages;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class MlEnvironmentTests
 {
     [Fact]

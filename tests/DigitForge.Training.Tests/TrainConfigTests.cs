@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Training.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class TrainConfigTests
 {
     [Theory]

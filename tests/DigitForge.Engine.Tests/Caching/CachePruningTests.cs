@@ -2,6 +2,7 @@ using DigitForge.Engine.Caching;
 
 namespace DigitForge.Engine.Tests.Caching;
 
+[Trait("Category", "Unit")]
 public sealed class CachePruningTests
 {
     private static readonly DateTime Now = new(2026, 11, 23, 12, 0, 0, DateTimeKind.Utc);

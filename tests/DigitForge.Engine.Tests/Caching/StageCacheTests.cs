@@ -6,6 +6,7 @@ using DigitForge.Engine.Stages;
 namespace DigitForge.Engine.Tests.Caching;
 
 /// <summary>The stage-output cache through the pipeline, with real stages and files.</summary>
+[Trait("Category", "Unit")]
 public sealed class StageCacheTests : IDisposable
 {
     private readonly TempDirectory temp = new();

@@ -2,6 +2,7 @@ using DigitForge.Evaluation.Metrics;
 
 namespace DigitForge.Evaluation.Tests.Metrics;
 
+[Trait("Category", "Unit")]
 public sealed class ReportComparisonTests
 {
     // Three classes, three images each; "after" fixes one class-2 image and breaks one class-0 image.

@@ -3,6 +3,7 @@ using static DigitForge.Evaluation.Tests.Metrics.Cases;
 
 namespace DigitForge.Evaluation.Tests.Metrics;
 
+[Trait("Category", "Unit")]
 public class ReportTextTests
 {
     [Fact]

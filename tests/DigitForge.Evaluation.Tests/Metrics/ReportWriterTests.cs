@@ -5,6 +5,7 @@ using static DigitForge.Evaluation.Tests.Metrics.Cases;
 
 namespace DigitForge.Evaluation.Tests.Metrics;
 
+[Trait("Category", "Unit")]
 public class ReportWriterTests
 {
     private static ClassificationReport Computed()

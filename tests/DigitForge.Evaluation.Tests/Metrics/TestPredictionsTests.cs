@@ -2,6 +2,7 @@ using DigitForge.Evaluation.Metrics;
 
 namespace DigitForge.Evaluation.Tests.Metrics;
 
+[Trait("Category", "Unit")]
 public sealed class TestPredictionsTests
 {
     [Fact]

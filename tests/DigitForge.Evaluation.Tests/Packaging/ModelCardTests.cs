@@ -3,6 +3,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Evaluation.Tests.Packaging;
 
+[Trait("Category", "Unit")]
 public sealed class ModelCardTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using DigitForge.Evaluation.Packaging;
 
 namespace DigitForge.Evaluation.Tests.Packaging;
 
+[Trait("Category", "Unit")]
 public sealed class OnnxParityTests
 {
     private static readonly float[] Reference = [1f, 2f, 3f, 5f, 4f, 0f];

@@ -5,6 +5,7 @@ using DigitForge.HackerNews.Stories;
 
 namespace DigitForge.HackerNews.Tests.Api;
 
+[Trait("Category", "Unit")]
 public sealed class HackerNewsClientTests
 {
     private const long Max = 41000013;

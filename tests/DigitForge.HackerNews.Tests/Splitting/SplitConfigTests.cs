@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.HackerNews.Tests.Splitting;
 
+[Trait("Category", "Unit")]
 public sealed class SplitConfigTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using DigitForge.HackerNews.Stories;
 
 namespace DigitForge.HackerNews.Tests.Splitting;
 
+[Trait("Category", "Unit")]
 public sealed class StorySplitterTests
 {
     private static readonly DateTimeOffset Start = new(2016, 1, 1, 0, 0, 0, TimeSpan.Zero);

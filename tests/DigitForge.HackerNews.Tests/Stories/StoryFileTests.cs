@@ -5,6 +5,7 @@ using DigitForge.HackerNews.Stories;
 
 namespace DigitForge.HackerNews.Tests.Stories;
 
+[Trait("Category", "Unit")]
 public sealed class StoryFileTests
 {
     private const string Header = "id,title,url,comments,points,author,created_at\n";

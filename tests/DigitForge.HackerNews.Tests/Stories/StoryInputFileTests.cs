@@ -4,6 +4,7 @@ using DigitForge.HackerNews.Stories;
 
 namespace DigitForge.HackerNews.Tests.Stories;
 
+[Trait("Category", "Unit")]
 public sealed class StoryInputFileTests
 {
     private static readonly DateTimeOffset May28 = new(2016, 5, 28, 19, 51, 0, TimeSpan.Zero);
