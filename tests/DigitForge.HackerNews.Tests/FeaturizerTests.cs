@@ -6,6 +6,7 @@ using Microsoft.ML;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class FeaturizerTests
 {
     private static IReadOnlyList<string> SlotNames(string folder)

@@ -3,6 +3,7 @@ using DigitForge.HackerNews.Modelling;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class ModelZipTests
 {
     private static byte[] Zip(DateTimeOffset time)

@@ -5,6 +5,7 @@ using DigitForge.HackerNews.Stories;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsEvaluatorTests(TrainedModel trained) : IClassFixture<TrainedModel>
 {
     private static Story Story(long id, int comments) => new(id, $"Story {id}", null, 1, comments, null, DateTimeOffset.UnixEpoch);

@@ -4,6 +4,7 @@ using DigitForge.HackerNews.Modelling;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsGateTests
 {
     private static readonly NewsGateConfig Config = new() { MinSpearman = 0.10, MaxMaeIncrease = 0.02 };

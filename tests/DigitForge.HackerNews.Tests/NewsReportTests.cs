@@ -4,6 +4,7 @@ using DigitForge.HackerNews.Reporting;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsReportTests(TrainedModel trained) : IClassFixture<TrainedModel>
 {
     [Fact]

@@ -4,6 +4,7 @@ using Newtonsoft.Json.Linq;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsScorerTests(TrainedModel trained) : IClassFixture<TrainedModel>
 {
     private static readonly ScoreRequest[] Requests =

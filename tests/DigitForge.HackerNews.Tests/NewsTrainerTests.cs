@@ -5,6 +5,7 @@ using DigitForge.HackerNews.Modelling;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class NewsTrainerTests(TrainedModel trained) : IClassFixture<TrainedModel>
 {
     [Fact]

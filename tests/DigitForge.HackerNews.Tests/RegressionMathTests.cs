@@ -2,6 +2,7 @@ using DigitForge.HackerNews.Evaluation;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class RegressionMathTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using DigitForge.HackerNews.Features;
 
 namespace DigitForge.HackerNews.Tests;
 
+[Trait("Category", "Unit")]
 public sealed class StoryFactsTests
 {
     [Theory]
