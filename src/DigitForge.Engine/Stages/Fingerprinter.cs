@@ -70,5 +70,5 @@ public sealed class Fingerprinter(StageStore store)
     private static string HashOf(Assembly assembly) =>
         AssemblyHashes.GetOrAdd(assembly.Location, path => string.IsNullOrEmpty(path)
             ? throw new InvalidOperationException($"{assembly.GetName().Name} has no file to hash")
-            : ContentHash.OfFile(path));
+            : AssemblyCodeHash.OfFile(path));
 }
