@@ -32,7 +32,7 @@ public sealed class StageRecord
 /// <summary>The parts a fingerprint is the hash of; kept apart so a stale stage can say which part changed.</summary>
 public sealed class FingerprintComponents
 {
-    /// <summary>Assembly name to SHA-256 of its file.</summary>
+    /// <summary>Assembly name to the hash of its code (<see cref="Hashing.AssemblyCodeHash"/>).</summary>
     public SortedDictionary<string, string> Code { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>SHA-256 of the canonical JSON of the stage's config.</summary>
