@@ -14,13 +14,15 @@ public sealed class StageStoreRecoveryTests : IDisposable
     private readonly TempDirectory temp = new();
     private readonly RepeatStage repeat;
     private readonly StagePipeline pipeline;
-    private readonly IStageLog log = new TextStageLog(TextWriter.Null, "test");
+    private readonly StringWriter logText = new();
+    private readonly IStageLog log;
 
     public StageStoreRecoveryTests()
     {
         File.WriteAllText(temp.File("source.txt"), "abc");
         repeat = new RepeatStage(temp.File("source.txt"));
         pipeline = new StagePipeline([repeat, new CountStage()], new StageStore(temp.File("stages")));
+        log = new TextStageLog(logText, "test");
     }
 
     public void Dispose() => temp.Dispose();
@@ -44,6 +46,7 @@ public sealed class StageStoreRecoveryTests : IDisposable
         var results = RunAll();
 
         results.Select(r => r.Ran).Should().Equal(false, false);
+        logText.ToString().Should().Contain("Repeat: a build was killed while committing it; its last good outputs are back in place");
         repeat.Runs.Should().Be(1);
         File.ReadAllText(Path.Combine(committed, "log.txt")).Should().Be(good);
         pipeline.StatusAll().Should().AllSatisfy(s => s.UpToDate.Should().BeTrue());

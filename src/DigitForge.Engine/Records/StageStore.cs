@@ -119,9 +119,10 @@ public sealed class StageStore
 
     /// <summary>
     /// Puts back the last good folder of each stage that a killed commit left aside, then removes
-    /// what killed runs left behind. Call only while holding the build lock.
+    /// what killed runs left behind, telling <paramref name="warn"/> about each stage put back.
+    /// Call only while holding the build lock.
     /// </summary>
-    public void CleanStaging()
+    public void CleanStaging(Action<string> warn)
     {
         var staging = Path.Combine(Root, StagingFolder);
         if (!Directory.Exists(staging))
@@ -129,7 +130,7 @@ public sealed class StageStore
             return;
         }
 
-        RecoverRetired(staging);
+        RecoverRetired(staging, warn);
         foreach (var leftover in Directory.EnumerateDirectories(staging))
         {
             Folders.DeleteQuietly(leftover);
@@ -145,15 +146,16 @@ public sealed class StageStore
     // record (a commit moves it aside whole): it goes back, and the half-done commit's new folder is
     // left to be deleted, so that run counts as never finished. One where the stage folder exists is
     // garbage from a commit killed after its second rename.
-    private void RecoverRetired(string staging)
+    private void RecoverRetired(string staging, Action<string> warn)
     {
         foreach (var retired in Directory.EnumerateDirectories(staging, "*" + RetiredMarker + "*").Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(retired);
-            var target = DirectoryOf(name[..name.LastIndexOf(RetiredMarker, StringComparison.Ordinal)]);
-            if (!Directory.Exists(target) && File.Exists(Path.Combine(retired, RecordFileName)))
+            var stage = name[..name.LastIndexOf(RetiredMarker, StringComparison.Ordinal)];
+            if (!Directory.Exists(DirectoryOf(stage)) && File.Exists(Path.Combine(retired, RecordFileName)))
             {
-                Directory.Move(retired, target);
+                Directory.Move(retired, DirectoryOf(stage));
+                warn($"{stage}: a build was killed while committing it; its last good outputs are back in place");
             }
         }
     }

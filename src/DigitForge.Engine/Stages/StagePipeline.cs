@@ -162,7 +162,7 @@ public sealed class StagePipeline
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
-        Store.CleanStaging();
+        Store.CleanStaging(log.Warning);
         var status = Status(stage.Name);
         return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log);
     }
@@ -219,7 +219,7 @@ public sealed class StagePipeline
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
-        Store.CleanStaging();
+        Store.CleanStaging(log.Warning);
 
         var watch = Stopwatch.StartNew();
         var status = Status(stage.Name);
