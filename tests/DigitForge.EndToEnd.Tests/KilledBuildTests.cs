@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
@@ -12,7 +13,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// </summary>
 [Collection("real build")]
 [Trait("Category", "EndToEnd")]
-public sealed class KilledBuildTests : IDisposable
+public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];
 
@@ -39,15 +40,21 @@ public sealed class KilledBuildTests : IDisposable
         {
             var killed = build.Run(Rerun, TimeSpan.FromMinutes(8), line => Regex.IsMatch(line, point));
             killed.Killed.Should().BeTrue($"the re-run reaches '{point}'\n{killed}");
+            output.WriteLine($"killed at '{point}' after {killed.Elapsed.TotalSeconds:0.0} s");
             LastGoodOutputsOrNone(reference, allowMissing: []);
         }
 
         // The CLI alone, at timed points through a forced Train: start-up, data loading, epochs, the commit.
+        var timedKills = 0;
         foreach (var after in new[] { 0.8, 2.0, 3.5, 3.0 + (trainSeconds / 2), 2.0 + trainSeconds, 3.0 + trainSeconds })
         {
-            build.Cli(["run", "Train", "--rerun", "--config", "configs/ci.json"], TimeSpan.FromSeconds(after));
+            var run = build.Cli(["run", "Train", "--rerun", "--config", "configs/ci.json"], TimeSpan.FromSeconds(after));
+            timedKills += run.Killed ? 1 : 0;
+            output.WriteLine($"CLI run Train --rerun: {(run.Killed ? "killed" : $"finished (exit {run.ExitCode})")} after {run.Elapsed.TotalSeconds:0.0} s (Train alone took {trainSeconds:0.0} s)");
             LastGoodOutputsOrNone(reference, allowMissing: []);
         }
+
+        timedKills.Should().BeGreaterThanOrEqualTo(3, "most timed kills land while the CLI runs");
 
         // Inside Train's commit, between its two renames (the test hook SIGKILLs the CLI there).
         build.Environment["DIGITFORGE_TEST_CRASH_AT"] = "commit-between-renames:Train";
@@ -62,6 +69,7 @@ public sealed class KilledBuildTests : IDisposable
         var next = build.Run("--target=Evaluate", "--config=configs/ci.json");
         next.ExitCode.Should().Be(0, next.ToString());
         next.Statuses(Stages).Should().AllBe("Skipped", next.ToString());
+        output.WriteLine($"after the kill inside the commit, the next build took {next.Elapsed.TotalSeconds:0.0} s and re-ran nothing");
         next.Output.Should().Contain("Train: a build was killed while committing it; its last good outputs are back in place");
         Outputs().Should().Equal(reference);
         Directory.EnumerateFileSystemEntries(Path.Combine(build.Artifacts, "stages", ".staging")).Should().BeEmpty();

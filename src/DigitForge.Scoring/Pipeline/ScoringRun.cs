@@ -185,7 +185,8 @@ public sealed class ScoringRun : IDisposable
                 cancellation);
         }
 
-        if (!request.Recursive)
+        // Not after an interruption: walking a large tree would delay the stop.
+        if (completed && !request.Recursive)
         {
             (Summary.ImagesInSubFolders, Summary.SubFoldersWithImages) = ImagesInSubFolders();
         }
