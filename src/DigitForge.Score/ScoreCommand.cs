@@ -8,7 +8,10 @@ namespace DigitForge.Score;
 /// <summary><c>digitforge-score FOLDER [options]</c>: the command line, mapped onto a <see cref="ScoringRequest"/>.</summary>
 public static class ScoreCommand
 {
-    private static readonly Argument<string> Folder = new("folder") { Description = "Folder of images to score (PNG, JPEG, BMP, GIF; recognised by content)." };
+    private static readonly Argument<string> Folder = new("folder")
+    {
+        Description = "Folder of images to score (PNG, JPEG, BMP, GIF, recognised by content; files whose extension is not an image's are skipped and counted).",
+    };
 
     private static readonly Option<string> Model = new("--model", "-m")
     {
@@ -29,6 +32,11 @@ public static class ScoreCommand
     };
 
     private static readonly Option<bool> Recursive = new("--recursive", "-r") { Description = "Score sub-folders too." };
+
+    private static readonly Option<bool> AllFiles = new("--all-files")
+    {
+        Description = "Score every file whatever its extension (labels.csv, README ... then get error rows); hidden files are still skipped.",
+    };
 
     private static readonly Option<int> TopK = new("--top-k", "-k") { Description = "Labels (with probabilities) per row.", DefaultValueFactory = _ => 3 };
 
@@ -75,7 +83,7 @@ public static class ScoreCommand
     {
         var command = new RootCommand("Score a folder of digit images offline with a DigitForge ONNX model.")
         {
-            Folder, Model, ModelsRoot, Out, Recursive, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
+            Folder, Model, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
         };
         command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error, result.GetValue(FailOnDrift)));
         return command;
@@ -100,6 +108,7 @@ public static class ScoreCommand
             ModelsRoot = result.GetValue(ModelsRoot)!,
             Output = result.GetValue(Out)!,
             Recursive = result.GetValue(Recursive),
+            AllFiles = result.GetValue(AllFiles),
             Shard = shard,
             Resume = result.GetValue(Resume),
             Overwrite = result.GetValue(Overwrite),

@@ -32,6 +32,17 @@ public static class SummaryPrinter
             output.WriteLine(Invariant($"  mean confidence {summary.MeanConfidence:0.0000}; {summary.BelowMinConfidence:N0} below {summary.MinConfidence:0.##}"));
         }
 
+        if (summary.Skipped > 0)
+        {
+            var more = summary.Skipped > summary.FirstSkipped.Count ? Invariant($" and {summary.Skipped - summary.FirstSkipped.Count:N0} more") : string.Empty;
+            output.WriteLine(Invariant($"  skipped {Count(summary.Skipped, "file")} not named as images (or hidden), no rows: {string.Join(", ", summary.FirstSkipped)}{more}; --all-files scores them too"));
+        }
+
+        if (summary.ImagesInSubFolders > 0)
+        {
+            output.WriteLine($"  not scored: {Count(summary.ImagesInSubFolders, "image")} in {Count(summary.SubFoldersWithImages, "sub-folder")}; add --recursive to score them");
+        }
+
         if (summary.Failed > 0)
         {
             output.WriteLine(Invariant($"  failures (each has an error row){(summary.Failed > summary.FirstFailures.Count ? $", the first {summary.FirstFailures.Count}" : string.Empty)}:"));
@@ -49,6 +60,8 @@ public static class SummaryPrinter
             output.WriteLine("  run the same command with --resume to continue");
         }
     }
+
+    private static string Count(long count, string noun) => Invariant($"{count:N0} {noun}{(count == 1 ? string.Empty : "s")}");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

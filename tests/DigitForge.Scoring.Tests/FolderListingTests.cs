@@ -6,7 +6,7 @@ namespace DigitForge.Scoring.Tests;
 public sealed class FolderListingTests
 {
     [Fact]
-    public void Files_AreInOrdinalOrderDepthFirst_SkippingHiddenAndExcluded()
+    public void Files_AreInOrdinalOrderDepthFirst_SkippingHiddenFoldersAndExcluded()
     {
         using var dir = new TempDirectory();
         foreach (var name in new[] { "b.png", "a.png", "B.png", "sub/z.png", "sub/deeper/c.png", ".hidden.png", ".cache/x.png", "out.csv", "notes.txt" })
@@ -16,7 +16,8 @@ public sealed class FolderListingTests
 
         var listing = new FolderListing(dir.Path, recursive: true, [dir.File("out.csv")]);
 
-        listing.Files().Select(f => f.RelativePath).Should().Equal("B.png", "a.png", "b.png", "notes.txt", "sub/deeper/c.png", "sub/z.png");
+        // Hidden files and non-images are listed: the run counts them as skipped (see ImageFileNamesTests).
+        listing.Files().Select(f => f.RelativePath).Should().Equal(".hidden.png", "B.png", "a.png", "b.png", "notes.txt", "sub/deeper/c.png", "sub/z.png");
         listing.Files().Select(f => f.FullPath).Should().Contain(dir.File("sub/z.png"));
     }
 
@@ -32,6 +33,29 @@ public sealed class FolderListingTests
 }
 
 [Trait("Category", "Unit")]
+[Trait("Category", "Unit")]
+public sealed class ImageFileNamesTests
+{
+    [Theory]
+    [InlineData("digit.png", false, true)]
+    [InlineData("DIGIT.JPG", false, true)]
+    [InlineData("scan.jpeg", false, true)]
+    [InlineData("old.bmp", false, true)]
+    [InlineData("anim.gif", false, true)]
+    [InlineData("photo.webp", false, true)] // claims to be an image: scored, so it gets an error row
+    [InlineData("labels.csv", false, false)]
+    [InlineData("README", false, false)]
+    [InlineData("Thumbs.db", false, false)]
+    [InlineData("digit.png.txt", false, false)]
+    [InlineData(".DS_Store", false, false)]
+    [InlineData(".hidden.png", false, false)]
+    [InlineData("labels.csv", true, true)]
+    [InlineData("README", true, true)]
+    [InlineData(".DS_Store", true, false)]
+    public void IsScored_FollowsTheExtensionUnlessAllFiles(string name, bool allFiles, bool scored) =>
+        ImageFileNames.IsScored(name, allFiles).Should().Be(scored);
+}
+
 public sealed class ShardTests
 {
     private static readonly string[] Paths = [.. Enumerable.Range(0, 5000).Select(i => $"folder{i % 7}/digit-{i:D6}.png")];

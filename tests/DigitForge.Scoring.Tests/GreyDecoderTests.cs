@@ -13,7 +13,7 @@ public sealed class GreyDecoderTests
     public static TheoryData<string> LosslessEncodings =>
     [
         "png grey 8", "png grey 16", "png rgb 8", "png rgba 16", "png grey+alpha 8", "png palette", "png palette+transparency",
-        "bmp rgb", "bmp rgba", "gif first frame", "gif with transparency",
+        "bmp rgb", "bmp rgba", "bmp rle8", "gif first frame", "gif with transparency",
     ];
 
     [Theory]
@@ -75,6 +75,49 @@ public sealed class GreyDecoderTests
         act.Should().Throw<UnreadableImageException>().WithMessage("the decoder rejected the image data*");
     }
 
+    [Fact]
+    public void Decode_Rle4_GivesThePalettesGreys()
+    {
+        // 16 grey levels, as a 4-bit palette image holds.
+        var indices = Sample.Pixels.Select(p => (byte)(p / 17)).ToArray();
+        var file = RleBmp(Digit.Side, Digit.Side, GreyLevels(16, step: 17), indices, rle4: true);
+
+        Decode(file).Pixels.ToArray().Should().Equal(indices.Select(i => (byte)(i * 17)));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decode_RleDeltaAndEarlyLineEnds_LeaveTheBackgroundIndex(bool rle4)
+    {
+        byte[] palette = [10, 200, 90];
+        var one = rle4 ? (byte)0x11 : (byte)1;
+        var two = rle4 ? (byte)0x22 : (byte)2;
+        byte[] data =
+        [
+            2, one, 0, 0, // bottom row: two pixels of index 1, then the line ends early
+            0, 2, 1, 1,   // delta: one right, one up (from the start of the middle row to the top row)
+            1, two,       // one pixel of index 2
+            0, 1,         // end of bitmap before the rest
+        ];
+
+        var grey = Decode(RleBmpFile(4, 3, palette, data, rle4));
+
+        grey.Pixels.ToArray().Should().Equal([10, 90, 10, 10, 10, 10, 10, 10, 200, 200, 10, 10]);
+    }
+
+    [Fact]
+    public void Decode_RleWithoutItsEnd_IsTruncated()
+    {
+        var file = RleBmp(Digit.Side, Digit.Side, GreyLevels(256), Sample.Pixels);
+
+        var act = () => Decode(file[..^40]);
+
+        act.Should().Throw<UnreadableImageException>().WithMessage("truncated BMP: the file ends at byte * but its structure needs * bytes");
+    }
+
+    private static byte[] GreyLevels(int count, int step = 1) => [.. Enumerable.Range(0, count).Select(i => (byte)(i * step))];
+
     internal static byte[] Encode(string encoding, byte[] pixels)
     {
         const int side = Digit.Side;
@@ -90,6 +133,7 @@ public sealed class GreyDecoderTests
             "png palette+transparency" => Png(side, side, PngColor.Palette, 8, Digit.Samples(pixels, 1), GreyPalette, [0]),
             "bmp rgb" => Bmp(side, side, 3, Digit.Interleave(pixels, 3)),
             "bmp rgba" => Bmp(side, side, 4, [.. pixels.SelectMany(p => new[] { p, p, p, (byte)255 })]),
+            "bmp rle8" => RleBmp(side, side, GreyLevels(256), pixels),
             // The second frame is the negative: only the first may be read.
             "gif first frame" => Gif(side, side, GreyPalette, [pixels, [.. pixels.Select(p => (byte)(255 - p))]]),
             "gif with transparency" => Gif(side, side, GreyPalette, [pixels], transparentIndex: 0),

@@ -101,6 +101,83 @@ internal static class ImageFiles
     }
 
     /// <summary>
+    /// A BMP (BITMAPINFOHEADER) compressed BI_RLE8 or BI_RLE4, encoded here by hand as ImageMagick
+    /// does: runs of one index in encoded mode, other stretches in absolute mode, an end of line per
+    /// row and an end of bitmap. <paramref name="palette"/> is grey levels; <paramref name="indices"/>
+    /// are palette indices, top row first.
+    /// </summary>
+    public static byte[] RleBmp(int width, int height, byte[] palette, byte[] indices, bool rle4 = false)
+    {
+        var data = new List<byte>();
+        for (var row = height - 1; row >= 0; row--)
+        {
+            var line = indices[(row * width)..((row + 1) * width)];
+            var x = 0;
+            while (x < width)
+            {
+                var run = 1;
+                while (x + run < width && run < 255 && line[x + run] == line[x])
+                {
+                    run++;
+                }
+
+                var literal = 0;
+                while (run == 1 && x + literal < width && literal < 255 && (x + literal + 1 >= width || line[x + literal + 1] != line[x + literal]))
+                {
+                    literal++;
+                }
+
+                if (literal >= 3)
+                {
+                    data.AddRange([0, (byte)literal]);
+                    var packed = rle4
+                        ? Enumerable.Range(0, (literal + 1) / 2).Select(i => (byte)((line[x + (2 * i)] << 4) | (2 * i + 1 < literal ? line[x + (2 * i) + 1] : 0))).ToArray()
+                        : line[x..(x + literal)];
+                    data.AddRange(packed);
+                    if (packed.Length % 2 == 1)
+                    {
+                        data.Add(0);
+                    }
+
+                    x += literal;
+                }
+                else
+                {
+                    data.AddRange([(byte)run, rle4 ? (byte)((line[x] << 4) | line[x]) : line[x]]);
+                    x += run;
+                }
+            }
+
+            data.AddRange([0, 0]);
+        }
+
+        data.AddRange([0, 1]);
+        return RleBmpFile(width, height, palette, [.. data], rle4);
+    }
+
+    /// <summary>A BMP around RLE <paramref name="data"/> as given, for encodings <see cref="RleBmp"/> does not write (deltas, early ends).</summary>
+    public static byte[] RleBmpFile(int width, int height, byte[] palette, byte[] data, bool rle4 = false)
+    {
+        var paletteBytes = palette.SelectMany(g => new byte[] { g, g, g, 0 }).ToArray();
+        var offset = 14 + 40 + paletteBytes.Length;
+        var file = new byte[offset + data.Length];
+        "BM"u8.CopyTo(file);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(2), file.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(10), offset);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(14), 40);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(18), width);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(22), height);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(26), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(file.AsSpan(28), (short)(rle4 ? 4 : 8));
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(30), rle4 ? 2 : 1);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(34), data.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(46), palette.Length);
+        paletteBytes.CopyTo(file, 54);
+        data.CopyTo(file, offset);
+        return file;
+    }
+
+    /// <summary>
     /// A GIF89a with a 256-entry palette and the given frames (palette indices), each frame full-size;
     /// <paramref name="transparentIndex"/> marks one index transparent. LZW data is written with a clear
     /// code every 250 codes so codes stay 9 bits (valid, if uncompressed, LZW).

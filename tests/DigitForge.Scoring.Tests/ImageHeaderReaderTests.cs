@@ -55,13 +55,26 @@ public sealed class ImageHeaderReaderTests
         FluentActions.Invoking(() => ImageHeaderReader.Read(png)).Should().Throw<UnreadableImageException>().WithMessage("damaged PNG: IHDR claims a side of 4294967295 pixels");
     }
 
-    [Fact]
-    public void Read_RleBmp_SaysUnsupported()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Read_RleBmp_GivesItsSize(bool rle4)
     {
-        var bmp = ImageFiles.Bmp(12, 7, 1, Pixels);
-        bmp[30] = 1; // BI_RLE8
+        var bmp = ImageFiles.RleBmp(12, 7, [0, 255], [.. Pixels.Select(p => (byte)(p & 1))], rle4);
 
-        FluentActions.Invoking(() => ImageHeaderReader.Read(bmp)).Should().Throw<UnreadableImageException>().WithMessage("unsupported BMP: run-length encoded (RLE)");
+        ImageHeaderReader.Read(bmp).Should().Be(new ImageHeader(ImageFormat.Bmp, 12, 7));
+    }
+
+    [Theory]
+    [InlineData(1, "damaged BMP: RLE8 with 24 bits per pixel")]
+    [InlineData(2, "damaged BMP: RLE4 with 24 bits per pixel")]
+    [InlineData(4, "unsupported BMP compression 4")]
+    public void Read_BmpWithACompressionItCannotHave_SaysWhy(byte compression, string reason)
+    {
+        var bmp = ImageFiles.Bmp(12, 7, 3, [.. Enumerable.Repeat(Pixels, 3).SelectMany(p => p)]);
+        bmp[30] = compression;
+
+        FluentActions.Invoking(() => ImageHeaderReader.Read(bmp)).Should().Throw<UnreadableImageException>().WithMessage(reason);
     }
 
     [Fact]

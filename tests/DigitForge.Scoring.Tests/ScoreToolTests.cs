@@ -38,6 +38,27 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
         File.ReadAllLines(dir.File("predictions.csv")).Should().HaveCount(1 + 7);
     }
 
+    [Fact]
+    [Trait("Category", "EndToEnd")]
+    public void FolderOfLabelSubFolders_WithoutRecursive_SaysWhatTheyHoldAndHowToScoreThem()
+    {
+        var folder = dir.File("by-label");
+        ImageFiles.Write(folder, "labels.csv", "path,label\n"u8.ToArray());
+        for (var i = 0; i < 4; i++)
+        {
+            ImageFiles.Write(folder, $"{i % 2}/{i:D3}.png", ImageFiles.GreyPng(Digit.Side, Digit.Side, TestData.TestSplit.Image(i)));
+        }
+
+        var flat = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath, "--out", "flat.csv");
+        var recursive = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath, "--out", "recursive.csv", "--recursive");
+
+        flat.ExitCode.Should().Be(ExitCodes.Success, flat.Error);
+        flat.Output.Should().Contain("0 scored, 0 failed")
+            .And.Contain("skipped 1 file not named as images (or hidden), no rows: labels.csv; --all-files scores them too")
+            .And.Contain("not scored: 4 images in 2 sub-folders; add --recursive to score them");
+        recursive.Output.Should().Contain("4 scored, 0 failed").And.NotContain("not scored:");
+    }
+
     [Theory]
     [InlineData("--batch", "0", "--batch 0: expected 1 to 65536")]
     [InlineData("--shard", "5/4", "--shard: shard '5/4' is not i/n*")]

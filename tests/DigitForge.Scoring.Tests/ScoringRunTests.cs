@@ -30,7 +30,8 @@ public sealed class ScoringRunTests(ScoringModel model)
             }
         }
 
-        var outcome = Scorer.Run(new ScoringRequest { Folder = folder, Model = model.OnnxPath, Output = dir.File("out.csv"), Recursive = true });
+        // Named .img: the format is recognised by content, and --all-files scores files not named as images.
+        var outcome = Scorer.Run(new ScoringRequest { Folder = folder, Model = model.OnnxPath, Output = dir.File("out.csv"), Recursive = true, AllFiles = true });
 
         var rows = Scorer.Rows(dir.File("out.csv"));
         rows.Should().HaveCount(10 * Variants.Count());
@@ -85,6 +86,60 @@ public sealed class ScoringRunTests(ScoringModel model)
 
         (outcome.Summary.Scored, outcome.Summary.Failed).Should().Be((digits.Count, bad.Count));
         outcome.HasFailures.Should().BeTrue();
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
+    public void FilesNotNamedAsImages_AreSkippedAndCounted_AndAllFilesScoresThem()
+    {
+        using var dir = new TempDirectory();
+        var folder = dir.File("users-folder");
+        for (var i = 0; i < 3; i++)
+        {
+            Write(folder, $"{i}.png", GreyPng(Digit.Side, Digit.Side, digits[i].Pixels));
+        }
+
+        foreach (var name in new[] { "labels.csv", "README", "Thumbs.db", ".DS_Store" })
+        {
+            Write(folder, name, "not an image"u8.ToArray());
+        }
+
+        Write(folder, "fake.jpg", "claims to be a JPEG"u8.ToArray());
+
+        var images = Scorer.Run(Request(folder, dir.File("images.csv")));
+        var all = Scorer.Run(Request(folder, dir.File("all.csv")) with { AllFiles = true });
+
+        // A file named as an image that is none keeps its error row.
+        Scorer.Rows(dir.File("images.csv")).Select(r => (r.Path, r.Failed)).Should().Equal(("0.png", false), ("1.png", false), ("2.png", false), ("fake.jpg", true));
+        (images.Summary.Scored, images.Summary.Failed, images.Summary.Skipped).Should().Be((3, 1, 4));
+        images.Summary.FirstSkipped.Should().Equal(".DS_Store", "README", "Thumbs.db", "labels.csv");
+        var record = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("images.csv.run.json"))).RootElement.GetProperty("summary");
+        record.GetProperty("skipped").GetInt64().Should().Be(4);
+        record.GetProperty("firstSkipped").EnumerateArray().Select(e => e.GetString()).Should().Equal(images.Summary.FirstSkipped);
+
+        Scorer.Rows(dir.File("all.csv")).Where(r => r.Failed).Select(r => r.Path).Should().Equal("README", "Thumbs.db", "fake.jpg", "labels.csv");
+        (all.Summary.Scored, all.Summary.Failed, all.Summary.Skipped).Should().Be((3, 4, 1));
+    }
+
+    [Fact]
+    [Trait("Category", "Unit")]
+    public void ImagesInSubFolders_WithoutRecursive_AreCountedNotScored()
+    {
+        using var dir = new TempDirectory();
+        var folder = dir.File("by-label");
+        Write(folder, "labels.csv", "path,label\n"u8.ToArray());
+        Write(folder, "0/a.png", GreyPng(Digit.Side, Digit.Side, digits[0].Pixels));
+        Write(folder, "0/b.png", GreyPng(Digit.Side, Digit.Side, digits[0].Pixels));
+        Write(folder, "1/deeper/c.png", GreyPng(Digit.Side, Digit.Side, digits[1].Pixels));
+        Write(folder, "1/notes.txt", "not an image"u8.ToArray());
+
+        var flat = Scorer.Run(Request(folder, dir.File("flat.csv")));
+        var recursive = Scorer.Run(Request(folder, dir.File("recursive.csv")) with { Recursive = true });
+
+        (flat.Summary.Total, flat.Summary.Skipped, flat.Summary.ImagesInSubFolders, flat.Summary.SubFoldersWithImages).Should().Be((0, 1, 3, 2));
+        System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("flat.csv.run.json"))).RootElement
+            .GetProperty("summary").GetProperty("imagesInSubFoldersNotScored").GetInt64().Should().Be(3);
+        (recursive.Summary.Scored, recursive.Summary.Skipped, recursive.Summary.ImagesInSubFolders).Should().Be((3, 2, 0));
     }
 
     [Theory]

@@ -239,7 +239,7 @@ public sealed class StageGraph
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
-        Store.CleanStaging();
+        Store.CleanStaging(log.Warning);
         var status = Status(stage.Name);
         return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log) is { } restored
             ? Status(stage.Name) with { Restored = restored }
@@ -299,7 +299,7 @@ public sealed class StageGraph
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
-        Store.CleanStaging();
+        Store.CleanStaging(log.Warning);
 
         var watch = Stopwatch.StartNew();
         var status = Status(stage.Name);

@@ -12,6 +12,7 @@ public sealed class StageStore
 {
     public const string RecordFileName = "stage.lock.json";
     private const string StagingFolder = ".staging";
+    private const string RetiredMarker = "-retired-";
 
     public StageStore(string root)
     {
@@ -29,7 +30,7 @@ public sealed class StageStore
         problem = null;
         if (!File.Exists(path))
         {
-            problem = "never run";
+            problem = HasRetired(stage) ? "a build was killed while committing it; the next build puts its last good outputs back" : "never run";
             return null;
         }
 
@@ -101,11 +102,13 @@ public sealed class StageStore
     {
         JsonFile.Write(Path.Combine(staging, RecordFileName), record);
         var target = DirectoryOf(record.Stage);
-        var retired = Path.Combine(Root, StagingFolder, $"{record.Stage}-retired-{Guid.NewGuid():N}");
+        var retired = Path.Combine(Root, StagingFolder, $"{record.Stage}{RetiredMarker}{Guid.NewGuid():N}");
         if (Directory.Exists(target))
         {
-            // Between these two renames the stage has no committed folder: a crash here only makes it stale.
+            // Between these two renames the stage has no committed folder; a process killed here
+            // leaves the last good one aside, and RecoverRetired puts it back.
             Directory.Move(target, retired);
+            CrashHereWhenTesting("commit-between-renames", record.Stage);
         }
 
         Directory.Move(staging, target);
@@ -114,16 +117,59 @@ public sealed class StageStore
 
     public static void Discard(string staging) => Folders.DeleteQuietly(staging);
 
-    /// <summary>Removes what killed runs left behind. Call only while holding the build lock.</summary>
-    public void CleanStaging()
+    /// <summary>
+    /// Puts back the last good folder of each stage that a killed commit left aside, then removes
+    /// what killed runs left behind, telling <paramref name="warn"/> about each stage put back.
+    /// Call only while holding the build lock.
+    /// </summary>
+    public void CleanStaging(Action<string> warn)
     {
         var staging = Path.Combine(Root, StagingFolder);
-        if (Directory.Exists(staging))
+        if (!Directory.Exists(staging))
         {
-            foreach (var leftover in Directory.EnumerateDirectories(staging))
+            return;
+        }
+
+        RecoverRetired(staging, warn);
+        foreach (var leftover in Directory.EnumerateDirectories(staging))
+        {
+            Folders.DeleteQuietly(leftover);
+        }
+    }
+
+    /// <summary>Whether a killed commit left this stage's last good folder aside (see <see cref="CleanStaging"/>).</summary>
+    private bool HasRetired(string stage) =>
+        Directory.Exists(Path.Combine(Root, StagingFolder))
+        && Directory.EnumerateDirectories(Path.Combine(Root, StagingFolder), stage + RetiredMarker + "*").Any();
+
+    // A retired folder whose stage has no committed folder is the previous good one, complete with its
+    // record (a commit moves it aside whole): it goes back, and the half-done commit's new folder is
+    // left to be deleted, so that run counts as never finished. One where the stage folder exists is
+    // garbage from a commit killed after its second rename.
+    private void RecoverRetired(string staging, Action<string> warn)
+    {
+        foreach (var retired in Directory.EnumerateDirectories(staging, "*" + RetiredMarker + "*").Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(retired);
+            var stage = name[..name.LastIndexOf(RetiredMarker, StringComparison.Ordinal)];
+            if (!Directory.Exists(DirectoryOf(stage)) && File.Exists(Path.Combine(retired, RecordFileName)))
             {
-                Folders.DeleteQuietly(leftover);
+                Directory.Move(retired, DirectoryOf(stage));
+                warn($"{stage}: a build was killed while committing it; its last good outputs are back in place");
             }
+        }
+    }
+
+    /// <summary>
+    /// Test hook, for the end-to-end tests of killed builds only: when DIGITFORGE_TEST_CRASH_AT is
+    /// <paramref name="point"/> or <c>point:Stage</c>, the process SIGKILLs itself here, as kill -9 would.
+    /// </summary>
+    private static void CrashHereWhenTesting(string point, string stage)
+    {
+        var wanted = Environment.GetEnvironmentVariable("DIGITFORGE_TEST_CRASH_AT");
+        if (wanted == point || wanted == $"{point}:{stage}")
+        {
+            System.Diagnostics.Process.GetCurrentProcess().Kill();
         }
     }
 }

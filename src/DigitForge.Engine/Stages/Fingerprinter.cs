@@ -72,5 +72,5 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
     private static string HashOf(Assembly assembly) =>
         AssemblyHashes.GetOrAdd(assembly.Location, path => string.IsNullOrEmpty(path)
             ? throw new InvalidOperationException($"{assembly.GetName().Name} has no file to hash")
-            : ContentHash.OfFile(path));
+            : AssemblyCodeHash.OfFile(path));
 }

@@ -22,7 +22,7 @@ public interface IStage
 
     /// <summary>
     /// Outputs whose bytes may differ between two runs with identical inputs (timings, say);
-    /// every other output must be reproducible, and <see cref="StagePipeline.Verify"/> checks that it is.
+    /// every other output must be reproducible, and <see cref="Pipelines.StageGraph.Verify"/> checks that it is.
     /// </summary>
     IReadOnlyList<string> VolatileOutputs => [];
 

@@ -1,7 +1,8 @@
 namespace DigitForge.Scoring.Images;
 
-/// <summary>BMP: the size from the info header, the compressions the decoder supports (none and bit
-/// fields), and a file long enough for every pixel row (a short one otherwise decodes with black rows).</summary>
+/// <summary>BMP: the size from the info header, the compressions the decoders support (none and bit
+/// fields through StbImageSharp, RLE8 and RLE4 through <see cref="BmpRle"/>), and a file long enough for
+/// every pixel row (a short one otherwise decodes with black rows; RLE data is checked as it is decoded).</summary>
 internal static class BmpHeader
 {
     private const int FileHeaderSize = 14;
@@ -30,11 +31,18 @@ internal static class BmpHeader
             throw reader.Damaged($"unknown info header size {infoSize}");
         }
 
-        if (compression is not (0 or 3))
+        if (compression is not (0 or 3 or BmpRle.Rle8 or BmpRle.Rle4))
         {
-            throw new UnreadableImageException(compression is 1 or 2
-                ? "unsupported BMP: run-length encoded (RLE)"
-                : $"unsupported BMP compression {compression}");
+            throw new UnreadableImageException($"unsupported BMP compression {compression}");
+        }
+
+        if (compression is BmpRle.Rle8 or BmpRle.Rle4)
+        {
+            var needed = compression == BmpRle.Rle8 ? 8 : 4;
+            return bitsPerPixel != needed ? throw reader.Damaged($"RLE{needed} with {bitsPerPixel} bits per pixel")
+                : width <= 0 || height <= 0 ? throw reader.Damaged($"RLE{needed} size {width}x{height} (RLE rows are stored bottom-up)")
+                : pixelOffset + 2 > file.Length ? throw reader.Truncated(pixelOffset + 2)
+                : new ImageHeader(ImageFormat.Bmp, width, height);
         }
 
         if (bitsPerPixel is not (1 or 4 or 8 or 16 or 24 or 32))

@@ -4,7 +4,8 @@ namespace DigitForge.Scoring.Images;
 
 /// <summary>
 /// Decodes a whole image file held in memory (PNG, JPEG, BMP, GIF first frame; grey, colour, alpha,
-/// palette, 16-bit) with StbImageSharp and converts it to grey. Colour becomes luma (ITU-R BT.601).
+/// palette, 16-bit) with StbImageSharp and converts it to grey; RLE-compressed BMP, which stb does not
+/// read, goes through <see cref="BmpRle"/>. Colour becomes luma (ITU-R BT.601).
 /// Transparent pixels are composited over the background that contrasts with the visible ink: white
 /// under dark strokes, black under light ones, so a digit drawn on a transparent canvas stays visible
 /// whatever colour the canvas's hidden pixels have.
@@ -13,6 +14,12 @@ public static class GreyDecoder
 {
     public static void Decode(byte[] file, int length, GreyImage target)
     {
+        if (BmpRle.Matches(file.AsSpan(0, length)))
+        {
+            BmpRle.Decode(file.AsSpan(0, length), target);
+            return;
+        }
+
         ImageResult decoded;
         try
         {

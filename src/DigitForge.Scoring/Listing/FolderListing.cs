@@ -5,10 +5,10 @@ namespace DigitForge.Scoring.Listing;
 /// <summary>
 /// The files under a folder, streamed in a deterministic order: depth first, each folder's entries
 /// sorted by ordinal name (files and sub-folders together). Only one folder's names are held at a time,
-/// so memory follows the largest single folder, not the tree. Hidden entries (names starting with '.')
+/// so memory follows the largest single folder, not the tree. Hidden folders (names starting with '.')
 /// and the excluded paths (the run's own output files) are skipped. Every other file is listed,
-/// whatever its extension: formats are recognised by content, and a file that is not an image gets
-/// an error row rather than silently disappearing.
+/// hidden files and non-images included: <see cref="ImageFileNames"/> decides which are scored, and
+/// the others are counted as skipped.
 /// </summary>
 public sealed class FolderListing(string root, bool recursive, IReadOnlyCollection<string> excluded)
 {
@@ -44,7 +44,7 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
         var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
         var entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory), options)
         {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !entry.FileName.StartsWith('.'),
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !(entry.IsDirectory && entry.FileName.StartsWith('.')),
         };
         var list = entries.ToList();
         list.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));

@@ -16,7 +16,7 @@ public sealed class RunRecord
 
     private readonly JsonObject settings;
 
-    public RunRecord(string modelDescription, string modelPath, string modelSha256, bool preprocess, int topK, bool recursive, string shard)
+    public RunRecord(string modelDescription, string modelPath, string modelSha256, bool preprocess, int topK, bool recursive, string shard, bool allFiles)
     {
         settings = new JsonObject
         {
@@ -26,6 +26,13 @@ public sealed class RunRecord
             ["recursive"] = recursive,
             ["shard"] = shard,
         };
+
+        // Only when set, so outputs written before the option existed still resume.
+        if (allFiles)
+        {
+            settings["allFiles"] = true;
+        }
+
         Model = new JsonObject { ["description"] = modelDescription, ["path"] = modelPath };
     }
 
@@ -53,9 +60,9 @@ public sealed class RunRecord
             throw new ScoringSetupException(SetupProblem.Input, $"--resume: {path} is damaged ({ex.Message}); delete it to resume without the check", ex);
         }
 
-        var differences = settings
-            .Where(setting => !JsonNode.DeepEquals(setting.Value, earlier?[setting.Key]))
-            .Select(setting => $"{setting.Key} was {earlier?[setting.Key]?.ToJsonString() ?? "missing"}, now {setting.Value!.ToJsonString()}")
+        var differences = settings.Select(s => s.Key).Union(earlier?.Select(s => s.Key) ?? [])
+            .Where(key => !JsonNode.DeepEquals(settings[key], earlier?[key]))
+            .Select(key => $"{key} was {earlier?[key]?.ToJsonString() ?? "missing"}, now {settings[key]?.ToJsonString() ?? "missing"}")
             .ToList();
         if (differences.Count > 0)
         {
@@ -84,6 +91,9 @@ public sealed class RunRecord
                 ["minConfidence"] = summary.MinConfidence,
                 ["belowMinConfidence"] = summary.BelowMinConfidence,
                 ["perLabel"] = new JsonObject(summary.PerLabel.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+                ["skipped"] = summary.Skipped,
+                ["firstSkipped"] = new JsonArray([.. summary.FirstSkipped.Select(path => (JsonNode?)path)]),
+                ["imagesInSubFoldersNotScored"] = summary.ImagesInSubFolders,
             };
         }
 

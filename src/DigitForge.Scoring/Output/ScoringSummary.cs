@@ -12,10 +12,15 @@ public sealed class ScoringSummary
     /// <summary>How many failures are kept for display; the rest are only counted (every one has its row).</summary>
     public const int ShownFailures = 10;
 
+    /// <summary>How many skipped files are named in the summary; the rest are only counted.</summary>
+    public const int ShownSkipped = 5;
+
     private readonly Dictionary<string, long> perLabel;
     private readonly Dictionary<string, int> labelIndex;
     private readonly PredictionProfileBuilder profile;
     private readonly List<ScoredImage> failures = [];
+    private readonly List<string> skipped = [];
+    private long skippedCount;
     private double confidenceSum;
 
     public ScoringSummary(IEnumerable<string> labels, double minConfidence)
@@ -46,8 +51,40 @@ public sealed class ScoringSummary
 
     public IReadOnlyList<ScoredImage> FirstFailures => failures;
 
+    /// <summary>Files listed but not scored because they are not images by name (or hidden); they have no row.</summary>
+    public long Skipped => Interlocked.Read(ref skippedCount);
+
+    public IReadOnlyList<string> FirstSkipped
+    {
+        get
+        {
+            lock (skipped)
+            {
+                return [.. skipped];
+            }
+        }
+    }
+
+    /// <summary>Without --recursive: images (by name) in sub-folders, which were not listed, and how many sub-folders hold them.</summary>
+    public long ImagesInSubFolders { get; set; }
+
+    public int SubFoldersWithImages { get; set; }
+
     /// <summary>The scored images' label and confidence distribution, to compare with the model's test-set reference.</summary>
     public PredictionProfile Profile => profile.Build();
+
+    /// <summary>Counts a skipped file; called from the listing's thread while rows are added on another.</summary>
+    public void Skip(string path)
+    {
+        Interlocked.Increment(ref skippedCount);
+        lock (skipped)
+        {
+            if (skipped.Count < ShownSkipped)
+            {
+                skipped.Add(path);
+            }
+        }
+    }
 
     public void Add(ScoredImage row)
     {

@@ -18,6 +18,9 @@ public sealed record ScoringRequest
 
     public bool Recursive { get; init; }
 
+    /// <summary>Score every file, not only those named as images (hidden files are still skipped).</summary>
+    public bool AllFiles { get; init; }
+
     public Shard Shard { get; init; } = Shard.All;
 
     /// <summary>Continue an existing output file, skipping the files it already has rows for.</summary>

@@ -94,7 +94,7 @@ public sealed class ScoringRun : IDisposable
             }
 
             var output = Path.GetFullPath(request.Output);
-            var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString());
+            var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString(), request.AllFiles);
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
             return new ScoringRun(request, resolved, model, record, format, existing, summary, LoadReference(resolved.OnnxPath));
@@ -119,11 +119,42 @@ public sealed class ScoringRun : IDisposable
         }
     }
 
-    /// <summary>The files this run scores, streamed: this shard's, less those the output already has.</summary>
-    public IEnumerable<ListedFile> Files()
+    /// <summary>The files this run scores, streamed: this shard's images (every file with --all-files), less those the output already has.</summary>
+    public IEnumerable<ListedFile> Files() => Listed(onSkipped: null);
+
+    private IEnumerable<ListedFile> Listed(Action<ListedFile>? onSkipped)
     {
         var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
-        return listing.Files().Where(file => request.Shard.Contains(file.RelativePath) && existing?.Paths.Contains(file.RelativePath) != true);
+        foreach (var file in listing.Files().Where(file => request.Shard.Contains(file.RelativePath)))
+        {
+            if (!ImageFileNames.IsScored(Path.GetFileName(file.FullPath), request.AllFiles))
+            {
+                onSkipped?.Invoke(file);
+            }
+            else if (existing?.Paths.Contains(file.RelativePath) != true)
+            {
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>Images (by name) in sub-folders, which a run without --recursive does not list, by sub-folder.</summary>
+    private (long Images, int Folders) ImagesInSubFolders()
+    {
+        var listing = new FolderListing(Folder, recursive: true, [OutputPath, RunRecord.PathFor(OutputPath)]);
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        long images = 0;
+        foreach (var file in listing.Files())
+        {
+            var slash = file.RelativePath.IndexOf('/', StringComparison.Ordinal);
+            if (slash >= 0 && ImageFileNames.IsScored(Path.GetFileName(file.FullPath), allFiles: false))
+            {
+                images++;
+                folders.Add(file.RelativePath[..slash]);
+            }
+        }
+
+        return (images, folders.Count);
     }
 
     /// <summary>Scores <see cref="Files"/> into the output; <paramref name="onProgress"/> is told after each batch.
@@ -138,7 +169,7 @@ public sealed class ScoringRun : IDisposable
         {
             var scorer = new BatchScorer(model, request.Settings);
             completed = await scorer.RunAsync(
-                Files(),
+                Listed(file => Summary.Skip(file.RelativePath)),
                 rows =>
                 {
                     foreach (var row in rows)
@@ -152,6 +183,12 @@ public sealed class ScoringRun : IDisposable
                     onProgress?.Invoke(Summary);
                 },
                 cancellation);
+        }
+
+        // Not after an interruption: walking a large tree would delay the stop.
+        if (completed && !request.Recursive)
+        {
+            (Summary.ImagesInSubFolders, Summary.SubFoldersWithImages) = ImagesInSubFolders();
         }
 
         record.Write(OutputPath, completed ? "completed" : "interrupted", Summary);
