@@ -4,7 +4,7 @@ using DigitForge.Registry.Store;
 namespace DigitForge.Registry.Tests;
 
 /// <summary>Several real processes at once against one registry, some of them killed with SIGKILL.</summary>
-[Trait("Category", "Unit")]
+[Trait("Category", "EndToEnd")]
 public sealed class ConcurrencyTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);

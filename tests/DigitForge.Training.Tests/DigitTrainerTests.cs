@@ -5,7 +5,7 @@ using DigitForge.Training.Training;
 
 namespace DigitForge.Training.Tests;
 
-[Trait("Category", "Unit")]
+[Trait("Category", "EndToEnd")]
 public sealed class DigitTrainerTests
 {
     private static readonly LabelledImages TrainSet = SyntheticDigits.Make(200, seed: 1);

@@ -23,7 +23,7 @@ namespace DigitForge.Evaluation.Tests.Packaging;
 /// A model version written from real upstream stage folders: an (untrained, seeded) DigitCnn saved
 /// as TorchSharp weights, its logits on 1,000 random images as Evaluate writes them, and lock records.
 /// </summary>
-[Trait("Category", "Unit")]
+[Trait("Category", "EndToEnd")]
 public sealed class ModelVersionWriterTests : IDisposable
 {
     private const int TestImages = 1000;
