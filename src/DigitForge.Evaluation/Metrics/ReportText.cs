@@ -1,3 +1,4 @@
+using DigitForge.Engine.Text;
 using System.Globalization;
 using System.Text;
 
@@ -30,7 +31,7 @@ internal static class ReportText
             .Append(["macro", Ratio(report.MacroAverage.Precision), Ratio(report.MacroAverage.Recall), Ratio(report.MacroAverage.F1), "", ""])
             .Append(["weighted", Ratio(report.WeightedAverage.Precision), Ratio(report.WeightedAverage.Recall), Ratio(report.WeightedAverage.F1), report.Count.ToString(Invariant), ""])
             .ToList();
-        foreach (var line in Table(header, rows))
+        foreach (var line in TextTable.Render(header, rows))
             Line(line);
         Line();
 
@@ -41,23 +42,11 @@ internal static class ReportText
         var matrixRows = report.ConfusionMatrix
             .Select((row, label) => new[] { label.ToString(Invariant) }.Concat(row.Select(n => n.ToString(Invariant))).ToArray())
             .ToList();
-        foreach (var line in Table(matrixHeader, matrixRows))
+        foreach (var line in TextTable.Render(matrixHeader, matrixRows))
             Line(line);
 
         return text.ToString();
     }
 
     private static string Ratio(double value) => value.ToString("0.0000", Invariant);
-
-    // Every column as wide as its widest cell, two spaces between columns; the first column
-    // (row names) left-aligned, the figures right-aligned.
-    private static IEnumerable<string> Table(string[] header, IReadOnlyList<string[]> rows)
-    {
-        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
-        string Render(string[] cells) => string.Join("  ", cells.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])));
-
-        yield return Render(header);
-        foreach (var row in rows)
-            yield return Render(row);
-    }
 }

@@ -1,3 +1,4 @@
+using DigitForge.Engine.Text;
 using System.Globalization;
 using System.Text;
 using DigitForge.Engine.Hashing;
@@ -27,11 +28,11 @@ public static class MetricsText
             ("median baseline", metrics.MedianBaseline.Count, metrics.MedianBaseline.Log1p),
         };
         Line("Comment counts");
-        foreach (var line in Table(["predictor", "R2", "MAE", "RMSE", "Spearman"], [.. predictors.Select(p => Row(p.Item1, p.Item2))]))
+        foreach (var line in TextTable.Render(["predictor", "R2", "MAE", "RMSE", "Spearman"], [.. predictors.Select(p => Row(p.Item1, p.Item2))]))
             Line(line);
         Line();
         Line("log(1 + comments)");
-        foreach (var line in Table(["predictor", "R2", "MAE", "RMSE", "Spearman"], [.. predictors.Select(p => Row(p.Item1, p.Item3))]))
+        foreach (var line in TextTable.Render(["predictor", "R2", "MAE", "RMSE", "Spearman"], [.. predictors.Select(p => Row(p.Item1, p.Item3))]))
             Line(line);
         Line();
 
@@ -39,7 +40,7 @@ public static class MetricsText
         var buckets = metrics.Buckets
             .Select(b => new[] { b.Bucket, b.Stories.ToString(Invariant), Optional(b.Mae), Optional(b.MeanSignedError) })
             .ToList();
-        foreach (var line in Table(["comments", "stories", "MAE", "mean signed error"], buckets))
+        foreach (var line in TextTable.Render(["comments", "stories", "MAE", "mean signed error"], buckets))
             Line(line);
         return text.ToString();
     }
@@ -50,15 +51,4 @@ public static class MetricsText
     private static string Figure(double value) => value.ToString("0.0000", Invariant);
 
     private static string Optional(double? value) => value is { } v ? Figure(v) : "n/a";
-
-    // Every column as wide as its widest cell, two spaces apart; names left-aligned, figures right-aligned.
-    private static IEnumerable<string> Table(string[] header, IReadOnlyList<string[]> rows)
-    {
-        var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
-        string Render(string[] cells) => string.Join("  ", cells.Select((cell, c) => c == 0 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c])));
-
-        yield return Render(header);
-        foreach (var row in rows)
-            yield return Render(row);
-    }
 }
