@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
-/// Source edits in a copy of this repository, each followed by the real build on configs/ci.json:
+/// Source edits in a copy of this repository, each followed by the real build on configs/mnist/ci.json:
 /// what re-runs follows the code, not its comments. One copy and ordered steps, since every step
 /// recompiles the CLI.
 /// </summary>
@@ -61,7 +61,7 @@ public sealed class CodeFingerprintTests : IDisposable
         changed.Output.Should().MatchRegex(@"Train: stale: code changed: DigitForge\.Training").And.MatchRegex(@"Evaluate: stale: code changed: DigitForge\.Training");
     }
 
-    private BuildResult Evaluate() => build.Run("--target=Evaluate", "--config=configs/ci.json");
+    private BuildResult Evaluate() => build.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
 
     private void Edit(string file, string anchor, string replacement)
     {

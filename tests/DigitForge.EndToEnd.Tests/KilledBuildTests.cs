@@ -7,7 +7,7 @@ using DigitForge.Engine.Storage;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
-/// kill -9 of a forced re-run of the recipe that built the good outputs (configs/ci.json), at
+/// kill -9 of a forced re-run of the recipe that built the good outputs (configs/mnist/ci.json), at
 /// several points, including inside a commit: the last good outputs survive every kill (or the
 /// stage is gone and comes back), and the build after it leaves them bit-identical to the unkilled one.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
     // Train's timings (TrainStage.VolatileOutputs): a re-run of the same recipe writes other seconds.
     private static readonly string[] Timings = ["Train/history.json", "Train/training.json"];
 
-    private static readonly string[] Rerun = ["--target=Evaluate", "--config=configs/ci.json", "--rerun"];
+    private static readonly string[] Rerun = ["--target=Evaluate", "--config=configs/mnist/ci.json", "--rerun"];
 
     private readonly RepoBuild build = new();
 
@@ -29,7 +29,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Killing_a_rerun_of_the_same_recipe_anywhere_keeps_the_last_good_outputs_and_the_next_build_is_bit_identical()
     {
-        var first = build.Run("--target=Evaluate", "--config=configs/ci.json");
+        var first = build.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
         first.ExitCode.Should().Be(0, first.ToString());
         var reference = Outputs();
         reference.Keys.Should().Contain(["Train/model.weights", "Evaluate/metrics.json", "Preprocess/test-images.idx"]);
@@ -65,18 +65,18 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
         var inCommit = build.Run(Rerun);
         build.Environment.Remove("DIGITFORGE_TEST_CRASH_AT");
         inCommit.ExitCode.Should().NotBe(0, inCommit.ToString());
-        Directory.Exists(Path.Combine(build.Artifacts, "stages", "Train")).Should().BeFalse("the hook fires with the old folder aside and the new one not yet in place\n" + inCommit);
+        Directory.Exists(Path.Combine(build.Home, "stages", "Train")).Should().BeFalse("the hook fires with the old folder aside and the new one not yet in place\n" + inCommit);
         LastGoodOutputsOrNone(reference, allowMissing: ["Train"]);
 
         // Without the stage cache, only the folder the commit left aside can bring Train back unrun.
         Directory.Delete(build.Cache, recursive: true);
-        var next = build.Run("--target=Evaluate", "--config=configs/ci.json");
+        var next = build.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
         next.ExitCode.Should().Be(0, next.ToString());
         next.Statuses(Stages).Should().AllBe("Skipped", next.ToString());
         output.WriteLine($"after the kill inside the commit, the next build took {next.Elapsed.TotalSeconds:0.0} s and re-ran nothing");
         next.Output.Should().Contain("Train: a build was killed while committing it; its last good outputs are back in place");
         Outputs().Should().Equal(reference);
-        Directory.EnumerateFileSystemEntries(Path.Combine(build.Artifacts, "stages", ".staging")).Should().BeEmpty();
+        Directory.EnumerateFileSystemEntries(Path.Combine(build.Home, "stages", ".staging")).Should().BeEmpty();
     }
 
     /// <summary>Every committed stage's outputs are exactly those its record lists, intact, and the same as the unkilled build's.</summary>
@@ -84,7 +84,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
     {
         foreach (var stage in Stages)
         {
-            var directory = Path.Combine(build.Artifacts, "stages", stage);
+            var directory = Path.Combine(build.Home, "stages", stage);
             if (!Directory.Exists(directory) && allowMissing.Contains(stage))
             {
                 continue;
@@ -101,9 +101,9 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
     private SortedDictionary<string, string> Outputs()
     {
         var outputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var stage in Stages.Where(s => Directory.Exists(Path.Combine(build.Artifacts, "stages", s))))
+        foreach (var stage in Stages.Where(s => Directory.Exists(Path.Combine(build.Home, "stages", s))))
         {
-            foreach (var (file, hash) in StageStore.HashOutputs(Path.Combine(build.Artifacts, "stages", stage)))
+            foreach (var (file, hash) in StageStore.HashOutputs(Path.Combine(build.Home, "stages", stage)))
             {
                 if (!Timings.Contains($"{stage}/{file}"))
                 {
@@ -115,5 +115,5 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
         return outputs;
     }
 
-    private BuildResult TrainAgain(TimeSpan? killAfter) => build.Cli(["run", "Train", "--rerun", "--config", "configs/ci.json"], killAfter);
+    private BuildResult TrainAgain(TimeSpan? killAfter) => build.Cli(["run", "Train", "--rerun", "--config", "configs/mnist/ci.json"], killAfter);
 }
