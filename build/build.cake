@@ -92,7 +92,7 @@ foreach (var stage in graph?.RootElement.GetProperty("stages").EnumerateArray() 
     {
         task.WithCriteria(false, status.GetString()!);
     }
-    else if (status.ValueKind == JsonValueKind.String && status.GetString()!.StartsWith("upstream ", StringComparison.Ordinal))
+    else if (stage.GetProperty("waiting").ValueKind == JsonValueKind.True)
     {
         task.WithCriteria(() => !IsUpToDateNow(name), "up to date once its upstream ran (the line above says why)");
     }

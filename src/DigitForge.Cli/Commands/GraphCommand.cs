@@ -75,6 +75,8 @@ public static class GraphCommand
                     description = stage.Description,
                     upstreams = graph.Upstreams(stage.Name).Select(u => u.Name),
                     upToDate = statuses?.GetValueOrDefault(stage.Name)?.UpToDate,
+                    waiting = statuses?.GetValueOrDefault(stage.Name) is { UpToDate: false } status && status.Fingerprint is null
+                        && graph.Upstreams(stage.Name).Any(u => statuses.GetValueOrDefault(u.Name)?.UpToDate == false),
                     status = statuses?.GetValueOrDefault(stage.Name)?.Describe(),
                 }),
             },
