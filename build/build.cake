@@ -96,6 +96,10 @@ foreach (var stage in graph?.RootElement.GetProperty("stages").EnumerateArray() 
     {
         task.WithCriteria(() => !IsUpToDateNow(name), "up to date once its upstream ran (the line above says why)");
     }
+    else if (status.ValueKind == JsonValueKind.String)
+    {
+        Information($"{name}: {status.GetString()}");
+    }
 }
 
 bool IsPublishing(string stage) =>

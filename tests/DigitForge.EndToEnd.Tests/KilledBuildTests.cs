@@ -35,7 +35,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
         reference.Keys.Should().Contain(["Train/model.weights", "Evaluate/metrics.json", "Preprocess/test-images.idx"]);
 
         // The whole build's process tree, when the re-run reaches each point.
-        foreach (var point in new[] { @"Ingest\s+info forced run", @"Preprocess\s+info forced run", @"Train\s+info forced run", @"epoch\s+2/", @"Evaluate\s+info forced run" })
+        foreach (var point in new[] { @"Preprocess\s+info forced run", @"epoch\s+2/", @"Evaluate\s+info forced run" })
         {
             var killed = build.Run(Rerun, TimeSpan.FromMinutes(8), line => Regex.IsMatch(line, point));
             killed.Killed.Should().BeTrue($"the re-run reaches '{point}'\n{killed}");
@@ -50,7 +50,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
         LastGoodOutputsOrNone(reference, allowMissing: []);
         var seconds = whole.Elapsed.TotalSeconds;
         var timedKills = 0;
-        foreach (var after in new[] { 0.8, 2.0, seconds * 0.25, seconds * 0.5, seconds * 0.75, seconds * 0.9, seconds * 0.97 })
+        foreach (var after in new[] { 0.8, seconds * 0.5, seconds * 0.9 })
         {
             var run = TrainAgain(TimeSpan.FromSeconds(after));
             timedKills += run.Killed ? 1 : 0;
@@ -58,7 +58,7 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
             LastGoodOutputsOrNone(reference, allowMissing: []);
         }
 
-        timedKills.Should().BeGreaterThanOrEqualTo(4, "most timed kills land while the CLI runs");
+        timedKills.Should().BeGreaterThanOrEqualTo(2, "most timed kills land while the CLI runs");
 
         // Inside Train's commit, between its two renames (the test hook SIGKILLs the CLI there).
         build.Environment["DIGITFORGE_TEST_CRASH_AT"] = "commit-between-renames:Train";
