@@ -52,11 +52,11 @@ var serve = new Tool(root, "src/DigitForge.Serve/DigitForge.Serve.csproj", "buil
 var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
 
 // The exit code of the first CLI call that failed: what the build exits with.
-int? failedWith = null;
+var failedWith = 0;
 
 // The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
 // standard input, and the holder lets go of the lock when that closes, in the middle of the build.
-Process? lockHolder = null;
+Process lockHolder = null;
 
 var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
 var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
@@ -277,10 +277,10 @@ try
 {
     RunTarget(stageTarget is not null ? "Summary" : target);
 }
-catch (Exception) when (failedWith is { } exitCode)
+catch (Exception) when (failedWith != 0)
 {
     // Cake reports every failure as 1; the CLI's own code says which kind it was.
-    System.Environment.Exit(exitCode);
+    System.Environment.Exit(failedWith);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,7 +403,7 @@ void Run(string tool, ProcessArgumentBuilder arguments)
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = arguments });
     if (exitCode != 0)
     {
-        failedWith ??= exitCode;
+        failedWith = failedWith == 0 ? exitCode : failedWith;
         throw new CakeException(exitCode, $"{tool} failed with exit code {exitCode} (see the README's exit codes)");
     }
 }
