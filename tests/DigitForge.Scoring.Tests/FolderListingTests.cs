@@ -33,7 +33,6 @@ public sealed class FolderListingTests
 }
 
 [Trait("Category", "Unit")]
-[Trait("Category", "Unit")]
 public sealed class ImageFileNamesTests
 {
     [Theory]
@@ -56,6 +55,7 @@ public sealed class ImageFileNamesTests
         ImageFileNames.IsScored(name, allFiles).Should().Be(scored);
 }
 
+[Trait("Category", "Unit")]
 public sealed class ShardTests
 {
     private static readonly string[] Paths = [.. Enumerable.Range(0, 5000).Select(i => $"folder{i % 7}/digit-{i:D6}.png")];
