@@ -17,7 +17,7 @@ public sealed class CodeFingerprintTests : IDisposable
 
     public CodeFingerprintTests()
     {
-        CopyWorkingTree(RepoBuild.FindRoot(), copy.Path);
+        RepoCopy.Create(copy.Path);
         build = new RepoBuild(copy.Path);
     }
 
@@ -69,21 +69,5 @@ public sealed class CodeFingerprintTests : IDisposable
         var text = File.ReadAllText(path);
         text.Should().Contain(anchor);
         File.WriteAllText(path, text.Replace(anchor, replacement, StringComparison.Ordinal));
-    }
-
-    /// <summary>The files git would commit from this checkout, as they are now (uncommitted edits included).</summary>
-    private static void CopyWorkingTree(string root, string target)
-    {
-        var start = new ProcessStartInfo("git", ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]) { RedirectStandardOutput = true };
-        using var git = Process.Start(start)!;
-        var files = git.StandardOutput.ReadToEnd().Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        git.WaitForExit();
-        git.ExitCode.Should().Be(0);
-        foreach (var file in files.Where(f => File.Exists(Path.Combine(root, f))))
-        {
-            var destination = Path.Combine(target, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(Path.Combine(root, file), destination);
-        }
     }
 }
