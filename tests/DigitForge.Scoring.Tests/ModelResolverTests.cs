@@ -23,7 +23,8 @@ public sealed class ModelResolverTests
     [Theory]
     [InlineData("v1")]
     [InlineData("V0001")]
-    public void Version_IsThatRegisteredVersion(string name)
+    [InlineData("1")]
+    public void Version_IsThatRegisteredVersion_NamedAsEveryModelsCommandNamesIt(string name)
     {
         using var dir = new TempDirectory();
         var registry = new TestRegistry(dir.Path);
@@ -31,6 +32,18 @@ public sealed class ModelResolverTests
         registry.Add([2], "second", promote: true);
 
         ModelResolver.Resolve(name, dir.Path).OnnxPath.Should().Be(first.OnnxPath);
+        ModelResolver.Resolve(first.Name, dir.Path).OnnxPath.Should().Be(first.OnnxPath, "the folder name works too");
+    }
+
+    [Fact]
+    public void FolderNameWithAnotherHash_IsRefusedNamingTheRealOne()
+    {
+        using var dir = new TempDirectory();
+        var first = new TestRegistry(dir.Path).Add([1], "first");
+
+        var act = () => ModelResolver.Resolve("v0001-0000000", dir.Path);
+
+        act.Should().Throw<ScoringSetupException>().WithMessage($"version 1 is {first.Name}, not v0001-0000000");
     }
 
     [Fact]

@@ -9,15 +9,18 @@ namespace DigitForge.Registry.Store;
 /// </summary>
 public sealed partial record ModelReference(int Number, string? ShortHash)
 {
-    public static ModelReference Parse(string text)
+    public static ModelReference Parse(string text) => TryParse(text, out var reference)
+        ? reference
+        : throw new RegistryException($"'{text}' is not a model version; expected a number such as 7, v7, v0007 or a folder name such as v0007-3fa2c1d");
+
+    /// <summary>Whether <paramref name="text"/> names a version (for options that also take other things, such as a file).</summary>
+    public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelReference? reference)
     {
         var match = Pattern().Match(text.Trim());
-        if (!match.Success || !int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number <= 0)
-        {
-            throw new RegistryException($"'{text}' is not a model version; expected a number such as 7, v7, v0007 or a folder name such as v0007-3fa2c1d");
-        }
-
-        return new ModelReference(number, match.Groups[2].Success ? match.Groups[2].Value.ToLowerInvariant() : null);
+        reference = match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? new ModelReference(number, match.Groups[2].Success ? match.Groups[2].Value.ToLowerInvariant() : null)
+            : null;
+        return reference is not null;
     }
 
     /// <summary>The version number, after checking a given hash part against the registered name.</summary>
@@ -29,6 +32,6 @@ public sealed partial record ModelReference(int Number, string? ShortHash)
             : throw new RegistryException($"version {Number} is {entry.Name}, not v{Number:D4}-{ShortHash}");
     }
 
-    [GeneratedRegex("^v?([0-9]{1,9})(?:-([0-9a-fA-F]{7}))?$")]
+    [GeneratedRegex("^v?([0-9]{1,9})(?:-([0-9a-fA-F]{7}))?$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 }

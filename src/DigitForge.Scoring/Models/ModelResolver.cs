@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 
@@ -7,11 +5,11 @@ namespace DigitForge.Scoring.Models;
 
 /// <summary>
 /// Turns <c>--model</c> into an ONNX file: <c>production</c> (the registry's production version),
-/// <c>vN</c> (a registered version by number, e.g. v3 or v0003), or a path to an .onnx file. Registry
+/// a registered version as every models command names it (<c>7</c>, <c>v7</c>, <c>v0007</c>, <c>v0007-3fa2c1d</c>), or a path to an .onnx file. Registry
 /// versions are checked against their manifest first, so a tampered model is refused.
 /// Every failure is a <see cref="ScoringSetupException"/> naming the registry, version or file.
 /// </summary>
-public static partial class ModelResolver
+public static class ModelResolver
 {
     public const string Production = "production";
 
@@ -28,10 +26,11 @@ public static partial class ModelResolver
             return FromRegistry(registry, entry.Version, Production);
         }
 
-        if (VersionName().Match(model) is { Success: true } match)
+        // The registry's own grammar, as every models command reads it: 7, v7, v0007, v0007-3fa2c1d.
+        if (ModelReference.TryParse(model, out var reference))
         {
-            var number = int.Parse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture);
-            return FromRegistry(new ModelRegistry(new ModelStore(modelsRoot)), number, "version");
+            var registry = new ModelRegistry(new ModelStore(modelsRoot));
+            return FromRegistry(registry, Registry(registry, reference.Resolve), "version");
         }
 
         var path = Path.GetFullPath(model);
@@ -72,7 +71,4 @@ public static partial class ModelResolver
             throw new ScoringSetupException(SetupProblem.Input, ex.Message, ex);
         }
     }
-
-    [GeneratedRegex("^v([0-9]{1,9})$", RegexOptions.IgnoreCase)]
-    private static partial Regex VersionName();
 }
