@@ -97,7 +97,7 @@ public sealed class ShardedScoreToolTests(ScoringModel model) : IDisposable
 
             return count;
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return 0;
         }
