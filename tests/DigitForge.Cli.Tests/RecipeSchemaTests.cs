@@ -12,10 +12,19 @@ public sealed class RecipeSchemaTests
 {
     public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
 
-    public static TheoryData<string, string> Recipes => [.. PipelineCatalog.All.SelectMany(p =>
-        Directory.GetFiles(Path.Combine(RepositoryRoot(), "configs", p.Name), "*.json")
-            .Where(f => Path.GetFileName(f) != RecipeSchema.FileName)
-            .Select(f => (p.Name, Path.GetFileName(f))))];
+    public static TheoryData<string, string> Recipes()
+    {
+        var recipes = new TheoryData<string, string>();
+        foreach (var pipeline in PipelineCatalog.All)
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "configs", pipeline.Name), "*.json").Where(f => Path.GetFileName(f) != RecipeSchema.FileName))
+            {
+                recipes.Add(pipeline.Name, Path.GetFileName(file));
+            }
+        }
+
+        return recipes;
+    }
 
     [Theory]
     [MemberData(nameof(Pipelines))]
@@ -69,7 +78,7 @@ public sealed class RecipeSchemaTests
         train.AllowAdditionalProperties.Should().BeFalse();
         train.Properties["epochs"].Minimum.Should().Be(1);
         train.Properties["epochs"].Maximum.Should().Be(1000);
-        train.Properties["epochs"].Default.Should().Be(30);
+        JToken.FromObject(train.Properties["epochs"].Default!).Value<int>().Should().Be(30);
         train.Properties["optimizer"].ActualSchema.Enumeration.Should().Equal("adam", "sgd");
         train.Properties["threads"].Description.Should().Contain("libtorch");
         schema.Properties["promote"].Description.Should().Contain("quality gate");
