@@ -9,7 +9,7 @@ namespace DigitForge.Serve;
 /// confidence, the model served, and live drift of recent predictions against the model's test-set reference.
 /// Each app has its own <see cref="CollectorRegistry"/>, so several services in one process never share a count.
 /// </summary>
-internal sealed class ServeMetrics
+internal sealed partial class ServeMetrics
 {
     private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -24,12 +24,15 @@ internal sealed class ServeMetrics
     private readonly Gauge drift;
     private readonly Gauge driftWindow;
     private readonly int windowSize;
+    private readonly ILogger<ServeMetrics> logger;
     private readonly Lock gate = new();
     private LoadedModel? model;
     private PredictionWindow? window;
+    private bool drifted;
 
-    public ServeMetrics(ServeOptions options)
+    public ServeMetrics(ServeOptions options, ILogger<ServeMetrics> logger)
     {
+        this.logger = logger;
         windowSize = options.DriftWindow;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -83,6 +86,7 @@ internal sealed class ServeMetrics
             }
 
             // A reference that does not line up with the model's labels cannot be compared.
+            drifted = false;
             window = loaded.Reference is { } reference && reference.LabelShares.Count == loaded.Model.Classes
                 ? new PredictionWindow(windowSize, reference)
                 : null;
@@ -113,6 +117,20 @@ internal sealed class ServeMetrics
             foreach (var answer in answers)
             {
                 window.Add(IndexOf(by.Model.Labels, answer.Label), answer.Confidence);
+            }
+
+            // Logged when a full window crosses the threshold either way, not per request.
+            if (window.Count == windowSize && window.Check() is var check && check.Drifted != drifted)
+            {
+                drifted = check.Drifted;
+                if (drifted)
+                {
+                    LogDrift(logger, by.Name, check.LabelPsi, check.ConfidencePsi, check.Threshold, check.Observed);
+                }
+                else
+                {
+                    LogDriftEnded(logger, by.Name, check.LabelPsi, check.ConfidencePsi, check.Threshold, check.Observed);
+                }
             }
         }
     }
@@ -145,4 +163,12 @@ internal sealed class ServeMetrics
 
         throw new ArgumentException($"label '{label}' is not one of the model's labels", nameof(label));
     }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "Drift: the last {Window} predictions of {ModelVersion} differ from its reference (label PSI {LabelPsi:0.000}, confidence PSI {ConfidencePsi:0.000}, threshold {Threshold})")]
+    private static partial void LogDrift(ILogger logger, string modelVersion, double labelPsi, double confidencePsi, double threshold, int window);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information,
+        Message = "Drift over: the last {Window} predictions of {ModelVersion} match its reference again (label PSI {LabelPsi:0.000}, confidence PSI {ConfidencePsi:0.000}, threshold {Threshold})")]
+    private static partial void LogDriftEnded(ILogger logger, string modelVersion, double labelPsi, double confidencePsi, double threshold, int window);
 }
