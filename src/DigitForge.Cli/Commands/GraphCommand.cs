@@ -24,6 +24,11 @@ public static class GraphCommand
             var graph = CommonOptions.Graph(result);
             var wanted = result.GetValue(target) is { } name ? graph.Closure(name) : graph.Stages;
             var statuses = result.GetValue(status) ? Statuses(graph, wanted, result.GetValue(restore)) : null;
+            if (statuses is not null && result.GetValue(restore))
+            {
+                RunRecorder.BuildStarted(result, graph, statuses.Values);
+            }
+
             Console.Write(result.GetValue(format) switch
             {
                 "dot" => GraphText.Dot(graph, statuses),

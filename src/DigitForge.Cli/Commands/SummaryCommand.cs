@@ -42,6 +42,7 @@ public static class SummaryCommand
                 Console.WriteLine($"Model {last.Version}: {last.Outcome}{(last.Forced ? " (forced)" : string.Empty)}; production is {production?.Name ?? "empty"} ({Display(paths, paths.Models)})");
             }
 
+            RunRecorder.BuildFinished(result, pipeline);
             return ExitCodes.Success;
         }));
         return command;

@@ -28,6 +28,12 @@ public interface IPipelineDefinition
     /// <summary>The build's headline figures (a metric, where the report is), read from the committed outputs.</summary>
     IEnumerable<string> Headlines(StageGraph graph);
 
+    /// <summary>The stage whose outputs hold the headline metrics: a run records them only when it includes that stage.</summary>
+    Type? MetricsStage { get; }
+
+    /// <summary>The headline metrics as numbers, for the run history, read from the committed outputs; empty when not measured.</summary>
+    IReadOnlyDictionary<string, double> Metrics(StageGraph graph);
+
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
 
@@ -51,6 +57,10 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual Type? PublishingStage => null;
 
     public virtual IEnumerable<string> Headlines(StageGraph graph) => [];
+
+    public virtual Type? MetricsStage => null;
+
+    public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);
