@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
@@ -23,7 +24,7 @@ public static class ExperimentsPlot
         var a = new Argument<string>("a") { Description = "A model version (7, v7, v0007-3fa2c1d), or a run id whose model is a version or the current Train output." };
         var b = new Argument<string>("b") { Description = "The second one, named the same ways." };
         var output = new Option<string>("--out") { Description = "The figure to write: .svg, .png or .html (an SVG in a page).", Required = true };
-        var metric = new Option<string>("--metric") { Description = "accuracy or loss; train is dashed, validation solid.", DefaultValueFactory = _ => "accuracy" };
+        var metric = new Option<string>("--metric") { Description = "accuracy or loss; validation is the bold line, train the pale one.", DefaultValueFactory = _ => "accuracy" };
         metric.AcceptOnlyFromAmong("accuracy", "loss");
         var command = new Command("plot", "Overlay the training curves (per epoch, train and validation) of two model versions or runs.") { a, b, output, metric };
         command.SetAction(result => Guarded.Run(() =>
@@ -70,8 +71,10 @@ public static class ExperimentsPlot
             validation.Color = color;
             var train = plot.Add.Scatter(epochs, curve.Epochs.Select(e => loss ? e.TrainLoss : e.TrainAccuracy).ToArray());
             train.LegendText = $"{curve.Label} train";
-            train.Color = color;
-            train.LinePattern = LinePattern.Dashed;
+            // Paler and thinner rather than dashed: Skia's SVG output cannot draw dash patterns.
+            train.Color = color.WithAlpha(0.45);
+            train.LineWidth = 1;
+            validation.LineWidth = 2;
         }
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
@@ -102,14 +105,22 @@ public static class ExperimentsPlot
         }
 
         var train = StageNames.Of<TrainStage>();
+        var paths = CommonOptions.Paths(result);
         var stages = CommonOptions.Graph(result, useStageCache: false).Store;
         var trained = run.Stages.FirstOrDefault(s => s.Stage == train)?.Fingerprint;
         var current = stages.TryRead(train, out _)?.Fingerprint;
-        return trained is not null && trained == current
-            ? Read($"run {run.Id}", Path.Combine(stages.DirectoryOf(train), TrainStage.HistoryFile))
+        if (trained is not null && trained == current)
+        {
+            return Read($"run {run.Id}", Path.Combine(stages.DirectoryOf(train), TrainStage.HistoryFile));
+        }
+
+        // The local stage cache keeps every Train output by fingerprint until pruned; the curve is only read, so no copy.
+        var cached = trained is null ? null : Path.Combine(new StageCache(paths.StageCache).EntryOf(trained), TrainStage.HistoryFile);
+        return File.Exists(cached)
+            ? Read($"run {run.Id}", cached)
             : throw new ConfigException(
-                $"run {run.Id} stored no model version and its {train} outputs are no longer the current ones ({(trained is null ? "it did not record " + train : "fingerprint " + trained[..7])}, current {current?[..7] ?? "none"}); "
-                + "name a model version, or rebuild that recipe first");
+                $"run {run.Id} stored no model version, and its {train} outputs are neither the current ones nor in the stage cache {paths.StageCache} "
+                + $"({(trained is null ? "it recorded no " + train : "fingerprint " + trained[..7])}, current {current?[..7] ?? "none"}); name a model version, or rebuild that recipe first");
     }
 
     private static TrainingCurve Read(string label, string path) =>
