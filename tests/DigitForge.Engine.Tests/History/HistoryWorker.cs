@@ -6,7 +6,7 @@ namespace DigitForge.Engine.Tests.History;
 
 /// <summary>
 /// The entry point of this assembly when a test runs it as a process: <c>append-history DIR NAME COUNT</c>
-/// appends COUNT lines (runs NAME-0 ...) of about 60 KB each to the history in DIR, printing each; COUNT 0: until killed.
+/// appends COUNT lines (runs NAME-0 ...) of about 90 KB each to the history in DIR, printing each; COUNT 0: until killed.
 /// </summary>
 public static class HistoryWorker
 {
