@@ -2,7 +2,7 @@
 // declaration in src/ (asked of the `digitforge` CLI as JSON), plus the tool targets. This script
 // only wires: what a stage does, and whether it is up to date, is decided by the CLI.
 //
-//   ./build.sh [--pipeline=mnist|hn] --target=Evaluate [--config=configs/<pipeline>/default.json]
+//   ./build.sh [--pipeline=mnist|hn] [--target=Report] [--config=configs/<pipeline>/default.json]
 //              [--set=train.epochs=20 ...] [--artifacts=artifacts] [--rerun] [--no-wait]
 //   ./build.sh --target=Promote [--force] [--require-promotion]
 //   ./build.sh --target=Graph | Status | Verify [--model=N] | Models | Lineage [--model=N]
@@ -25,6 +25,7 @@ var knownArguments = new[]
     "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
     "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files",
     "port", "urls", "api-key", "format", "latest", "models", "confirm", "include-production",
+    "sort", "filter", "json", "all-params", "diff", "plot",
 };
 const int UsageError = 2;
 foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
@@ -34,7 +35,7 @@ foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownA
     System.Environment.Exit(UsageError);
 }
 
-var target = Argument("target", "Evaluate");
+var target = Argument("target", "Report");
 var pipeline = Argument("pipeline", "mnist");
 var configFile = Argument<string>("config", null);
 var overrides = Arguments<string>("set", Array.Empty<string>());
@@ -60,6 +61,16 @@ var stagesRun = 0;
 // The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
 // standard input, and the holder lets go of the lock when that closes, in the middle of the build.
 Process lockHolder = null;
+
+// One run in the history (artifacts/<pipeline>/history/runs.jsonl) per build: every CLI call of this
+// build records under the same id; the target tells the first call which stages the build is made of.
+if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("DIGITFORGE_RUN_ID")))
+{
+    System.Environment.SetEnvironmentVariable("DIGITFORGE_RUN_ID",
+        DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N").Substring(0, 6));
+}
+
+System.Environment.SetEnvironmentVariable("DIGITFORGE_RUN_TARGET", target);
 
 var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
 var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
@@ -232,6 +243,32 @@ Task("DeleteModels")
         .ToArray());
 });
 
+Task("Experiments")
+    .Description("Lists recorded runs with the parameters that differ and their metrics (--sort=METRIC[:asc], --filter=KEY=VALUE, --json, --all-params); --diff=A,B compares two runs or versions; --plot=A,B --out=FILE.svg overlays two versions' training curves.")
+    .Does(() =>
+{
+    if (HasArgument("diff") || HasArgument("plot"))
+    {
+        var verb = HasArgument("diff") ? "diff" : "plot";
+        var pair = Argument<string>(verb).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (pair.Length != 2)
+        {
+            Error($"--{verb} needs two runs or versions, e.g. --{verb}=v3,v5");
+            System.Environment.Exit(UsageError);
+        }
+
+        Cli("experiments", verb, pair[0], pair[1],
+            verb == "plot" ? $"--out={System.IO.Path.GetFullPath(Argument("out", "experiments.svg"), root.FullPath)}" : null,
+            verb == "diff" && HasArgument("json") ? "--json" : null);
+        return;
+    }
+
+    Cli(new[] { "experiments", HasArgument("sort") ? $"--sort={Argument<string>("sort")}" : null,
+            HasArgument("json") ? "--json" : null, HasArgument("all-params") ? "--all-params" : null }
+        .Concat(Arguments<string>("filter", Array.Empty<string>()).Select(filter => $"--filter={filter}"))
+        .ToArray());
+});
+
 Task("CacheGc")
     .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
     .Does(() => Cli("cache", "gc",
@@ -292,6 +329,13 @@ if (!known.Contains(target, StringComparer.OrdinalIgnoreCase))
 try
 {
     RunTarget(stageTarget is not null ? "Summary" : target);
+    if (lockHolder is not null)
+    {
+        // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
+        lockHolder.StandardInput.WriteLine("succeeded");
+        lockHolder.StandardInput.Close();
+        lockHolder.WaitForExit();
+    }
 }
 catch (Exception) when (failedWith != 0)
 {
@@ -311,7 +355,7 @@ JsonDocument LoadGraph()
         cli.Build(Context);
     }
 
-    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels");
+    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments");
     return wantsStatus
         ? HoldBuildLock()
         : JsonDocument.Parse(CliOutput(new ProcessArgumentBuilder().Append("graph").Append("--format=json")));

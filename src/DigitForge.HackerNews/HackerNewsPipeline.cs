@@ -35,6 +35,25 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
         }
     }
 
+    public override Type MetricsStage => typeof(EvaluateStage);
+
+    public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
+    {
+        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), NewsEvaluator.MetricsFile);
+        if (!File.Exists(metrics))
+        {
+            return new Dictionary<string, double>();
+        }
+
+        var m = JsonFile.Read<NewsMetrics>(metrics);
+        // Spearman and R² are undefined on a constant test set: left out rather than recorded as a number.
+        var figures = new (string Name, double? Value)[]
+        {
+            ("mae", m.Model.Count.Mae), ("spearman", m.Model.Count.Spearman), ("r2", m.Model.Count.R2), ("baselineMae", m.MedianBaseline.Count.Mae),
+        };
+        return figures.Where(f => f.Value is not null).ToDictionary(f => f.Name, f => f.Value!.Value);
+    }
+
     protected override IEnumerable<IStage> Stages(NewsConfig config, PipelinePaths paths, BuildOptions options) =>
     [
         new IngestStage(config.Data, paths.Root, Path.Combine(paths.Home, "ingest.checkpoint.jsonl")),

@@ -19,6 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(ScoreStoriesCommand.Create());
+        root.Subcommands.Add(ExperimentsCommand.Create());
         return root;
     }
 }

@@ -8,7 +8,9 @@ namespace DigitForge.Cli.Commands;
 /// <c>locked TOKEN</c> once it has it and keeps it until its standard input closes, which happens
 /// when the build that started it ends, however it ends (kill -9 included). With <c>--graph</c> it
 /// then prints the build's starting point (<see cref="GraphCommand.BuildStartJson"/>) on the next
-/// line, so a build needs one process, not two, before its first stage.
+/// line, so a build needs one process, not two, before its first stage; that opens the build's run in
+/// the history, and the run is closed with its metrics when the build writes <c>succeeded</c> before
+/// it ends (a failed or killed build's run stays unfinished).
 /// </summary>
 public static class LockCommand
 {
@@ -39,7 +41,17 @@ public static class LockCommand
                 Console.Out.Flush();
             }
 
-            Console.In.ReadToEnd();
+            var succeeded = false;
+            while (Console.In.ReadLine() is { } line)
+            {
+                succeeded |= line == "succeeded";
+            }
+
+            if (result.GetValue(graph) && succeeded)
+            {
+                RunRecorder.BuildFinished(result, CommonOptions.Graph(result));
+            }
+
             return ExitCodes.Success;
         }));
         return command;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
+using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Registry.Gate;
@@ -33,7 +35,11 @@ public static class RunCommand
                 e.Cancel = true;
                 cancellation.Cancel();
             };
-            LiveStageLog.Run(name, log => pipeline.Run(name, result.GetValue(rerun) || forced, log, cancellation.Token));
+            // Before the stage runs: a version Promote stores names the run that made it.
+            var (runId, own) = RunId.Current();
+            StageRunResult? run = null;
+            LiveStageLog.Run(name, log => run = pipeline.Run(name, result.GetValue(rerun) || forced, log, cancellation.Token));
+            RunRecorder.StageRun(result, pipeline, runId, own, run!);
             PauseForTest(name);
             var decision = Path.Combine(pipeline.Store.DirectoryOf(name), PromotionDecision.FileName);
             if (result.GetValue(requirePromotion) && File.Exists(decision) && JsonFile.Read<PromotionDecision>(decision) is { InProduction: false } kept)

@@ -23,11 +23,17 @@ public static class StatusCommand
             if (name is not null && result.GetValue(restore)
                 && pipeline.TryRestore(pipeline.Find(name).Name, new TextStageLog(Console.Error, pipeline.Find(name).Name)) is { } restored)
             {
+                RunRecorder.StageChecked(result, pipeline, restored);
                 Console.WriteLine(restored.Describe());
                 return ExitCodes.Success;
             }
 
             var statuses = name is null ? pipeline.StatusAll() : [pipeline.Status(pipeline.Find(name).Name)];
+            if (name is not null && result.GetValue(restore))
+            {
+                RunRecorder.StageChecked(result, pipeline, statuses[0]);
+            }
+
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonConvert.SerializeObject(statuses, JsonFile.Settings));

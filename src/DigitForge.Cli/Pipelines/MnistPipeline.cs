@@ -35,6 +35,26 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
         }
     }
 
+    public override Type MetricsStage => typeof(EvaluateStage);
+
+    public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
+    {
+        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), EvaluateStage.MetricsFile);
+        if (!File.Exists(metrics))
+        {
+            return new Dictionary<string, double>();
+        }
+
+        var report = ReportWriter.Read(metrics);
+        return new Dictionary<string, double>
+        {
+            ["accuracy"] = report.Accuracy,
+            ["loss"] = report.Loss,
+            ["lowestRecall"] = report.LowestRecall,
+            ["ece"] = report.ExpectedCalibrationError,
+        };
+    }
+
     protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)
     {
         var ingest = new IngestStage(config.Data!, new SourceResolver(paths.Root, new DownloadCache(paths.DownloadCache)));

@@ -31,6 +31,12 @@ public interface IPipelineDefinition
     /// <summary>The recipe's class: what its JSON binds to (and its JSON Schema is generated from).</summary>
     Type ConfigType { get; }
 
+    /// <summary>The stage whose outputs hold the headline metrics: a run records them only when it includes that stage.</summary>
+    Type? MetricsStage { get; }
+
+    /// <summary>The headline metrics as numbers, for the run history, read from the committed outputs; empty when not measured.</summary>
+    IReadOnlyDictionary<string, double> Metrics(StageGraph graph);
+
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
 
@@ -56,6 +62,10 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual IEnumerable<string> Headlines(StageGraph graph) => [];
 
     public Type ConfigType => typeof(TConfig);
+
+    public virtual Type? MetricsStage => null;
+
+    public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

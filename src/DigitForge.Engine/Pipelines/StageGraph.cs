@@ -8,7 +8,8 @@ using DigitForge.Engine.Storage;
 namespace DigitForge.Engine.Pipelines;
 
 /// <summary>The outcome of asking a stage to run.</summary>
-public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed, bool Restored = false);
+/// <param name="Why">Why it ran (its stale reasons, or forced), or how it was up to date or restored.</param>
+public sealed record StageRunResult(string Stage, bool Ran, string Fingerprint, TimeSpan Elapsed, bool Restored = false, string Why = "");
 
 /// <summary>The outcome of re-running a stage in a scratch folder against its recorded outputs.</summary>
 public sealed record VerifyResult(string Stage, string Fingerprint, IReadOnlyList<string> Compared, IReadOnlyList<string> Differences)
@@ -310,16 +311,17 @@ public sealed class StageGraph
 
         if (status.UpToDate && !force)
         {
-            log.Info($"up to date ({status.ShortFingerprint})");
-            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed);
+            log.Info(status.Describe());
+            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed, Why: status.Describe());
         }
 
-        if (!force && Restore(stage, status.Fingerprint, log) is not null)
+        if (!force && Restore(stage, status.Fingerprint, log) is { } restored)
         {
-            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed, Restored: true);
+            return new StageRunResult(stage.Name, false, status.Fingerprint, watch.Elapsed, Restored: true, Why: restored);
         }
 
-        log.Info(force ? $"forced run ({status.ShortFingerprint})" : $"running ({status.ShortFingerprint}): {string.Join("; ", status.Reasons)}");
+        var why = force ? "forced run" : string.Join("; ", status.Reasons);
+        log.Info($"{(force ? "forced run" : "running")} ({status.ShortFingerprint}){(force ? string.Empty : ": " + why)}");
         var inputs = stage.DescribeInputs();
         var components = fingerprinter.Compute(stage, inputs, out _)!;
         var started = DateTimeOffset.UtcNow;
@@ -341,7 +343,7 @@ public sealed class StageGraph
             Store.Commit(staging, record);
             log.Info($"done in {watch.Elapsed.TotalSeconds:0.0} s ({ContentHash.Short(record.Fingerprint)})");
             KeepInCache(stage, record, log);
-            return new StageRunResult(stage.Name, true, record.Fingerprint, watch.Elapsed);
+            return new StageRunResult(stage.Name, true, record.Fingerprint, watch.Elapsed, Why: why);
         }
         catch
         {

@@ -20,6 +20,9 @@ public sealed class ModelManifest
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The run (build) that stored this version, in artifacts/&lt;pipeline&gt;/history; null before runs were recorded.</summary>
+    public string? RunId { get; set; }
+
     /// <summary>Path relative to the version folder ('/' separated) to SHA-256.</summary>
     public SortedDictionary<string, string> Files { get; set; } = new(StringComparer.Ordinal);
 

@@ -69,6 +69,7 @@ public sealed class ModelStore
                 Version = number,
                 ContentHash = hash,
                 CreatedAt = DateTimeOffset.UtcNow,
+                RunId = Engine.History.RunId.FromEnvironment(),
                 Files = HashFiles(staging),
                 Details = (JObject)details.DeepClone(),
             };

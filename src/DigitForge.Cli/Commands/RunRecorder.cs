@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Diagnostics;
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>
+/// Writes the run history as a build goes: its first call (<c>graph --status --restore</c>) opens
+/// the run with the stages already up to date, each <c>status --restore</c> and <c>run</c> adds a
+/// stage, and <c>summary</c> closes it with the metrics. A <c>digitforge run</c> outside a build is
+/// a run of its own, opened and closed by itself. A history that cannot be written costs the
+/// record, never the build: it is a warning.
+/// </summary>
+public static class RunRecorder
+{
+    public static RunHistory History(ParseResult result) => new(Path.Combine(CommonOptions.Paths(result).Home, "history"));
+
+    /// <summary>The build's graph check: opens the run with every stage of its target already up to date.</summary>
+    public static void BuildStarted(ParseResult result, StageGraph graph, IEnumerable<StageStatus> statuses)
+    {
+        if (RunId.FromEnvironment() is not { } id)
+        {
+            return;
+        }
+
+        var target = BuildTarget(graph);
+        var inRun = target is null ? null : graph.Closure(target).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var events = statuses.Where(s => inRun is null || inRun.Contains(s.Stage)).Select(EventOf).OfType<StageEvent>().ToList();
+        Append(result, graph, id, "graph", start: true, finish: false, target, events, metrics: null);
+    }
+
+    /// <summary>A build's check of a stage below a stale one: recorded when it turned out up to date or was restored.</summary>
+    public static void StageChecked(ParseResult result, StageGraph graph, StageStatus status)
+    {
+        if (RunId.FromEnvironment() is { } id && EventOf(status) is { } stageEvent)
+        {
+            Append(result, graph, id, "status", start: false, finish: false, BuildTarget(graph), [stageEvent], metrics: null);
+        }
+    }
+
+    /// <summary>A stage run; <paramref name="own"/>: outside a build, so this is the whole run, with its metrics.</summary>
+    public static void StageRun(ParseResult result, StageGraph graph, string id, bool own, StageRunResult run)
+    {
+        var outcome = run.Ran ? StageOutcome.Ran : run.Restored ? StageOutcome.Restored : StageOutcome.Skipped;
+        var stageEvent = new StageEvent(run.Stage, run.Fingerprint, outcome, run.Why, Math.Round(run.Elapsed.TotalSeconds, 3));
+        var target = own ? run.Stage : BuildTarget(graph);
+        Append(result, graph, id, "run", start: own, finish: own, target, [stageEvent], own ? Metrics(result, graph, run.Stage) : null);
+    }
+
+    /// <summary>The build's summary: closes the run with the metrics when the run includes the stage measuring them.</summary>
+    public static void BuildFinished(ParseResult result, StageGraph graph)
+    {
+        if (RunId.FromEnvironment() is { } id)
+        {
+            var target = BuildTarget(graph);
+            Append(result, graph, id, "summary", start: false, finish: true, target, [], Metrics(result, graph, target));
+        }
+    }
+
+    private static StageEvent? EventOf(StageStatus status) => status switch
+    {
+        { UpToDate: true, Fingerprint: { } fingerprint, Restored: { } restored } => new StageEvent(status.Stage, fingerprint, StageOutcome.Restored, restored, 0),
+        { UpToDate: true, Fingerprint: { } fingerprint } => new StageEvent(status.Stage, fingerprint, StageOutcome.Skipped, status.Describe(), 0),
+        _ => null,
+    };
+
+    // The build's target when it is a stage of this pipeline (the Cake script exports it); otherwise unknown.
+    private static string? BuildTarget(StageGraph graph) =>
+        Environment.GetEnvironmentVariable(RunId.TargetVariable) is { Length: > 0 } target && graph.Stages.FirstOrDefault(s => s.Name.Equals(target, StringComparison.OrdinalIgnoreCase)) is { } stage
+            ? stage.Name
+            : null;
+
+    private static IReadOnlyDictionary<string, double>? Metrics(ParseResult result, StageGraph graph, string? target)
+    {
+        var definition = CommonOptions.Definition(result);
+        if (definition.MetricsStage is not { } measuring)
+        {
+            return null;
+        }
+
+        // Without a known target the committed metrics are taken as the build's; with one, only if it measured them.
+        var measured = target is null || graph.Closure(target).Any(s => s.Name == StageNames.Of(measuring));
+        return measured && definition.Metrics(graph) is { Count: > 0 } metrics ? metrics : null;
+    }
+
+    private static void Append(ParseResult result, StageGraph graph, string id, string process, bool start, bool finish, string? target,
+        IReadOnlyList<StageEvent> stages, IReadOnlyDictionary<string, double>? metrics)
+    {
+        var history = History(result);
+        try
+        {
+            var paths = CommonOptions.Paths(result);
+            var config = CanonicalJson.ToToken(CommonOptions.LoadConfig(result));
+            var configFile = Path.GetFullPath(result.GetValue(CommonOptions.Config) ?? CommonOptions.Definition(result).DefaultConfig, paths.Root);
+            var relative = Path.GetRelativePath(paths.Root, configFile);
+            history.Append(
+                new RunLine
+                {
+                    Run = id,
+                    At = DateTimeOffset.UtcNow,
+                    Process = process,
+                    Start = start,
+                    Finish = finish,
+                    User = Environment.UserName,
+                    Host = Environment.MachineName,
+                    Git = start ? Git(paths.Root) : null,
+                    Pipeline = graph.Pipeline,
+                    Target = target,
+                    Config = relative.StartsWith("..", StringComparison.Ordinal) ? configFile : relative.Replace('\\', '/'),
+                    Overrides = result.GetValue(CommonOptions.Set) ?? [],
+                    ConfigHash = CanonicalJson.Hash(config),
+                    Stages = stages,
+                    Metrics = metrics,
+                },
+                config);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"warning: run {id} not recorded in {history.FilePath}: {ex.Message}");
+        }
+    }
+
+    /// <summary>The commit and whether the tree is dirty; null when git or the repository is not there (never an error).</summary>
+    internal static GitState? Git(string root)
+    {
+        // A status git could not give counts as dirty: the commit alone would not reproduce the tree.
+        var commit = GitOutput(root, "rev-parse", "HEAD");
+        return commit is { Length: > 0 } ? new GitState(commit.Trim(), GitOutput(root, "status", "--porcelain") is not { Length: 0 }) : null;
+    }
+
+    private static string? GitOutput(string root, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-C");
+        start.ArgumentList.Add(root);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // A concurrent build's git must not fail on the index lock `git status` would otherwise take.
+        start.Environment["GIT_OPTIONAL_LOCKS"] = "0";
+        try
+        {
+            using var git = Process.Start(start)!;
+            git.ErrorDataReceived += (_, _) => { };
+            git.BeginErrorReadLine();
+            var output = git.StandardOutput.ReadToEnd();
+            return git.WaitForExit(TimeSpan.FromSeconds(10)) && git.ExitCode == 0 ? output : null;
+        }
+        catch (Exception ex) when (ex is Win32Exception or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

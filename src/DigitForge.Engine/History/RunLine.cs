@@ -1,0 +1,75 @@
+using Newtonsoft.Json;
+
+namespace DigitForge.Engine.History;
+
+/// <summary>How a stage came to be up to date in a run.</summary>
+public enum StageOutcome
+{
+    /// <summary>It ran.</summary>
+    Ran,
+
+    /// <summary>Up to date: nothing ran.</summary>
+    Skipped,
+
+    /// <summary>Its outputs came from the stage cache (an earlier build of the same fingerprint).</summary>
+    Restored,
+}
+
+/// <summary>One stage's part in a run.</summary>
+/// <param name="Why">Why it ran (the stale reasons, or forced), or how it was up to date or restored.</param>
+public sealed record StageEvent(string Stage, string Fingerprint, StageOutcome Outcome, string Why, double Seconds);
+
+/// <summary>The commit the build ran on, and whether the work tree had changes (tracked or untracked files not ignored).</summary>
+public sealed record GitState(string Commit, bool Dirty);
+
+/// <summary>
+/// One line of the history file: what one CLI process of a run recorded. A build is several
+/// processes (the graph check, one per stage, the summary), so a run is the lines sharing its id;
+/// <see cref="RunRecord.Assemble"/> puts them together.
+/// </summary>
+public sealed record RunLine
+{
+    public const int CurrentSchema = 1;
+
+    public int Schema { get; init; } = CurrentSchema;
+
+    public required string Run { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>The verb that wrote the line: graph, status, run or summary.</summary>
+    public required string Process { get; init; }
+
+    /// <summary>The line opening the run (the build's first call, or a direct <c>digitforge run</c>).</summary>
+    public bool Start { get; init; }
+
+    /// <summary>The line closing the run (the build's summary, or a direct <c>digitforge run</c>).</summary>
+    public bool Finish { get; init; }
+
+    public required string User { get; init; }
+
+    public required string Host { get; init; }
+
+    /// <summary>On the start line only; null also when there is no git or no repository.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Include)]
+    public GitState? Git { get; init; }
+
+    public required string Pipeline { get; init; }
+
+    /// <summary>The build's target, or the stage a direct run ran.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The recipe file, relative to the repository when inside it.</summary>
+    public required string Config { get; init; }
+
+    /// <summary>The <c>--set</c> values as given.</summary>
+    public IReadOnlyList<string> Overrides { get; init; } = [];
+
+    /// <summary>SHA-256 of the resolved config's canonical JSON; the config itself is kept once per hash beside the history.</summary>
+    public required string ConfigHash { get; init; }
+
+    public IReadOnlyList<StageEvent> Stages { get; init; } = [];
+
+    /// <summary>The pipeline's headline metrics, on the finish line, when the run includes the stage that measures them.</summary>
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+}
