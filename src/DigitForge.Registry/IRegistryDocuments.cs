@@ -13,6 +13,9 @@ public interface IRegistryDocuments
     /// <summary>The registry, empty when none was written yet; a damaged one throws <see cref="RegistryDamagedException"/>.</summary>
     RegistryDocument Read();
 
+    /// <summary>A value that changes whenever the document does (null while there is none), cheap to ask often.</summary>
+    string? ChangeToken();
+
     /// <summary>
     /// Reads, applies <paramref name="change"/> and writes. <paramref name="change"/> may run more than once
     /// (a remote store re-runs it on a fresh copy when another writer got in first), so it must only change

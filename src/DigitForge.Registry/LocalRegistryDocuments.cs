@@ -23,6 +23,13 @@ public sealed class LocalRegistryDocuments : IRegistryDocuments
 
     public RegistryDocument Read() => file.Read();
 
+    // Time stamp and size; a file system with coarse time stamps may miss a change, so pollers re-read now and then.
+    public string? ChangeToken()
+    {
+        var info = new FileInfo(file.Path);
+        return info.Exists ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{info.LastWriteTimeUtc.Ticks}:{info.Length}") : null;
+    }
+
     public T Mutate<T>(Func<RegistryDocument, T> change)
     {
         var directory = Path.GetDirectoryName(file.Path)!;

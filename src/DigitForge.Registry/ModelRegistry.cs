@@ -38,6 +38,12 @@ public sealed class ModelRegistry
     /// <summary>Where the versions' files are.</summary>
     public IVersionStore Store => store;
 
+    /// <summary>The whole document as it is now (a copy).</summary>
+    public RegistryDocument Document() => file.Read();
+
+    /// <summary>A value that changes whenever the document does (null while there is none): what a poller compares.</summary>
+    public string? ChangeToken() => file.ChangeToken();
+
     /// <summary>Every registered version, oldest first.</summary>
     public IReadOnlyList<RegistryEntry> List() => file.Read().Versions;
 

@@ -8,8 +8,9 @@ using DigitForge.Scoring.Models;
 namespace DigitForge.Serve;
 
 /// <summary>
-/// Serves the registry's production model and follows it: registry.json is checked every poll interval
-/// (re-read when its time stamp or size changes) and, when production moves to another version
+/// Serves the registry's production model and follows it: the registry is checked every poll interval
+/// (re-read when it changed: a local registry.json's time stamp or size, a remote one's ETag by a
+/// conditional GET; see DIGITFORGE_REGISTRY) and, when production moves to another version
 /// (promotion or rollback), that version is loaded beside the current one and swapped in atomically.
 /// Requests hold a reference to the model they started with, so the old session is disposed only after
 /// the last of them finishes.
@@ -19,11 +20,12 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     private readonly CancellationTokenSource stopping = new();
     private LoadedModel? current;
     private Task? polling;
-    private (DateTime Time, long Length) lastSeen;
+    private readonly ModelRegistry registry = ModelResolver.OpenRegistry(options.ModelsRoot);
+    private string? lastSeen;
     private int failedVersion;
     private int disposed;
 
-    public string RegistryPath => Path.Combine(options.ModelsRoot, ModelRegistry.DefaultFileName);
+    public string RegistryPath => registry.FilePath;
 
     /// <summary>The model now served, for display only (no reference is taken).</summary>
     public LoadedModel? Current => Volatile.Read(ref current);
@@ -101,8 +103,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     {
         try
         {
-            var info = new FileInfo(RegistryPath);
-            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
+            var seen = registry.ChangeToken();
             if (!force && seen == lastSeen)
             {
                 return;
@@ -115,7 +116,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             }
 
             lastSeen = seen;
-            var production = new ModelRegistry(new ModelStore(options.ModelsRoot)).Production();
+            var production = registry.Production();
             if (production is null)
             {
                 if (Current is null)
