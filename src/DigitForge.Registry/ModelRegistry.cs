@@ -33,7 +33,11 @@ public sealed class ModelRegistry
     public string FilePath => file.Location;
 
     /// <summary>The local registry's <c>.bak</c> copy; a remote registry has none.</summary>
-    public string? BackupPath => (file as LocalRegistryDocuments)?.BackupPath;
+    public string BackupPath => (file as LocalRegistryDocuments)?.BackupPath
+        ?? throw new InvalidOperationException($"{file.Location} is a remote registry; it keeps no .bak copy");
+
+    /// <summary>Whether the document is a remote one (DIGITFORGE_REGISTRY=azure://...) rather than a local file.</summary>
+    public bool IsRemote => file is not LocalRegistryDocuments;
 
     /// <summary>Where the versions' files are.</summary>
     public IVersionStore Store => store;

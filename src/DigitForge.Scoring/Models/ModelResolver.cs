@@ -30,7 +30,7 @@ public static class ModelResolver
         {
             var registry = Open(modelsRoot);
             var entry = Registry(registry, r => r.Production())
-                ?? throw new ScoringSetupException(SetupProblem.Input, registry.BackupPath is null || File.Exists(registry.FilePath)
+                ?? throw new ScoringSetupException(SetupProblem.Input, registry.IsRemote || File.Exists(registry.FilePath)
                     ? $"{registry.FilePath} has no production model yet; promote one (./build.sh --target=Promote) or pass --model vN or a .onnx path"
                     : $"no model registry at {registry.FilePath}; run ./build.sh --target=Promote, pass --models-root, or pass --model path.onnx");
             return FromRegistry(registry, entry.Version, Production);
