@@ -118,7 +118,7 @@ public sealed class AzureRegistryTests : IClassFixture<AzuriteFixture>, IClassFi
         var store = (AzureVersionStore)reader.Store;
         var removed = store.CollectGarbage(reader.Document(), TimeSpan.Zero);
         store.Uploaded().Should().BeEquivalentTo(reader.List().Select(e => e.Name), "gc leaves exactly the registered versions");
-        removed.Should().HaveCount(point == "registry-file" ? 1 : 0).And.OnlyContain(name => name.StartsWith("v0002-", StringComparison.Ordinal));
+        removed.Select(name => name[..6]).Should().Equal(point == "registry-file" ? ["v0002-"] : [], "only a killed upload's partial files are orphans");
         reader.Store.Get(production.Version).Should().NotBeNull();
     }
 
