@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using DigitForge.Inference;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Scoring.Models;
+using DigitForge.Storage;
 
 namespace DigitForge.Serve;
 
@@ -20,12 +20,16 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     private readonly CancellationTokenSource stopping = new();
     private LoadedModel? current;
     private Task? polling;
-    private readonly ModelRegistry registry = ModelResolver.OpenRegistry(options.ModelsRoot);
+    private readonly ModelRegistry registry = OpenRegistry(options);
     private string? lastSeen;
     private int failedVersion;
     private int disposed;
 
     public string RegistryPath => registry.FilePath;
+
+    /// <summary>The registry followed: the remote one of <see cref="ServeOptions.Registry"/>, else the local one in the models folder.</summary>
+    public static ModelRegistry OpenRegistry(ServeOptions options) =>
+        RegistrySettings.Open(options.ModelsRoot, ModelResolver.Pipeline, options.Registry, options.StorageConnectionString);
 
     /// <summary>The model now served, for display only (no reference is taken).</summary>
     public LoadedModel? Current => Volatile.Read(ref current);
@@ -157,15 +161,22 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
 
     private LoadedModel Load(RegistryEntry entry)
     {
-        var resolved = ModelResolver.Resolve($"v{entry.Version.ToString(CultureInfo.InvariantCulture)}", options.ModelsRoot);
-        var model = OnnxDigitModel.Load(resolved.OnnxPath, options.Threads, spinWhenIdle: false);
+        // A remote version is downloaded into the models folder's cache and checked against its manifest first.
+        var version = registry.Store.Get(registry.GetStored(entry.Version).Version);
+        registry.Store.EnsureIntact(version);
+        if (!File.Exists(version.OnnxPath))
+        {
+            throw new InvalidDataException($"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version");
+        }
+
+        var model = OnnxDigitModel.Load(version.OnnxPath, options.Threads, spinWhenIdle: false);
         try
         {
             // Warm the session up so the first request after a swap is as fast as the others.
             var pixels = new byte[model.Rows * model.Columns];
             var logits = new float[model.Classes];
             model.Logits(pixels, logits, 1);
-            var metricsFile = Path.Combine(Path.GetDirectoryName(resolved.OnnxPath)!, "metrics.json");
+            var metricsFile = version.File("metrics.json");
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));

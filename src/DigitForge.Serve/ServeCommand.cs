@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using DigitForge.Engine.Config;
-using DigitForge.Scoring.Models;
+using DigitForge.Storage;
 
 namespace DigitForge.Serve;
 
@@ -52,6 +52,8 @@ public static class ServeCommand
             {
                 Urls = urls ?? new ServeOptions().Urls,
                 ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+                Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),
+                StorageConnectionString = NonEmpty(Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable)),
                 ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
                 MaxRequestBytes = parse.GetValue(MaxRequestBytes),
                 MaxPixels = parse.GetValue(MaxPixels),
@@ -67,7 +69,7 @@ public static class ServeCommand
             try
             {
                 // A bad DIGITFORGE_REGISTRY is a configuration error at start, not a log line per poll.
-                ModelResolver.OpenRegistry(options.ModelsRoot);
+                ModelHost.OpenRegistry(options);
                 app = ServeApp.Build(options);
             }
             catch (Exception ex) when (ex is ArgumentException or ConfigException)
