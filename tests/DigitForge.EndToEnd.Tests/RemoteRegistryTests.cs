@@ -47,6 +47,19 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public void With_the_remote_registry_down_models_exits_8_naming_the_endpoint()
+    {
+        using var build = new RepoBuild();
+        build.Environment["DIGITFORGE_REGISTRY"] = "azure://digitforge-models";
+        build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = AzuriteServer.Unreachable;
+
+        var models = build.Run("--target=Models", "--config=configs/mnist/ci.json");
+
+        models.ExitCode.Should().Be(8, models.ToString());
+        models.Output.Should().Contain("the model registry azure://digitforge-models/mnist/ is unreachable at http://127.0.0.1:").And.Contain("nothing was changed");
+    }
+
     private RepoBuild Machine(string address)
     {
         var build = new RepoBuild();

@@ -93,7 +93,7 @@ public static class ModelsCommand
             {
                 named = [.. result.GetValue(versions)!.Select(reference => Resolve(registry, reference)).Distinct().Select(registry.Get)];
             }
-            catch (RegistryException ex)
+            catch (RegistryException ex) when (ex is not RegistryUnavailableException)
             {
                 // A reference that names nothing is a mistake on the command line: nothing was touched.
                 Console.Error.WriteLine($"error: {ex.Message}");
