@@ -23,9 +23,6 @@ public sealed class AzureRegistryDocuments : IRegistryDocuments
 
     public string Location => registry.Describe(FileName);
 
-    /// <summary>How many writes had to be retried because another writer changed the document first (for tests and figures).</summary>
-    public int Conflicts { get; private set; }
-
     public RegistryDocument Read() => Parse(Fetch());
 
     /// <summary>The document's ETag (null when there is none yet), by a conditional GET: what a poller compares.</summary>
@@ -56,7 +53,6 @@ public sealed class AzureRegistryDocuments : IRegistryDocuments
             catch (RequestFailedException ex) when (ex.Status is 412 or 409 && attempt < MaxAttempts)
             {
                 // Another writer changed it since the read: read again and re-apply.
-                Conflicts++;
                 Thread.Sleep(TimeSpan.FromMilliseconds(Random.Shared.Next(10, 30 + Math.Min(attempt, 10) * 20)));
             }
             catch (RequestFailedException ex) when (ex.Status is 412 or 409)
