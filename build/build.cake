@@ -54,6 +54,9 @@ var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryru
 // The exit code of the first CLI call that failed: what the build exits with.
 var failedWith = 0;
 
+// Stages this build ran: none means the summary taken with the graph still holds.
+var stagesRun = 0;
+
 // The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
 // standard input, and the holder lets go of the lock when that closes, in the middle of the build.
 Process lockHolder = null;
@@ -73,6 +76,7 @@ foreach (var stage in graph?.RootElement.GetProperty("stages").EnumerateArray() 
     stageNames.Add(name);
     var task = Task(name)
         .Description(stage.GetProperty("description").GetString()!)
+        .Does(() => stagesRun++)
         .Does(() => Cli("run", name, rerun ? "--rerun" : null,
             IsPublishing(name) && forcePromotion ? "--force" : null,
             IsPublishing(name) && HasArgument("require-promotion") ? "--require-promotion" : null));
@@ -263,7 +267,19 @@ if (stageTarget is not null)
     Task("Summary")
         .Description("Prints where the outputs are and the headline figures.")
         .IsDependentOn(stageTarget)
-        .Does(() => Cli("summary"));
+        .Does(() =>
+    {
+        if (stagesRun > 0 || graph!.RootElement.GetProperty("summary").ValueKind != JsonValueKind.Array)
+        {
+            Cli("summary");
+            return;
+        }
+
+        foreach (var line in graph.RootElement.GetProperty("summary").EnumerateArray())
+        {
+            Information(line.GetString()!);
+        }
+    });
 }
 
 var known = stageNames.Concat(Tasks.Select(t => t.Name)).Distinct().ToList();
@@ -296,28 +312,19 @@ JsonDocument LoadGraph()
     }
 
     var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels");
-    if (wantsStatus)
-    {
-        HoldBuildLock();
-    }
-
-    var arguments = new ProcessArgumentBuilder().Append("graph").Append("--format=json");
-    if (wantsStatus)
-    {
-        // --restore: a stage built before with the same fingerprint (local cache or remote) is restored, not re-run.
-        arguments.Append("--status").Append("--restore");
-    }
-
-    var output = CliOutput(arguments);
-    return JsonDocument.Parse(output);
+    return wantsStatus
+        ? HoldBuildLock()
+        : JsonDocument.Parse(CliOutput(new ProcessArgumentBuilder().Append("graph").Append("--format=json")));
 }
 
 // One process holds the artifacts lock from here to the end of the build (it lets go when this
-// process ends, however it ends); the stage processes run under it through its token.
-void HoldBuildLock()
+// process ends, however it ends); the stage processes run under it through its token. Once locked it
+// restores what the stage cache holds and answers with the graph and each stage's status.
+JsonDocument HoldBuildLock()
 {
     var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
     foreach (var argument in CommonArguments().Prepend("lock").Prepend(cli.Assembly.FullPath)
+        .Append("--graph")
         .Append("--purpose").Append($"./build.sh --pipeline={pipeline} --target={target}")
         .Append("--pid").Append(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .Concat(HasArgument("no-wait") ? new[] { "--no-wait" } : Array.Empty<string>()))
@@ -327,13 +334,15 @@ void HoldBuildLock()
 
     lockHolder = Process.Start(start)!;
     var line = lockHolder.StandardOutput.ReadLine();
-    if (line is null || !line.StartsWith("locked ", StringComparison.Ordinal))
+    var graphLine = line is not null && line.StartsWith("locked ", StringComparison.Ordinal) ? lockHolder.StandardOutput.ReadLine() : null;
+    if (graphLine is null)
     {
         lockHolder.WaitForExit();
         System.Environment.Exit(lockHolder.ExitCode == 0 ? 1 : lockHolder.ExitCode);
     }
 
     System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", line["locked ".Length..]);
+    return JsonDocument.Parse(graphLine);
 }
 
 bool IsUpToDateNow(string stage)

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>With --fail-on-drift: the scored folder drifted from the model's test set (a cue to retrain).</summary>
     public const int Drifted = 5;
 
+    /// <summary><c>merge</c> refused: a shard is missing, given twice, incomplete, changed, or from another model, settings or listing.</summary>
+    public const int ShardsNotMergeable = 8;
+
     /// <summary>Interrupted (Ctrl+C); every row written is complete, and --resume continues.</summary>
     public const int Cancelled = 130;
 }

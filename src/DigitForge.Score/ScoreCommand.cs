@@ -85,6 +85,7 @@ public static class ScoreCommand
         {
             Folder, Model, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
         };
+        command.Subcommands.Add(MergeCommand.Create());
         command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error, result.GetValue(FailOnDrift)));
         return command;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DigitForge.Inference;
+using DigitForge.Inference.Drift;
 
 namespace DigitForge.Serve;
 
@@ -8,7 +9,7 @@ namespace DigitForge.Serve;
 /// counted: the host holds one reference while it is current, each request one while it uses it;
 /// the session is disposed when the last reference goes, so a swap never breaks a request in flight.
 /// </summary>
-internal sealed class LoadedModel(OnnxDigitModel model, int number, string name, DateTimeOffset created, JsonNode? metrics)
+internal sealed class LoadedModel(OnnxDigitModel model, int number, string name, DateTimeOffset created, JsonNode? metrics, PredictionProfile? reference = null)
 {
     private int references = 1;
 
@@ -22,6 +23,9 @@ internal sealed class LoadedModel(OnnxDigitModel model, int number, string name,
     public DateTimeOffset Created { get; } = created;
 
     public JsonNode? Metrics { get; } = metrics;
+
+    /// <summary>The version's test-set prediction profile (reference.json beside model.onnx), live drift's baseline; null when it has none.</summary>
+    public PredictionProfile? Reference { get; } = reference;
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
@@ -51,5 +55,12 @@ internal sealed class LoadedModel(OnnxDigitModel model, int number, string name,
         {
             Model.Dispose();
         }
+    }
+
+    /// <summary>The reference.json beside <paramref name="onnxPath"/>, or null when there is none.</summary>
+    public static PredictionProfile? ReadReference(string onnxPath)
+    {
+        var path = Path.Combine(Path.GetDirectoryName(onnxPath)!, PredictionProfile.FileName);
+        return File.Exists(path) ? Engine.Storage.JsonFile.Read<PredictionProfile>(path) : null;
     }
 }

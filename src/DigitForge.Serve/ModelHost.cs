@@ -148,7 +148,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             }
 
             var previous = Interlocked.Exchange(ref current, loaded);
-            metrics.ModelSwapped();
+            metrics.ModelSwapped(loaded);
             LogSwapped(logger, loaded.Name, previous?.Name ?? "none");
             previous?.Release();
         }
@@ -180,7 +180,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode);
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(resolved.OnnxPath));
         }
         catch
         {

@@ -2,8 +2,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DigitForge.Serve;
 
@@ -48,6 +50,9 @@ public static partial class ServeApp
             context.ProblemDetails.Extensions.Remove("exception");
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
         });
+        // Numbers are numbers: no quoted numbers read, so the OpenAPI schemas say "integer", not "integer or string".
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.AddOpenApi(ServeOpenApi.DocumentName, ServeOpenApi.Configure);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServeMetrics>();
         builder.Services.AddSingleton<Predictor>();
@@ -89,7 +94,7 @@ public static partial class ServeApp
             if (options.ApiKey is { Length: > 0 } key && context.Request.Path.StartsWithSegments("/v1") && !HasKey(context.Request, key))
             {
                 context.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\", Bearer";
-                await Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                await TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                     detail: "this service requires an API key: send it in the X-Api-Key header or as Authorization: Bearer <key>").ExecuteAsync(context);
                 return;
             }
@@ -97,45 +102,75 @@ public static partial class ServeApp
             await next(context);
         });
 
-        app.MapGet("/healthz", () => Results.Text("ok\n"));
-        app.MapGet("/readyz", () => host.Current is { } model
-            ? Results.Json(new { status = "ready", model = model.Name })
-            : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: $"no production model loaded from {host.RegistryPath}"));
-        app.MapGet("/metrics", () => Results.Text(metrics.Render(host.Current), "text/plain; version=0.0.4; charset=utf-8"));
-        app.MapGet("/v1/model", () => host.Current is { } model ? Results.Json(Describe(model, options)) : NoModel(host));
+        app.MapOpenApi(ServeOpenApi.Route).ExcludeFromDescription();
+        app.MapGet("/healthz", () => TypedResults.Text("ok\n"))
+            .WithTags(ServeOpenApi.Operations)
+            .WithSummary("Liveness: the process answers.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        app.MapGet("/readyz", Results<Ok<ReadyResponse>, ProblemHttpResult> () => host.Current is { } model
+                ? TypedResults.Ok(new ReadyResponse("ready", model.Name))
+                : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: $"no production model loaded from {host.RegistryPath}"))
+            .WithTags(ServeOpenApi.Operations)
+            .WithSummary("Readiness: a production model is loaded.")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/metrics", (HttpContext context) => TypedResults.Stream(stream => metrics.ExportAsync(stream, context.RequestAborted), "text/plain; version=0.0.4; charset=utf-8"))
+            .WithTags(ServeOpenApi.Operations)
+            .WithSummary("Prometheus metrics (text exposition format 0.0.4).")
+            .WithDescription("Requests, latency, predictions per label, confidence, the model served and live drift against the model's reference; see docs/service.md.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain");
+        app.MapGet("/v1/model", Results<Ok<ModelDescription>, ProblemHttpResult> () => host.Current is { } model ? TypedResults.Ok(Describe(model, options)) : NoModel(host))
+            .WithTags(ServeOpenApi.Predictions)
+            .WithSummary("The model served: its version, metrics and input contract.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         var predictor = app.Services.GetRequiredService<Predictor>();
-        app.MapPost("/v1/predict", (Func<HttpContext, Task<IResult>>)(context => PredictOne(context, options, host, predictor, metrics)));
-        app.MapPost("/v1/predict/batch", (Func<HttpContext, Task<IResult>>)(context => PredictBatch(context, options, host, predictor, metrics)));
+        app.MapPost("/v1/predict", (Func<HttpContext, Task<Results<Ok<Prediction>, ProblemHttpResult>>>)(context => PredictOne(context, options, host, predictor, metrics)))
+            .WithTags(ServeOpenApi.Predictions)
+            .WithSummary("Predicts the digit in one image.")
+            .WithDescription("The body is the image itself (any content type: PNG, JPEG, BMP or GIF are recognised by their first bytes) or a multipart/form-data form with exactly one file.")
+            .AddOpenApiOperationTransformer(ServeOpenApi.ImageBody(batch: false))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        app.MapPost("/v1/predict/batch", (Func<HttpContext, Task<Results<Ok<BatchResponse>, ProblemHttpResult>>>)(context => PredictBatch(context, options, host, predictor, metrics)))
+            .WithTags(ServeOpenApi.Predictions)
+            .WithSummary("Predicts the digits in several images, one model run.")
+            .WithDescription("A multipart/form-data form with 1 to --max-batch files. An image that cannot be scored gets an error in its result; the others are still predicted.")
+            .AddOpenApiOperationTransformer(ServeOpenApi.ImageBody(batch: true))
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
-    private static object Describe(LoadedModel model, ServeOptions options) => new
-    {
-        version = model.Name,
-        number = model.Number,
-        onnxVersion = model.Model.Version,
-        created = model.Created,
-        loadedAt = model.LoadedAt,
-        metrics = model.Metrics,
-        input = new
-        {
-            formats = new[] { "image/png", "image/jpeg", "image/bmp", "image/gif" },
-            recognisedBy = "content (first bytes), not the content type or file name",
-            maxRequestBytes = options.MaxRequestBytes,
-            maxPixels = options.MaxPixels,
-            maxBatchImages = options.MaxBatchImages,
-            preprocessing = options.Preprocess ? "mnist (grey, crop, scale to 20x20, centre of mass in 28x28)" : "raw (grey, resize)",
-            shape = model.Model.Metadata.InputShape,
-            labels = model.Model.Labels,
-        },
-    };
+    private static ModelDescription Describe(LoadedModel model, ServeOptions options) => new(
+        model.Name,
+        model.Number,
+        model.Model.Version,
+        model.Created,
+        model.LoadedAt,
+        model.Metrics,
+        new ModelInput(
+            ["image/png", "image/jpeg", "image/bmp", "image/gif"],
+            "content (first bytes), not the content type or file name",
+            options.MaxRequestBytes,
+            options.MaxPixels,
+            options.MaxBatchImages,
+            options.Preprocess ? "mnist (grey, crop, scale to 20x20, centre of mass in 28x28)" : "raw (grey, resize)",
+            model.Model.Metadata.InputShape,
+            model.Model.Labels));
 
-    private static IResult NoModel(ModelHost host) =>
-        Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model", detail: $"no production model loaded from {host.RegistryPath}");
+    private static ProblemHttpResult NoModel(ModelHost host) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "No model", detail: $"no production model loaded from {host.RegistryPath}");
 
-    private static IResult Problem(ImageProblem problem) => Results.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
+    private static ProblemHttpResult Problem(ImageProblem problem) => TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
 
-    private static async Task<IResult> PredictOne(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    private static async Task<Results<Ok<Prediction>, ProblemHttpResult>> PredictOne(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
     {
         byte[] buffer;
         int length;
@@ -145,7 +180,7 @@ public static partial class ServeApp
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
             if (form.Files.Count != 1)
             {
-                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "One image expected",
+                return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "One image expected",
                     detail: $"the form holds {form.Files.Count} files; send one (or use /v1/predict/batch)");
             }
 
@@ -173,7 +208,9 @@ public static partial class ServeApp
                 return Problem(problem);
             }
 
-            return Results.Json(predictor.Predict(model, pixels, 1)[0]);
+            var prediction = predictor.Predict(model, pixels, 1);
+            metrics.Predicted(model, prediction);
+            return TypedResults.Ok(prediction[0]);
         }
         finally
         {
@@ -181,11 +218,11 @@ public static partial class ServeApp
         }
     }
 
-    private static async Task<IResult> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
     {
         if (!IsMultipart(context.Request))
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Multipart form expected",
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Multipart form expected",
                 detail: "send the images as files of a multipart/form-data body");
         }
 
@@ -193,7 +230,7 @@ public static partial class ServeApp
         var files = form.Files;
         if (files.Count == 0 || files.Count > options.MaxBatchImages)
         {
-            return Results.Problem(statusCode: files.Count == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge,
+            return TypedResults.Problem(statusCode: files.Count == 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status413PayloadTooLarge,
                 title: files.Count == 0 ? "No images" : "Too many images",
                 detail: $"the form holds {files.Count} files; send 1 to {options.MaxBatchImages}");
         }
@@ -233,16 +270,15 @@ public static partial class ServeApp
         }
 
         var predictions = good.Count > 0 ? predictor.Predict(model, pixels, good.Count) : [];
-        var results = new object[files.Count];
+        metrics.Predicted(model, predictions);
+        var results = new BatchResult[files.Count];
         for (var i = 0; i < files.Count; i++)
         {
             var index = good.IndexOf(i);
-            results[i] = index >= 0
-                ? new { file = files[i].FileName, prediction = predictions[index] }
-                : new { file = files[i].FileName, error = new { status = problems[i]!.Status, title = problems[i]!.Title, detail = problems[i]!.Detail } };
+            results[i] = new BatchResult { File = files[i].FileName, Prediction = index >= 0 ? predictions[index] : null, Error = problems[i] };
         }
 
-        return Results.Json(new { model = model.Name, count = files.Count, failed = files.Count - good.Count, results });
+        return TypedResults.Ok(new BatchResponse(model.Name, files.Count, files.Count - good.Count, results));
     }
 
     /// <summary>The whole stream in a pooled buffer (return it to <see cref="ArrayPool{T}.Shared"/>); more than

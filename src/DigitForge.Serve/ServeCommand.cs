@@ -36,13 +36,15 @@ public static class ServeCommand
 
     private static readonly Option<int> ShutdownSeconds = new("--shutdown-timeout") { Description = "Seconds shutdown waits for in-flight requests.", DefaultValueFactory = _ => 10 };
 
+    private static readonly Option<int> DriftWindow = new("--drift-window") { Description = "Recent predictions that live drift against the model's reference is measured on.", DefaultValueFactory = _ => 1000 };
+
     private static readonly Option<bool> NoRequestLog = new("--no-request-log") { Description = "Do not write a log line per request." };
 
     public static RootCommand Create()
     {
-        var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics).")
+        var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics, /openapi/v1.json).")
         {
-            Urls, Port, ModelsRoot, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, NoRequestLog,
+            Urls, Port, ModelsRoot, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog,
         };
         command.SetAction(parse =>
         {
@@ -63,6 +65,7 @@ public static class ServeCommand
                 Threads = parse.GetValue(Threads),
                 PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(PollMs)),
                 ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownSeconds)),
+                DriftWindow = parse.GetValue(DriftWindow),
                 LogRequests = !parse.GetValue(NoRequestLog),
             };
             WebApplication app;

@@ -1,92 +1,174 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
+using DigitForge.Inference.Drift;
+using Prometheus;
 
 namespace DigitForge.Serve;
 
-/// <summary>Request counters and a latency histogram, written in the Prometheus text format at /metrics.</summary>
-internal sealed class ServeMetrics
+/// <summary>
+/// The service's Prometheus metrics (prometheus-net) at /metrics: requests, latency, predictions per label,
+/// confidence, the model served, and live drift of recent predictions against the model's test-set reference.
+/// Each app has its own <see cref="CollectorRegistry"/>, so several services in one process never share a count.
+/// </summary>
+internal sealed partial class ServeMetrics
 {
-    private static readonly double[] Buckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-    private readonly ConcurrentDictionary<(string Method, string Route, int Status), StrongBox> requests = new();
-    private readonly long[] bucketCounts = new long[Buckets.Length + 1];
-    private long errors;
-    private long imageErrors;
-    private long swaps;
-    private long count;
-    private long sumMicros;
+    private readonly Counter requests;
+    private readonly Counter errors;
+    private readonly Counter imageErrors;
+    private readonly Counter swaps;
+    private readonly Counter predictions;
+    private readonly Histogram duration;
+    private readonly Histogram confidence;
+    private readonly Gauge modelInfo;
+    private readonly Gauge drift;
+    private readonly Gauge driftWindow;
+    private readonly int windowSize;
+    private readonly ILogger<ServeMetrics> logger;
+    private readonly Lock gate = new();
+    private LoadedModel? model;
+    private PredictionWindow? window;
+    private bool drifted;
+
+    public ServeMetrics(ServeOptions options, ILogger<ServeMetrics> logger)
+    {
+        this.logger = logger;
+        windowSize = options.DriftWindow;
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        requests = factory.CreateCounter("digitforge_http_requests_total", "HTTP requests by method, route and status.", "method", "route", "status");
+        errors = factory.CreateCounter("digitforge_http_errors_total", "HTTP responses with status 400 or above.");
+        imageErrors = factory.CreateCounter("digitforge_image_errors_total", "Images that could not be scored (single and batch requests).");
+        duration = factory.CreateHistogram("digitforge_http_request_duration_seconds", "Request latency.", new HistogramConfiguration { Buckets = LatencyBuckets });
+        swaps = factory.CreateCounter("digitforge_model_swaps_total", "Production models loaded and swapped in.");
+        modelInfo = factory.CreateGauge("digitforge_model_info", "The model being served (always 1; its version in the labels).", "version", "onnx_version");
+        predictions = factory.CreateCounter("digitforge_predictions_total", "Images predicted, by predicted label.", "label");
+        confidence = factory.CreateHistogram("digitforge_prediction_confidence", "Top probability of each prediction.",
+            new HistogramConfiguration { Buckets = [.. PredictionProfile.ConfidenceEdges.Skip(1)] });
+        drift = factory.CreateGauge("digitforge_drift_psi",
+            "Population stability index of the recent predictions against the model's test-set reference (reference.json): over the predicted labels or the confidence bins. Above 0.25 is a large shift.",
+            "profile");
+        driftWindow = factory.CreateGauge("digitforge_drift_window_predictions", "Predictions in the sliding window that digitforge_drift_psi is measured on.");
+        Registry.AddBeforeCollectCallback(UpdateDrift);
+    }
+
+    public CollectorRegistry Registry { get; }
 
     public void Request(string method, string route, int status, double seconds)
     {
-        Interlocked.Increment(ref requests.GetOrAdd((method, route, status), _ => new StrongBox()).Value);
+        requests.WithLabels(method, route, status.ToString(CultureInfo.InvariantCulture)).Inc();
         if (status >= 400)
         {
-            Interlocked.Increment(ref errors);
+            errors.Inc();
         }
 
-        var bucket = 0;
-        while (bucket < Buckets.Length && seconds > Buckets[bucket])
-        {
-            bucket++;
-        }
-
-        Interlocked.Increment(ref bucketCounts[bucket]);
-        Interlocked.Increment(ref count);
-        Interlocked.Add(ref sumMicros, (long)(seconds * 1e6));
+        duration.Observe(seconds);
     }
 
-    public void ImageFailed() => Interlocked.Increment(ref imageErrors);
+    public void ImageFailed() => imageErrors.Inc();
 
-    public void ModelSwapped() => Interlocked.Increment(ref swaps);
-
-    public string Render(LoadedModel? model)
+    /// <summary>A new model is served: its info series replaces the old one, its labels start at 0 and drift is measured afresh.</summary>
+    public void ModelSwapped(LoadedModel loaded)
     {
-        var text = new StringBuilder();
-        var c = CultureInfo.InvariantCulture;
-        text.Append("# HELP digitforge_http_requests_total HTTP requests by method, route and status.\n");
-        text.Append("# TYPE digitforge_http_requests_total counter\n");
-        foreach (var ((method, route, status), box) in requests.OrderBy(r => r.Key.Route, StringComparer.Ordinal).ThenBy(r => r.Key.Status))
+        swaps.Inc();
+        lock (gate)
         {
-            text.Append(c, $"digitforge_http_requests_total{{method=\"{method}\",route=\"{Escape(route)}\",status=\"{status}\"}} {Volatile.Read(ref box.Value)}\n");
-        }
+            if (model is not null)
+            {
+                modelInfo.RemoveLabelled(model.Name, model.Model.Version);
+            }
 
-        text.Append("# HELP digitforge_http_errors_total HTTP responses with status 400 or above.\n");
-        text.Append("# TYPE digitforge_http_errors_total counter\n");
-        text.Append(c, $"digitforge_http_errors_total {Volatile.Read(ref errors)}\n");
-        text.Append("# HELP digitforge_image_errors_total Images that could not be scored (single and batch requests).\n");
-        text.Append("# TYPE digitforge_image_errors_total counter\n");
-        text.Append(c, $"digitforge_image_errors_total {Volatile.Read(ref imageErrors)}\n");
-        text.Append("# HELP digitforge_http_request_duration_seconds Request latency.\n");
-        text.Append("# TYPE digitforge_http_request_duration_seconds histogram\n");
-        long cumulative = 0;
-        for (var i = 0; i < Buckets.Length; i++)
-        {
-            cumulative += Volatile.Read(ref bucketCounts[i]);
-            text.Append(c, $"digitforge_http_request_duration_seconds_bucket{{le=\"{Buckets[i]}\"}} {cumulative}\n");
-        }
+            model = loaded;
+            modelInfo.WithLabels(loaded.Name, loaded.Model.Version).Set(1);
+            foreach (var label in loaded.Model.Labels)
+            {
+                predictions.WithLabels(label);
+            }
 
-        cumulative += Volatile.Read(ref bucketCounts[Buckets.Length]);
-        text.Append(c, $"digitforge_http_request_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n");
-        text.Append(c, $"digitforge_http_request_duration_seconds_sum {Volatile.Read(ref sumMicros) / 1e6}\n");
-        text.Append(c, $"digitforge_http_request_duration_seconds_count {Volatile.Read(ref count)}\n");
-        text.Append("# HELP digitforge_model_swaps_total Production models loaded and swapped in.\n");
-        text.Append("# TYPE digitforge_model_swaps_total counter\n");
-        text.Append(c, $"digitforge_model_swaps_total {Volatile.Read(ref swaps)}\n");
-        text.Append("# HELP digitforge_model_info The model being served.\n");
-        text.Append("# TYPE digitforge_model_info gauge\n");
-        if (model is not null)
-        {
-            text.Append(c, $"digitforge_model_info{{version=\"{Escape(model.Name)}\",onnx_version=\"{Escape(model.Model.Version)}\"}} 1\n");
+            // A reference that does not line up with the model's labels cannot be compared.
+            drifted = false;
+            window = loaded.Reference is { } reference && reference.LabelShares.Count == loaded.Model.Classes
+                ? new PredictionWindow(windowSize, reference)
+                : null;
+            if (window is null)
+            {
+                drift.RemoveLabelled("label");
+                drift.RemoveLabelled("confidence");
+            }
         }
-
-        return text.ToString();
     }
 
-    private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-
-    private sealed class StrongBox
+    public void Predicted(LoadedModel by, IReadOnlyList<Prediction> answers)
     {
-        public long Value;
+        foreach (var answer in answers)
+        {
+            predictions.WithLabels(answer.Label).Inc();
+            confidence.Observe(answer.Confidence);
+        }
+
+        lock (gate)
+        {
+            // A request that started before a swap does not count towards the new model's drift.
+            if (window is null || !ReferenceEquals(by, model))
+            {
+                return;
+            }
+
+            foreach (var answer in answers)
+            {
+                window.Add(IndexOf(by.Model.Labels, answer.Label), answer.Confidence);
+            }
+
+            // Logged when a full window crosses the threshold either way, not per request.
+            if (window.Count == windowSize && window.Check() is var check && check.Drifted != drifted)
+            {
+                drifted = check.Drifted;
+                if (drifted)
+                {
+                    LogDrift(logger, by.Name, check.LabelPsi, check.ConfidencePsi, check.Threshold, check.Observed);
+                }
+                else
+                {
+                    LogDriftEnded(logger, by.Name, check.LabelPsi, check.ConfidencePsi, check.Threshold, check.Observed);
+                }
+            }
+        }
     }
+
+    public Task ExportAsync(Stream output, CancellationToken token) => Registry.CollectAndExportAsTextAsync(output, token);
+
+    private void UpdateDrift()
+    {
+        lock (gate)
+        {
+            driftWindow.Set(window?.Count ?? 0);
+            if (window is { Count: > 0 })
+            {
+                var check = window.Check();
+                drift.WithLabels("label").Set(check.LabelPsi);
+                drift.WithLabels("confidence").Set(check.ConfidencePsi);
+            }
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> labels, string label)
+    {
+        for (var i = 0; i < labels.Count; i++)
+        {
+            if (labels[i] == label)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"label '{label}' is not one of the model's labels", nameof(label));
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning,
+        Message = "Drift: the last {Window} predictions of {ModelVersion} differ from its reference (label PSI {LabelPsi:0.000}, confidence PSI {ConfidencePsi:0.000}, threshold {Threshold})")]
+    private static partial void LogDrift(ILogger logger, string modelVersion, double labelPsi, double confidencePsi, double threshold, int window);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information,
+        Message = "Drift over: the last {Window} predictions of {ModelVersion} match its reference again (label PSI {LabelPsi:0.000}, confidence PSI {ConfidencePsi:0.000}, threshold {Threshold})")]
+    private static partial void LogDriftEnded(ILogger logger, string modelVersion, double labelPsi, double confidencePsi, double threshold, int window);
 }

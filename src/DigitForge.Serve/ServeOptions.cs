@@ -44,6 +44,9 @@ public sealed record ServeOptions
     /// <summary>ONNX Runtime intra-op threads per session.</summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Most recent predictions that live drift (digitforge_drift_psi) is measured on.</summary>
+    public int DriftWindow { get; init; } = 1000;
+
     /// <summary>One structured log line per request (on), or none (off).</summary>
     public bool LogRequests { get; init; } = true;
 
@@ -54,6 +57,7 @@ public sealed record ServeOptions
         Check(MaxBatchImages >= 1, $"--max-batch {MaxBatchImages}: expected at least 1");
         Check(TopK >= 1, $"--top-k {TopK}: expected at least 1");
         Check(Threads is >= 1 and <= 1024, $"--threads {Threads}: expected 1 to 1024");
+        Check(DriftWindow is >= 1 and <= 1_000_000, $"--drift-window {DriftWindow}: expected 1 to 1000000");
         Check(PollInterval > TimeSpan.Zero, "--poll-ms: expected a positive interval");
     }
 

@@ -8,6 +8,15 @@ public enum OptimizerKind
     Sgd,
 }
 
+public enum ScheduleKind
+{
+    /// <summary>The rate times <see cref="ScheduleConfig.Gamma"/> every <see cref="ScheduleConfig.StepSize"/> epochs.</summary>
+    Step,
+
+    /// <summary>Per batch: warm up from <c>learningRate / divFactor</c> to <c>learningRate</c>, then cosine down to nearly 0 at the last epoch.</summary>
+    OneCycle,
+}
+
 /// <summary>The <c>train</c> section. Defaults are the seeds' reference recipe.</summary>
 public sealed class TrainConfig
 {
@@ -30,7 +39,11 @@ public sealed class TrainConfig
     public double WeightDecay { get; set; } = 1e-5;
 
     [Required]
-    public StepLrConfig Schedule { get; set; } = new();
+    public ScheduleConfig Schedule { get; set; } = new();
+
+    /// <summary>Weight of the uniform distribution mixed into the one-hot targets (0 = plain cross-entropy).</summary>
+    [Range(0.0, 0.5)]
+    public double LabelSmoothing { get; set; }
 
     [Required]
     public EarlyStoppingConfig EarlyStopping { get; set; } = new();
@@ -46,14 +59,26 @@ public sealed class TrainConfig
     public int Threads { get; set; } = 2;
 }
 
-/// <summary>StepLR: the learning rate is multiplied by <see cref="Gamma"/> every <see cref="StepSize"/> epochs.</summary>
-public sealed class StepLrConfig
+/// <summary>How the learning rate moves during training; <c>learningRate</c> is the peak rate of a one-cycle schedule.</summary>
+public sealed class ScheduleConfig
 {
+    public ScheduleKind Kind { get; set; } = ScheduleKind.Step;
+
+    /// <summary>Step: epochs between reductions.</summary>
     [Range(1, 1000)]
     public int StepSize { get; set; } = 10;
 
+    /// <summary>Step: factor of each reduction.</summary>
     [Range(0.0001, 1.0)]
     public double Gamma { get; set; } = 0.1;
+
+    /// <summary>One-cycle: fraction of all batches spent warming up.</summary>
+    [Range(0.0, 1.0)]
+    public double WarmupFraction { get; set; } = 0.25;
+
+    /// <summary>One-cycle: the starting rate is the peak rate divided by this.</summary>
+    [Range(1.0, 1e6)]
+    public double DivFactor { get; set; } = 25;
 }
 
 /// <summary>Stop when validation accuracy has not improved by <see cref="MinDelta"/> for <see cref="Patience"/> epochs.</summary>

@@ -41,6 +41,25 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_schema_key_at_the_top_is_accepted_and_ignored()
+    {
+        var config = Load("""{ "$schema": "./config.schema.json", "train": { "epochs": 5 } }""");
+
+        config.Train.Epochs.Should().Be(5);
+        config.Name.Should().Be("default");
+    }
+
+    [Fact]
+    public void A_schema_key_elsewhere_or_not_a_string_is_rejected()
+    {
+        var nested = () => Load("""{ "train": { "$schema": "./config.schema.json" } }""");
+        nested.Should().Throw<ConfigException>().WithMessage("*'train.$schema': unknown key*");
+
+        var number = () => Load("""{ "$schema": 3 }""");
+        number.Should().Throw<ConfigException>().WithMessage("*'$schema': expected a string*got 3*");
+    }
+
+    [Fact]
     public void Unknown_key_from_an_override_is_rejected_naming_it()
     {
         var act = () => Load("{}", "train.epoch=3");

@@ -14,6 +14,13 @@ internal static class ScoreTool
 
     public static Result Run(string workingDirectory, params string[] arguments)
     {
+        using var process = Start(workingDirectory, arguments);
+        return Wait(process, arguments);
+    }
+
+    /// <summary>Starts the tool without waiting for it (to run several at once, or to kill one).</summary>
+    public static Process Start(string workingDirectory, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(ProjectOutput, "digitforge-score.dll"));
         foreach (var argument in arguments)
@@ -21,7 +28,11 @@ internal static class ScoreTool
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    public static Result Wait(Process process, params string[] arguments)
+    {
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2)))

@@ -2,6 +2,8 @@ using DigitForge.Data;
 using DigitForge.Data.Idx;
 using DigitForge.Data.Splitting;
 using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Storage;
+using DigitForge.Inference.Drift;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
@@ -63,11 +65,16 @@ public sealed class ServeModels : IDisposable
     }
 
     /// <summary>Stores and registers a version whose model.onnx holds <paramref name="onnx"/>; returns its number.</summary>
-    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy)
+    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy, PredictionProfile? reference = null)
     {
         var version = new ModelStore(root).Add(ContentHash.OfText(seed), folder =>
         {
             File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), onnx);
+            if (reference is not null)
+            {
+                JsonFile.Write(Path.Combine(folder, PredictionProfile.FileName), reference);
+            }
+
             File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
         }, new JObject()).Version;
         new ModelRegistry(new ModelStore(root)).Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
@@ -87,7 +94,7 @@ public sealed class ServeModels : IDisposable
 
     public void Dispose() => directory.Dispose();
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(folder.FullName, "DigitForge.sln")))

@@ -16,7 +16,7 @@ public sealed class DigitTrainerTests
         Epochs = epochs,
         BatchSize = 20,
         LearningRate = 0.002,
-        Schedule = new StepLrConfig { StepSize = 10, Gamma = 0.5 },
+        Schedule = new ScheduleConfig { StepSize = 10, Gamma = 0.5 },
         EarlyStopping = new EarlyStoppingConfig { Enabled = false },
         Augmentation = new AugmentationConfig { Enabled = false },
         Seed = 5,
@@ -94,13 +94,47 @@ public sealed class DigitTrainerTests
         using var temp = new TempDirectory();
         var train = Quick(epochs: 5);
         train.LearningRate = 0.004;
-        train.Schedule = new StepLrConfig { StepSize = 2, Gamma = 0.5 };
+        train.Schedule = new ScheduleConfig { StepSize = 2, Gamma = 0.5 };
 
         var result = Train(temp, train);
 
         result.History.Select(h => h.LearningRate).Should().Equal(
             [0.004, 0.004, 0.002, 0.002, 0.001],
             (actual, expected) => Math.Abs(actual - expected) < 1e-12);
+    }
+
+    [Fact]
+    public void One_cycle_warms_up_from_a_fraction_of_the_peak_then_anneals_to_nearly_zero()
+    {
+        using var temp = new TempDirectory();
+        var train = Quick(epochs: 4);
+        train.LearningRate = 0.004;
+        train.Schedule = new ScheduleConfig { Kind = ScheduleKind.OneCycle, WarmupFraction = 0.5, DivFactor = 20 };
+
+        var result = Train(temp, train);
+
+        // Rates are those at each epoch's start: 10 batches an epoch, the peak at step 19 of 40 (libtorch counts from 0).
+        var rates = result.History.Select(h => h.LearningRate).ToList();
+        rates[0].Should().BeApproximately(0.004 / 20, 1e-9);
+        rates[2].Should().BeApproximately(0.004, 0.004 * 0.01);
+        rates[1].Should().BeInRange(rates[0], rates[2]);
+        rates[3].Should().BeLessThan(rates[2]);
+        result.BestValAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
+    }
+
+    [Fact]
+    public void Label_smoothing_raises_the_loss_floor_and_still_learns()
+    {
+        using var temp = new TempDirectory();
+        var plain = Train(temp, Quick(epochs: 3), run: "plain");
+        var smoothedConfig = Quick(epochs: 3);
+        smoothedConfig.LabelSmoothing = 0.2;
+
+        var smoothed = Train(temp, smoothedConfig, run: "smoothed");
+
+        // Smoothed targets cannot be matched with certainty, so the training loss stays higher.
+        smoothed.History[^1].TrainLoss.Should().BeGreaterThan(plain.History[^1].TrainLoss);
+        smoothed.BestValAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
     }
 
     [Fact]

@@ -10,6 +10,7 @@ public static class ConfigCommand
     public static Command Create()
     {
         var command = new Command("config", "Validate the recipe (with overrides) and print it resolved.");
+        command.Subcommands.Add(ConfigSchemaCommand.Create());
         command.SetAction(result => Guarded.Run(() =>
         {
             var config = CommonOptions.LoadConfig(result);

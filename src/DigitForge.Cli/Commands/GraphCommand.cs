@@ -28,12 +28,23 @@ public static class GraphCommand
             {
                 "dot" => GraphText.Dot(graph, statuses),
                 "svg" => GraphText.Svg(graph, statuses),
-                "json" => Json(CommonOptions.Definition(result), graph, wanted, statuses),
+                "json" => Json(CommonOptions.Definition(result), graph, wanted, statuses, summary: null, Formatting.Indented) + Environment.NewLine,
                 _ => GraphText.Mermaid(graph, statuses),
             });
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The whole graph with every stage's status after restoring what the stage cache holds, and the
+    /// build summary as it stands, as one line of JSON: what the build script starts from (see <c>lock --graph</c>).
+    /// </summary>
+    public static string BuildStartJson(ParseResult result)
+    {
+        var graph = CommonOptions.Graph(result);
+        var statuses = Statuses(graph, graph.Stages, restore: true);
+        return Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result), Formatting.None);
     }
 
     /// <summary>
@@ -62,7 +73,7 @@ public static class GraphCommand
         return statuses;
     }
 
-    private static string Json(IPipelineDefinition definition, StageGraph graph, IReadOnlyList<IStage> stages, Dictionary<string, StageStatus>? statuses) =>
+    private static string Json(IPipelineDefinition definition, StageGraph graph, IReadOnlyList<IStage> stages, Dictionary<string, StageStatus>? statuses, IReadOnlyList<string>? summary, Formatting formatting) =>
         JsonConvert.SerializeObject(
             new
             {
@@ -79,6 +90,7 @@ public static class GraphCommand
                         && graph.Upstreams(stage.Name).Any(u => statuses.GetValueOrDefault(u.Name)?.UpToDate == false),
                     status = statuses?.GetValueOrDefault(stage.Name)?.Describe(),
                 }),
+                summary,
             },
-            Formatting.Indented) + Environment.NewLine;
+            formatting);
 }

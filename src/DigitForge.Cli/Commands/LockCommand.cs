@@ -6,7 +6,9 @@ namespace DigitForge.Cli.Commands;
 /// <summary>
 /// <c>digitforge lock</c>: holds the pipeline's artifacts lock for a whole build. Prints
 /// <c>locked TOKEN</c> once it has it and keeps it until its standard input closes, which happens
-/// when the build that started it ends, however it ends (kill -9 included).
+/// when the build that started it ends, however it ends (kill -9 included). With <c>--graph</c> it
+/// then prints the build's starting point (<see cref="GraphCommand.BuildStartJson"/>) on the next
+/// line, so a build needs one process, not two, before its first stage.
 /// </summary>
 public static class LockCommand
 {
@@ -15,7 +17,8 @@ public static class LockCommand
         var noWait = new Option<bool>("--no-wait") { Description = "Exit at once (code 6) if another build holds the lock, naming it." };
         var purpose = new Option<string?>("--purpose") { Description = "What the build does, shown to a build that waits for it." };
         var pid = new Option<int?>("--pid") { Description = "The build's process, named to a build that waits (default: this helper, which a user should not kill)." };
-        var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose, pid };
+        var graph = new Option<bool>("--graph") { Description = "Once locked, restore what the stage cache holds and print the graph with statuses and the summary as one JSON line." };
+        var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose, pid, graph };
         command.SetAction(result => Guarded.Run(() =>
         {
             var paths = CommonOptions.Paths(result);
@@ -25,8 +28,17 @@ public static class LockCommand
                 message => Console.Error.WriteLine($"lock: {message}"),
                 result.GetValue(purpose),
                 result.GetValue(pid));
-            Console.WriteLine($"locked {held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable)}");
+            var token = held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable);
+            Console.WriteLine($"locked {token}");
             Console.Out.Flush();
+            if (result.GetValue(graph))
+            {
+                // Stage commands re-enter a build's lock through its token; restoring here is one of them.
+                Environment.SetEnvironmentVariable(BuildLock.TokenVariable, token);
+                Console.WriteLine(GraphCommand.BuildStartJson(result));
+                Console.Out.Flush();
+            }
+
             Console.In.ReadToEnd();
             return ExitCodes.Success;
         }));

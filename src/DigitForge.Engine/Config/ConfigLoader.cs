@@ -16,6 +16,9 @@ namespace DigitForge.Engine.Config;
 public static class ConfigLoader<T>
     where T : class, new()
 {
+    /// <summary>The recipe's own key naming its JSON Schema (<c>"$schema": "./config.schema.json"</c>), for editors; not part of the config.</summary>
+    public const string SchemaKey = "$schema";
+
     private static readonly CamelCaseNamingStrategy Naming = new();
 
     public static T Load(string path, IEnumerable<ConfigOverride> overrides)
@@ -46,6 +49,17 @@ public static class ConfigLoader<T>
     public static T Bind(JObject root, string source)
     {
         var errors = new List<string>();
+        if (root.Property(SchemaKey) is { } schema)
+        {
+            if (schema.Value.Type != JTokenType.String)
+            {
+                throw new ConfigException($"{source}: invalid config:{Environment.NewLine}  '{SchemaKey}': expected a string (the path of the recipe's JSON Schema), got {schema.Value.ToString(Formatting.None)}");
+            }
+
+            root = (JObject)root.DeepClone();
+            root.Remove(SchemaKey);
+        }
+
         var serializer = JsonSerializer.Create(new JsonSerializerSettings
         {
             ContractResolver = new DefaultContractResolver { NamingStrategy = Naming },

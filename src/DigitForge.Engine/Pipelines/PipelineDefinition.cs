@@ -28,6 +28,9 @@ public interface IPipelineDefinition
     /// <summary>The build's headline figures (a metric, where the report is), read from the committed outputs.</summary>
     IEnumerable<string> Headlines(StageGraph graph);
 
+    /// <summary>The recipe's class: what its JSON binds to (and its JSON Schema is generated from).</summary>
+    Type ConfigType { get; }
+
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
 
@@ -51,6 +54,8 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual Type? PublishingStage => null;
 
     public virtual IEnumerable<string> Headlines(StageGraph graph) => [];
+
+    public Type ConfigType => typeof(TConfig);
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

@@ -70,8 +70,9 @@ public sealed class RunRecord
         }
     }
 
-    /// <summary>Writes the record atomically: <paramref name="status"/> and, once finished, the summary.</summary>
-    public void Write(string outputPath, string status, ScoringSummary? summary)
+    /// <summary>Writes the record atomically: <paramref name="status"/>, once finished the summary, and
+    /// once completed what <c>digitforge-score merge</c> checks a shard's output against.</summary>
+    public void Write(string outputPath, string status, ScoringSummary? summary, RunCompletion? completion = null)
     {
         var document = new JsonObject
         {
@@ -97,6 +98,18 @@ public sealed class RunRecord
             };
         }
 
+        if (completion is not null)
+        {
+            document["listing"] = new JsonObject { ["files"] = completion.ListedFiles, ["sha256"] = completion.ListingSha256 };
+            document["output"] = new JsonObject { ["rows"] = completion.Rows, ["bytes"] = completion.Bytes };
+        }
+
         AtomicFile.WriteAllText(PathFor(outputPath), document.ToJsonString(Indented) + "\n");
     }
 }
+
+/// <summary>
+/// A completed run's marks: the fingerprint of the whole folder listing (every shard's files) and the
+/// output file as the run left it, its rows and length, so a later truncation or append is seen.
+/// </summary>
+public sealed record RunCompletion(long ListedFiles, string ListingSha256, long Rows, long Bytes);

@@ -120,14 +120,26 @@ public sealed class ScoringRun : IDisposable
     }
 
     /// <summary>The files this run scores, streamed: this shard's images (every file with --all-files), less those the output already has.</summary>
-    public IEnumerable<ListedFile> Files() => Listed(onSkipped: null);
+    public IEnumerable<ListedFile> Files() => Listed(onSkipped: null, fingerprint: null);
 
-    private IEnumerable<ListedFile> Listed(Action<ListedFile>? onSkipped)
+    /// <summary>This shard's files to score; <paramref name="fingerprint"/> takes every shard's (for merging shards).</summary>
+    private IEnumerable<ListedFile> Listed(Action<ListedFile>? onSkipped, ListingFingerprint? fingerprint)
     {
         var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
-        foreach (var file in listing.Files().Where(file => request.Shard.Contains(file.RelativePath)))
+        foreach (var file in listing.Files())
         {
-            if (!ImageFileNames.IsScored(Path.GetFileName(file.FullPath), request.AllFiles))
+            var scored = ImageFileNames.IsScored(Path.GetFileName(file.FullPath), request.AllFiles);
+            if (scored)
+            {
+                fingerprint?.Add(file.RelativePath);
+            }
+
+            if (!request.Shard.Contains(file.RelativePath))
+            {
+                continue;
+            }
+
+            if (!scored)
             {
                 onSkipped?.Invoke(file);
             }
@@ -165,11 +177,12 @@ public sealed class ScoringRun : IDisposable
         long added = 0;
         record.Write(OutputPath, "running", null);
         bool completed;
+        using var fingerprint = new ListingFingerprint();
         using (var writer = OpenWriter())
         {
             var scorer = new BatchScorer(model, request.Settings);
             completed = await scorer.RunAsync(
-                Listed(file => Summary.Skip(file.RelativePath)),
+                Listed(file => Summary.Skip(file.RelativePath), fingerprint),
                 rows =>
                 {
                     foreach (var row in rows)
@@ -191,7 +204,7 @@ public sealed class ScoringRun : IDisposable
             (Summary.ImagesInSubFolders, Summary.SubFoldersWithImages) = ImagesInSubFolders();
         }
 
-        record.Write(OutputPath, completed ? "completed" : "interrupted", Summary);
+        record.Write(OutputPath, completed ? "completed" : "interrupted", Summary, completed ? new RunCompletion(fingerprint.Files, fingerprint.Sha256(), Summary.Total, new FileInfo(OutputPath).Length) : null);
         return new ScoringOutcome(Summary, ResumedRows, added, completed, clock.Elapsed);
     }
 

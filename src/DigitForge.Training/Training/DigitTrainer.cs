@@ -105,7 +105,8 @@ public static class DigitTrainer
         var background = ImageTensors.Background(normalization);
 
         using var optimizer = CreateOptimizer(model, config);
-        var scheduler = optim.lr_scheduler.StepLR(optimizer, config.Schedule.StepSize, config.Schedule.Gamma);
+        var batchesPerEpoch = (trainSet.Count + config.BatchSize - 1) / config.BatchSize;
+        var schedule = LearningRateSchedule.Create(optimizer, config, batchesPerEpoch);
 
         var shuffle = SplitMix64.ForStream(config.Seed, ShuffleStream);
         var augmenter = config.Augmentation.Enabled
@@ -140,9 +141,9 @@ public static class DigitTrainer
                 var thisEpoch = epoch;
                 Action<int, double>? onBatch = progress is null ? null : (batch, loss) => progress(new TrainingProgress(thisEpoch, config.Epochs, batch, batches, loss, total.Elapsed));
                 var phases = new PhaseClock();
-                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, trainX, trainY, order, config.BatchSize, augmenter, background, phases, onBatch, cancellationToken);
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, schedule, config, trainX, trainY, order, augmenter, background, phases, onBatch, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
-                scheduler.step();
+                schedule.EpochDone();
 
                 var validationStart = epochClock.Elapsed;
                 var (valLoss, valAccuracy) = Evaluate(model, valX, valY, EvalBatchSize);
@@ -219,10 +220,11 @@ public static class DigitTrainer
     private static (double Loss, double Accuracy) TrainEpoch(
         DigitCnn model,
         optim.Optimizer optimizer,
+        LearningRateSchedule schedule,
+        TrainConfig config,
         Tensor images,
         Tensor labels,
         long[] order,
-        int batchSize,
         BatchAugmenter? augmenter,
         float background,
         PhaseClock phases,
@@ -230,6 +232,7 @@ public static class DigitTrainer
         CancellationToken cancellationToken)
     {
         model.train();
+        var batchSize = config.BatchSize;
         using var permutation = tensor(order, [order.Length], ScalarType.Int64);
         double lossSum = 0;
         long correct = 0;
@@ -251,11 +254,12 @@ public static class DigitTrainer
                 phases.Lap(StepPhase.Batch);
                 optimizer.zero_grad();
                 var logits = model.forward(x);
-                var loss = F.cross_entropy(logits, y);
+                var loss = F.cross_entropy(logits, y, label_smoothing: config.LabelSmoothing);
                 phases.Lap(StepPhase.Forward);
                 loss.backward();
                 phases.Lap(StepPhase.Backward);
                 optimizer.step();
+                schedule.BatchDone();
                 phases.Lap(StepPhase.OptimizerStep);
 
                 lossSum += loss.item<float>() * (double)count;

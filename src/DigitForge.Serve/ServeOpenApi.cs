@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace DigitForge.Serve;
+
+/// <summary>
+/// The service's OpenAPI document (/openapi/v1.json), generated from the endpoints' typed results and metadata.
+/// A copy is checked in at docs/openapi/serve.v1.json; a test fails when the two differ.
+/// </summary>
+internal static class ServeOpenApi
+{
+    public const string DocumentName = "v1";
+
+    public const string Route = "/openapi/{documentName}.json";
+
+    /// <summary>Tag of the probes and metrics, which never need the API key.</summary>
+    public const string Operations = "operations";
+
+    /// <summary>Tag of the /v1 endpoints.</summary>
+    public const string Predictions = "predictions";
+
+    public static void Configure(OpenApiOptions options) => options.AddDocumentTransformer((document, _, _) =>
+    {
+        document.Info = new OpenApiInfo
+        {
+            Title = "DigitForge prediction service",
+            Version = DocumentName,
+            Description = "Serves the model registry's production digit model and follows promotions and rollbacks. "
+                + "When the service runs with --api-key (or DIGITFORGE_API_KEY), every /v1 request needs the key in the X-Api-Key header or as Authorization: Bearer <key>.",
+        };
+
+        // The address depends on where the service runs; the checked-in document must not.
+        document.Servers = [];
+        return Task.CompletedTask;
+    });
+
+    /// <summary>The request body of the predict endpoints, which read it themselves (so nothing is inferred).</summary>
+    public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> ImageBody(bool batch) => (operation, _, _) =>
+    {
+        var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+        var form = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "images" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["images"] = batch
+                    ? new OpenApiSchema { Type = JsonSchemaType.Array, Items = binary, Description = "The images (any field name): PNG, JPEG, BMP or GIF." }
+                    : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The one image (any field name): PNG, JPEG, BMP or GIF." },
+            },
+        };
+        var content = new Dictionary<string, OpenApiMediaType> { ["multipart/form-data"] = new() { Schema = form } };
+        if (!batch)
+        {
+            foreach (var type in new[] { "image/png", "image/jpeg", "image/bmp", "image/gif", "application/octet-stream" })
+            {
+                content[type] = new OpenApiMediaType { Schema = binary };
+            }
+        }
+
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Description = batch ? "A multipart form of image files." : "An image, raw or as the one file of a multipart form; the content, not the content type, decides the format.",
+            Content = content,
+        };
+        return Task.CompletedTask;
+    };
+}

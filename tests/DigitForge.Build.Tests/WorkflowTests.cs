@@ -1,0 +1,162 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace DigitForge.Build.Tests;
+
+/// <summary>
+/// .github/workflows/pipeline.yml names what exists (build.cake's targets and arguments, the pipeline's
+/// stages, the CLI's commands, the stage files it reads) and never promotes from a pull request.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed partial class WorkflowTests
+{
+    private static readonly string Root = Tools.RepoRoot;
+    private static readonly string Cake = File.ReadAllText(Path.Combine(Root, "build", "build.cake"));
+    private static readonly YamlMappingNode Workflow = Load();
+
+    /// <summary>The MNIST pipeline's stages, in declaration order (the Cake task of each).</summary>
+    private static readonly List<string> Stages = [.. StageDeclaration().Matches(File.ReadAllText(Path.Combine(Root, "src", "DigitForge.Cli", "Pipelines", "MnistPipeline.cs"))).Select(m => m.Groups[1].Value)];
+
+    [Fact]
+    public void BuildCommands_NameTargetsAndArgumentsBuildCakeKnows()
+    {
+        var tasks = CakeTask().Matches(Cake).Select(m => m.Groups[1].Value).Concat(Stages).ToHashSet();
+        var known = KnownArguments().Match(Cake).Groups[1].Value;
+        var arguments = Quoted().Matches(known).Select(m => m.Groups[1].Value).ToHashSet();
+        var invocations = Steps().SelectMany(s => BuildInvocations(s.Run)).ToList();
+
+        invocations.Should().NotBeEmpty();
+        arguments.Should().Contain("target");
+        foreach (var invocation in invocations)
+        {
+            Argument(invocation, "target").Should().BeOneOf(tasks, invocation);
+            Switch().Matches(invocation).Select(m => m.Groups[1].Value).Should().BeSubsetOf(arguments, invocation);
+        }
+    }
+
+    [Fact]
+    public void CliCommands_AndTheStageFilesRead_Exist()
+    {
+        var cli = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src", "DigitForge.Cli", "Commands"), "*.cs").Select(File.ReadAllText));
+        var commands = CliCall().Matches(string.Join('\n', Steps().Select(s => s.Run))).ToList();
+        commands.Should().NotBeEmpty();
+        foreach (var call in commands.SelectMany(c => c.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
+        {
+            cli.Should().Contain($"new Command(\"{call}\"", "the workflow runs `digitforge ... {0}`", call);
+        }
+
+        var sources = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)) + Cake;
+        var read = StageFile().Matches(File.ReadAllText(WorkflowPath)).ToList();
+        read.Should().NotBeEmpty();
+        foreach (var file in read)
+        {
+            Stages.Should().Contain(file.Groups[1].Value);
+            sources.Should().Contain($"\"{file.Groups[2].Value}\"", "a stage or the build writes {0}", file.Value);
+        }
+    }
+
+    [Fact]
+    public void NoJobThatRunsOnPullRequests_Promotes_OrReachesTheRegistry()
+    {
+        var promoting = Stages.Skip(Stages.IndexOf("Promote")).ToList();
+        promoting.Should().Contain(["Promote", "Report"]);
+        var jobs = Map(Workflow, "jobs").Children.ToDictionary(j => ((YamlScalarNode)j.Key).Value!, j => (YamlMappingNode)j.Value);
+        var onPullRequests = jobs.Where(j => !ExcludesPullRequests(j.Value)).ToList();
+        onPullRequests.Should().NotBeEmpty("pull requests are still tested and evaluated");
+
+        foreach (var (name, job) in onPullRequests)
+        {
+            foreach (var step in JobSteps(job))
+            {
+                foreach (var invocation in BuildInvocations(step))
+                {
+                    promoting.Should().NotContain(Argument(invocation, "target"), $"job {name} runs on pull requests ({invocation})");
+                    invocation.Should().NotContain("--force");
+                }
+
+                step.Should().NotMatchRegex(@"digitforge\.dll models (promote|rollback|delete)", $"job {name} runs on pull requests");
+            }
+
+            Env(job).Should().NotContainKey("DIGITFORGE_REGISTRY", $"job {name} runs on pull requests");
+        }
+
+        jobs.Values.Where(ExcludesPullRequests).SelectMany(JobSteps).SelectMany(BuildInvocations)
+            .Select(i => Argument(i, "target")).Should().Contain("Report", "the other triggers do retrain and promote");
+    }
+
+    [Fact]
+    public void Retraining_IsTriggeredByMainTheScheduleAndADriftSignal_AndTheRegistryIsNotInActionsCache()
+    {
+        var on = Map(Workflow, "on");
+        on.Children.Keys.Select(k => ((YamlScalarNode)k).Value).Should().Contain(["push", "pull_request", "schedule", "workflow_dispatch", "repository_dispatch"]);
+        ((YamlSequenceNode)Map(on, "repository_dispatch").Children[new YamlScalarNode("types")]).Children.Select(t => ((YamlScalarNode)t).Value).Should().Contain("drift-detected");
+
+        var cached = Map(Workflow, "jobs").Children.Values.Cast<YamlMappingNode>().SelectMany(AllSteps)
+            .Where(s => Text(s, "uses")?.StartsWith("actions/cache", StringComparison.Ordinal) == true)
+            .Select(s => Text(Map(s, "with"), "path")!)
+            .ToList();
+        cached.Should().NotBeEmpty().And.OnlyContain(path => !path.Contains("models", StringComparison.Ordinal), "the registry lives in the remote store");
+        File.ReadAllText(WorkflowPath).Should().Contain("$GITHUB_STEP_SUMMARY").And.Contain("id-token: write");
+    }
+
+    private static string WorkflowPath => Path.Combine(Root, ".github", "workflows", "pipeline.yml");
+
+    private static YamlMappingNode Load()
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(WorkflowPath);
+        stream.Load(reader);
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static bool ExcludesPullRequests(YamlMappingNode job) =>
+        Text(job, "if")?.Replace(" ", string.Empty, StringComparison.Ordinal).Contains("github.event_name!='pull_request'", StringComparison.Ordinal) == true;
+
+    private static IEnumerable<(string Job, string Run)> Steps() =>
+        Map(Workflow, "jobs").Children.SelectMany(j => JobSteps((YamlMappingNode)j.Value).Select(run => (((YamlScalarNode)j.Key).Value!, run)));
+
+    private static IEnumerable<YamlMappingNode> AllSteps(YamlMappingNode job) =>
+        ((YamlSequenceNode)job.Children[new YamlScalarNode("steps")]).Children.Cast<YamlMappingNode>();
+
+    private static IEnumerable<string> JobSteps(YamlMappingNode job) => AllSteps(job).Select(s => Text(s, "run")).OfType<string>();
+
+    private static Dictionary<string, string> Env(YamlMappingNode job) =>
+        job.Children.TryGetValue(new YamlScalarNode("env"), out var env)
+            ? ((YamlMappingNode)env).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => ((YamlScalarNode)e.Value).Value!)
+            : [];
+
+    private static IEnumerable<string> BuildInvocations(string run) => BuildCall().Matches(run).Select(m => m.Value);
+
+    /// <summary>The value of --name=value; build.cake's default target (Evaluate) when not given.</summary>
+    private static string Argument(string invocation, string name) =>
+        Regex.Match(invocation, $@"--{name}=(\S+)") is { Success: true } match ? match.Groups[1].Value : "Evaluate";
+
+    private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
+
+    private static string? Text(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(new YamlScalarNode(key), out var value) ? ((YamlScalarNode)value).Value : null;
+
+    [GeneratedRegex(@"\./build\.sh[^\n;|&]*")]
+    private static partial Regex BuildCall();
+
+    [GeneratedRegex(@"Task\(""(\w+)""\)")]
+    private static partial Regex CakeTask();
+
+    [GeneratedRegex(@"var knownArguments = new\[\]\s*\{([^}]*)\}")]
+    private static partial Regex KnownArguments();
+
+    [GeneratedRegex(@"""([^""]+)""")]
+    private static partial Regex Quoted();
+
+    [GeneratedRegex(@"(?<=\s)--([a-z][a-z-]*)")]
+    private static partial Regex Switch();
+
+    [GeneratedRegex(@"new (\w+)Stage\(")]
+    private static partial Regex StageDeclaration();
+
+    [GeneratedRegex(@"build/bin/cli/digitforge\.dll ([a-z ]+)")]
+    private static partial Regex CliCall();
+
+    [GeneratedRegex(@"artifacts/mnist/stages/(\w+)/([\w.-]+)")]
+    private static partial Regex StageFile();
+}

@@ -1,0 +1,55 @@
+using System.Net;
+using System.Text.Json;
+
+namespace DigitForge.Serve.Tests;
+
+/// <summary>The OpenAPI document the service serves is the one checked in, so the checked-in copy stays current.</summary>
+[Trait("Category", "Unit")]
+public sealed class OpenApiDocumentTests : IDisposable
+{
+    /// <summary>Set to 1 to rewrite the checked-in document from the service instead of comparing.</summary>
+    public const string UpdateVariable = "DIGITFORGE_UPDATE_OPENAPI";
+
+    private readonly TempDirectory directory = new();
+
+    public static string CheckedIn => Path.Combine(ServeModels.RepoRoot(), "docs", "openapi", "serve.v1.json");
+
+    [Fact]
+    public async Task The_served_document_is_the_checked_in_one()
+    {
+        await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path) with { LogRequests = false });
+        var response = await service.Client.GetAsync("/openapi/v1.json");
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var served = Normalize(await response.Content.ReadAsStringAsync());
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(CheckedIn)!);
+            await File.WriteAllTextAsync(CheckedIn, served);
+        }
+
+        File.Exists(CheckedIn).Should().BeTrue($"{CheckedIn} is checked in; create it with {UpdateVariable}=1 dotnet test tests/DigitForge.Serve.Tests --filter OpenApiDocumentTests");
+        served.Should().Be(Normalize(await File.ReadAllTextAsync(CheckedIn)),
+            $"docs/openapi/serve.v1.json must match the service; after changing an endpoint regenerate it with {UpdateVariable}=1 dotnet test tests/DigitForge.Serve.Tests --filter OpenApiDocumentTests and commit it");
+    }
+
+    [Fact]
+    public async Task The_document_has_real_schemas_and_the_error_responses()
+    {
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(CheckedIn));
+        var paths = document.RootElement.GetProperty("paths");
+        paths.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("/healthz", "/readyz", "/metrics", "/v1/model", "/v1/predict", "/v1/predict/batch");
+        var predict = paths.GetProperty("/v1/predict").GetProperty("post");
+        predict.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "413", "415", "422", "503");
+        predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()
+            .Should().Be("#/components/schemas/Prediction");
+        predict.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(c => c.Name).Should().Contain(["image/png", "multipart/form-data"]);
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        schemas.GetProperty("Prediction").GetProperty("properties").EnumerateObject().Select(p => p.Name).Should().Equal("label", "confidence", "top", "model");
+        schemas.GetProperty("BatchResponse").GetProperty("properties").GetProperty("results").GetProperty("items").GetProperty("$ref").GetString()
+            .Should().Be("#/components/schemas/BatchResult");
+    }
+
+    public void Dispose() => directory.Dispose();
+
+    private static string Normalize(string text) => text.ReplaceLineEndings("\n").TrimEnd() + "\n";
+}
