@@ -180,7 +180,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(resolved.OnnxPath));
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(version.OnnxPath));
         }
         catch
         {
