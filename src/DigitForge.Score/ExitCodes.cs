@@ -21,8 +21,19 @@ public static class ExitCodes
     /// <summary>With --fail-on-drift: the scored folder drifted from the model's test set (a cue to retrain).</summary>
     public const int Drifted = 5;
 
+    /// <summary>The remote model registry (DIGITFORGE_REGISTRY) cannot be reached; nothing was scored.</summary>
+    public const int RemoteUnavailable = 8;
+
     /// <summary><c>merge</c> refused: a shard is missing, given twice, incomplete, changed, or from another model, settings or listing.</summary>
     public const int ShardsNotMergeable = 9;
+
+    /// <summary>The code of a problem found before any work started.</summary>
+    public static int For(DigitForge.Scoring.SetupProblem problem) => problem switch
+    {
+        DigitForge.Scoring.SetupProblem.Usage => UsageError,
+        DigitForge.Scoring.SetupProblem.RemoteUnavailable => RemoteUnavailable,
+        _ => InputError,
+    };
 
     /// <summary>Interrupted (Ctrl+C); every row written is complete, and --resume continues.</summary>
     public const int Cancelled = 130;

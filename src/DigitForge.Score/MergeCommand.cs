@@ -49,7 +49,7 @@ public static class MergeCommand
         catch (ScoringSetupException ex)
         {
             stderr.WriteLine($"error: {ex.Message}");
-            return ex.Problem == SetupProblem.Usage ? ExitCodes.UsageError : ExitCodes.InputError;
+            return ExitCodes.For(ex.Problem);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

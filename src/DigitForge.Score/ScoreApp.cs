@@ -44,7 +44,7 @@ public static class ScoreApp
         }
         catch (ScoringSetupException ex)
         {
-            return Fail(error, ex.Problem == SetupProblem.Usage ? ExitCodes.UsageError : ExitCodes.InputError, ex.Message, ex);
+            return Fail(error, ExitCodes.For(ex.Problem), ex.Message, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

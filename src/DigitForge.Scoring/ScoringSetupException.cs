@@ -8,6 +8,9 @@ public enum SetupProblem
 
     /// <summary>A missing folder, an unknown or unreadable model, a damaged output file to resume.</summary>
     Input,
+
+    /// <summary>The remote model registry cannot be reached.</summary>
+    RemoteUnavailable,
 }
 
 /// <summary>A problem found before any work starts; the message names the folder, model, file or value.</summary>

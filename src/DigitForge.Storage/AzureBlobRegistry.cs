@@ -1,5 +1,6 @@
 using System.Globalization;
 using Azure;
+using Azure.Core;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DigitForge.Registry;
@@ -15,21 +16,26 @@ namespace DigitForge.Storage;
 /// </summary>
 public sealed class AzureBlobRegistry
 {
+    /// <summary>The account from a connection string (a key or SAS: CI secrets, Azurite).</summary>
     public AzureBlobRegistry(string connectionString, string containerName, string prefix, string cacheRoot)
+        : this(options => ContainerFromConnectionString(connectionString, containerName, options), containerName, prefix, cacheRoot)
+    {
+    }
+
+    /// <summary>The account at <paramref name="accountUrl"/>, signed in with Azure.Identity (managed identity, OIDC federated credentials, az login).</summary>
+    public AzureBlobRegistry(Uri accountUrl, TokenCredential credential, string containerName, string prefix, string cacheRoot)
+        : this(options => new BlobContainerClient(new Uri(accountUrl, containerName), credential, options), containerName, prefix, cacheRoot)
+    {
+    }
+
+    private AzureBlobRegistry(Func<BlobClientOptions, BlobContainerClient> container, string containerName, string prefix, string cacheRoot)
     {
         var options = new BlobClientOptions();
         // Fail fast: an unreachable account costs seconds; compare-and-swap conflicts are retried by the callers.
         options.Retry.MaxRetries = 1;
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        try
-        {
-            Container = new BlobContainerClient(connectionString, containerName, options);
-        }
-        catch (FormatException ex)
-        {
-            throw new RegistryException($"{RemoteCacheSettings.ConnectionStringVariable}: the Azure Storage connection string is not valid ({ex.Message})", ex);
-        }
+        Container = container(options);
 
         Prefix = prefix.Trim('/').Length == 0 ? string.Empty : prefix.Trim('/') + "/";
         Endpoint = Container.Uri.GetLeftPart(UriPartial.Authority);
@@ -49,6 +55,18 @@ public sealed class AzureBlobRegistry
     public AzureVersionStore Versions { get; }
 
     internal BlobContainerClient Container { get; }
+
+    private static BlobContainerClient ContainerFromConnectionString(string connectionString, string containerName, BlobClientOptions options)
+    {
+        try
+        {
+            return new BlobContainerClient(connectionString, containerName, options);
+        }
+        catch (FormatException ex)
+        {
+            throw new RegistryException($"{RemoteCacheSettings.ConnectionStringVariable}: the Azure Storage connection string is not valid ({ex.Message})", ex);
+        }
+    }
 
     internal string Prefix { get; }
 

@@ -1,3 +1,4 @@
+using Azure.Identity;
 using DigitForge.Engine.Config;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
@@ -10,10 +11,14 @@ namespace DigitForge.Storage;
 /// <c>azure://&lt;container&gt;[/prefix]</c> is the remote registry in that container, under
 /// <c>&lt;prefix&gt;/&lt;pipeline&gt;/</c>, with the account in <c>AZURE_STORAGE_CONNECTION_STRING</c>. A remote
 /// registry keeps its downloaded versions in <c>&lt;models&gt;/.remote/&lt;container&gt;/&lt;prefix&gt;/&lt;pipeline&gt;/</c>.
+/// Without a connection string, <c>AZURE_STORAGE_ACCOUNT_URL</c> (<c>https://&lt;account&gt;.blob.core.windows.net</c>)
+/// names the account and Azure.Identity's <see cref="DefaultAzureCredential"/> signs in: a managed identity,
+/// OIDC federated credentials (<c>AZURE_CLIENT_ID</c>, <c>AZURE_TENANT_ID</c>, <c>AZURE_FEDERATED_TOKEN_FILE</c>) or <c>az login</c>.
 /// </summary>
 public static class RegistrySettings
 {
     public const string RegistryVariable = "DIGITFORGE_REGISTRY";
+    public const string AccountUrlVariable = "AZURE_STORAGE_ACCOUNT_URL";
     private const string AzureScheme = "azure://";
 
     /// <summary>The pipeline's registry as the environment configures it.</summary>
@@ -21,14 +26,15 @@ public static class RegistrySettings
         modelsRoot,
         pipeline,
         Environment.GetEnvironmentVariable(RegistryVariable),
-        Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable));
+        Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable),
+        Environment.GetEnvironmentVariable(AccountUrlVariable));
 
-    public static ModelRegistry Open(string modelsRoot, string pipeline, string? registry, string? connectionString) =>
-        Remote(modelsRoot, pipeline, registry, connectionString)?.Open()
+    public static ModelRegistry Open(string modelsRoot, string pipeline, string? registry, string? connectionString, string? accountUrl = null) =>
+        Remote(modelsRoot, pipeline, registry, connectionString, accountUrl)?.Open()
         ?? new ModelRegistry(new ModelStore(string.IsNullOrWhiteSpace(registry) ? modelsRoot : Path.Combine(LocalPath(registry), pipeline)));
 
     /// <summary>The remote registry <paramref name="registry"/> names, or null when it names a local one.</summary>
-    public static AzureBlobRegistry? Remote(string modelsRoot, string pipeline, string? registry, string? connectionString)
+    public static AzureBlobRegistry? Remote(string modelsRoot, string pipeline, string? registry, string? connectionString, string? accountUrl = null)
     {
         if (string.IsNullOrWhiteSpace(registry) || !registry.StartsWith(AzureScheme, StringComparison.OrdinalIgnoreCase))
         {
@@ -49,13 +55,23 @@ public static class RegistrySettings
             throw new ConfigException($"{RegistryVariable}='{registry}': the prefix '{prefix}' must be '/'-separated names of letters, digits, '-', '_' and '.'");
         }
 
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new ConfigException($"{RegistryVariable}='{registry}' needs the storage account's connection string in {RemoteCacheSettings.ConnectionStringVariable}");
-        }
-
         var fullPrefix = prefix.Length == 0 ? pipeline : $"{prefix}/{pipeline}";
         var cache = Path.Combine([Path.GetFullPath(modelsRoot), ".remote", container, .. fullPrefix.Split('/')]);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (string.IsNullOrWhiteSpace(accountUrl))
+            {
+                throw new ConfigException($"{RegistryVariable}='{registry}' needs the storage account: its connection string in {RemoteCacheSettings.ConnectionStringVariable}, or its URL in {AccountUrlVariable} to sign in with Azure.Identity");
+            }
+
+            if (!Uri.TryCreate(accountUrl.TrimEnd('/') + "/", UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps || url.AbsolutePath != "/")
+            {
+                throw new ConfigException($"{AccountUrlVariable}='{accountUrl}': expected the account's blob endpoint, https://<account>.blob.core.windows.net");
+            }
+
+            return new AzureBlobRegistry(url, new DefaultAzureCredential(), container, fullPrefix, cache);
+        }
+
         try
         {
             return new AzureBlobRegistry(connectionString, container, fullPrefix, cache);

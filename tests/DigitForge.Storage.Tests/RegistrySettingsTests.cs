@@ -49,10 +49,30 @@ public sealed class RegistrySettingsTests : IDisposable
     }
 
     [Fact]
-    public void A_remote_without_a_connection_string_is_refused_naming_the_variable()
+    public void A_remote_without_a_connection_string_or_account_url_is_refused_naming_both_variables()
     {
         var act = () => RegistrySettings.Open(temp.File("models"), "mnist", "azure://models", null);
 
-        act.Should().Throw<ConfigException>().WithMessage("*needs the storage account's connection string in AZURE_STORAGE_CONNECTION_STRING");
+        act.Should().Throw<ConfigException>().WithMessage("*needs the storage account: its connection string in AZURE_STORAGE_CONNECTION_STRING, or its URL in AZURE_STORAGE_ACCOUNT_URL*");
+    }
+
+    [Fact]
+    public void An_account_url_without_a_connection_string_signs_in_with_azure_identity_at_that_endpoint()
+    {
+        var remote = RegistrySettings.Remote(temp.File("models"), "mnist", "azure://models/team", null, "https://acme.blob.core.windows.net/")!;
+
+        remote.Endpoint.Should().Be("https://acme.blob.core.windows.net");
+        remote.Open().FilePath.Should().Be("azure://models/team/mnist/registry.json");
+    }
+
+    [Theory]
+    [InlineData("http://acme.blob.core.windows.net")]
+    [InlineData("https://acme.blob.core.windows.net/models")]
+    [InlineData("acme")]
+    public void A_bad_account_url_is_refused_naming_the_variable(string url)
+    {
+        var act = () => RegistrySettings.Open(temp.File("models"), "mnist", "azure://models", null, url);
+
+        act.Should().Throw<ConfigException>().WithMessage($"AZURE_STORAGE_ACCOUNT_URL='{url}': expected the account's blob endpoint*");
     }
 }

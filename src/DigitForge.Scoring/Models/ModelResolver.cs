@@ -88,6 +88,10 @@ public static class ModelResolver
         {
             return call(registry);
         }
+        catch (RegistryUnavailableException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.RemoteUnavailable, ex.Message, ex);
+        }
         catch (Exception ex) when (ex is RegistryException or InvalidDataException or IOException)
         {
             throw new ScoringSetupException(SetupProblem.Input, ex.Message, ex);
