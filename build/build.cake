@@ -6,7 +6,8 @@
 //              [--set=train.epochs=20 ...] [--artifacts=artifacts] [--rerun] [--no-wait]
 //   ./build.sh --target=Promote [--force] [--require-promotion]
 //   ./build.sh --target=Graph | Status | Verify [--model=N] | Models | Lineage [--model=N]
-//              | Rollback [--to=N] | Compare [--base=N --candidate=M] | CacheGc --max-age-days=30
+//              | Rollback [--to=N] | Compare [--base=N --candidate=M] | CacheGc --max-age-days=30 | RegistryGc
+//              | Experiments [--diff=A,B | --plot=A,B --out=FILE] | Dashboard
 //   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] | Clean
 //   ./build.sh --target=DeleteModels --models=3,v4 [--confirm] [--include-production]
 //
@@ -25,7 +26,7 @@ var knownArguments = new[]
     "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
     "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files",
     "port", "urls", "api-key", "format", "latest", "models", "confirm", "include-production",
-    "sort", "filter", "json", "all-params", "diff", "plot",
+    "sort", "filter", "json", "all-params", "diff", "plot", "min-age-minutes",
 };
 const int UsageError = 2;
 foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
@@ -269,6 +270,10 @@ Task("Experiments")
         .ToArray());
 });
 
+Task("RegistryGc")
+    .Description("Removes a remote registry's unfinished uploads older than --min-age-minutes (default 60); never a registered version.")
+    .Does(() => Cli("models", "gc", HasArgument("min-age-minutes") ? $"--min-age-minutes={Argument<string>("min-age-minutes")}" : null));
+
 Task("CacheGc")
     .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
     .Does(() => Cli("cache", "gc",
@@ -355,7 +360,7 @@ JsonDocument LoadGraph()
         cli.Build(Context);
     }
 
-    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments");
+    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments" or "RegistryGc");
     return wantsStatus
         ? HoldBuildLock()
         : JsonDocument.Parse(CliOutput(new ProcessArgumentBuilder().Append("graph").Append("--format=json")));
