@@ -56,5 +56,14 @@ public sealed class ExperimentsTests : IDisposable
             .And.Contain("evaluate.batchSize: 1000 -> 500")
             .And.Contain("train.epochs: 1 -> 2")
             .And.MatchRegex(@"accuracy\s+0\.\d{4}\s+0\.\d{4}\s+[+-]\d\.\d{4}");
+
+        // plots diff: run 0's curve comes from the stage cache (its Train is no longer the current one), run 1's from Train's outputs.
+        var figure = Path.Combine(build.Artifacts, "curves.svg");
+        var plot = build.Cli(["experiments", "plot", "e2e-run-0", "e2e-run-1", "--out", figure]);
+        plot.ExitCode.Should().Be(0, plot.ToString());
+        plot.Output.Should().Contain($"wrote {figure}: run e2e-run-0 (1 epochs) and run e2e-run-1 (2 epochs)");
+        File.ReadAllText(figure).Should().Contain("<svg").And.Contain("</svg>");
+        var unknown = build.Cli(["experiments", "plot", "e2e-run-0", "no-such-run", "--out", figure]);
+        unknown.ExitCode.Should().Be(2, unknown.ToString());
     }
 }
