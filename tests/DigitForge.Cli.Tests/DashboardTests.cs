@@ -1,7 +1,9 @@
 using System.Text.RegularExpressions;
 using DigitForge.Cli.Commands;
+using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
 using DigitForge.Registry;
@@ -26,15 +28,21 @@ public sealed class DashboardTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    [Fact]
-    public void An_empty_history_and_registry_say_so_and_every_stage_is_in_the_graph()
+    [Theory]
+    [InlineData("mnist")]
+    [InlineData("hn")]
+    public void An_empty_history_and_registry_say_so_and_every_stage_is_in_the_graph(string pipeline)
     {
-        var (file, html) = Dashboard();
+        var (file, html) = Dashboard(pipeline);
 
-        file.Should().Be(Path.Combine(Home, "reports", DashboardCommand.FileName));
+        file.Should().Be(Path.Combine(temp.Path, pipeline, "reports", DashboardCommand.FileName));
         html.Should().Contain("id=\"no-runs\">No runs yet").And.Contain("id=\"no-versions\">No model versions registered yet");
         html.Should().NotContain("class=\"metric-plot\"");
-        foreach (var stage in new[] { "Ingest", "Preprocess", "Train", "Evaluate", "Promote", "Report" })
+        var definition = PipelineCatalog.Find(pipeline);
+        var paths = PipelinePaths.Resolve(RepositoryRoot(), temp.Path, pipeline);
+        var stages = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions()).Stages;
+        stages.Should().NotBeEmpty();
+        foreach (var stage in stages.Select(s => s.Name))
         {
             html.Should().Contain($"<g class=\"stage\" data-stage=\"{stage}\" data-status=\"stale\">", "nothing is built in the temp folder");
             html.Should().MatchRegex($"<tr data-stage=\"{stage}\" data-status=\"stale\"[^>]*data-restored=\"false\">");
@@ -82,9 +90,9 @@ public sealed class DashboardTests : IDisposable
         html.Should().Contain($"<tr data-version=\"1\" data-name=\"{first}\"").And.Contain("lineage unreadable:").And.Contain("<h2>Warnings</h2>");
     }
 
-    private (string File, string Html) Dashboard()
+    private (string File, string Html) Dashboard(string pipeline = "mnist")
     {
-        var result = CommandLine.Build().Parse(["dashboard", "--root", RepositoryRoot(), "--artifacts", temp.Path]);
+        var result = CommandLine.Build().Parse(["dashboard", "--pipeline", pipeline, "--root", RepositoryRoot(), "--artifacts", temp.Path]);
         result.Errors.Should().BeEmpty();
         var (file, _) = DashboardCommand.Write(result, output: null);
         return (file, File.ReadAllText(file));

@@ -130,7 +130,6 @@ public static class DashboardPage
         var plot = new Plot();
         var scatter = plot.Add.Scatter(points.Select(r => r.StartedAt.UtcDateTime.ToOADate()).ToArray(), points.Select(r => r.Metrics[metric]).ToArray());
         scatter.MarkerSize = 8;
-        scatter.LegendText = metric;
         plot.Axes.DateTimeTicksBottom();
         if (points.Count == 1)
         {
