@@ -80,6 +80,24 @@ public sealed class DashboardTests : IDisposable
     }
 
     [Fact]
+    public void A_stage_shows_its_last_runs_time_and_the_run_that_restored_it_from_the_cache()
+    {
+        var fingerprint = new string('7', 64);
+        var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        JsonFile.Write(Path.Combine(Home, "stages", "Preprocess", StageStore.RecordFileName), new StageRecord { Stage = "Preprocess", Fingerprint = fingerprint, StartedAt = started, Seconds = 3.25 });
+        var history = new RunHistory(Path.Combine(Home, "history"));
+        Record(history, "20260101-000000-aaaaaa", "alice", [], 0.9, new StageEvent("Preprocess", fingerprint, StageOutcome.Ran, "never run", 3.25));
+        Record(history, "20260102-000000-bbbbbb", "alice", [], 0.9, new StageEvent("Preprocess", fingerprint, StageOutcome.Restored, "restored from cache", 0));
+        Record(history, "20260103-000000-cccccc", "alice", [], 0.9, new StageEvent("Preprocess", new string('8', 64), StageOutcome.Ran, "forced", 1));
+
+        var (_, html) = Dashboard();
+
+        html.Should().MatchRegex($"<tr data-stage=\"Preprocess\" data-status=\"stale\" data-fingerprint=\"{fingerprint}\" data-seconds=\"3.25\" data-restored=\"true\">");
+        html.Should().Contain("2026-01-02 03:04:05").And.Contain("restored (run <code>20260102-000000-bbbbbb</code>)");
+        html.Should().MatchRegex("<tr data-stage=\"Train\"[^>]*data-seconds=\"\" data-restored=\"false\">").And.Contain("never built");
+    }
+
+    [Fact]
     public void A_version_whose_manifest_is_gone_is_shown_with_the_problem_and_the_page_is_still_written()
     {
         var (first, _) = Register();
@@ -131,7 +149,7 @@ public sealed class DashboardTests : IDisposable
         JsonFile.Write(version.ManifestPath, manifest);
     }
 
-    private static void Record(RunHistory history, string id, string user, IReadOnlyList<string> overrides, double? accuracy)
+    private static void Record(RunHistory history, string id, string user, IReadOnlyList<string> overrides, double? accuracy, StageEvent? stage = null)
     {
         var config = JObject.FromObject(new { train = new { epochs = 2 } });
         history.Append(
@@ -149,7 +167,7 @@ public sealed class DashboardTests : IDisposable
                 Config = "configs/mnist/ci.json",
                 Overrides = overrides,
                 ConfigHash = CanonicalJson.Hash(config),
-                Stages = [new StageEvent("Train", new string('2', 64), StageOutcome.Ran, "forced", 12.5)],
+                Stages = [stage ?? new StageEvent("Train", new string('2', 64), StageOutcome.Ran, "forced", 12.5)],
                 Metrics = accuracy is { } a ? new Dictionary<string, double> { ["accuracy"] = a } : null,
             },
             config);

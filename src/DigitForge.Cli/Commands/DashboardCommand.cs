@@ -55,13 +55,10 @@ public static class DashboardCommand
         var stages = statuses.Select(status =>
         {
             var record = graph.Store.TryRead(status.Stage, out _);
-            // The latest run that recorded these outputs says whether they came from the stage cache.
-            var restoredBy = record is null
-                ? null
-                : runs.LastOrDefault(r => r.Stages.Any(s => s.Stage == status.Stage && s.Fingerprint == record.Fingerprint)) is { } run
-                    && run.Stages.Last(s => s.Stage == status.Stage && s.Fingerprint == record.Fingerprint).Outcome == StageOutcome.Restored
-                    ? run.Id
-                    : null;
+            // The last run that recorded these very outputs says whether they came from the stage cache.
+            var restoredBy = runs
+                .SelectMany(r => r.Stages.Where(s => s.Stage == status.Stage && s.Fingerprint == record?.Fingerprint).Select(s => s.Outcome == StageOutcome.Restored ? r.Id : null))
+                .LastOrDefault();
             return new DashboardStage(status.Stage, status.UpToDate, status.Describe(), record, restoredBy);
         }).ToList();
 
