@@ -520,6 +520,8 @@ sealed class Tool
             OutputDirectory = Directory,
             NoLogo = true,
             Verbosity = DotNetVerbosity.Minimal,
+            // A reused MSBuild node keeps the working directory of the build that started it, which may be gone since.
+            ArgumentCustomization = args => args.Append("-nodeReuse:false"),
         });
         System.IO.File.WriteAllText(Stamp.FullPath, SourcesHash());
     }

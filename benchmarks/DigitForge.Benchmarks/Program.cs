@@ -3,6 +3,41 @@ using DigitForge.Benchmarks;
 
 // Training and evaluation throughput and peak memory of a recipe, ours against the plain loop,
 // each measurement in its own process. Prints figures; it is not a test.
+// Time to accuracy: DigitForge.Benchmarks time-to-accuracy --data DIR --goal 0.99 --seeds 42,7 RECIPE.json RECIPE.json
+if (args is ["time-to-accuracy", "--data", var accuracyData, "--goal", var goalText, "--seeds", var seedList, .. var recipes] && recipes.Length > 0)
+{
+    var goal = double.Parse(goalText, System.Globalization.CultureInfo.InvariantCulture);
+    var curves = new List<AccuracyCurve>();
+    var scratch = Directory.CreateTempSubdirectory("digitforge-tta-");
+    try
+    {
+        foreach (var seed in seedList.Split(','))
+        {
+            // Recipes alternate within a seed, so both see the same machine.
+            foreach (var recipeFile in recipes)
+            {
+                var curve = ChildProcess.Measure<AccuracyCurve>(["time-to-accuracy-run", accuracyData, recipeFile, seed, scratch.FullName]);
+                Console.Error.WriteLine($"{curve.Recipe} seed {curve.Seed}: {curve.TestAccuracy.Length} epochs, {curve.TotalSeconds:F1} s");
+                curves.Add(curve);
+            }
+        }
+    }
+    finally
+    {
+        scratch.Delete(recursive: true);
+    }
+
+    TimeToAccuracy.Report(Console.Out, curves, goal);
+    return 0;
+}
+
+if (args is ["time-to-accuracy-run", var runData, var runRecipe, var runSeed, var runWeights])
+{
+    var curve = TimeToAccuracy.Measure(runRecipe, BenchmarkData.Load(runData), int.Parse(runSeed, System.Globalization.CultureInfo.InvariantCulture), runWeights);
+    Console.WriteLine(JsonSerializer.Serialize(curve));
+    return 0;
+}
+
 BenchmarkOptions options;
 try
 {

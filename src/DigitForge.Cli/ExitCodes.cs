@@ -26,6 +26,9 @@ public static class ExitCodes
     /// <summary>With --require-promotion: the quality gate kept the build's model out of production.</summary>
     public const int NotPromoted = 7;
 
+    /// <summary>The remote model registry (DIGITFORGE_REGISTRY) could not be reached; its endpoint is named and nothing was changed.</summary>
+    public const int RemoteUnavailable = 8;
+
     /// <summary>Interrupted (Ctrl+C); the stage's partial outputs were discarded.</summary>
     public const int Cancelled = 130;
 }

@@ -5,6 +5,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Reporting;
 using DigitForge.HackerNews.Stages;
+using DigitForge.Storage;
 
 namespace DigitForge.HackerNews;
 
@@ -63,7 +64,7 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
         new FeaturizeStage(config.Features),
         new TrainStage(config.Train),
         new EvaluateStage(),
-        new PromoteStage(config.Promote, paths.Models, options.ForcePromotion),
+        new PromoteStage(config.Promote, () => RegistrySettings.Open(paths.Models, Name), options.ForcePromotion),
         new ReportStage(paths.Reports),
     ];
 }

@@ -4,44 +4,36 @@ using DigitForge.Data;
 namespace DigitForge.Inference;
 
 /// <summary>
-/// The DigitForge metadata an exported model carries (ONNX <c>metadata_props</c>). The keys are
-/// those DigitForge.Training's exporter writes (OnnxMetadataKeys there; this project must not
-/// reference it, so they are repeated here and the tests check that both agree).
+/// The DigitForge metadata an exported model carries (ONNX <c>metadata_props</c>, keys in <see cref="OnnxMetadataKeys"/>).
 /// </summary>
 public sealed record OnnxModelMetadata(string Version, NormalizationStats Normalization, IReadOnlyList<int> InputShape, IReadOnlyList<string> Labels)
 {
-    public const string VersionKey = "digitforge.version";
-    public const string MeanKey = "digitforge.normalization.mean";
-    public const string StdKey = "digitforge.normalization.std";
-    public const string InputShapeKey = "digitforge.input_shape";
-    public const string LabelsKey = "digitforge.labels";
-
     /// <summary>Reads and checks the entries; throws <see cref="InvalidOnnxModelException"/> naming
     /// <paramref name="path"/> and the key when one is missing or malformed.</summary>
     public static OnnxModelMetadata Parse(string path, IReadOnlyDictionary<string, string> properties)
     {
         ArgumentNullException.ThrowIfNull(properties);
 
-        var version = Required(path, properties, VersionKey).Trim();
+        var version = Required(path, properties, OnnxMetadataKeys.Version).Trim();
         if (version.Length == 0)
         {
-            throw Invalid(path, VersionKey, properties[VersionKey], "it is empty");
+            throw Invalid(path, OnnxMetadataKeys.Version, properties[OnnxMetadataKeys.Version], "it is empty");
         }
 
-        var mean = Number(path, properties, MeanKey);
-        var std = Number(path, properties, StdKey);
+        var mean = Number(path, properties, OnnxMetadataKeys.NormalizationMean);
+        var std = Number(path, properties, OnnxMetadataKeys.NormalizationStd);
         if (!(std > 0))
         {
-            throw Invalid(path, StdKey, properties[StdKey], "the standard deviation must be positive");
+            throw Invalid(path, OnnxMetadataKeys.NormalizationStd, properties[OnnxMetadataKeys.NormalizationStd], "the standard deviation must be positive");
         }
 
-        var shapeText = Required(path, properties, InputShapeKey);
+        var shapeText = Required(path, properties, OnnxMetadataKeys.InputShape);
         var shape = new List<int>();
         foreach (var part in shapeText.Split(','))
         {
             if (!int.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
             {
-                throw Invalid(path, InputShapeKey, shapeText, "expected positive integers such as \"1,28,28\"");
+                throw Invalid(path, OnnxMetadataKeys.InputShape, shapeText, "expected positive integers such as \"1,28,28\"");
             }
 
             shape.Add(size);
@@ -49,14 +41,14 @@ public sealed record OnnxModelMetadata(string Version, NormalizationStats Normal
 
         if (shape.Count != 3 || shape[0] != 1)
         {
-            throw Invalid(path, InputShapeKey, shapeText, "expected one greyscale channel and two sides, \"1,rows,columns\"");
+            throw Invalid(path, OnnxMetadataKeys.InputShape, shapeText, "expected one greyscale channel and two sides, \"1,rows,columns\"");
         }
 
-        var labelsText = Required(path, properties, LabelsKey);
+        var labelsText = Required(path, properties, OnnxMetadataKeys.Labels);
         var labels = labelsText.Split(',').Select(l => l.Trim()).ToArray();
         if (labels.Any(l => l.Length == 0) || labels.Distinct(StringComparer.Ordinal).Count() != labels.Length)
         {
-            throw Invalid(path, LabelsKey, labelsText, "expected distinct, non-empty, comma-separated labels");
+            throw Invalid(path, OnnxMetadataKeys.Labels, labelsText, "expected distinct, non-empty, comma-separated labels");
         }
 
         return new OnnxModelMetadata(version, new NormalizationStats(mean, std), shape, labels);

@@ -5,29 +5,48 @@ namespace DigitForge.Registry;
 
 /// <summary>
 /// Which stored model versions are candidates, production, archived or rejected, with an event log
-/// per version, in one <c>registry.json</c>. Every change takes an exclusive OS lock, re-reads the
-/// file, applies, and writes atomically (plus a <c>.bak</c> copy), so concurrent processes never lose
-/// an update; a damaged file is refused, never rewritten.
+/// per version, in one registry document. Every change re-reads the document, applies and writes it
+/// through <see cref="IRegistryDocuments"/> (locally: under an exclusive OS lock, atomically plus a
+/// <c>.bak</c> copy; remotely: compare-and-swap), so concurrent processes never lose an update; a
+/// damaged document is refused, never rewritten. The same code runs over a local folder and a remote store.
 /// </summary>
 public sealed class ModelRegistry
 {
     public const string DefaultFileName = "registry.json";
 
-    private readonly ModelStore store;
-    private readonly RegistryFile file;
-    private readonly TimeSpan lockTimeout;
+    private readonly IVersionStore store;
+    private readonly IRegistryDocuments file;
 
     /// <param name="path">Defaults to <c>registry.json</c> in the store's folder.</param>
     public ModelRegistry(ModelStore store, string? path = null, TimeSpan? lockTimeout = null)
+        : this(store, new LocalRegistryDocuments(store, path ?? Path.Combine(store.Root, DefaultFileName), lockTimeout))
     {
-        this.store = store;
-        file = new RegistryFile(Path.GetFullPath(path ?? Path.Combine(store.Root, DefaultFileName)), store);
-        this.lockTimeout = lockTimeout ?? TimeSpan.FromMinutes(1);
     }
 
-    public string FilePath => file.Path;
+    public ModelRegistry(IVersionStore store, IRegistryDocuments documents)
+    {
+        this.store = store;
+        file = documents;
+    }
 
-    public string BackupPath => file.BackupPath;
+    /// <summary>The registry document's path, or its address when remote.</summary>
+    public string FilePath => file.Location;
+
+    /// <summary>The local registry's <c>.bak</c> copy; a remote registry has none.</summary>
+    public string BackupPath => (file as LocalRegistryDocuments)?.BackupPath
+        ?? throw new InvalidOperationException($"{file.Location} is a remote registry; it keeps no .bak copy");
+
+    /// <summary>Whether the document is a remote one (DIGITFORGE_REGISTRY=azure://...) rather than a local file.</summary>
+    public bool IsRemote => file is not LocalRegistryDocuments;
+
+    /// <summary>Where the versions' files are.</summary>
+    public IVersionStore Store => store;
+
+    /// <summary>The whole document as it is now (a copy).</summary>
+    public RegistryDocument Document() => file.Read();
+
+    /// <summary>A value that changes whenever the document does (null while there is none): what a poller compares.</summary>
+    public string? ChangeToken() => file.ChangeToken();
 
     /// <summary>Every registered version, oldest first.</summary>
     public IReadOnlyList<RegistryEntry> List() => file.Read().Versions;
@@ -44,7 +63,7 @@ public sealed class ModelRegistry
     {
         if (store.Get(model.Number).Name != model.Name)
         {
-            throw new RegistryException($"{model.Name} is not a version of the store {store.Root}");
+            throw new RegistryException($"{model.Name} is not a version of the store {store.Location}");
         }
 
         store.EnsureIntact(model);
@@ -149,8 +168,8 @@ public sealed class ModelRegistry
         var current = ProductionOf(document);
         var target = to is { } version ? Find(document, version) : PreviousProduction(document)
             ?? throw new RegistryException(current is null
-                ? $"{file.Path}: there is no production version to roll back"
-                : $"{file.Path}: no earlier production version to roll back to from {current.Name}");
+                ? $"{file.Location}: there is no production version to roll back"
+                : $"{file.Location}: no earlier production version to roll back to from {current.Name}");
         if (target == current)
         {
             throw new RegistryException($"{target.Name} is already production");
@@ -210,29 +229,19 @@ public sealed class ModelRegistry
         });
 
         // After the registry says so: a crash in between leaves a deleted entry whose folder a later delete removes.
-        var stored = store.List();
-        foreach (var folder in entries.SelectMany(e => stored.Where(v => v.Number == e.Version)))
+        foreach (var entry in entries)
         {
-            store.Remove(folder);
+            store.Remove(entry.Version);
         }
 
         return entries;
     }
 
-    private T Mutate<T>(Func<RegistryDocument, T> change)
-    {
-        var directory = Path.GetDirectoryName(file.Path)!;
-        using var registryLock = ExclusiveLock.Acquire(Path.Combine(directory, $".{Path.GetFileName(file.Path)}.lock"), lockTimeout, file.Path);
-        file.CleanTemporaries();
-        var document = file.Read();
-        var result = change(document);
-        file.Write(document);
-        return result;
-    }
+    private T Mutate<T>(Func<RegistryDocument, T> change) => file.Mutate(change);
 
     private RegistryEntry Find(RegistryDocument document, int version) =>
         document.Versions.FirstOrDefault(e => e.Version == version)
-        ?? throw new RegistryException($"{file.Path}: version {version} is not registered; "
+        ?? throw new RegistryException($"{file.Location}: version {version} is not registered; "
             + (document.Versions.Count == 0 ? "no versions are registered yet" : $"known versions: {string.Join(", ", document.Versions.Select(e => e.Name))}"));
 
     private RegistryEntry EnsureNotDeleted(RegistryEntry entry, string advice = "")
@@ -244,7 +253,7 @@ public sealed class ModelRegistry
 
         var deleted = entry.Events.LastOrDefault(e => e.Kind == RegistryEventKind.Deleted);
         throw new RegistryException($"{entry.Name} was deleted" + (deleted is null ? string.Empty : $" on {deleted.At:yyyy-MM-dd HH:mm} UTC by {deleted.Actor}")
-            + $"; its files are gone and {file.Path} keeps only its history{advice}");
+            + $"; its files are gone and {file.Location} keeps only its history{advice}");
     }
 
     private static RegistryEntry? ProductionOf(RegistryDocument document) =>

@@ -22,7 +22,7 @@ public static class ExitCodes
     public const int Drifted = 5;
 
     /// <summary><c>merge</c> refused: a shard is missing, given twice, incomplete, changed, or from another model, settings or listing.</summary>
-    public const int ShardsNotMergeable = 8;
+    public const int ShardsNotMergeable = 9;
 
     /// <summary>Interrupted (Ctrl+C); every row written is complete, and --resume continues.</summary>
     public const int Cancelled = 130;

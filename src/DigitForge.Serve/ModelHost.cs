@@ -1,15 +1,16 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using DigitForge.Inference;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Scoring.Models;
+using DigitForge.Storage;
 
 namespace DigitForge.Serve;
 
 /// <summary>
-/// Serves the registry's production model and follows it: registry.json is checked every poll interval
-/// (re-read when its time stamp or size changes) and, when production moves to another version
+/// Serves the registry's production model and follows it: the registry is checked every poll interval
+/// (re-read when it changed: a local registry.json's time stamp or size, a remote one's ETag by a
+/// conditional GET; see DIGITFORGE_REGISTRY) and, when production moves to another version
 /// (promotion or rollback), that version is loaded beside the current one and swapped in atomically.
 /// Requests hold a reference to the model they started with, so the old session is disposed only after
 /// the last of them finishes.
@@ -19,11 +20,16 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     private readonly CancellationTokenSource stopping = new();
     private LoadedModel? current;
     private Task? polling;
-    private (DateTime Time, long Length) lastSeen;
+    private readonly ModelRegistry registry = OpenRegistry(options);
+    private string? lastSeen;
     private int failedVersion;
     private int disposed;
 
-    public string RegistryPath => Path.Combine(options.ModelsRoot, ModelRegistry.DefaultFileName);
+    public string RegistryPath => registry.FilePath;
+
+    /// <summary>The registry followed: the remote one of <see cref="ServeOptions.Registry"/>, else the local one in the models folder.</summary>
+    public static ModelRegistry OpenRegistry(ServeOptions options) =>
+        RegistrySettings.Open(options.ModelsRoot, ModelResolver.Pipeline, options.Registry, options.StorageConnectionString);
 
     /// <summary>The model now served, for display only (no reference is taken).</summary>
     public LoadedModel? Current => Volatile.Read(ref current);
@@ -101,8 +107,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     {
         try
         {
-            var info = new FileInfo(RegistryPath);
-            var seen = info.Exists ? (info.LastWriteTimeUtc, info.Length) : default;
+            var seen = registry.ChangeToken();
             if (!force && seen == lastSeen)
             {
                 return;
@@ -115,7 +120,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             }
 
             lastSeen = seen;
-            var production = new ModelRegistry(new ModelStore(options.ModelsRoot)).Production();
+            var production = registry.Production();
             if (production is null)
             {
                 if (Current is null)
@@ -156,19 +161,26 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
 
     private LoadedModel Load(RegistryEntry entry)
     {
-        var resolved = ModelResolver.Resolve($"v{entry.Version.ToString(CultureInfo.InvariantCulture)}", options.ModelsRoot);
-        var model = OnnxDigitModel.Load(resolved.OnnxPath, options.Threads, spinWhenIdle: false);
+        // A remote version is downloaded into the models folder's cache and checked against its manifest first.
+        var version = registry.Store.Get(registry.GetStored(entry.Version).Version);
+        registry.Store.EnsureIntact(version);
+        if (!File.Exists(version.OnnxPath))
+        {
+            throw new InvalidDataException($"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version");
+        }
+
+        var model = OnnxDigitModel.Load(version.OnnxPath, options.Threads, spinWhenIdle: false);
         try
         {
             // Warm the session up so the first request after a swap is as fast as the others.
             var pixels = new byte[model.Rows * model.Columns];
             var logits = new float[model.Classes];
             model.Logits(pixels, logits, 1);
-            var metricsFile = Path.Combine(Path.GetDirectoryName(resolved.OnnxPath)!, "metrics.json");
+            var metricsFile = version.File("metrics.json");
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(resolved.OnnxPath));
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(version.OnnxPath));
         }
         catch
         {

@@ -15,48 +15,26 @@ public sealed record Prediction(string Label, double Confidence, IReadOnlyList<T
 public sealed record ImageProblem(int Status, string Title, string Detail);
 
 /// <summary>
-/// Image bytes to prediction with the scoring tool's pipeline: header checks and the pixel cap before any
-/// decoding (<see cref="ImageHeaderReader"/>), grey decoding (<see cref="GreyDecoder"/>), the same
-/// preprocessing as <c>digitforge-score</c>, then the model's ONNX Runtime session.
+/// Image bytes to prediction on the scoring tool's path (<see cref="DigitInput"/>: header checks and the
+/// pixel cap before any decoding, grey decoding, the same preprocessing as <c>digitforge-score</c>),
+/// then the model's ONNX Runtime session.
 /// </summary>
 internal sealed class Predictor(ServeOptions options)
 {
-    private const int RetainedGreyBytes = 4 << 20;
-
     [ThreadStatic]
     private static GreyImage? threadGrey;
 
     private readonly ConcurrentDictionary<(int Rows, int Columns), IDigitPreprocessor> preprocessors = new();
 
     /// <summary>Writes the model input for the image in <paramref name="file"/>[0..<paramref name="length"/>) into <paramref name="target"/>; null, or the problem.</summary>
-    public ImageProblem? Prepare(byte[] file, int length, OnnxDigitModel model, Span<byte> target)
-    {
-        var grey = threadGrey ??= new GreyImage();
-        try
+    public ImageProblem? Prepare(byte[] file, int length, OnnxDigitModel model, Span<byte> target) =>
+        DigitInput.Prepare(file, length, options.MaxPixels, threadGrey ??= new GreyImage(), Preprocessor(model), target) switch
         {
-            var header = ImageHeaderReader.Read(file.AsSpan(0, length));
-            if (header.Pixels > options.MaxPixels)
-            {
-                return new ImageProblem(StatusCodes.Status422UnprocessableEntity, "Image too large to decode",
-                    $"image is {header.Width}x{header.Height} = {header.Pixels:N0} pixels, over the limit of {options.MaxPixels:N0}; not decoded");
-            }
-
-            GreyDecoder.Decode(file, length, grey);
-            Preprocessor(model).Prepare(grey, target);
-            return null;
-        }
-        catch (UnreadableImageException ex)
-        {
-            // The header reader names unknown signatures "not a PNG, JPEG, BMP or GIF image".
-            return ex.Message.StartsWith("not a ", StringComparison.Ordinal)
-                ? new ImageProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported image", ex.Message)
-                : new ImageProblem(StatusCodes.Status422UnprocessableEntity, "Corrupt image", ex.Message);
-        }
-        finally
-        {
-            grey.Trim(RetainedGreyBytes);
-        }
-    }
+            null => null,
+            { Kind: UnscorableKind.TooLarge } problem => new ImageProblem(StatusCodes.Status422UnprocessableEntity, "Image too large to decode", problem.Reason),
+            { Kind: UnscorableKind.Unsupported } problem => new ImageProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported image", problem.Reason),
+            var problem => new ImageProblem(StatusCodes.Status422UnprocessableEntity, "Corrupt image", problem.Reason),
+        };
 
     /// <summary>Predictions for <paramref name="count"/> prepared images laid out one after the other, in one model run.</summary>
     public Prediction[] Predict(LoadedModel loaded, ReadOnlySpan<byte> pixels, int count)

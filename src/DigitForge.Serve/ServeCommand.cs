@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using DigitForge.Engine.Config;
+using DigitForge.Storage;
 
 namespace DigitForge.Serve;
 
@@ -12,7 +14,7 @@ public static class ServeCommand
 
     private static readonly Option<string> ModelsRoot = new("--models-root")
     {
-        Description = "Model registry folder (holds registry.json); its production model is served and followed.",
+        Description = "Model registry folder (holds registry.json); its production model is served and followed. With DIGITFORGE_REGISTRY=azure://... the remote registry is followed and this folder caches its versions.",
         DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
     };
 
@@ -52,6 +54,8 @@ public static class ServeCommand
             {
                 Urls = urls ?? new ServeOptions().Urls,
                 ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+                Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),
+                StorageConnectionString = NonEmpty(Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable)),
                 ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
                 MaxRequestBytes = parse.GetValue(MaxRequestBytes),
                 MaxPixels = parse.GetValue(MaxPixels),
@@ -67,9 +71,11 @@ public static class ServeCommand
             WebApplication app;
             try
             {
+                // A bad DIGITFORGE_REGISTRY is a configuration error at start, not a log line per poll.
+                ModelHost.OpenRegistry(options);
                 app = ServeApp.Build(options);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or ConfigException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;

@@ -12,6 +12,12 @@ public sealed record ServeOptions
 
     public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
 
+    /// <summary>A remote registry to follow (DIGITFORGE_REGISTRY, e.g. <c>azure://models/team</c>); null: the local one in <see cref="ModelsRoot"/>, which then caches the remote's versions.</summary>
+    public string? Registry { get; init; }
+
+    /// <summary>The storage account of a remote <see cref="Registry"/> (AZURE_STORAGE_CONNECTION_STRING).</summary>
+    public string? StorageConnectionString { get; init; }
+
     /// <summary>When set, every /v1 request must carry it (X-Api-Key header or Authorization: Bearer).</summary>
     public string? ApiKey { get; init; }
 

@@ -80,7 +80,7 @@ public sealed class DashboardTests : IDisposable
     }
 
     [Fact]
-    public void A_stage_shows_its_last_runs_time_and_the_run_that_restored_it_from_the_cache()
+    public void A_stage_shows_its_last_runs_time_and_the_run_that_restored_it_from_the_cache_though_later_runs_skipped_it()
     {
         var fingerprint = new string('7', 64);
         var started = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
@@ -89,6 +89,7 @@ public sealed class DashboardTests : IDisposable
         Record(history, "20260101-000000-aaaaaa", "alice", [], 0.9, new StageEvent("Preprocess", fingerprint, StageOutcome.Ran, "never run", 3.25));
         Record(history, "20260102-000000-bbbbbb", "alice", [], 0.9, new StageEvent("Preprocess", fingerprint, StageOutcome.Restored, "restored from cache", 0));
         Record(history, "20260103-000000-cccccc", "alice", [], 0.9, new StageEvent("Preprocess", new string('8', 64), StageOutcome.Ran, "forced", 1));
+        Record(history, "20260104-000000-dddddd", "alice", [], 0.9, new StageEvent("Preprocess", fingerprint, StageOutcome.Skipped, "up to date", 0));
 
         var (_, html) = Dashboard();
 

@@ -18,7 +18,9 @@ namespace DigitForge.EndToEnd.Tests;
 public sealed class DashboardTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private const string Recipe = "--config=configs/mnist/ci.json";
-    private readonly RepoBuild build = new();
+
+    // The ci recipe's Ingest to Evaluate come from the seeded stage cache; the second build trains its own.
+    private readonly RepoBuild build = new(seeded: true);
 
     public void Dispose() => build.Dispose();
 
@@ -50,6 +52,7 @@ public sealed class DashboardTests : IClassFixture<PrerequisiteReport>, IDisposa
         statuses.Should().HaveCount(6).And.ContainKey("Train").WhoseValue.Should().Be("stale");
         Attributes(dom, "<g class=\"stage\" data-stage=\"([^\"]+)\" data-status=\"([^\"]+)\"").Should().BeEquivalentTo(statuses);
         Attributes(dom, "<tr data-stage=\"([^\"]+)\" data-status=\"([^\"]+)\"").Should().BeEquivalentTo(statuses);
+        Attributes(dom, "<tr data-stage=\"([^\"]+)\"[^>]*data-restored=\"([^\"]+)\"").Should().Contain("Ingest", "true", "the seeded cache gave it").And.Contain("Train", "false", "it ran for epochs 1");
 
         // The history: one row per run in runs.jsonl, with its accuracy, and the plot's points.
         var runs = new RunHistory(Path.GetDirectoryName(historyFile)!).Runs([]);

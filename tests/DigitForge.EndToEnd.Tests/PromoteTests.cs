@@ -11,7 +11,7 @@ public sealed class PromoteTests : IDisposable
     // The ci recipe trains for seconds, so the gate's accuracy bars are lowered to let v0001 pass.
     private static readonly string[] Recipe = ["--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];
     private static readonly string[] CliRecipe = ["--config", "configs/mnist/ci.json", "--set", "promote.minAccuracy=0.1", "--set", "promote.minClassRecall=0"];
-    private readonly RepoBuild build = new();
+    private readonly RepoBuild build = new(seeded: true);
 
     public void Dispose() => build.Dispose();
 

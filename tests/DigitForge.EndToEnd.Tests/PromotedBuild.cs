@@ -13,7 +13,7 @@ public sealed class PromotedBuild : IDisposable
         Promoted = Build.Run(["--target=Report", .. Recipe]);
     }
 
-    public RepoBuild Build { get; } = new();
+    public RepoBuild Build { get; } = new(seeded: true);
 
     /// <summary>Checked by each test, so a failed set-up fails the tests with its output instead of a constructor error.</summary>
     public BuildResult Promoted { get; }

@@ -7,14 +7,19 @@ namespace DigitForge.EndToEnd.Tests;
 public sealed class RepoBuild : IDisposable
 {
     /// <param name="root">Another checkout to build in (default: this repository).</param>
-    public RepoBuild(string? root = null)
+    /// <param name="seeded">Start from a copy of <see cref="SeededCache"/>: the ci recipe's trained stages are restored, not re-run.</param>
+    public RepoBuild(string? root = null, bool seeded = false)
     {
         Root = root ?? FindRoot();
         Artifacts = Path.Combine(Path.GetTempPath(), "digitforge-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Artifacts);
 
-        // Each build starts with an empty stage cache of its own, so no test reuses another's outputs.
+        // Each build has a stage cache of its own (empty, or a copy of the seeded one), so no test reuses another's outputs.
         Environment["DIGITFORGE_CACHE"] = Artifacts + "-cache";
+        if (seeded)
+        {
+            SeededCache.CopyInto(Cache);
+        }
     }
 
     /// <summary>Variables set for every process this build starts (the cache folder, a remote ...).</summary>

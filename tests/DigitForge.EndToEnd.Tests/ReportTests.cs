@@ -10,7 +10,7 @@ namespace DigitForge.EndToEnd.Tests;
 [Collection("real build")]
 public sealed class ReportTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
-    private readonly RepoBuild build = new();
+    private readonly RepoBuild build = new(seeded: true);
 
     public void Dispose() => build.Dispose();
 

@@ -9,7 +9,7 @@ namespace DigitForge.EndToEnd.Tests;
 [Collection("real build")]
 public sealed class ScoreTests : IDisposable
 {
-    private readonly RepoBuild build = new();
+    private readonly RepoBuild build = new(seeded: true);
     private readonly TempDirectory temp = new();
 
     public void Dispose()

@@ -6,6 +6,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Dashboard;
+using DigitForge.Storage;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -55,9 +56,10 @@ public static class DashboardCommand
         var stages = statuses.Select(status =>
         {
             var record = graph.Store.TryRead(status.Stage, out _);
-            // The last run that recorded these very outputs says whether they came from the stage cache.
+            // The last run that produced these very outputs (ran or restored them; later runs only skip) says whether they came from the stage cache.
             var restoredBy = runs
-                .SelectMany(r => r.Stages.Where(s => s.Stage == status.Stage && s.Fingerprint == record?.Fingerprint).Select(s => s.Outcome == StageOutcome.Restored ? r.Id : null))
+                .SelectMany(r => r.Stages.Where(s => s.Stage == status.Stage && s.Fingerprint == record?.Fingerprint && s.Outcome != StageOutcome.Skipped)
+                    .Select(s => s.Outcome == StageOutcome.Restored ? r.Id : null))
                 .LastOrDefault();
             return new DashboardStage(status.Stage, status.UpToDate, status.Describe(), record, restoredBy);
         }).ToList();
@@ -70,21 +72,27 @@ public static class DashboardCommand
             runs,
             history.FilePath,
             definition.HeadlineMetric,
-            definition.PublishingStage is null ? [] : Versions(paths, pageFolder, warnings),
+            definition.PublishingStage is null ? [] : Versions(RegistrySettings.Open(paths.Models, definition.Name), paths, pageFolder, warnings),
             warnings);
     }
 
-    private static List<DashboardVersion> Versions(PipelinePaths paths, string pageFolder, List<string> warnings)
+    // Whichever registry DIGITFORGE_REGISTRY configures, as `digitforge models` reads it.
+    private static List<DashboardVersion> Versions(ModelRegistry registry, PipelinePaths paths, string pageFolder, List<string> warnings)
     {
-        var store = new ModelStore(paths.Models);
         var serializer = JsonSerializer.Create(JsonFile.Settings);
-        return [.. new ModelRegistry(store).List().Select(entry =>
+        return [.. registry.List().Select(entry =>
         {
             var report = Path.Combine(paths.Reports, entry.Name + ".html");
             var link = File.Exists(report) ? string.Join('/', Path.GetRelativePath(pageFolder, report).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString)) : null;
             if (entry.Stage == ModelStage.Deleted)
             {
                 return new DashboardVersion(entry, [], "files deleted; the registry keeps its record", null, link);
+            }
+
+            if (registry.Store is not ModelStore store)
+            {
+                // A remote store's Get downloads the whole version: the page only reads.
+                return new DashboardVersion(entry, [], $"in the remote registry {registry.Store.Location}: digitforge models show {entry.Version} fetches it", null, link);
             }
 
             try

@@ -24,6 +24,10 @@ public static class Guarded
         {
             return Fail(ExitCodes.UsageError, ex);
         }
+        catch (Registry.RegistryUnavailableException ex)
+        {
+            return Fail(ExitCodes.RemoteUnavailable, ex);
+        }
         catch (Registry.RegistryDamagedException ex)
         {
             return Fail(ExitCodes.DataError, ex);

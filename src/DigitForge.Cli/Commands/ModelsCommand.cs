@@ -8,6 +8,7 @@ using DigitForge.Evaluation.Stages;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
+using DigitForge.Storage;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -46,7 +47,36 @@ public static class ModelsCommand
         command.Subcommands.Add(Verify());
         command.Subcommands.Add(Compare());
         command.Subcommands.Add(Delete());
+        command.Subcommands.Add(Gc());
         return command;
+    }
+
+    private static Command Gc()
+    {
+        var minimumAge = new Option<int>("--min-age-minutes") { Description = "Leave uploads younger than this (they may belong to a publication still running).", DefaultValueFactory = _ => 60 };
+        var gc = new Command("gc", "Remove a remote registry's unfinished or unregistered uploads (a killed publication's leftovers); never a registered version.") { minimumAge };
+        gc.SetAction(result => Guarded.Run(() =>
+        {
+            var (store, registry) = OpenBoth(result);
+            if (store is not AzureVersionStore remote)
+            {
+                Console.WriteLine($"{registry.FilePath} is a local registry: a killed write is cleared by the next one, there is nothing to collect");
+                return ExitCodes.Success;
+            }
+
+            var age = result.GetValue(minimumAge);
+            if (age < 0)
+            {
+                throw new ConfigException($"--min-age-minutes {age}: expected 0 or more");
+            }
+
+            var removed = remote.CollectGarbage(registry.Document(), TimeSpan.FromMinutes(age));
+            Console.WriteLine(removed.Count == 0
+                ? $"no unregistered uploads older than {age} min in {store.Location}"
+                : $"removed {removed.Count} unregistered upload(s) from {store.Location}: {string.Join(", ", removed)}");
+            return ExitCodes.Success;
+        }));
+        return gc;
     }
 
     private static Command Delete()
@@ -63,7 +93,7 @@ public static class ModelsCommand
             {
                 named = [.. result.GetValue(versions)!.Select(reference => Resolve(registry, reference)).Distinct().Select(registry.Get)];
             }
-            catch (RegistryException ex)
+            catch (RegistryException ex) when (ex is not RegistryUnavailableException)
             {
                 // A reference that names nothing is a mistake on the command line: nothing was touched.
                 Console.Error.WriteLine($"error: {ex.Message}");
@@ -245,7 +275,12 @@ public static class ModelsCommand
             }
 
             var damaged = 0;
-            foreach (var model in store.List())
+
+            // A remote store has no listing of local folders: its registered versions are downloaded and checked.
+            var models = store is ModelStore local
+                ? local.List()
+                : [.. entries.Where(e => e.Stage != ModelStage.Deleted).Select(e => store.Get(e.Version))];
+            foreach (var model in models)
             {
                 var problems = store.Verify(model);
                 damaged += problems.Count > 0 ? 1 : 0;
@@ -255,7 +290,7 @@ public static class ModelsCommand
 
             if (damaged > 0)
             {
-                Console.Error.WriteLine($"error: {damaged} model version(s) in {store.Root} do not match their manifest; restore the files, or delete the folder so the build creates the model again");
+                Console.Error.WriteLine($"error: {damaged} model version(s) do not match their manifest; restore the files, or delete the folder so the build creates the model again ({store.Location})");
             }
 
             return damaged == 0 ? ExitCodes.Success : ExitCodes.DataError;
@@ -273,9 +308,10 @@ public static class ModelsCommand
 
     private static ModelRegistry Open(ParseResult result) => OpenBoth(result).Registry;
 
-    private static (ModelStore Store, ModelRegistry Registry) OpenBoth(ParseResult result)
+    // Whichever registry DIGITFORGE_REGISTRY configures: the local folder by default, or the remote one.
+    private static (IVersionStore Store, ModelRegistry Registry) OpenBoth(ParseResult result)
     {
-        var store = new ModelStore(CommonOptions.Paths(result).Models);
-        return (store, new ModelRegistry(store));
+        var registry = RegistrySettings.Open(CommonOptions.Paths(result).Models, CommonOptions.Definition(result).Name);
+        return (registry.Store, registry);
     }
 }

@@ -6,6 +6,7 @@ using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stories;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
+using DigitForge.Storage;
 
 namespace DigitForge.Cli.Commands;
 
@@ -36,8 +37,9 @@ public static class ScoreStoriesCommand
             }
 
             var paths = CommonOptions.Paths(result);
-            var store = new ModelStore(paths.Models);
-            var version = store.Get(ModelsCommand.Resolve(new ModelRegistry(store), result.GetValue(model)));
+            var registry = RegistrySettings.Open(paths.Models, CommonOptions.Definition(result).Name);
+            var store = registry.Store;
+            var version = store.Get(ModelsCommand.Resolve(registry, result.GetValue(model)));
             store.EnsureIntact(version);
             var scorer = NewsScorer.Load(Path.Combine(version.Directory, Featurizer.ModelFile), version.Directory);
 

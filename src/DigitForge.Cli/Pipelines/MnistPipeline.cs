@@ -6,6 +6,7 @@ using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Reporting.Stages;
+using DigitForge.Storage;
 using DigitForge.Training.Stages;
 
 namespace DigitForge.Cli.Pipelines;
@@ -66,7 +67,7 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
             new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, config.Train.Threads),
-            new PromoteStage(config.Promote, paths.Models, config.Train.Threads, options.ForcePromotion),
+            new PromoteStage(config.Promote, () => RegistrySettings.Open(paths.Models, Name), config.Train.Threads, options.ForcePromotion),
             new ReportStage(paths.Reports),
         ];
     }

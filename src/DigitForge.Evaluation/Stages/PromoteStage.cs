@@ -22,7 +22,8 @@ namespace DigitForge.Evaluation.Stages;
 /// promotes it anyway and the registry records the override. Every decision is in the registry and
 /// in <c>decision.json</c>.
 /// </summary>
-public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads, bool force = false) : IStage
+/// <param name="openRegistry">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs.</param>
+public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegistry, int threads, bool force = false) : IStage
 {
     public const string DecisionFile = PromotionDecision.FileName;
 
@@ -52,8 +53,8 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
     {
         var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var metrics = new ModelMetrics(report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context));
-        var store = new ModelStore(modelsRoot);
-        var registry = new ModelRegistry(store);
+        var registry = openRegistry();
+        var store = registry.Store;
         var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
         var production = registry.Production();
 
@@ -63,7 +64,7 @@ public sealed class PromoteStage(GateConfig gate, string modelsRoot, int threads
                 new ModelVersionWriter(threads).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
                 Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
         var entry = registry.Register(added.Version, metrics, actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {entry.Stage.ToString().ToLowerInvariant()}");
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
 
         var decision = Promotion.Decide(registry, entry, production, () => QualityGate.Decide(metrics, production?.Metrics, gate), force, actor, context.Log.Info, context.Log.Warning);
         JsonFile.Write(context.OutputFile(DecisionFile), decision);

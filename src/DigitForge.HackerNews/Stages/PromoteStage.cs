@@ -17,7 +17,8 @@ namespace DigitForge.HackerNews.Stages;
 /// per distinct pair), with metrics, training record and lineage, and lets the Hacker News gate
 /// decide whether it replaces production; <paramref name="force"/> promotes it anyway, recorded.
 /// </summary>
-public sealed class PromoteStage(NewsGateConfig gate, string modelsRoot, bool force = false) : IStage
+/// <param name="openRegistry">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs.</param>
+public sealed class PromoteStage(NewsGateConfig gate, Func<ModelRegistry> openRegistry, bool force = false) : IStage
 {
     public const string DecisionFile = PromotionDecision.FileName;
 
@@ -49,8 +50,8 @@ public sealed class PromoteStage(NewsGateConfig gate, string modelsRoot, bool fo
     public void Run(StageRunContext context)
     {
         var metrics = JsonFile.Read<NewsMetrics>(context.UpstreamFile<EvaluateStage>(NewsEvaluator.MetricsFile));
-        var store = new ModelStore(modelsRoot);
-        var registry = new ModelRegistry(store);
+        var registry = openRegistry();
+        var store = registry.Store;
         var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
         var production = registry.Production();
 
@@ -58,7 +59,7 @@ public sealed class PromoteStage(NewsGateConfig gate, string modelsRoot, bool fo
         var contentHash = ContentHash.OfText(ContentHash.OfFile(context.UpstreamFile<FeaturizeStage>(Featurizer.ModelFile)) + ContentHash.OfFile(context.UpstreamFile<TrainStage>(NewsTrainer.ModelFile)));
         var added = store.Add(contentHash, (directory, version) => WriteVersion(context, directory, version, production?.Name));
         var entry = registry.Register(added.Version, Figures(metrics), actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Root}, {entry.Stage.ToString().ToLowerInvariant()}");
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
 
         var decision = Promotion.Decide(registry, entry, production, () => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate), force, actor, context.Log.Info, context.Log.Warning);
         JsonFile.Write(context.OutputFile(DecisionFile), decision);
@@ -82,7 +83,7 @@ public sealed class PromoteStage(NewsGateConfig gate, string modelsRoot, bool fo
         return new(null, null, null, metrics.TestSet, figures);
     }
 
-    private static NewsMetrics? ProductionMetrics(ModelStore store, RegistryEntry? production) =>
+    private static NewsMetrics? ProductionMetrics(IVersionStore store, RegistryEntry? production) =>
         production is null ? null : JsonFile.Read<NewsMetrics>(Path.Combine(store.Get(production.Version).Directory, NewsEvaluator.MetricsFile));
 
     // The version's files, and its lineage for the manifest: every upstream stage's fingerprint parts and the merged recipe.

@@ -11,7 +11,7 @@ namespace DigitForge.Registry.Store;
 /// never leaves a folder that looks like a version. Adding content that is already stored returns
 /// the existing version: re-running with unchanged inputs creates no new version.
 /// </summary>
-public sealed class ModelStore
+public sealed class ModelStore : IVersionStore
 {
     private const string StagingFolder = ".staging";
     private const string LockFolder = ".store.lock";
@@ -28,6 +28,8 @@ public sealed class ModelStore
     }
 
     public string Root { get; }
+
+    public string Location => Root;
 
     /// <summary>
     /// Stores the files <paramref name="writeFiles"/> writes into the folder it is given as a new
@@ -101,6 +103,15 @@ public sealed class ModelStore
         Directory.CreateDirectory(Path.GetDirectoryName(doomed)!);
         Directory.Move(version.Directory, doomed);
         Folders.DeleteQuietly(doomed);
+    }
+
+    /// <summary>Removes every folder numbered <paramref name="number"/> (a killed delete may have left one).</summary>
+    public void Remove(int number)
+    {
+        foreach (var folder in List().Where(v => v.Number == number))
+        {
+            Remove(folder);
+        }
     }
 
     /// <summary>Every committed version, oldest first; staging leftovers and other folders are not versions.</summary>
@@ -211,7 +222,8 @@ public sealed class ModelStore
         }
     }
 
-    private static SortedDictionary<string, string> HashFiles(string directory)
+    /// <summary>The SHA-256 of every file under <paramref name="directory"/> but the manifest, by '/'-separated relative path: what a manifest lists.</summary>
+    public static SortedDictionary<string, string> HashFiles(string directory)
     {
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
@@ -226,7 +238,8 @@ public sealed class ModelStore
         return files;
     }
 
-    private static string NormalizeHash(string contentHash)
+    /// <summary>The hash in lower case; anything but at least 7 hex digits is refused.</summary>
+    public static string NormalizeHash(string contentHash)
     {
         var hash = contentHash.Trim().ToLowerInvariant();
         if (hash.Length < 7 || !hash.All(char.IsAsciiHexDigitLower))

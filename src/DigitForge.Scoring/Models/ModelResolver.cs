@@ -1,5 +1,7 @@
 using DigitForge.Registry;
+using DigitForge.Engine.Config;
 using DigitForge.Registry.Store;
+using DigitForge.Storage;
 
 namespace DigitForge.Scoring.Models;
 
@@ -8,19 +10,27 @@ namespace DigitForge.Scoring.Models;
 /// a registered version as every models command names it (<c>7</c>, <c>v7</c>, <c>v0007</c>, <c>v0007-3fa2c1d</c>), or a path to an .onnx file. Registry
 /// versions are checked against their manifest first, so a tampered model is refused.
 /// Every failure is a <see cref="ScoringSetupException"/> naming the registry, version or file.
+/// The registry is the one DIGITFORGE_REGISTRY configures (see <see cref="RegistrySettings"/>): the local folder
+/// <c>modelsRoot</c> by default, or a remote registry whose versions are downloaded, hash-checked, into it.
 /// </summary>
 public static class ModelResolver
 {
     public const string Production = "production";
+
+    /// <summary>The pipeline whose registry holds the ONNX digit models scored and served.</summary>
+    public const string Pipeline = "mnist";
+
+    /// <summary>The registry scoring and serving read: the environment's choice, or <paramref name="modelsRoot"/>.</summary>
+    public static ModelRegistry OpenRegistry(string modelsRoot) => RegistrySettings.Open(modelsRoot, Pipeline);
 
     public static ResolvedModel Resolve(string model, string modelsRoot)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         if (model.Equals(Production, StringComparison.OrdinalIgnoreCase))
         {
-            var registry = new ModelRegistry(new ModelStore(modelsRoot));
+            var registry = Open(modelsRoot);
             var entry = Registry(registry, r => r.Production())
-                ?? throw new ScoringSetupException(SetupProblem.Input, File.Exists(registry.FilePath)
+                ?? throw new ScoringSetupException(SetupProblem.Input, registry.IsRemote || File.Exists(registry.FilePath)
                     ? $"{registry.FilePath} has no production model yet; promote one (./build.sh --target=Promote) or pass --model vN or a .onnx path"
                     : $"no model registry at {registry.FilePath}; run ./build.sh --target=Promote, pass --models-root, or pass --model path.onnx");
             return FromRegistry(registry, entry.Version, Production);
@@ -29,7 +39,7 @@ public static class ModelResolver
         // The registry's own grammar, as every models command reads it: 7, v7, v0007, v0007-3fa2c1d.
         if (ModelReference.TryParse(model, out var reference))
         {
-            var registry = new ModelRegistry(new ModelStore(modelsRoot));
+            var registry = Open(modelsRoot);
             return FromRegistry(registry, Registry(registry, reference.Resolve), "version");
         }
 
@@ -49,7 +59,7 @@ public static class ModelResolver
         var (entry, version) = Registry(registry, r =>
         {
             var entry = r.GetStored(number);
-            var store = new ModelStore(Path.GetDirectoryName(r.FilePath)!);
+            var store = r.Store;
             var version = store.Get(number);
             store.EnsureIntact(version);
             return (entry, version);
@@ -57,6 +67,18 @@ public static class ModelResolver
         return File.Exists(version.OnnxPath)
             ? new ResolvedModel(version.OnnxPath, $"{role} {entry.Name}")
             : throw new ScoringSetupException(SetupProblem.Input, $"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version, or pass --model path.onnx");
+    }
+
+    private static ModelRegistry Open(string modelsRoot)
+    {
+        try
+        {
+            return OpenRegistry(modelsRoot);
+        }
+        catch (ConfigException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, ex.Message, ex);
+        }
     }
 
     /// <summary>Runs registry calls, turning their errors (unknown version, damaged registry or model files) into setup errors.</summary>

@@ -4,15 +4,11 @@ using DigitForge.Scoring.Preprocessing;
 namespace DigitForge.Scoring.Pipeline;
 
 /// <summary>
-/// One decode worker's path from file to model input: read the file, check its header (format,
-/// truncation, the pixel cap, all before decoding), decode to grey, preprocess. Keeps its buffers from
-/// file to file; one instance per thread.
+/// One decode worker's path from file to model input: read the file, then <see cref="DigitInput"/>.
+/// Keeps its buffers from file to file; one instance per thread.
 /// </summary>
 internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPixels, long maxFileBytes)
 {
-    // A grey buffer grown past this for one large image is released afterwards.
-    private const int RetainedGreyBytes = 4 << 20;
-
     private readonly FileBuffer file = new();
     private readonly GreyImage grey = new();
 
@@ -23,15 +19,7 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
         try
         {
             file.Load(path, maxFileBytes);
-            var header = ImageHeaderReader.Read(file.Content);
-            if (header.Pixels > maxPixels)
-            {
-                return $"image is {header.Width}x{header.Height} = {header.Pixels:N0} pixels, over the limit of {maxPixels:N0} (--max-pixels); not decoded";
-            }
-
-            GreyDecoder.Decode(file.Data, file.Length, grey);
-            preprocessor.Prepare(grey, target);
-            return null;
+            return DigitInput.Prepare(file.Data, file.Length, maxPixels, grey, preprocessor, target)?.Reason;
         }
         catch (UnreadableImageException ex)
         {
@@ -41,10 +29,6 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
         {
             // Bad input must not stop the run, even where it trips a bug; the row says it is one.
             return $"internal error while preparing the image ({ex.GetType().Name}: {ex.Message})";
-        }
-        finally
-        {
-            grey.Trim(RetainedGreyBytes);
         }
     }
 }

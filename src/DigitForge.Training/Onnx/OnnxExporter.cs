@@ -1,3 +1,4 @@
+using DigitForge.Inference;
 using System.Globalization;
 using System.Reflection;
 using DigitForge.Data;
@@ -41,8 +42,8 @@ public static class OnnxExporter
     public const long IrVersion = 8;
     public const long OpsetVersion = 17;
     public const string ProducerName = "DigitForge";
-    public const string InputName = "input";
-    public const string OutputName = "logits";
+    public const string InputName = OnnxDigitModel.InputName;
+    public const string OutputName = OnnxDigitModel.OutputName;
     public const string BatchDimension = "batch";
     public const string GraphName = "DigitCnn";
     public const int DefaultImageSide = 28;

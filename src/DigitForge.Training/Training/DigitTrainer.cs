@@ -43,7 +43,8 @@ public static class DigitTrainer
         string outputDirectory,
         Action<string>? log = null,
         CancellationToken cancellationToken = default,
-        Action<TrainingProgress>? progress = null)
+        Action<TrainingProgress>? progress = null,
+        Func<DigitCnn, double>? probe = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -56,7 +57,7 @@ public static class DigitTrainer
 
         lock (Gate)
         {
-            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, progress, cancellationToken);
+            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, progress, probe, cancellationToken);
         }
     }
 
@@ -88,6 +89,7 @@ public static class DigitTrainer
         string outputDirectory,
         Action<string> log,
         Action<TrainingProgress>? progress,
+        Func<DigitCnn, double>? probe,
         CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -174,6 +176,7 @@ public static class DigitTrainer
                     TrainImagesPerSecond = imagesPerSecond,
                     IsBest = isBest,
                     Phases = phases.ToPhases(validationSeconds),
+                    Probe = probe?.Invoke(model),
                 });
                 log(string.Create(
                     CultureInfo.InvariantCulture,
@@ -275,6 +278,14 @@ public static class DigitTrainer
         }
 
         return (lossSum / order.Length, (double)correct / order.Length);
+    }
+
+    /// <summary>Accuracy of <paramref name="model"/> on <paramref name="set"/> (eval mode, no gradients): a probe for benchmarks.</summary>
+    public static double Accuracy(DigitCnn model, LabelledImages set, NormalizationStats normalization)
+    {
+        using var images = ImageTensors.Normalised(set, normalization);
+        using var labels = ImageTensors.Labels(set);
+        return Evaluate(model, images, labels, EvalBatchSize).Accuracy;
     }
 
     /// <summary>Mean cross-entropy and accuracy in eval mode, in inference mode (no gradients,

@@ -20,6 +20,10 @@ public sealed record EpochRecord(
 
     /// <summary>Where the epoch's time went.</summary>
     public required EpochPhases Phases { get; init; }
+
+    /// <summary>What the caller's probe measured on the epoch's weights (a benchmark's test accuracy); not measured by a build.</summary>
+    [Newtonsoft.Json.JsonProperty(NullValueHandling = Newtonsoft.Json.NullValueHandling.Ignore)]
+    public double? Probe { get; init; }
 }
 
 /// <summary>What a training run did. The weights of <see cref="BestEpoch"/> are in <see cref="WeightsPath"/>.</summary>

@@ -1,9 +1,8 @@
-namespace DigitForge.Training.Onnx;
+namespace DigitForge.Inference;
 
 /// <summary>
-/// Keys of the <c>metadata_props</c> the exporter writes. DigitForge.Inference reads the same
-/// keys (it cannot reference this assembly and keeps its own copy; the inference tests check
-/// that the two agree).
+/// Keys of the <c>metadata_props</c> a DigitForge model carries: what the exporter in
+/// DigitForge.Training writes and <see cref="OnnxModelMetadata"/> reads, in one place.
 /// </summary>
 public static class OnnxMetadataKeys
 {

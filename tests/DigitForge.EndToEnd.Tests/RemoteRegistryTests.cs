@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using DigitForge.Tests.Azurite;
+
+namespace DigitForge.EndToEnd.Tests;
+
+/// <summary>
+/// The issue's "must show": one working folder promotes into a registry on a real Blob endpoint (Azurite),
+/// a service started from another working folder serves it, and a later promotion from the first is served
+/// within the poll interval.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+[Trait("Category", "Azurite")]
+[Collection("real build")]
+public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDisposable
+{
+    // Started by the test, which skips when Azurite cannot be had (see AzuriteServer).
+    private AzuriteServer? azurite;
+
+    public void Dispose() => azurite?.Dispose();
+
+    [SkippableFact]
+    public async Task A_promotion_on_one_machine_is_served_by_the_service_of_another()
+    {
+        azurite = new AzuriteServer();
+        var address = $"azure://e2e-{Guid.NewGuid().ToString("N")[..12]}";
+        using var publisher = Machine(address);
+        var first = publisher.Run(["--target=Promote", .. PromotedBuild.Recipe]);
+        first.ExitCode.Should().Be(0, first.ToString());
+        first.Output.Should().Contain($"v0001-").And.Contain($"stored in {address}/mnist/versions/");
+        File.Exists(Path.Combine(publisher.Home, "models", "registry.json")).Should().BeFalse("the remote is the registry; the local one is untouched");
+
+        using var server = Machine(address);
+        var port = FreePort();
+        using var serving = server.Start(["--target=Serve", $"--port={port}"]);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+        (await ServedAsync(client, serving, "v0001-", TimeSpan.FromMinutes(4))).Should().BeTrue(serving.Output);
+
+        var second = publisher.Run(["--target=Promote", .. PromotedBuild.Recipe, "--set=train.seed=7", "--force"]);
+        second.ExitCode.Should().Be(0, second.ToString());
+        second.Output.Should().Contain("v0002-");
+        var watch = Stopwatch.StartNew();
+        (await ServedAsync(client, serving, "v0002-", TimeSpan.FromSeconds(30))).Should().BeTrue(serving.Output);
+        Console.WriteLine($"the service served v0002 {watch.ElapsedMilliseconds} ms after the promoting build ended (poll 1 s)");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void With_the_remote_registry_down_models_exits_8_naming_the_endpoint()
+    {
+        using var build = new RepoBuild();
+        build.Environment["DIGITFORGE_REGISTRY"] = "azure://digitforge-models";
+        build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = AzuriteServer.Unreachable;
+
+        var models = build.Run("--target=Models", "--config=configs/mnist/ci.json");
+
+        models.ExitCode.Should().Be(8, models.ToString());
+        models.Output.Should().Contain("the model registry azure://digitforge-models/mnist/ is unreachable at http://127.0.0.1:").And.Contain("nothing was changed");
+    }
+
+    private RepoBuild Machine(string address)
+    {
+        var build = new RepoBuild();
+        build.Environment["DIGITFORGE_REGISTRY"] = address;
+        build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azurite!.ConnectionString;
+        return build;
+    }
+
+    private static async Task<bool> ServedAsync(HttpClient client, RunningBuild serving, string prefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline && !serving.HasExited)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/v1/model");
+                if (response.IsSuccessStatusCode
+                    && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("version").GetString()!.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
