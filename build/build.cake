@@ -274,6 +274,10 @@ Task("RegistryGc")
     .Description("Removes a remote registry's unfinished uploads older than --min-age-minutes (default 60); never a registered version.")
     .Does(() => Cli("models", "gc", HasArgument("min-age-minutes") ? $"--min-age-minutes={Argument<string>("min-age-minutes")}" : null));
 
+Task("Dashboard")
+    .Description("Writes artifacts/<pipeline>/reports/dashboard.html (or --out=FILE): stage statuses, run history and model registry on one offline page; reads only, takes no lock.")
+    .Does(() => Cli("dashboard", HasArgument("out") ? $"--out={Argument<string>("out")}" : null));
+
 Task("CacheGc")
     .Description("Prunes the stage-output cache (--max-age-days=N and/or --max-size-mb=N), keeping what current stages and production/candidate models need.")
     .Does(() => Cli("cache", "gc",
@@ -360,7 +364,7 @@ JsonDocument LoadGraph()
         cli.Build(Context);
     }
 
-    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments" or "RegistryGc");
+    var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments" or "RegistryGc" or "Dashboard");
     return wantsStatus
         ? HoldBuildLock()
         : JsonDocument.Parse(CliOutput(new ProcessArgumentBuilder().Append("graph").Append("--format=json")));

@@ -38,6 +38,8 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
+    public override string HeadlineMetric => "mae";
+
     public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
     {
         var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), NewsEvaluator.MetricsFile);

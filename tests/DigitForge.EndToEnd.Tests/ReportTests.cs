@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
@@ -12,26 +11,21 @@ namespace DigitForge.EndToEnd.Tests;
 public sealed class ReportTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private readonly RepoBuild build = new(seeded: true);
-    private readonly TempDirectory profile = new();
 
-    public void Dispose()
-    {
-        build.Dispose();
-        profile.Dispose();
-    }
+    public void Dispose() => build.Dispose();
 
     [SkippableFact]
     public void Report_renders_in_chromium_with_every_image_and_the_models_accuracy()
     {
         // Found on PATH or installed from Debian's packages; skips here, before the build, when it cannot be had.
-        var chromium = Prerequisites.Chromium.Require();
+        using var chromium = new HeadlessChromium(Prerequisites.Chromium.Require());
         var result = build.Run("--target=Report", "--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0");
         result.ExitCode.Should().Be(0, result.ToString());
         var version = Directory.EnumerateFiles(Path.Combine(build.Home, "reports"), "*.html").Should().ContainSingle().Subject;
         Path.GetFileName(version).Should().MatchRegex(@"^v0001-[0-9a-f]{7}\.html$");
         var accuracy = JObject.Parse(File.ReadAllText(build.StageFile("Evaluate", "metrics.json"))).Value<double>("accuracy");
 
-        var dom = Chromium(chromium, "--virtual-time-budget=5000", "--dump-dom", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+        var dom = chromium.Run("--virtual-time-budget=5000", "--dump-dom", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
 
         var loaded = Regex.Match(dom, "data-images-loaded=\"(\\d+)/(\\d+)\"");
         loaded.Success.Should().BeTrue("the page's load handler ran:\n" + dom[..Math.Min(dom.Length, 400)]);
@@ -43,23 +37,7 @@ public sealed class ReportTests : IClassFixture<PrerequisiteReport>, IDisposable
         var screenshot = Path.Combine(build.Root, "artifacts", "report-screenshot.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         File.Delete(screenshot);
-        Chromium(chromium, "--window-size=1200,3000", $"--screenshot={screenshot}", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
+        chromium.Run("--window-size=1200,3000", $"--screenshot={screenshot}", new Uri(build.StageFile("Report", "report.html")).AbsoluteUri);
         new FileInfo(screenshot).Length.Should().BeGreaterThan(50_000, "a rendered page, not a blank one");
-    }
-
-    private string Chromium(string executable, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile.Path}" }.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var chromium = Process.Start(start)!;
-        var errors = chromium.StandardError.ReadToEndAsync();
-        var output = chromium.StandardOutput.ReadToEnd();
-        chromium.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue();
-        chromium.ExitCode.Should().Be(0, errors.Result);
-        return output;
     }
 }

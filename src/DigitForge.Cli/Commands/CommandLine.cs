@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(ScoreStoriesCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
+        root.Subcommands.Add(DashboardCommand.Create());
         return root;
     }
 }

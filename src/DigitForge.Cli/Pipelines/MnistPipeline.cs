@@ -38,6 +38,8 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
+    public override string HeadlineMetric => "accuracy";
+
     public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
     {
         var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), EvaluateStage.MetricsFile);

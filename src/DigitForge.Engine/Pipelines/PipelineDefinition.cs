@@ -37,6 +37,9 @@ public interface IPipelineDefinition
     /// <summary>The headline metrics as numbers, for the run history, read from the committed outputs; empty when not measured.</summary>
     IReadOnlyDictionary<string, double> Metrics(StageGraph graph);
 
+    /// <summary>The one key of <see cref="Metrics"/> a dashboard plots over time; null: none.</summary>
+    string? HeadlineMetric { get; }
+
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
 
@@ -66,6 +69,8 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual Type? MetricsStage => null;
 
     public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
+
+    public virtual string? HeadlineMetric => null;
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

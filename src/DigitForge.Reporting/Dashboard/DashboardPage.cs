@@ -1,0 +1,255 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using DigitForge.Engine.Hashing;
+using DigitForge.Engine.History;
+using DigitForge.Registry;
+using ScottPlot;
+
+namespace DigitForge.Reporting.Dashboard;
+
+/// <summary>
+/// The pipeline's dashboard as one self-contained HTML page: the stage graph with statuses, the run
+/// history with its headline metric over time, and the model registry with lineage and report links.
+/// Inline SVG and CSS only, no script, so it opens offline. Every figure and row carries data
+/// attributes (data-stage, data-run, data-metric, data-version) so checks can compare the page with the records.
+/// </summary>
+public static class DashboardPage
+{
+    public const int PlotWidth = 900;
+    public const int PlotHeight = 360;
+
+    public static string Render(DashboardData data)
+    {
+        var html = new StringBuilder();
+        void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"<!DOCTYPE html>");
+        Line($"<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{E(data.Pipeline)}: DigitForge dashboard</title>");
+        Line($"<style>body{{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1300px;color:#222;padding:0 1rem}}table{{border-collapse:collapse;font-size:.9rem}}td,th{{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}}th{{background:#f3f3f3}}td.num{{text-align:right;font-variant-numeric:tabular-nums}}.ok{{color:#126b2f}}.bad{{color:#a11}}.empty{{color:#666;font-style:italic}}.small{{font-size:.8rem;color:#555}}ul.events,ul.lineage{{margin:0;padding-left:1.1rem}}figure{{margin:1rem 0}}code{{font-size:.85rem}}</style>");
+        Line($"</head><body data-pipeline=\"{E(data.Pipeline)}\">");
+        Line($"<h1>DigitForge dashboard: {E(data.Pipeline)}</h1>");
+        Line($"<p class=\"small\">Made {data.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC by <code>digitforge dashboard</code>; it shows the files as they were then.</p>");
+
+        Stages(data, html);
+        Runs(data, html);
+        Versions(data, html);
+
+        if (data.Warnings.Count > 0)
+        {
+            Line($"<h2>Warnings</h2><ul class=\"warnings\">");
+            foreach (var warning in data.Warnings)
+            {
+                Line($"<li>{E(warning)}</li>");
+            }
+
+            Line($"</ul>");
+        }
+
+        Line($"</body></html>");
+        return html.ToString();
+    }
+
+    private static void Stages(DashboardData data, StringBuilder html)
+    {
+        void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"<h2>Pipeline</h2>");
+        Line($"<figure class=\"graph\">");
+        html.Append(data.GraphSvg).Append('\n');
+        Line($"</figure>");
+        Line($"<table class=\"stages\"><tr><th>stage</th><th>status</th><th>last run (UTC)</th><th>took</th><th>from the stage cache</th></tr>");
+        foreach (var stage in data.Stages)
+        {
+            var last = stage.LastRun;
+            var state = stage.UpToDate ? "up to date" : "stale";
+            Line($"<tr data-stage=\"{E(stage.Name)}\" data-status=\"{state}\" data-fingerprint=\"{E(last?.Fingerprint ?? string.Empty)}\" data-seconds=\"{last?.Seconds.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty}\" data-restored=\"{(stage.RestoredBy is null ? "false" : "true")}\">");
+            Line($"<td>{E(stage.Name)}</td><td class=\"{(stage.UpToDate ? "ok" : "bad")}\">{E(stage.Status)}</td>");
+            Line($"<td>{(last is null ? "never built" : last.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))}</td><td class=\"num\">{(last is null ? "-" : Seconds(last.Seconds))}</td>");
+            Line($"<td>{(stage.RestoredBy is { } run ? $"restored (run <code>{E(run)}</code>)" : "no")}</td></tr>");
+        }
+
+        Line($"</table>");
+    }
+
+    private static void Runs(DashboardData data, StringBuilder html)
+    {
+        void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"<h2>Runs</h2>");
+        if (data.Runs.Count == 0)
+        {
+            Line($"<p class=\"empty\" id=\"no-runs\">No runs yet: every build records one in {E(data.HistoryFile)}.</p>");
+            return;
+        }
+
+        if (data.HeadlineMetric is { } metric)
+        {
+            MetricPlot(data.Runs, metric, html);
+        }
+
+        var metrics = data.Runs.SelectMany(r => r.Metrics.Keys).Distinct(StringComparer.Ordinal).ToList();
+        Line($"<table class=\"runs\"><tr><th>run</th><th>started (UTC)</th><th>by</th><th>commit</th><th>target</th><th>overrides</th><th>stages</th>");
+        foreach (var name in metrics)
+        {
+            Line($"<th>{E(name)}</th>");
+        }
+
+        Line($"</tr>");
+
+        // Newest first: the latest build is what one looks for.
+        foreach (var run in data.Runs.OrderByDescending(r => r.StartedAt))
+        {
+            Line($"<tr data-run=\"{E(run.Id)}\" data-finished=\"{(run.Finished ? "true" : "false")}\">");
+            Line($"<td><code>{E(run.Id)}</code>{(run.Finished ? string.Empty : " <span class=\"bad\">(unfinished)</span>")}</td>");
+            Line($"<td>{run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td><td>{E(run.User)}@{E(run.Host)}</td>");
+            Line($"<td>{(run.Git is null ? "-" : $"<code>{E(run.Git.Commit[..Math.Min(7, run.Git.Commit.Length)])}</code>{(run.Git.Dirty ? " +dirty" : string.Empty)}")}</td>");
+            Line($"<td>{E(run.Target ?? "-")}</td><td>{(run.Overrides.Count == 0 ? "-" : string.Join("<br>", run.Overrides.Select(o => $"<code>{E(o)}</code>")))}</td>");
+            Line($"<td>{string.Join("<br>", run.Stages.Select(s => $"<span data-stage=\"{E(s.Stage)}\" data-outcome=\"{Outcome(s.Outcome)}\" title=\"{E(s.Why)}\">{E(s.Stage)} {Outcome(s.Outcome)}{(s.Outcome == StageOutcome.Ran ? " " + Seconds(s.Seconds) : string.Empty)}</span>"))}</td>");
+            foreach (var name in metrics)
+            {
+                Line($"{(run.Metrics.TryGetValue(name, out var value) ? $"<td class=\"num\" data-metric=\"{E(name)}\" data-value=\"{value.ToString("R", CultureInfo.InvariantCulture)}\">{value.ToString("0.0000", CultureInfo.InvariantCulture)}</td>" : "<td>-</td>")}");
+            }
+
+            Line($"</tr>");
+        }
+
+        Line($"</table>");
+    }
+
+    // The headline metric of each run that measured it, oldest first, drawn by ScottPlot as inline SVG.
+    private static void MetricPlot(IReadOnlyList<RunRecord> runs, string metric, StringBuilder html)
+    {
+        var points = runs.Where(r => r.Metrics.ContainsKey(metric)).OrderBy(r => r.StartedAt).ToList();
+        if (points.Count == 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"empty\" id=\"no-metric\">No run has measured {E(metric)} yet.</p>\n");
+            return;
+        }
+
+        var plot = new Plot();
+        var scatter = plot.Add.Scatter(points.Select(r => r.StartedAt.UtcDateTime.ToOADate()).ToArray(), points.Select(r => r.Metrics[metric]).ToArray());
+        scatter.MarkerSize = 8;
+        plot.Axes.DateTimeTicksBottom();
+        if (points.Count == 1)
+        {
+            // One point has no range: give the axes one so ScottPlot draws it in the middle.
+            var x = points[0].StartedAt.UtcDateTime.ToOADate();
+            var y = points[0].Metrics[metric];
+            plot.Axes.SetLimits(x - 0.01, x + 0.01, y - (Math.Abs(y) * 0.05) - 0.01, y + (Math.Abs(y) * 0.05) + 0.01);
+        }
+
+        plot.Title($"{metric} per run");
+        plot.XLabel("run start (UTC)");
+        plot.YLabel(metric);
+        var svg = plot.GetSvgXml(PlotWidth, PlotHeight);
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        var ids = string.Join(' ', points.Select(r => r.Id));
+        var values = string.Join(' ', points.Select(r => r.Metrics[metric].ToString("R", CultureInfo.InvariantCulture)));
+        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"metric-plot\" data-metric=\"{E(metric)}\" data-runs=\"{E(ids)}\" data-values=\"{values}\">\n");
+        html.Append(start < 0 ? svg : svg[start..]).Append('\n');
+        html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(metric)} of each run that measured it ({points.Count}), by start time</figcaption></figure>\n");
+    }
+
+    private static void Versions(DashboardData data, StringBuilder html)
+    {
+        void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        Line($"<h2>Model registry</h2>");
+        if (data.Versions.Count == 0)
+        {
+            Line($"<p class=\"empty\" id=\"no-versions\">No model versions registered yet: a build's Promote stage registers one.</p>");
+            return;
+        }
+
+        Line($"<table class=\"registry\"><tr><th>version</th><th>stage</th><th>created (UTC)</th><th>metrics</th><th>gate decisions and events</th><th>lineage (data to model)</th><th>report</th></tr>");
+        foreach (var version in data.Versions.OrderByDescending(v => v.Entry.Version))
+        {
+            var entry = version.Entry;
+            var stage = entry.Stage.ToString().ToLowerInvariant();
+            Line($"<tr data-version=\"{entry.Version}\" data-name=\"{E(entry.Name)}\" data-stage=\"{stage}\" data-run=\"{E(version.RunId ?? string.Empty)}\">");
+            Line($"<td><code>{E(entry.Name)}</code>{(version.RunId is { } run ? $"<br><span class=\"small\">run <code>{E(run)}</code></span>" : string.Empty)}</td>");
+            Line($"<td class=\"{(entry.Stage == ModelStage.Production ? "ok" : entry.Stage is ModelStage.Rejected or ModelStage.Deleted ? "bad" : string.Empty)}\">{stage}</td>");
+            Line($"<td>{entry.CreatedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td>");
+            Line($"<td>{Metrics(entry.Metrics)}</td>");
+            Line($"<td><ul class=\"events\">{string.Concat(entry.Events.Select(Event))}</ul></td>");
+            Line($"<td>{Lineage(version)}</td>");
+            Line($"<td>{(version.ReportLink is { } link ? $"<a class=\"report\" href=\"{E(link)}\">report</a>" : "-")}</td></tr>");
+        }
+
+        Line($"</table>");
+    }
+
+    private static string Metrics(ModelMetrics metrics)
+    {
+        var figures = new List<(string Name, double Value)>();
+        if (metrics.Accuracy is { } accuracy)
+        {
+            figures.Add(("accuracy", accuracy));
+        }
+
+        if (metrics.LowestRecall is { } recall)
+        {
+            figures.Add(("lowestRecall", recall));
+        }
+
+        figures.AddRange((metrics.Figures ?? new Dictionary<string, double>()).Select(f => (f.Key, f.Value)));
+        return string.Join("<br>", figures.Select(f => string.Create(
+            CultureInfo.InvariantCulture,
+            $"<span data-metric=\"{E(f.Name)}\" data-value=\"{f.Value:R}\">{E(f.Name)} {f.Value:0.0000}</span>")));
+    }
+
+    private static string Event(RegistryEvent e)
+    {
+        var detail = new List<string>();
+        if (e.Decision is { } decision)
+        {
+            detail.Add($"gate: {decision.ToString().ToLowerInvariant()}");
+        }
+
+        if (e.Forced == true)
+        {
+            detail.Add("FORCED");
+        }
+
+        if (e.From is { } from)
+        {
+            detail.Add(string.Create(CultureInfo.InvariantCulture, $"from v{from:D4}"));
+        }
+
+        if (e.To is { } to)
+        {
+            detail.Add(string.Create(CultureInfo.InvariantCulture, $"to v{to:D4}"));
+        }
+
+        detail.AddRange(e.Reasons ?? []);
+        var kind = e.Kind == RegistryEventKind.RolledBack ? "rolled back" : e.Kind.ToString().ToLowerInvariant();
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"<li data-event=\"{kind}\"{(e.Decision is { } d ? $" data-decision=\"{d.ToString().ToLowerInvariant()}\"" : string.Empty)}>{e.At.UtcDateTime:yyyy-MM-dd HH:mm} {kind} by {E(e.Actor.ToString())}{(detail.Count == 0 ? string.Empty : ": " + E(string.Join("; ", detail)))}</li>");
+    }
+
+    private static string Lineage(DashboardVersion version)
+    {
+        if (version.Lineage.Count == 0)
+        {
+            return $"<span class=\"empty\">{E(version.LineageProblem ?? "not recorded")}</span>";
+        }
+
+        var steps = version.Lineage.Select(step =>
+        {
+            var (stage, facts) = (step.Key, step.Value);
+            var reads = facts.Files.Concat(facts.Inputs).Select(f => $"{f.Key} {ContentHash.Short(f.Value)}").ToList();
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"<li data-stage=\"{E(stage)}\" data-fingerprint=\"{E(facts.Fingerprint)}\"><strong>{E(stage)}</strong> <code>{E(ContentHash.Short(facts.Fingerprint))}</code>, {Seconds(facts.Seconds)}<br><span class=\"small\">reads {E(reads.Count == 0 ? "nothing upstream" : string.Join(", ", reads))}</span></li>");
+        });
+        return $"<ul class=\"lineage\">{string.Concat(steps)}</ul>";
+    }
+
+    private static string Outcome(StageOutcome outcome) => outcome.ToString().ToLowerInvariant();
+
+    private static string Seconds(double seconds) => seconds.ToString(seconds < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + " s";
+
+    private static string E(string text) => WebUtility.HtmlEncode(text);
+}
