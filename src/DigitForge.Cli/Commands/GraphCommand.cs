@@ -24,11 +24,6 @@ public static class GraphCommand
             var graph = CommonOptions.Graph(result);
             var wanted = result.GetValue(target) is { } name ? graph.Closure(name) : graph.Stages;
             var statuses = result.GetValue(status) ? Statuses(graph, wanted, result.GetValue(restore)) : null;
-            if (statuses is not null && result.GetValue(restore))
-            {
-                RunRecorder.BuildStarted(result, graph, statuses.Values);
-            }
-
             Console.Write(result.GetValue(format) switch
             {
                 "dot" => GraphText.Dot(graph, statuses),
@@ -50,7 +45,7 @@ public static class GraphCommand
         var graph = CommonOptions.Graph(result);
         var statuses = Statuses(graph, graph.Stages, restore: true);
         RunRecorder.BuildStarted(result, graph, statuses.Values);
-        return Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result), Formatting.None);
+        return Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
     }
 
     /// <summary>

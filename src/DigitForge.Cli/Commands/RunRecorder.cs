@@ -9,9 +9,9 @@ using DigitForge.Engine.Stages;
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
-/// Writes the run history as a build goes: its first call (<c>graph --status --restore</c>) opens
-/// the run with the stages already up to date, each <c>status --restore</c> and <c>run</c> adds a
-/// stage, and <c>summary</c> closes it with the metrics. A <c>digitforge run</c> outside a build is
+/// Writes the run history as a build goes: the build's lock holder (<c>lock --graph</c>) opens the
+/// run with the stages already up to date, each <c>status --restore</c> and <c>run</c> adds a
+/// stage, and the lock holder closes it with the metrics when the build says it succeeded. A <c>digitforge run</c> outside a build is
 /// a run of its own, opened and closed by itself. A history that cannot be written costs the
 /// record, never the build: it is a warning.
 /// </summary>
@@ -51,7 +51,7 @@ public static class RunRecorder
         Append(result, graph, id, "run", start: own, finish: own, target, [stageEvent], own ? Metrics(result, graph, run.Stage) : null);
     }
 
-    /// <summary>The build's summary: closes the run with the metrics when the run includes the stage measuring them.</summary>
+    /// <summary>The build's end, from its lock holder: closes the run with the metrics when the run includes the stage measuring them.</summary>
     public static void BuildFinished(ParseResult result, StageGraph graph)
     {
         if (RunId.FromEnvironment() is { } id)

@@ -16,7 +16,7 @@ public static class SummaryCommand
         var command = new Command("summary", "Show each stage's last successful run, its outputs folder and the test metrics.");
         command.SetAction(result => Guarded.Run(() =>
         {
-            foreach (var line in Lines(result))
+            foreach (var line in Lines(result, CommonOptions.Graph(result)))
             {
                 Console.WriteLine(line);
             }
@@ -26,12 +26,11 @@ public static class SummaryCommand
         return command;
     }
 
-    /// <summary>What <c>digitforge summary</c> prints, line by line.</summary>
-    public static IReadOnlyList<string> Lines(ParseResult result)
+    /// <summary>What <c>digitforge summary</c> prints, line by line, for the caller's <paramref name="pipeline"/> (built from the same options).</summary>
+    public static IReadOnlyList<string> Lines(ParseResult result, StageGraph pipeline)
     {
         var lines = new List<string>();
         var paths = CommonOptions.Paths(result);
-        var pipeline = CommonOptions.Graph(result);
         foreach (var stage in pipeline.Stages)
         {
             var record = pipeline.Store.TryRead(stage.Name, out var problem);

@@ -37,13 +37,13 @@ public sealed record RunLine
 
     public required DateTimeOffset At { get; init; }
 
-    /// <summary>The verb that wrote the line: graph, status, run or summary.</summary>
+    /// <summary>What wrote the line: graph (the lock holder opening a build's run), status, run, or summary (the lock holder closing it).</summary>
     public required string Process { get; init; }
 
     /// <summary>The line opening the run (the build's first call, or a direct <c>digitforge run</c>).</summary>
     public bool Start { get; init; }
 
-    /// <summary>The line closing the run (the build's summary, or a direct <c>digitforge run</c>).</summary>
+    /// <summary>The line closing the run (the end of a successful build, or a direct <c>digitforge run</c>).</summary>
     public bool Finish { get; init; }
 
     public required string User { get; init; }
