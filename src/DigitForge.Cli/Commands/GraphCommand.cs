@@ -42,9 +42,10 @@ public static class GraphCommand
     /// </summary>
     public static string BuildStartJson(ParseResult result)
     {
+        var git = Task.Run(() => RunRecorder.Git(CommonOptions.Paths(result).Root));
         var graph = CommonOptions.Graph(result);
         var statuses = Statuses(graph, graph.Stages, restore: true);
-        RunRecorder.BuildStarted(result, graph, statuses.Values);
+        RunRecorder.BuildStarted(result, graph, statuses.Values, git);
         return Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
     }
 

@@ -20,7 +20,8 @@ public static class RunRecorder
     public static RunHistory History(ParseResult result) => new(Path.Combine(CommonOptions.Paths(result).Home, "history"));
 
     /// <summary>The build's graph check: opens the run with every stage of its target already up to date.</summary>
-    public static void BuildStarted(ParseResult result, StageGraph graph, IEnumerable<StageStatus> statuses)
+    /// <param name="git">The tree's state, asked of git while the statuses were taken (a process of its own, so it runs beside them).</param>
+    public static void BuildStarted(ParseResult result, StageGraph graph, IEnumerable<StageStatus> statuses, Task<GitState?> git)
     {
         if (RunId.FromEnvironment() is not { } id)
         {
@@ -30,7 +31,7 @@ public static class RunRecorder
         var target = BuildTarget(graph);
         var inRun = target is null ? null : graph.Closure(target).Select(s => s.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var events = statuses.Where(s => inRun is null || inRun.Contains(s.Stage)).Select(EventOf).OfType<StageEvent>().ToList();
-        Append(result, graph, id, "graph", start: true, finish: false, target, events, metrics: null);
+        Append(result, graph, id, "graph", start: true, git.Result, finish: false, target, events, metrics: null);
     }
 
     /// <summary>A build's check of a stage below a stale one: recorded when it turned out up to date or was restored.</summary>
@@ -38,7 +39,7 @@ public static class RunRecorder
     {
         if (RunId.FromEnvironment() is { } id && EventOf(status) is { } stageEvent)
         {
-            Append(result, graph, id, "status", start: false, finish: false, BuildTarget(graph), [stageEvent], metrics: null);
+            Append(result, graph, id, "status", start: false, git: null, finish: false, BuildTarget(graph), [stageEvent], metrics: null);
         }
     }
 
@@ -48,7 +49,7 @@ public static class RunRecorder
         var outcome = run.Ran ? StageOutcome.Ran : run.Restored ? StageOutcome.Restored : StageOutcome.Skipped;
         var stageEvent = new StageEvent(run.Stage, run.Fingerprint, outcome, run.Why, Math.Round(run.Elapsed.TotalSeconds, 3));
         var target = own ? run.Stage : BuildTarget(graph);
-        Append(result, graph, id, "run", start: own, finish: own, target, [stageEvent], own ? Metrics(result, graph, run.Stage) : null);
+        Append(result, graph, id, "run", start: own, own ? Git(CommonOptions.Paths(result).Root) : null, finish: own, target, [stageEvent], own ? Metrics(result, graph, run.Stage) : null);
     }
 
     /// <summary>The build's end, from its lock holder: closes the run with the metrics when the run includes the stage measuring them.</summary>
@@ -57,7 +58,7 @@ public static class RunRecorder
         if (RunId.FromEnvironment() is { } id)
         {
             var target = BuildTarget(graph);
-            Append(result, graph, id, "summary", start: false, finish: true, target, [], Metrics(result, graph, target));
+            Append(result, graph, id, "summary", start: false, git: null, finish: true, target, [], Metrics(result, graph, target));
         }
     }
 
@@ -87,7 +88,8 @@ public static class RunRecorder
         return measured && definition.Metrics(graph) is { Count: > 0 } metrics ? metrics : null;
     }
 
-    private static void Append(ParseResult result, StageGraph graph, string id, string process, bool start, bool finish, string? target,
+    /// <param name="git">The tree's state, recorded by the process that starts the run.</param>
+    private static void Append(ParseResult result, StageGraph graph, string id, string process, bool start, GitState? git, bool finish, string? target,
         IReadOnlyList<StageEvent> stages, IReadOnlyDictionary<string, double>? metrics)
     {
         var history = History(result);
@@ -107,7 +109,7 @@ public static class RunRecorder
                     Finish = finish,
                     User = Environment.UserName,
                     Host = Environment.MachineName,
-                    Git = start ? Git(paths.Root) : null,
+                    Git = git,
                     Pipeline = graph.Pipeline,
                     Target = target,
                     Config = relative.StartsWith("..", StringComparison.Ordinal) ? configFile : relative.Replace('\\', '/'),
@@ -124,12 +126,17 @@ public static class RunRecorder
         }
     }
 
-    /// <summary>The commit and whether the tree is dirty; null when git or the repository is not there (never an error).</summary>
-    internal static GitState? Git(string root)
+    /// <summary>The commit and whether the tree is dirty, from one <c>git status</c>; null when git, the
+    /// repository or a first commit is not there (never an error).</summary>
+    internal static GitState? Git(string root) => ParseStatus(GitOutput(root, "status", "--porcelain=v2", "--branch"));
+
+    /// <summary>Reads <c>git status --porcelain=v2 --branch</c>: the commit from the <c># branch.oid</c>
+    /// header, dirty when any line is not a header.</summary>
+    public static GitState? ParseStatus(string? status)
     {
-        // A status git could not give counts as dirty: the commit alone would not reproduce the tree.
-        var commit = GitOutput(root, "rev-parse", "HEAD");
-        return commit is { Length: > 0 } ? new GitState(commit.Trim(), GitOutput(root, "status", "--porcelain") is not { Length: 0 }) : null;
+        var lines = status?.Split('\n', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var commit = lines.FirstOrDefault(l => l.StartsWith("# branch.oid ", StringComparison.Ordinal))?["# branch.oid ".Length..].Trim();
+        return commit is { Length: > 0 } and not "(initial)" ? new GitState(commit, lines.Any(l => !l.StartsWith('#'))) : null;
     }
 
     private static string? GitOutput(string root, params string[] arguments)
