@@ -26,13 +26,13 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
     {
         azurite = new AzuriteServer();
         var address = $"azure://e2e-{Guid.NewGuid().ToString("N")[..12]}";
-        using var publisher = Machine(address);
+        using var publisher = Machine(address, seeded: true);
         var first = publisher.Run(["--target=Promote", .. PromotedBuild.Recipe]);
         first.ExitCode.Should().Be(0, first.ToString());
         first.Output.Should().Contain($"v0001-").And.Contain($"stored in {address}/mnist/versions/");
         File.Exists(Path.Combine(publisher.Home, "models", "registry.json")).Should().BeFalse("the remote is the registry; the local one is untouched");
 
-        using var server = Machine(address);
+        using var server = Machine(address, seeded: false);
         var port = FreePort();
         using var serving = server.Start(["--target=Serve", $"--port={port}"]);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
@@ -60,9 +60,10 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         models.Output.Should().Contain("the model registry azure://digitforge-models/mnist/ is unreachable at http://127.0.0.1:").And.Contain("nothing was changed");
     }
 
-    private RepoBuild Machine(string address)
+    /// <param name="seeded">The ci recipe's trained stages restored from the seeded cache (what is tested is the registry).</param>
+    private RepoBuild Machine(string address, bool seeded)
     {
-        var build = new RepoBuild();
+        var build = new RepoBuild(seeded: seeded);
         build.Environment["DIGITFORGE_REGISTRY"] = address;
         build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azurite!.ConnectionString;
         return build;
