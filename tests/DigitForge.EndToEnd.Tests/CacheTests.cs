@@ -2,7 +2,7 @@ namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The local stage cache through the real build: reverting restores; gc keeps what models need.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class CacheTests : IDisposable
 {
     private static readonly string[] Recipe = ["--config=configs/mnist/ci.json", "--set=promote.minAccuracy=0.1", "--set=promote.minClassRecall=0"];

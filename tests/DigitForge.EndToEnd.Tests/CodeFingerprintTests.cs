@@ -7,7 +7,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// what re-runs follows the code, not its comments. One copy and ordered steps, since every step
 /// recompiles the CLI; the copy starts from the seeded stage cache (its compiled CLI is the same).
 /// </summary>
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
 public sealed class CodeFingerprintTests : IDisposable
 {

@@ -14,7 +14,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Browser")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class DashboardTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private const string Recipe = "--config=configs/mnist/ci.json";

@@ -5,7 +5,7 @@ using DigitForge.Registry.Store;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>Every command that deletes something, through ./build.sh: what it deletes, and that the registry and its versions survive.</summary>
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 [Trait("Category", "EndToEnd")]
 public sealed class DeletingCommandsTests(PromotedBuild fixture) : IClassFixture<PromotedBuild>, IDisposable
 {

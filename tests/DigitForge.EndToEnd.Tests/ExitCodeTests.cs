@@ -11,7 +11,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// Each exit code of the README's table, exactly, from ./build.sh as a user or CI sees it. The cases
 /// that need a model share one promoted build. Lock busy (6) is in <see cref="OneBuildOneLockTests"/>.
 /// </summary>
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 [Trait("Category", "EndToEnd")]
 public sealed class ExitCodeTests(PromotedBuild fixture) : IClassFixture<PromotedBuild>, IDisposable
 {

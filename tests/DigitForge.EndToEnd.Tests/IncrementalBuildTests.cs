@@ -1,11 +1,8 @@
 namespace DigitForge.EndToEnd.Tests;
 
-[CollectionDefinition("real build", DisableParallelization = true)]
-public sealed class RealBuildCollection;
-
 /// <summary>The real ./build.sh on configs/mnist/ci.json, run as a user would, several times.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 public sealed class IncrementalBuildTests : IDisposable
 {
     private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];

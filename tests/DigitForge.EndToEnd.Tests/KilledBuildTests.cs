@@ -11,7 +11,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// several points, including inside a commit: the last good outputs survive every kill (or the
 /// stage is gone and comes back), and the build after it leaves them bit-identical to the unkilled one.
 /// </summary>
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
 public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
 {

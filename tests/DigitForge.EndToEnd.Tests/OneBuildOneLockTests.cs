@@ -10,7 +10,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// hook, the interleaving a per-stage lock allowed: another recipe's build between A's Train and A's
 /// Evaluate, which would have made A evaluate B's model.
 /// </summary>
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
 public sealed class OneBuildOneLockTests : IDisposable
 {

@@ -5,7 +5,7 @@ namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The quality gate, versions and registry through the real build and CLI.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class PromoteTests : IDisposable
 {
     // The ci recipe trains for seconds, so the gate's accuracy bars are lowered to let v0001 pass.

@@ -6,7 +6,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>Two machines sharing stage outputs through a real Azure Blob endpoint (Azurite).</summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Azurite")]
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 public sealed class RemoteCacheTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];

@@ -13,7 +13,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// </summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Azurite")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     // Started by the test, which skips when Azurite cannot be had (see AzuriteServer).

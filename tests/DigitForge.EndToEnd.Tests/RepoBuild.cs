@@ -8,8 +8,14 @@ public sealed class RepoBuild : IDisposable
 {
     /// <param name="root">Another checkout to build in (default: this repository).</param>
     /// <param name="seeded">Start from a copy of <see cref="SeededCache"/>: the ci recipe's trained stages are restored, not re-run.</param>
-    public RepoBuild(string? root = null, bool seeded = false)
+    /// <param name="compileTools">Have <see cref="RepoTools"/> compile this repository's tools first (off only for that compile itself).</param>
+    public RepoBuild(string? root = null, bool seeded = false, bool compileTools = true)
     {
+        if (compileTools)
+        {
+            RepoTools.EnsureCompiled();
+        }
+
         Root = root ?? FindRoot();
         Artifacts = Path.Combine(Path.GetTempPath(), "digitforge-e2e", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Artifacts);

@@ -12,6 +12,7 @@ public static class RepoCopy
 {
     public static string Create(string destination)
     {
+        RepoTools.EnsureCompiled();
         var root = RepoBuild.FindRoot();
         var files = new ProcessStartInfo("git", ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]) { RedirectStandardOutput = true };
         using var git = Process.Start(files)!;

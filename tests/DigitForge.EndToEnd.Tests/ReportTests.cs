@@ -7,7 +7,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>The evaluation report as a browser shows it: headless Chromium (Debian's package).</summary>
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Browser")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class ReportTests : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private readonly RepoBuild build = new(seeded: true);

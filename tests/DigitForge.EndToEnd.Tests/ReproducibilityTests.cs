@@ -5,7 +5,7 @@ namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>Same data, config, code and threads: the same weights, bit for bit.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection("real build")]
+[Collection(BuildLanes.First)]
 public sealed class ReproducibilityTests : IDisposable
 {
     private readonly RepoBuild first = new();

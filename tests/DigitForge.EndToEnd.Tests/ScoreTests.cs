@@ -6,7 +6,7 @@ namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The Score target on the production model a build promoted: the test split as PNG files.</summary>
 [Trait("Category", "EndToEnd")]
-[Collection("real build")]
+[Collection(BuildLanes.Second)]
 public sealed class ScoreTests : IDisposable
 {
     private readonly RepoBuild build = new(seeded: true);
