@@ -18,9 +18,9 @@ namespace DigitForge.Training.Onnx;
 /// b' = (b − μ)·γ/√(σ²+ε) + β, computed in double;</para>
 /// <para>2. calibrates activation ranges by running that folded float graph in ONNX Runtime on the
 /// calibration images (<see cref="CalibrationSample"/>: a fixed stride through the training split)
-/// and keeping each Relu and AveragePool output's min and max. Plain min/max, not a percentile: on
-/// digits the largest activations are not rare outliers, and clipping them cost more agreement than
-/// the finer step gained. The input's range needs no calibration: it is exactly
+/// and keeping each Relu and AveragePool output's min and max. Plain min/max, not a percentile: it
+/// clips nothing the calibration images produce and is simple to reproduce; the parity check at
+/// promote decides whether it was good enough. The input's range needs no calibration: it is exactly
 /// [(0 − mean)/std, (1 − mean)/std];</para>
 /// <para>3. quantizes: activations to uint8 per tensor (asymmetric; after Relu the zero point is 0,
 /// which makes the Relu redundant so ONNX Runtime drops it), Conv and Gemm weights to int8 per output
