@@ -18,17 +18,19 @@ namespace DigitForge.Training.Onnx;
 /// b' = (b − μ)·γ/√(σ²+ε) + β, computed in double;</para>
 /// <para>2. calibrates activation ranges by running that folded float graph in ONNX Runtime on the
 /// calibration images (<see cref="CalibrationSample"/>: a fixed stride through the training split)
-/// and keeping each Relu and AveragePool output's min and max. Plain min/max, not a percentile: it
-/// clips nothing the calibration images produce and is simple to reproduce; the parity check at
-/// promote decides whether it was good enough. The input's range needs no calibration: it is exactly
-/// [(0 − mean)/std, (1 − mean)/std];</para>
-/// <para>3. quantizes: activations to uint8 per tensor (asymmetric; after Relu the zero point is 0,
-/// which makes the Relu redundant so ONNX Runtime drops it), Conv and Gemm weights to int8 per output
-/// channel (axis 0, symmetric, zero point 0, range ±127), biases to int32 with scale
-/// input scale × weight scale as ONNX Runtime's QLinearConv/QGemm fusion requires. A
-/// QuantizeLinear → DequantizeLinear pair follows the input and every Relu, MaxPool, AveragePool and
-/// Flatten output (MaxPool and Flatten reuse their input's parameters, so ONNX Runtime runs them on
-/// uint8 directly). U8S8 is ONNX Runtime's preferred x86 integer path.</para>
+/// and keeping each value's min and max. Plain min/max, not a percentile: it clips nothing the
+/// calibration images produce and is simple to reproduce; the parity check at promote decides whether
+/// it was good enough;</para>
+/// <para>3. quantizes conv2, conv3 and fc1..fc3: their activation inputs to uint8 per tensor (asymmetric;
+/// after Relu the zero point is 0, which makes the Relu redundant so ONNX Runtime drops it), their
+/// weights to int8 per output channel (axis 0, symmetric, zero point 0, range ±127), their biases to
+/// int32 with scale input scale × weight scale, as ONNX Runtime's QLinearConv/QGemm fusion requires.
+/// A QuantizeLinear → DequantizeLinear pair follows each such activation; MaxPool after one reuses its
+/// parameters so ONNX Runtime pools uint8. U8S8 is ONNX Runtime's preferred x86 integer path.</para>
+/// <para>Float on purpose, measured with ONNX Runtime's profiler on the default model: the first block
+/// (conv1 on the 1-channel input, its pool; QLinearConv there was 2.4x slower than the float Conv, a
+/// uint8 NCHW MaxPool 4x slower than the float one) and the average pool (QLinearAveragePool was 18x
+/// slower than AveragePool). See docs/int8.md.</para>
 /// <para>The logits stay float (the last Gemm has no QuantizeLinear after it). Output is deterministic:
 /// the same weights and calibration images give the same bytes.</para>
 /// </remarks>
@@ -61,7 +63,7 @@ public static class Int8OnnxExporter
 
         var folded = Folded(model, stats, version, calibration.Rows, calibration.Columns);
         var ranges = Calibrate(folded, stats, calibration);
-        return OnnxProtoEncoder.Encode(Quantize(folded, stats, ranges));
+        return OnnxProtoEncoder.Encode(Quantize(folded, ranges));
     }
 
     /// <summary>
@@ -132,10 +134,10 @@ public static class Int8OnnxExporter
         return definition with { Nodes = nodes, Initializers = [.. used.Select(name => initializers[name])] };
     }
 
-    /// <summary>Min and max of every Relu and AveragePool output of the folded float graph over the calibration images.</summary>
+    /// <summary>Min and max of every intermediate value of the folded float graph over the calibration images.</summary>
     internal static IReadOnlyDictionary<string, (float Min, float Max)> Calibrate(OnnxModelDefinition folded, NormalizationStats stats, LabelledImages images)
     {
-        var observed = folded.Nodes.Where(n => n.OpType is "Relu" or "AveragePool").Select(n => n.Outputs[0]).ToArray();
+        var observed = folded.Nodes.Select(n => n.Outputs[0]).Where(name => name != OnnxExporter.OutputName).ToArray();
         var probe = folded with { Outputs = [.. observed.Select(name => new OnnxValueInfo(name, null))] };
         var ranges = observed.ToDictionary(name => name, _ => (Min: float.PositiveInfinity, Max: float.NegativeInfinity), StringComparer.Ordinal);
         var pixel = Enumerable.Range(0, 256).Select(p => (float)((p / 255.0 - stats.Mean) / stats.Std)).ToArray();
@@ -165,13 +167,13 @@ public static class Int8OnnxExporter
     }
 
     /// <summary>The QDQ graph of <paramref name="folded"/> with the calibrated <paramref name="ranges"/>.</summary>
-    internal static OnnxModelDefinition Quantize(OnnxModelDefinition folded, NormalizationStats stats, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+    internal static OnnxModelDefinition Quantize(OnnxModelDefinition folded, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
     {
         var graph = new QdqBuilder(folded.Initializers);
-        graph.QuantizeActivation(OnnxExporter.InputName, (float)((0 - stats.Mean) / stats.Std), (float)((1 - stats.Mean) / stats.Std));
-        foreach (var node in folded.Nodes)
+        var chain = FloatBlockPoolsFirst(folded.Nodes);
+        for (var i = 0; i < chain.Count; i++)
         {
-            graph.Add(node, ranges);
+            graph.Add(chain[i], i + 1 < chain.Count ? chain[i + 1] : null, ranges);
         }
 
         return folded with
@@ -183,60 +185,80 @@ public static class Int8OnnxExporter
         };
     }
 
+    /// <summary>
+    /// The first block (Conv on the graph input, Relu, MaxPool) as Conv, MaxPool, Relu: the same values
+    /// (max pooling and Relu commute), but the QuantizeLinear then follows a Relu, which ONNX Runtime
+    /// folds into it; after a MaxPool, ONNX Runtime would move it above the pool and pool uint8 in
+    /// NCHW, far slower than its float pool.
+    /// </summary>
+    private static List<OnnxNode> FloatBlockPoolsFirst(IReadOnlyList<OnnxNode> nodes)
+    {
+        var chain = nodes.ToList();
+        if (chain is [{ OpType: "Conv" } conv, { OpType: "Relu" } relu, { OpType: "MaxPool" } pool, ..] && conv.Inputs[0] == OnnxExporter.InputName)
+        {
+            chain[1] = pool with { Inputs = conv.Outputs, Outputs = relu.Outputs };
+            chain[2] = relu with { Inputs = relu.Outputs, Outputs = pool.Outputs };
+        }
+
+        return chain;
+    }
+
     /// <summary>Emits the quantized nodes, keeping each activation's dequantized name and its parameters.</summary>
     private sealed class QdqBuilder(IReadOnlyList<OnnxInitializer> floatInitializers)
     {
         private readonly Dictionary<string, OnnxInitializer> weights = floatInitializers.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        private readonly Dictionary<string, (string Dequantized, float Scale, string ScaleName, string ZeroPointName)> activations = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, QuantizedValue> activations = new(StringComparer.Ordinal);
         private readonly List<OnnxNode> nodes = [];
         private readonly List<OnnxInitializer> initializers = [];
+        private bool afterIntegerKernel;
 
         public IReadOnlyList<OnnxNode> Nodes => nodes;
 
         public IReadOnlyList<OnnxInitializer> Initializers => initializers;
 
-        public void Add(OnnxNode node, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+        public void Add(OnnxNode node, OnnxNode? next, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
         {
-            if (node.OpType == "Relu")
+            var output = node.Outputs[0];
+            if (node.OpType != "Relu" && activations.TryGetValue(node.Inputs[0], out var input))
             {
-                // Reads the float Conv/Gemm output; the QuantizeLinear after it (zero point 0) clips as it does.
-                nodes.Add(node);
-                var (low, high) = ranges[node.Outputs[0]];
-                QuantizeActivation(node.Outputs[0], low, high);
+                List<string> inputs = [input.Dequantized];
+                if (node.OpType is "Conv" or "Gemm")
+                {
+                    inputs.Add(Weight(node.Inputs[1], out var weightScales));
+                    if (node.Inputs.Count > 2)
+                    {
+                        inputs.Add(Bias(node.Inputs[2], input.Scale, weightScales));
+                    }
+                }
+
+                nodes.Add(node with { Inputs = inputs });
+                afterIntegerKernel = node.OpType is "Conv" or "Gemm";
+                if (node.OpType == "MaxPool")
+                {
+                    // The input's parameters, so ONNX Runtime drops the pair and pools uint8 directly.
+                    QDQ(output, input.Scale, input.ScaleName, input.ZeroPointName);
+                }
+
                 return;
             }
 
-            var source = node.Inputs[0];
-            var (dequantized, inputScale, scaleName, zeroPointName) = activations.TryGetValue(source, out var known)
-                ? known
-                : throw new OnnxExportException($"Layer '{node.Name}' reads '{source}', which has no quantization parameters.");
-            List<string> inputs = [dequantized];
-            if (node.OpType is "Conv" or "Gemm")
+            // Float: the first convolution block (conv1, Relu, MaxPool; with one input channel ONNX Runtime's
+            // QLinearConv is slower than its float Conv, and its NCHW uint8 MaxPool slower than the float one),
+            // AveragePool and Flatten (QLinearAveragePool is slower than the float AveragePool too), and each Relu
+            // after an integer kernel (the QuantizeLinear after it, zero point 0, clips as it does).
+            nodes.Add(node);
+            initializers.AddRange(node.Inputs.Skip(1).Select(name => weights[name]));
+            if ((node.OpType == "Relu" && afterIntegerKernel) || next?.OpType is "Conv" or "Gemm")
             {
-                inputs.Add(Weight(node.Inputs[1], out var weightScales));
-                if (node.Inputs.Count > 2)
-                {
-                    inputs.Add(Bias(node.Inputs[2], inputScale, weightScales));
-                }
+                var (min, max) = ranges[output];
+                QuantizeActivation(output, min, max);
             }
 
-            nodes.Add(node with { Inputs = inputs });
-            var output = node.Outputs[0];
-            switch (node.OpType)
-            {
-                case "AveragePool":
-                    var (min, max) = ranges[output];
-                    QuantizeActivation(output, min, max);
-                    break;
-                case "MaxPool" or "Flatten":
-                    // The same parameters as the input, so ONNX Runtime drops the pair and runs these on uint8.
-                    QDQ(output, inputScale, scaleName, zeroPointName);
-                    break;
-            }
+            afterIntegerKernel = false;
         }
 
         /// <summary>uint8, asymmetric over [min(0, min), max(0, max)]; after Relu the zero point is 0.</summary>
-        public void QuantizeActivation(string name, float min, float max)
+        private void QuantizeActivation(string name, float min, float max)
         {
             var (low, high) = (Math.Min(0.0, min), Math.Max(0.0, max));
             var scale = high > low ? (float)((high - low) / byte.MaxValue) : 1f;
@@ -254,7 +276,7 @@ public static class Int8OnnxExporter
             var dequantized = name + "_dequantized";
             nodes.Add(new OnnxNode(name + "_QuantizeLinear", "QuantizeLinear", [name, scaleName, zeroPointName], [quantized], []));
             nodes.Add(new OnnxNode(name + "_DequantizeLinear", "DequantizeLinear", [quantized, scaleName, zeroPointName], [dequantized], []));
-            activations[name] = (dequantized, scale, scaleName, zeroPointName);
+            activations[name] = new QuantizedValue(dequantized, scale, scaleName, zeroPointName);
         }
 
         /// <summary>int8 symmetric per output channel (axis 0 of a Conv's [out, in, kh, kw] and a Gemm's [out, in] with transB).</summary>
@@ -306,6 +328,9 @@ public static class Int8OnnxExporter
             return output;
         }
     }
+
+    /// <summary>An activation's dequantized name and its quantization parameters (values and initializer names).</summary>
+    private readonly record struct QuantizedValue(string Dequantized, float Scale, string ScaleName, string ZeroPointName);
 
     /// <summary>A short description of the calibration for records and logs.</summary>
     public static string DescribeCalibration(LabelledImages calibration) => string.Create(
