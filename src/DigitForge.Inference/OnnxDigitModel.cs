@@ -61,6 +61,9 @@ public sealed class OnnxDigitModel : IDisposable
 
     public string Version => Metadata.Version;
 
+    /// <summary>"fp32" or "int8" (<see cref="OnnxMetadataKeys.Precision"/>).</summary>
+    public string Precision => Metadata.Precision;
+
     public NormalizationStats Normalization => Metadata.Normalization;
 
     public IReadOnlyList<string> Labels => Metadata.Labels;

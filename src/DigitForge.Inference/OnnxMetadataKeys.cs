@@ -23,4 +23,8 @@ public static class OnnxMetadataKeys
 
     /// <summary>The network the graph was exported from ("DigitCnn").</summary>
     public const string Architecture = "digitforge.architecture";
+
+    /// <summary>The numeric precision of the graph: "int8" for the statically quantized export;
+    /// absent in FP32 exports (read as "fp32", so models written before int8 existed need no change).</summary>
+    public const string Precision = "digitforge.precision";
 }

@@ -6,8 +6,14 @@ namespace DigitForge.Inference;
 /// <summary>
 /// The DigitForge metadata an exported model carries (ONNX <c>metadata_props</c>, keys in <see cref="OnnxMetadataKeys"/>).
 /// </summary>
-public sealed record OnnxModelMetadata(string Version, NormalizationStats Normalization, IReadOnlyList<int> InputShape, IReadOnlyList<string> Labels)
+public sealed record OnnxModelMetadata(string Version, NormalizationStats Normalization, IReadOnlyList<int> InputShape, IReadOnlyList<string> Labels, string Precision = OnnxModelMetadata.Fp32Precision)
 {
+    /// <summary><see cref="OnnxMetadataKeys.Precision"/> of a float model (and of a file without the key).</summary>
+    public const string Fp32Precision = "fp32";
+
+    /// <summary><see cref="OnnxMetadataKeys.Precision"/> of a statically quantized model.</summary>
+    public const string Int8Precision = "int8";
+
     /// <summary>Reads and checks the entries; throws <see cref="InvalidOnnxModelException"/> naming
     /// <paramref name="path"/> and the key when one is missing or malformed.</summary>
     public static OnnxModelMetadata Parse(string path, IReadOnlyDictionary<string, string> properties)
@@ -51,7 +57,13 @@ public sealed record OnnxModelMetadata(string Version, NormalizationStats Normal
             throw Invalid(path, OnnxMetadataKeys.Labels, labelsText, "expected distinct, non-empty, comma-separated labels");
         }
 
-        return new OnnxModelMetadata(version, new NormalizationStats(mean, std), shape, labels);
+        var precision = properties.GetValueOrDefault(OnnxMetadataKeys.Precision, Fp32Precision);
+        if (precision is not (Fp32Precision or Int8Precision))
+        {
+            throw Invalid(path, OnnxMetadataKeys.Precision, precision, $"expected \"{Fp32Precision}\" or \"{Int8Precision}\"");
+        }
+
+        return new OnnxModelMetadata(version, new NormalizationStats(mean, std), shape, labels, precision);
     }
 
     private static string Required(string path, IReadOnlyDictionary<string, string> properties, string key) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitForge.Registry.Store;
 using DigitForge.Scoring;
 using DigitForge.Scoring.Listing;
 using DigitForge.Scoring.Pipeline;
@@ -17,6 +18,11 @@ public static class ScoreCommand
     {
         Description = "'production' (the registry's production version), a version such as v3, or a path to an .onnx file.",
         DefaultValueFactory = _ => "production",
+    };
+
+    private static readonly Option<string> Precision = new("--precision")
+    {
+        Description = "int8 or fp32: which of a registry version's models scores. Default: int8 when the version has an accepted int8 model, else fp32; int8 on a version without one is an error (exit 2).",
     };
 
     private static readonly Option<string> ModelsRoot = new("--models-root")
@@ -83,7 +89,7 @@ public static class ScoreCommand
     {
         var command = new RootCommand("Score a folder of digit images offline with a DigitForge ONNX model.")
         {
-            Folder, Model, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
+            Folder, Model, Precision, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
         };
         command.Subcommands.Add(MergeCommand.Create());
         command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error, result.GetValue(FailOnDrift)));
@@ -102,10 +108,21 @@ public static class ScoreCommand
             throw new ScoringSetupException(SetupProblem.Usage, $"--shard: {ex.Message}", ex);
         }
 
+        ModelPrecision? precision;
+        try
+        {
+            precision = result.GetValue(Precision) is { } text ? PrecisionChoice.Parse(text) : null;
+        }
+        catch (FormatException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--precision: {ex.Message}", ex);
+        }
+
         return new ScoringRequest
         {
             Folder = result.GetValue(Folder)!,
             Model = result.GetValue(Model)!,
+            Precision = precision,
             ModelsRoot = result.GetValue(ModelsRoot)!,
             Output = result.GetValue(Out)!,
             Recursive = result.GetValue(Recursive),

@@ -15,6 +15,8 @@ public static class SummaryPrinter
             output.WriteLine($"  model file {run.Model.OnnxPath}");
         }
 
+        output.WriteLine($"  precision {run.Precision}");
+
         if (run.ResumedRows > 0 || run.DroppedTornRow)
         {
             output.WriteLine(Invariant($"  resuming {run.OutputPath}: {run.ResumedRows:N0} rows already there{(run.DroppedTornRow ? "; a row cut off by the interrupted run is scored again" : string.Empty)}"));

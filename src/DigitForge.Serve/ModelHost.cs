@@ -149,7 +149,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
 
             var previous = Interlocked.Exchange(ref current, loaded);
             metrics.ModelSwapped(loaded);
-            LogSwapped(logger, loaded.Name, previous?.Name ?? "none");
+            LogSwapped(logger, loaded.Name, loaded.Model.Precision, previous?.Name ?? "none");
             previous?.Release();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -169,7 +169,8 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             throw new InvalidDataException($"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version");
         }
 
-        var model = OnnxDigitModel.Load(version.OnnxPath, options.Threads, spinWhenIdle: false);
+        var choice = SelectFile(registry, version, options.Precision);
+        var model = OnnxDigitModel.Load(choice.OnnxPath, options.Threads, spinWhenIdle: false);
         try
         {
             // Warm the session up so the first request after a swap is as fast as the others.
@@ -180,7 +181,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(version.OnnxPath));
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(choice.OnnxPath));
         }
         catch
         {
@@ -189,8 +190,17 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
         }
     }
 
-    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Serving model {ModelVersion} (was {PreviousVersion})")]
-    private static partial void LogSwapped(ILogger logger, string modelVersion, string previousVersion);
+    /// <summary>
+    /// The ONNX file of <paramref name="version"/> served for <paramref name="precision"/>; throws
+    /// <see cref="InvalidDataException"/> naming the version and why when int8 is asked for and it has no accepted int8 model.
+    /// </summary>
+    internal static PrecisionChoice SelectFile(ModelRegistry registry, ModelVersion version, ModelPrecision? precision) =>
+        PrecisionChoice.TrySelect(version, registry.Store.ReadManifest(version), precision, out var choice, out var problem)
+            ? choice
+            : throw new InvalidDataException(problem);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Serving model {ModelVersion} at precision {Precision} (was {PreviousVersion})")]
+    private static partial void LogSwapped(ILogger logger, string modelVersion, string precision, string previousVersion);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "No production model in {Registry} yet; /readyz reports not ready")]
     private static partial void LogNoProduction(ILogger logger, string registry);

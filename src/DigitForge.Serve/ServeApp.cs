@@ -152,6 +152,7 @@ public static partial class ServeApp
         model.Name,
         model.Number,
         model.Model.Version,
+        model.Model.Precision,
         model.Created,
         model.LoadedAt,
         model.Metrics,

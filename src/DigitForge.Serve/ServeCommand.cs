@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using DigitForge.Engine.Config;
+using DigitForge.Registry;
+using DigitForge.Registry.Store;
 using DigitForge.Storage;
 
 namespace DigitForge.Serve;
@@ -16,6 +18,11 @@ public static class ServeCommand
     {
         Description = "Model registry folder (holds registry.json); its production model is served and followed. With DIGITFORGE_REGISTRY=azure://... the remote registry is followed and this folder caches its versions.",
         DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
+    };
+
+    private static readonly Option<string?> Precision = new("--precision")
+    {
+        Description = "int8 or fp32: which of the production version's models serves. Default: int8 when the version has an accepted int8 model, else fp32. With int8, a production version without one is refused (exit 2 at start; later kept out, the current model stays).",
     };
 
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = $"Require this key on /v1 requests (X-Api-Key or Authorization: Bearer). Default: ${ServeOptions.ApiKeyVariable}, or none." };
@@ -44,38 +51,30 @@ public static class ServeCommand
     {
         var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics, /openapi/v1.json).")
         {
-            Urls, Port, ModelsRoot, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog,
+            Urls, Port, ModelsRoot, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog,
         };
         command.SetAction(parse =>
         {
-            var urls = parse.GetValue(Urls)
-                ?? (parse.GetValue(Port) is { } port ? string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}") : null);
-            var options = new ServeOptions
+            ServeOptions options;
+            try
             {
-                Urls = urls ?? new ServeOptions().Urls,
-                ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
-                Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),
-                StorageConnectionString = NonEmpty(Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable)),
-                ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
-                MaxRequestBytes = parse.GetValue(MaxRequestBytes),
-                MaxPixels = parse.GetValue(MaxPixels),
-                MaxBatchImages = parse.GetValue(MaxBatch),
-                TopK = parse.GetValue(TopK),
-                Preprocess = !parse.GetValue(Raw),
-                Threads = parse.GetValue(Threads),
-                PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(PollMs)),
-                ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownSeconds)),
-                DriftWindow = parse.GetValue(DriftWindow),
-                LogRequests = !parse.GetValue(NoRequestLog),
-            };
+                options = Options(parse);
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"error: --precision: {ex.Message}");
+                return 2;
+            }
+
             WebApplication app;
             try
             {
                 // A bad DIGITFORGE_REGISTRY is a configuration error at start, not a log line per poll.
-                ModelHost.OpenRegistry(options);
+                var registry = ModelHost.OpenRegistry(options);
+                CheckPrecision(registry, options);
                 app = ServeApp.Build(options);
             }
-            catch (Exception ex) when (ex is ArgumentException or ConfigException)
+            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;
@@ -85,6 +84,41 @@ public static class ServeCommand
             return 0;
         });
         return command;
+    }
+
+    private static ServeOptions Options(ParseResult parse)
+    {
+        var urls = parse.GetValue(Urls)
+            ?? (parse.GetValue(Port) is { } port ? string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}") : null);
+        return new ServeOptions
+        {
+            Precision = parse.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,
+            Urls = urls ?? new ServeOptions().Urls,
+            ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+            Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),
+            StorageConnectionString = NonEmpty(Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable)),
+            ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),
+            MaxRequestBytes = parse.GetValue(MaxRequestBytes),
+            MaxPixels = parse.GetValue(MaxPixels),
+            MaxBatchImages = parse.GetValue(MaxBatch),
+            TopK = parse.GetValue(TopK),
+            Preprocess = !parse.GetValue(Raw),
+            Threads = parse.GetValue(Threads),
+            PollInterval = TimeSpan.FromMilliseconds(parse.GetValue(PollMs)),
+            ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownSeconds)),
+            DriftWindow = parse.GetValue(DriftWindow),
+            LogRequests = !parse.GetValue(NoRequestLog),
+        };
+    }
+
+    /// <summary>--precision int8 with a production version that has no accepted int8 model: a start-up error naming the version and why.</summary>
+    private static void CheckPrecision(ModelRegistry registry, ServeOptions options)
+    {
+        if (options.Precision == ModelPrecision.Int8 && registry.Production() is { } production)
+        {
+            var version = registry.Store.Get(registry.GetStored(production.Version).Version);
+            ModelHost.SelectFile(registry, version, options.Precision);
+        }
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -1,3 +1,4 @@
+using DigitForge.Registry.Store;
 using DigitForge.Scoring.Pipeline;
 
 namespace DigitForge.Serve;
@@ -11,6 +12,10 @@ public sealed record ServeOptions
     public string Urls { get; init; } = "http://127.0.0.1:8080";
 
     public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
+
+    /// <summary>--precision: null serves a version's int8 model when it has an accepted one, else FP32; int8 only
+    /// ever loads versions with an accepted int8 model (others are refused, and the service keeps what it serves).</summary>
+    public ModelPrecision? Precision { get; init; }
 
     /// <summary>A remote registry to follow (DIGITFORGE_REGISTRY, e.g. <c>azure://models/team</c>); null: the local one in <see cref="ModelsRoot"/>, which then caches the remote's versions.</summary>
     public string? Registry { get; init; }

@@ -14,6 +14,7 @@ public sealed record ModelDescription(
     [property: Description("The registry's name of the version, e.g. v0003-3fa2c1d.")] string Version,
     [property: Description("The version number in the registry.")] int Number,
     [property: Description("The version stamped into the ONNX file.")] string OnnxVersion,
+    [property: Description("\"int8\" (the version's statically quantized model) or \"fp32\": which of its ONNX models scores.")] string Precision,
     DateTimeOffset Created,
     DateTimeOffset LoadedAt,
     [property: Description("The version's metrics.json (test-set accuracy and more), as written when it was registered.")] JsonNode? Metrics,

@@ -66,6 +66,13 @@ internal static class OnnxBytes
 
     public static string Text(Field field) => System.Text.Encoding.UTF8.GetString(field.Bytes);
 
+    /// <summary>The op_type of every node of the model's graph, in file order.</summary>
+    public static List<string> OpTypes(byte[] model) =>
+        Read(Read(model).Single(f => f.Number == GraphField).Bytes)
+            .Where(f => f.Number == 1)
+            .Select(node => Text(Read(node.Bytes).Single(f => f.Number == 4)))
+            .ToList();
+
     /// <summary>The model's metadata_props as (key, value) pairs, in file order.</summary>
     public static List<(string Key, string Value)> Metadata(byte[] model) =>
         Read(model).Where(f => f.Number == MetadataPropsField).Select(f =>

@@ -247,7 +247,7 @@ public sealed class ScoringRunTests(ScoringModel model)
 
         using var run = ScoringRun.Prepare(new ScoringRequest { Folder = folder, ModelsRoot = dir.File("models"), Output = dir.File("out.csv") });
 
-        run.Model.Description.Should().Be($"production {version.Name}");
+        run.Model.Description.Should().Be($"production {version.Name} (fp32)");
     }
 
     private ScoringRequest Request(string folder, string output) => new() { Folder = folder, Model = model.OnnxPath, Output = output };

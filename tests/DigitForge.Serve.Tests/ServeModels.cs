@@ -38,6 +38,7 @@ public sealed class ServeModels : IDisposable
         {
             First = OnnxExporter.ToBytes(model, normalization, "serve-tests-1");
             Second = OnnxExporter.ToBytes(model, normalization, "serve-tests-2");
+            Int8 = Int8OnnxExporter.ToBytes(model, normalization, "serve-tests-3", Int8OnnxExporter.CalibrationSample(train));
         }
 
         var test = bundled.Subset(split.Test);
@@ -47,6 +48,9 @@ public sealed class ServeModels : IDisposable
     public byte[] First { get; }
 
     public byte[] Second { get; }
+
+    /// <summary>The same network quantized to int8 (stamped serve-tests-3).</summary>
+    public byte[] Int8 { get; }
 
     /// <summary>Test-split digits as PNG files, with their labels.</summary>
     public IReadOnlyList<(byte[] Png, int Label)> Digits { get; }
@@ -64,19 +68,26 @@ public sealed class ServeModels : IDisposable
         return second;
     }
 
-    /// <summary>Stores and registers a version whose model.onnx holds <paramref name="onnx"/>; returns its number.</summary>
-    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy, PredictionProfile? reference = null)
+    /// <summary>Stores and registers a version whose model.onnx holds <paramref name="onnx"/> (and, given <paramref name="int8"/>,
+    /// an accepted model.int8.onnx with its parity record); returns its number.</summary>
+    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy, PredictionProfile? reference = null, byte[]? int8 = null)
     {
+        var details = int8 is null ? new JObject() : JObject.Parse("""{"int8": {"parity": {"accepted": true, "reason": "accepted"}}}""");
         var version = new ModelStore(root).Add(ContentHash.OfText(seed), folder =>
         {
             File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), onnx);
+            if (int8 is not null)
+            {
+                File.WriteAllBytes(Path.Combine(folder, ModelVersion.Int8OnnxFileName), int8);
+            }
+
             if (reference is not null)
             {
                 JsonFile.Write(Path.Combine(folder, PredictionProfile.FileName), reference);
             }
 
             File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
-        }, new JObject()).Version;
+        }, details).Version;
         new ModelRegistry(new ModelStore(root)).Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
         return version.Number;
     }

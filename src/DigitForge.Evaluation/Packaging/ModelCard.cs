@@ -49,7 +49,7 @@ public static class ModelCard
         Line($"");
         Line($"## Files");
         Line($"");
-        Line($"`model.weights` (TorchSharp), `{lineage.Onnx.File}` (ONNX opset {lineage.Onnx.Opset}; ONNX Runtime reproduces TorchSharp with {lineage.Onnx.Parity}), `metrics.json`/`metrics.txt`, `history.json`, `manifest.json` (SHA-256 of every file and the full lineage).");
+        Line($"`model.weights` (TorchSharp), `{lineage.Onnx.File}` (ONNX opset {lineage.Onnx.Opset}; ONNX Runtime reproduces TorchSharp with {lineage.Onnx.Parity}), {(lineage.Int8.File is { } int8 ? $"`{int8}` (int8, {lineage.Int8.Calibration}; {lineage.Int8.Parity})" : $"no int8 model ({lineage.Int8.Parity})")}, `metrics.json`/`metrics.txt`, `history.json`, `manifest.json` (SHA-256 of every file and the full lineage).");
         Line($"");
         Line($"## Limitations");
         Line($"");

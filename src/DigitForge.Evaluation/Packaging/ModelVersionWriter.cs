@@ -20,8 +20,9 @@ namespace DigitForge.Evaluation.Packaging;
 
 /// <summary>
 /// Fills a new model version's folder: the TorchSharp weights and training record, the evaluation
-/// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), the test-set
-/// prediction profile drift is measured against, and a model card.
+/// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), the int8 export
+/// (kept only if it passes <see cref="Int8Parity"/>), the test-set prediction profile drift is measured
+/// against, and a model card.
 /// </summary>
 public sealed class ModelVersionWriter(int threads)
 {
@@ -44,12 +45,27 @@ public sealed class ModelVersionWriter(int threads)
         var model = JsonFile.Read<TrainedModel>(context.UpstreamFile<TrainStage>(TrainedModel.FileName));
         var clock = Stopwatch.StartNew();
         var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
+        var int8Path = Path.Combine(directory, ModelVersion.Int8OnnxFileName);
+        var calibration = Int8OnnxExporter.CalibrationSample(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
         using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads))
         {
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
+            predictor.ExportInt8Onnx(model.Normalization, version, calibration, int8Path);
         }
 
         var (parity, logits) = MeasureParity(context, onnxPath, version, model.Labels.Length);
+        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, Int8OnnxExporter.DescribeCalibration(calibration), MeasureInt8Parity(context, int8Path, logits, model.Labels.Length));
+        if (int8.Parity.Accepted)
+        {
+            context.Log.Info($"exported {ModelVersion.Int8OnnxFileName} ({int8.Calibration}); {int8.Parity}");
+        }
+        else
+        {
+            // A refused model is not stored, so nothing can load it; the record says why.
+            File.Delete(int8Path);
+            int8 = int8 with { File = null };
+            context.Log.Warning($"{ModelVersion.Int8OnnxFileName} not stored, scoring will use FP32: {int8.Parity}");
+        }
 
         // What the model's answers look like on the test split: the reference scoring compares folders with for drift.
         var profile = new PredictionProfileBuilder(model.Labels.Length);
@@ -84,7 +100,8 @@ public sealed class ModelVersionWriter(int threads)
                 records[StageNames.Of<EvaluateStage>()].Seconds,
                 Math.Round(exportSeconds, 3)),
             new HeadlineMetrics(report.Count, report.Accuracy, report.Loss, report.LowestRecall, report.LowestRecallLabel, report.ExpectedCalibrationError),
-            new OnnxExportFacts(ModelVersion.OnnxFileName, OnnxExporter.OpsetVersion, OnnxExporter.IrVersion, parity));
+            new OnnxExportFacts(ModelVersion.OnnxFileName, OnnxExporter.OpsetVersion, OnnxExporter.IrVersion, parity),
+            int8);
         AtomicFile.WriteAllText(Path.Combine(directory, CardFile), ModelCard.Render(lineage, report, model));
         return lineage;
     }
@@ -108,6 +125,14 @@ public sealed class ModelVersionWriter(int threads)
         return parity.Holds
             ? (parity, reference)
             : throw new OnnxExportException($"{onnxPath}: the ONNX export does not reproduce the TorchSharp model: {parity}; no version was stored");
+    }
+
+    // The int8 model is compared with the FP32 model's predictions (Evaluate's logits, which the FP32 export reproduces) on the test split.
+    private Int8Parity MeasureInt8Parity(StageRunContext context, string int8Path, float[] fp32Logits, int classes)
+    {
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        using var int8 = OnnxDigitModel.Load(int8Path, threads);
+        return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
     }
 
     private static Dictionary<string, string> Libraries() => new()

@@ -28,12 +28,13 @@ public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegist
     public const string DecisionFile = PromotionDecision.FileName;
 
 
-    public string Description => "Stores the model as a version with its ONNX export (parity checked); the quality gate decides on production.";
+    public string Description => "Stores the model as a version with its ONNX exports, FP32 and int8 (parity checked); the quality gate decides on production.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
         StageDependency.On<IngestStage>([]),
-        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test)]),
+        // The test split measures parity; the training split calibrates the int8 export.
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test), .. DatasetFiles.Pair(DatasetFiles.Train)]),
         StageDependency.On<TrainStage>([DigitTrainer.WeightsFileName, TrainedModel.FileName]),
         StageDependency.On<EvaluateStage>([.. ModelVersionWriter.EvaluateFiles, TestPredictions.LogitsFile]),
     ];

@@ -10,6 +10,9 @@ public sealed partial record ModelVersion(int Number, string ShortHash, string D
     /// <summary>The ONNX export every version holds: what the scoring tool and the service load.</summary>
     public const string OnnxFileName = "model.onnx";
 
+    /// <summary>The statically quantized export, present only when it passed its parity check at promote.</summary>
+    public const string Int8OnnxFileName = "model.int8.onnx";
+
     public string Name => NameOf(Number, ShortHash);
 
     public string ManifestPath => Path.Combine(Directory, ModelManifest.FileName);
@@ -17,6 +20,8 @@ public sealed partial record ModelVersion(int Number, string ShortHash, string D
     public string File(string name) => Path.Combine(Directory, name);
 
     public string OnnxPath => File(OnnxFileName);
+
+    public string Int8OnnxPath => File(Int8OnnxFileName);
 
     public static string NameOf(int number, string contentHash) =>
         $"v{number.ToString("D4", CultureInfo.InvariantCulture)}-{ContentHash.Short(contentHash)}";

@@ -8,7 +8,8 @@ namespace DigitForge.Scoring.Models;
 /// <summary>
 /// Turns <c>--model</c> into an ONNX file: <c>production</c> (the registry's production version),
 /// a registered version as every models command names it (<c>7</c>, <c>v7</c>, <c>v0007</c>, <c>v0007-3fa2c1d</c>), or a path to an .onnx file. Registry
-/// versions are checked against their manifest first, so a tampered model is refused.
+/// versions are checked against their manifest first, so a tampered model is refused. A version's int8 model
+/// is used when it has an accepted one, unless <c>--precision fp32</c> asks for FP32 (see <see cref="PrecisionChoice"/>).
 /// Every failure is a <see cref="ScoringSetupException"/> naming the registry, version or file.
 /// The registry is the one DIGITFORGE_REGISTRY configures (see <see cref="RegistrySettings"/>): the local folder
 /// <c>modelsRoot</c> by default, or a remote registry whose versions are downloaded, hash-checked, into it.
@@ -23,7 +24,8 @@ public static class ModelResolver
     /// <summary>The registry scoring and serving read: the environment's choice, or <paramref name="modelsRoot"/>.</summary>
     public static ModelRegistry OpenRegistry(string modelsRoot) => RegistrySettings.Open(modelsRoot, Pipeline);
 
-    public static ResolvedModel Resolve(string model, string modelsRoot)
+    /// <param name="precision">null: int8 when the version has an accepted int8 model, else FP32.</param>
+    public static ResolvedModel Resolve(string model, string modelsRoot, ModelPrecision? precision = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(model);
         if (model.Equals(Production, StringComparison.OrdinalIgnoreCase))
@@ -33,17 +35,23 @@ public static class ModelResolver
                 ?? throw new ScoringSetupException(SetupProblem.Input, registry.IsRemote || File.Exists(registry.FilePath)
                     ? $"{registry.FilePath} has no production model yet; promote one (./build.sh --target=Promote) or pass --model vN or a .onnx path"
                     : $"no model registry at {registry.FilePath}; run ./build.sh --target=Promote, pass --models-root, or pass --model path.onnx");
-            return FromRegistry(registry, entry.Version, Production);
+            return FromRegistry(registry, entry.Version, Production, precision);
         }
 
         // The registry's own grammar, as every models command reads it: 7, v7, v0007, v0007-3fa2c1d.
         if (ModelReference.TryParse(model, out var reference))
         {
             var registry = Open(modelsRoot);
-            return FromRegistry(registry, Registry(registry, reference.Resolve), "version");
+            return FromRegistry(registry, Registry(registry, reference.Resolve), "version", precision);
         }
 
         var path = Path.GetFullPath(model);
+        if (File.Exists(path) && precision is not null)
+        {
+            // A file is scored as it is: its metadata says its precision.
+            throw new ScoringSetupException(SetupProblem.Usage, $"--precision chooses between a registry version's models; {path} is one file, scored as it is (leave --precision out)");
+        }
+
         if (File.Exists(path))
         {
             return new ResolvedModel(path, path);
@@ -54,19 +62,24 @@ public static class ModelResolver
             : $"--model '{model}': expected 'production', a version such as v3, or the path of an .onnx file (no file {path})");
     }
 
-    private static ResolvedModel FromRegistry(ModelRegistry registry, int number, string role)
+    private static ResolvedModel FromRegistry(ModelRegistry registry, int number, string role, ModelPrecision? precision)
     {
-        var (entry, version) = Registry(registry, r =>
+        var (entry, version, manifest) = Registry(registry, r =>
         {
             var entry = r.GetStored(number);
             var store = r.Store;
             var version = store.Get(number);
             store.EnsureIntact(version);
-            return (entry, version);
+            return (entry, version, store.ReadManifest(version));
         });
-        return File.Exists(version.OnnxPath)
-            ? new ResolvedModel(version.OnnxPath, $"{role} {entry.Name}")
-            : throw new ScoringSetupException(SetupProblem.Input, $"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version, or pass --model path.onnx");
+        if (!File.Exists(version.OnnxPath))
+        {
+            throw new ScoringSetupException(SetupProblem.Input, $"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version, or pass --model path.onnx");
+        }
+
+        return PrecisionChoice.TrySelect(version, manifest, precision, out var choice, out var problem)
+            ? new ResolvedModel(choice.OnnxPath, $"{role} {entry.Name} ({PrecisionChoice.Name(choice.Precision)})")
+            : throw new ScoringSetupException(SetupProblem.Usage, problem);
     }
 
     private static ModelRegistry Open(string modelsRoot)

@@ -13,6 +13,9 @@ public sealed record ScoringRequest
 
     public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
 
+    /// <summary><c>--precision</c>: null uses a version's int8 model when it has an accepted one, else FP32.</summary>
+    public Registry.Store.ModelPrecision? Precision { get; init; }
+
     /// <summary>.csv or .jsonl.</summary>
     public string Output { get; init; } = "predictions.csv";
 

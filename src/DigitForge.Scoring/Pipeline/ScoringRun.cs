@@ -38,6 +38,9 @@ public sealed class ScoringRun : IDisposable
 
     public ResolvedModel Model { get; }
 
+    /// <summary>"int8" or "fp32": what the loaded file's metadata says it is.</summary>
+    public string Precision => model.Precision;
+
     /// <summary>The model's test-set prediction profile (<c>reference.json</c> beside the ONNX file), or null when it has none.</summary>
     public PredictionProfile? Reference { get; }
 
@@ -84,7 +87,7 @@ public sealed class ScoringRun : IDisposable
             throw new ScoringSetupException(SetupProblem.Input, File.Exists(folder) ? $"{folder} is a file; give the folder that holds the images" : $"no such folder: {folder}");
         }
 
-        var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot);
+        var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
         var model = Load(resolved, settings.Threads);
         try
         {

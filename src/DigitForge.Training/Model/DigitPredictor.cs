@@ -111,5 +111,10 @@ public sealed class DigitPredictor : IDisposable
     public void ExportOnnx(NormalizationStats normalization, string version, string path) =>
         Onnx.OnnxExporter.Export(model, normalization, version, path);
 
+    /// <summary>Writes the loaded network as a statically quantized int8 ONNX model (see <see cref="Onnx.Int8OnnxExporter"/>),
+    /// its activation ranges calibrated on <paramref name="calibration"/>.</summary>
+    public void ExportInt8Onnx(NormalizationStats normalization, string version, LabelledImages calibration, string path) =>
+        Onnx.Int8OnnxExporter.Export(model, normalization, version, calibration, path);
+
     public void Dispose() => model.Dispose();
 }

@@ -63,7 +63,11 @@ public static class OnnxExporter
     }
 
     /// <summary>The serialised ONNX model (what <see cref="Export"/> writes).</summary>
-    public static byte[] ToBytes(DigitCnn model, NormalizationStats stats, string version, int rows = DefaultImageSide, int columns = DefaultImageSide)
+    public static byte[] ToBytes(DigitCnn model, NormalizationStats stats, string version, int rows = DefaultImageSide, int columns = DefaultImageSide) =>
+        OnnxProtoEncoder.Encode(Definition(model, stats, version, rows, columns));
+
+    /// <summary>The checked float graph <see cref="ToBytes"/> encodes; the int8 exporter starts from it.</summary>
+    internal static OnnxModelDefinition Definition(DigitCnn model, NormalizationStats stats, string version, int rows, int columns)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stats);
@@ -80,7 +84,7 @@ public static class OnnxExporter
             throw new ArgumentException("The model version must not contain control characters.", nameof(version));
         }
 
-        return OnnxProtoEncoder.Encode(BuildDefinition(model, stats, version, rows, columns));
+        return BuildDefinition(model, stats, version, rows, columns);
     }
 
     /// <summary>
@@ -240,7 +244,7 @@ public static class OnnxExporter
         }
     }
 
-    private static string ProducerVersion()
+    internal static string ProducerVersion()
     {
         var assembly = typeof(OnnxExporter).Assembly;
         var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
@@ -253,7 +257,7 @@ public static class OnnxExporter
         return plus >= 0 ? informational[..plus] : informational;
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
+    internal static void WriteAtomically(string path, byte[] bytes)
     {
         var directory = Path.GetDirectoryName(path) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
         Directory.CreateDirectory(directory);

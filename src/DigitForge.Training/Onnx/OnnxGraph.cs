@@ -21,8 +21,35 @@ internal sealed record OnnxAttribute(string Name, OnnxAttributeKind Kind, float 
 /// <summary>One operator of the default ("ai.onnx") domain.</summary>
 internal sealed record OnnxNode(string Name, string OpType, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<OnnxAttribute> Attributes);
 
-/// <summary>A float32 constant (weights), stored row-major.</summary>
-internal sealed record OnnxInitializer(string Name, IReadOnlyList<long> Dims, float[] Values);
+/// <summary>The tensor element types the exporter writes (values of onnx.proto's <c>TensorProto.DataType</c>).</summary>
+internal enum OnnxDataType
+{
+    Float = 1,
+    UInt8 = 2,
+    Int8 = 3,
+    Int32 = 6,
+}
+
+/// <summary>A constant (weights, quantisation scales and zero points), stored row-major; an empty
+/// <see cref="Dims"/> is a scalar. <see cref="Values"/> is a float[], sbyte[], byte[] or int[] matching <see cref="DataType"/>.</summary>
+internal sealed record OnnxInitializer(string Name, IReadOnlyList<long> Dims, OnnxDataType DataType, Array Values)
+{
+    public OnnxInitializer(string name, IReadOnlyList<long> dims, float[] values)
+        : this(name, dims, OnnxDataType.Float, values)
+    {
+    }
+
+    public static OnnxInitializer Scalar(string name, float value) => new(name, [], [value]);
+
+    public static OnnxInitializer Scalar(string name, byte value) => new(name, [], OnnxDataType.UInt8, new[] { value });
+
+    public static OnnxInitializer Int8(string name, IReadOnlyList<long> dims, sbyte[] values) => new(name, dims, OnnxDataType.Int8, values);
+
+    public static OnnxInitializer Int32(string name, IReadOnlyList<long> dims, int[] values) => new(name, dims, OnnxDataType.Int32, values);
+
+    /// <summary>The float values; only for <see cref="OnnxDataType.Float"/> tensors.</summary>
+    public float[] Floats => Values as float[] ?? throw new InvalidOperationException($"Initializer '{Name}' is {DataType}, not float.");
+}
 
 /// <summary>One dimension of a graph input or output: a fixed size or a symbolic name.</summary>
 internal sealed record OnnxDimension(long? Value, string? Param)
@@ -32,8 +59,9 @@ internal sealed record OnnxDimension(long? Value, string? Param)
     public static OnnxDimension Symbolic(string name) => new(null, name);
 }
 
-/// <summary>A float32 graph input or output with its shape.</summary>
-internal sealed record OnnxValueInfo(string Name, IReadOnlyList<OnnxDimension> Shape);
+/// <summary>A float32 graph input or output with its shape (null: no shape is declared, as for the
+/// intermediate values calibration reads).</summary>
+internal sealed record OnnxValueInfo(string Name, IReadOnlyList<OnnxDimension>? Shape);
 
 /// <summary>Everything the exporter writes into a ModelProto.</summary>
 internal sealed record OnnxModelDefinition(

@@ -6,13 +6,10 @@ namespace DigitForge.Training.Onnx;
 /// Serialises an <see cref="OnnxModelDefinition"/> as an ONNX <c>ModelProto</c>. Field numbers are
 /// those of onnx/onnx.proto (proto2, package onnx); each message is written in the order below,
 /// which is fixed, so equal definitions give equal bytes. Weights go to <c>TensorProto.raw_data</c>
-/// as little-endian IEEE 754 float32, as the spec requires.
+/// little-endian, as the spec requires: IEEE 754 float32, int32, or one byte per int8/uint8 value.
 /// </summary>
 internal static class OnnxProtoEncoder
 {
-    /// <summary>TensorProto.DataType.FLOAT.</summary>
-    private const int FloatDataType = 1;
-
     public static byte[] Encode(OnnxModelDefinition model)
     {
         var writer = new ProtoWriter();
@@ -118,15 +115,44 @@ internal static class OnnxProtoEncoder
             throw new InvalidOperationException($"Initializer '{tensor.Name}' has {tensor.Values.Length} values for shape [{string.Join(", ", tensor.Dims)}].");
         }
 
-        writer.Int32(TensorProto.DataType, FloatDataType);
+        writer.Int32(TensorProto.DataType, (int)tensor.DataType);
         writer.String(TensorProto.Name, tensor.Name);
-        var raw = new byte[checked(tensor.Values.Length * sizeof(float))];
-        for (var i = 0; i < tensor.Values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), tensor.Values[i]);
-        }
+        writer.Bytes(TensorProto.RawData, RawData(tensor));
+    }
 
-        writer.Bytes(TensorProto.RawData, raw);
+    private static byte[] RawData(OnnxInitializer tensor)
+    {
+        switch (tensor.Values)
+        {
+            case float[] floats when tensor.DataType == OnnxDataType.Float:
+            {
+                var raw = new byte[checked(floats.Length * sizeof(float))];
+                for (var i = 0; i < floats.Length; i++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), floats[i]);
+                }
+
+                return raw;
+            }
+
+            case int[] ints when tensor.DataType == OnnxDataType.Int32:
+            {
+                var raw = new byte[checked(ints.Length * sizeof(int))];
+                for (var i = 0; i < ints.Length; i++)
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(i * sizeof(int)), ints[i]);
+                }
+
+                return raw;
+            }
+
+            case sbyte[] signed when tensor.DataType == OnnxDataType.Int8:
+                return [.. signed.Select(v => unchecked((byte)v))];
+            case byte[] unsigned when tensor.DataType == OnnxDataType.UInt8:
+                return [.. unsigned];
+            default:
+                throw new InvalidOperationException($"Initializer '{tensor.Name}' is declared {tensor.DataType} but holds {tensor.Values.GetType().Name}.");
+        }
     }
 
     private static void WriteValueInfo(ProtoWriter writer, OnnxValueInfo value)
@@ -134,10 +160,15 @@ internal static class OnnxProtoEncoder
         writer.String(ValueInfoProto.Name, value.Name);
         writer.Message(ValueInfoProto.Type, type => type.Message(TypeProto.TensorType, tensor =>
         {
-            tensor.Int32(TypeProtoTensor.ElemType, FloatDataType);
+            tensor.Int32(TypeProtoTensor.ElemType, (int)OnnxDataType.Float);
+            if (value.Shape is not { } dims)
+            {
+                return;
+            }
+
             tensor.Message(TypeProtoTensor.Shape, shape =>
             {
-                foreach (var dim in value.Shape)
+                foreach (var dim in dims)
                 {
                     shape.Message(TensorShapeProto.Dim, d =>
                     {

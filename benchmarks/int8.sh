@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# int8 against FP32, end to end with the published digitforge-score on the same PNGs in one run,
+# then inference only (no files, no decoding) on the bundled digits (not a timed test).
+# Usage: benchmarks/int8.sh [count] [models-root] [rounds]
+#   count        PNG digits to write from the bundled data set (default 20000); a folder ten times
+#                larger is made of hard links to them, in ten sub-folders, and that is what is scored
+#   models-root  the registry whose production version is scored (default artifacts/mnist/models); it
+#                must have an accepted model.int8.onnx (./build.sh --target=Promote writes one)
+#   rounds       fp32/int8 pairs, alternating so a change of load hits both alike (default 2)
+# Give it an otherwise idle machine: it uses every core. It prints the load average before and after.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$(pwd)
+count=${1:-20000}
+models_root=$(realpath "${2:-artifacts/mnist/models}")
+rounds=${3:-2}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+dotnet publish src/DigitForge.Score -c Release -o "$work/tool" --nologo -v quiet >/dev/null
+dotnet build benchmarks/DigitForge.ScoringBench -c Release --nologo -v quiet >/dev/null
+helper=(dotnet benchmarks/DigitForge.ScoringBench/bin/Release/net10.0/DigitForge.ScoringBench.dll)
+score=(dotnet "$work/tool/digitforge-score.dll")
+
+"${helper[@]}" pngs "$repo" "$work/small" "$count"
+mkdir "$work/large"
+for part in 0 1 2 3 4 5 6 7 8 9; do
+  cp -al "$work/small" "$work/large/part$part"
+done
+files=$(( count * 10 ))
+
+# Both precisions must be there: --precision int8 fails (exit 2) on a version without an accepted int8 model.
+"${score[@]}" "$work/small" --models-root "$models_root" --precision int8 --out "$work/probe.csv" > "$work/probe.log"
+grep -E "^Scoring|^  model file" "$work/probe.log"
+
+declare -A seconds=([fp32]=0 [int8]=0) cpu=([fp32]=0 [int8]=0)
+echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); uptime before: $(uptime)"
+for round in $(seq 1 "$rounds"); do
+  for precision in fp32 int8; do
+    /usr/bin/time -f "%e %U %S" -o "$work/$precision.time" \
+      "${score[@]}" "$work/large" --recursive --models-root "$models_root" --precision "$precision" --out "$work/$precision.csv" --overwrite > "$work/$precision.log"
+    read -r elapsed user system < "$work/$precision.time"
+    rows=$(( $(wc -l < "$work/$precision.csv") - 1 ))
+    if (( rows != files )); then
+      echo "error: $precision scored $rows of $files files" >&2
+      exit 1
+    fi
+    echo "round $round $precision: $files files in $elapsed s = $(awk -v n="$files" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') images/s; CPU $(awk -v n="$files" -v u="$user" -v s="$system" 'BEGIN { printf "%.0f", 1e6 * (u + s) / n }') us/image"
+    seconds[$precision]=$(awk -v a="${seconds[$precision]}" -v b="$elapsed" 'BEGIN { print a + b }')
+    cpu[$precision]=$(awk -v a="${cpu[$precision]}" -v u="$user" -v s="$system" 'BEGIN { print a + u + s }')
+  done
+done
+echo "uptime after: $(uptime)"
+
+rate() { awk -v n="$(( files * rounds ))" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
+echo "end to end, $files PNGs x $rounds rounds: fp32 $(rate "${seconds[fp32]}") images/s, int8 $(rate "${seconds[int8]}") images/s," \
+  "ratio $(awk -v f="${seconds[fp32]}" -v i="${seconds[int8]}" 'BEGIN { printf "%.2f", f / i }')x;" \
+  "CPU per image ratio $(awk -v f="${cpu[fp32]}" -v i="${cpu[int8]}" 'BEGIN { printf "%.2f", f / i }')x"
+# The same predictions? Matched by file (column 1), the prediction is column 2.
+echo "predictions identical on $(awk -F, 'FNR == 1 { next } NR == FNR { fp32[$1] = $2; next } { n++; if (fp32[$1] == $2) same++ } END { printf "%.3f %% of %d", 100 * same / n, n }' "$work/fp32.csv" "$work/int8.csv") files"
+
+version=$(sed -n 's/^Scoring .* with production \([^ ]*\) .*/\1/p' "$work/probe.log")
+echo "inference only (bundled digits, batch 256):"
+for threads in 1 "$(nproc)"; do
+  "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 5 "$threads" | sed 's/^/    /'
+done
