@@ -20,12 +20,12 @@ public static class RobustnessEvaluator
             throw new ArgumentException("Robustness needs at least one test image.", nameof(test));
         }
 
+        // Each shift has its own stream, so shifting them in parallel gives the same bytes as one by
+        // one; scoring stays sequential (the predictor is one model, and libtorch uses the cores).
+        var shifted = new LabelledImages[ShiftCatalog.All.Count];
+        Parallel.For(0, shifted.Length, index => shifted[index] = ShiftCatalog.All[index].ApplyTo(test, ShiftCatalog.Stream(seed, index)));
         var results = ShiftCatalog.All
-            .Select((shift, index) =>
-            {
-                var shifted = shift.ApplyTo(test, ShiftCatalog.Stream(seed, index));
-                return new ShiftResult(shift.Name, shift.Description, Accuracy(logits(shifted), test.Labels));
-            })
+            .Select((shift, index) => new ShiftResult(shift.Name, shift.Description, Accuracy(logits(shifted[index]), test.Labels)))
             .ToList();
         var worst = results.Aggregate((a, b) => b.Accuracy < a.Accuracy ? b : a);
         return new RobustnessReport(seed, test.Count, results, new WorstShift(worst.Name, worst.Accuracy));

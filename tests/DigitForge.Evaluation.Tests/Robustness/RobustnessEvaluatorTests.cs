@@ -80,6 +80,7 @@ public sealed class RobustnessEvaluatorTests
         report.Shifts.Single(s => s.Name == "thicker").Accuracy.Should().Be(1);
         report.Shifts.Single(s => s.Name == "inverted-grey").Accuracy.Should().Be(0);
         report.Worst.Should().Be(new WorstShift("inverted-grey", 0));
+        RobustnessEvaluator.Measure(Pluses(), 42, CornerLogits).Should().BeEquivalentTo(report, "the shifts run in parallel, on their own streams");
     }
 
     [Fact]
