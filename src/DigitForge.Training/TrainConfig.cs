@@ -112,6 +112,33 @@ public sealed class AugmentationConfig : IValidatableObject
     [Range(0.1, 10.0)]
     public double ScaleMax { get; set; } = 1.1;
 
+    // Appearance augmentations (AppearanceAugmenter): each image of each batch gets each one with
+    // its probability. All 0 by default, which trains exactly as without them.
+
+    /// <summary>Chance that an image's strokes get 1 px thicker or thinner each side (3x3 max or min, half each).</summary>
+    [Range(0.0, 1.0)]
+    public double StrokeProbability { get; set; }
+
+    /// <summary>Chance that an image is blurred (Gaussian, sigma drawn up to <c>blurSigmaMax</c>).</summary>
+    [Range(0.0, 1.0)]
+    public double BlurProbability { get; set; }
+
+    /// <summary>The largest blur sigma, in pixels.</summary>
+    [Range(0.3, 3.0)]
+    public double BlurSigmaMax { get; set; } = 1.5;
+
+    /// <summary>Chance that an image gets Gaussian pixel noise (standard deviation drawn up to <c>noiseStdMax</c>).</summary>
+    [Range(0.0, 1.0)]
+    public double NoiseProbability { get; set; }
+
+    /// <summary>The largest noise standard deviation, as a fraction of full ink (0.2 = 51 grey levels).</summary>
+    [Range(0.0, 1.0)]
+    public double NoiseStdMax { get; set; } = 0.2;
+
+    /// <summary>Chance that an image becomes dark ink on grey paper (paper grey drawn from 30 % to 80 % of full ink).</summary>
+    [Range(0.0, 1.0)]
+    public double InvertProbability { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (ScaleMin > ScaleMax)

@@ -171,6 +171,23 @@ public sealed class DigitTrainerTests
     }
 
     [Fact]
+    public void Appearance_augmentations_train_reproducibly_and_change_the_weights()
+    {
+        using var temp = new TempDirectory();
+        var plain = Quick(epochs: 2);
+        plain.Augmentation = new AugmentationConfig();
+        var appearance = Quick(epochs: 2);
+        appearance.Augmentation = new AugmentationConfig { StrokeProbability = 0.5, BlurProbability = 0.5, NoiseProbability = 0.5, InvertProbability = 0.5 };
+
+        var without = Sha256(Train(temp, plain, run: "plain").WeightsPath);
+        var first = Sha256(Train(temp, appearance, run: "a").WeightsPath);
+        var second = Sha256(Train(temp, appearance, run: "b").WeightsPath);
+
+        first.Should().Be(second);
+        first.Should().NotBe(without);
+    }
+
+    [Fact]
     public void The_predictor_reproduces_the_best_validation_accuracy()
     {
         using var temp = new TempDirectory();

@@ -30,6 +30,11 @@ public static class LineageText
             var m = lineage.Metrics;
             Line($"  parent     {lineage.ParentProduction ?? "none (no production model when it was built)"}");
             Line($"  metrics    accuracy {m.Accuracy:P2}, loss {m.Loss:0.0000}, lowest recall {m.LowestRecall:P2} (digit {m.LowestRecallLabel}), ECE {m.ExpectedCalibrationError:0.0000} on {m.TestImages} test images (test set {ContentHash.Short(lineage.TestSetSha256)})");
+            if (entry.Metrics.WorstShiftAccuracy is { } worst)
+            {
+                Line($"  robustness worst shift {entry.Metrics.WorstShift} at {worst:P2} (evaluate.robustness; every shift in metrics.json)");
+            }
+
             Line($"  onnx       {lineage.Onnx.File}, opset {lineage.Onnx.Opset}; parity: {lineage.Onnx.Parity}");
             Line($"  weights    sha256 {lineage.WeightsSha256}");
             foreach (var (stage, facts) in lineage.Stages)

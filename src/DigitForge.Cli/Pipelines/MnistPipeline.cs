@@ -27,6 +27,10 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
         {
             var report = ReportWriter.Read(metrics);
             yield return string.Create(CultureInfo.InvariantCulture, $"Test accuracy {report.Accuracy:P2} on {report.Count} images, loss {report.Loss:0.0000}");
+            if (report.Robustness is { } robustness)
+            {
+                yield return string.Create(CultureInfo.InvariantCulture, $"Worst shift {robustness.Worst.Name}: accuracy {robustness.Worst.Accuracy:P2}");
+            }
         }
 
         var html = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<ReportStage>()), ReportStage.HtmlFile);
@@ -49,13 +53,19 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
         }
 
         var report = ReportWriter.Read(metrics);
-        return new Dictionary<string, double>
+        var figures = new Dictionary<string, double>
         {
             ["accuracy"] = report.Accuracy,
             ["loss"] = report.Loss,
             ["lowestRecall"] = report.LowestRecall,
             ["ece"] = report.ExpectedCalibrationError,
         };
+        if (report.Robustness is { } robustness)
+        {
+            figures["worstShiftAccuracy"] = robustness.Worst.Accuracy;
+        }
+
+        return figures;
     }
 
     protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)

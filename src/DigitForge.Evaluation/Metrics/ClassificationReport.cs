@@ -1,3 +1,4 @@
+using DigitForge.Evaluation.Robustness;
 using Newtonsoft.Json;
 
 namespace DigitForge.Evaluation.Metrics;
@@ -10,7 +11,8 @@ namespace DigitForge.Evaluation.Metrics;
 /// <summary>
 /// Everything <see cref="ClassificationMetrics.Compute"/> measures on one labelled set.
 /// Conventions: a prediction is the arg-max of a row of logits, ties going to the lowest class
-/// index; every ratio whose denominator is zero (0/0) is reported as 0.
+/// index; every ratio whose denominator is zero (0/0) is reported as 0. <see cref="Robustness"/>
+/// is the same model on shifted copies of the set, when the evaluation measured it.
 /// </summary>
 public sealed record ClassificationReport(
     [property: JsonProperty("count", Order = 0)] int Count,
@@ -25,7 +27,9 @@ public sealed record ClassificationReport(
     [property: JsonProperty("weightedAverage", Order = 9)] AverageMetrics WeightedAverage,
     [property: JsonProperty("confusionMatrix", Order = 10)] IReadOnlyList<IReadOnlyList<int>> ConfusionMatrix,
     [property: JsonProperty("calibrationBins", Order = 11)] IReadOnlyList<CalibrationBin> CalibrationBins,
-    [property: JsonProperty("mostConfidentWrong", Order = 12)] IReadOnlyList<WrongPrediction> MostConfidentWrong)
+    [property: JsonProperty("mostConfidentWrong", Order = 12)] IReadOnlyList<WrongPrediction> MostConfidentWrong,
+    // Left out when absent, so reports without it keep their bytes and older files still read.
+    [property: JsonProperty("robustness", Order = 13, NullValueHandling = NullValueHandling.Ignore)] RobustnessReport? Robustness = null)
 {
     /// <summary>Examples of true label <paramref name="trueLabel"/> predicted as <paramref name="predictedLabel"/>.</summary>
     public int Confusion(int trueLabel, int predictedLabel) => ConfusionMatrix[trueLabel][predictedLabel];

@@ -43,6 +43,16 @@ public sealed record ReportComparison(string BeforeName, string AfterName, IRead
             new("macro F1", before.MacroAverage.F1, after.MacroAverage.F1, true),
             new("weighted F1", before.WeightedAverage.F1, after.WeightedAverage.F1, true),
         ];
+        // Shifted figures compare only when both were measured the same way (same seed, so the same shifted images).
+        if (before.Robustness is { } robustBefore && after.Robustness is { } robustAfter && robustBefore.Seed == robustAfter.Seed)
+        {
+            metrics.Add(new("worst shift accuracy", robustBefore.Worst.Accuracy, robustAfter.Worst.Accuracy, true));
+            foreach (var shift in robustBefore.Shifts.Join(robustAfter.Shifts, s => s.Name, s => s.Name, (b, a) => (b.Name, Before: b.Accuracy, After: a.Accuracy)))
+            {
+                metrics.Add(new($"{shift.Name} accuracy", shift.Before, shift.After, true));
+            }
+        }
+
         foreach (var (b, a) in before.PerClass.Zip(after.PerClass))
         {
             metrics.Add(new($"digit {b.Label} precision", b.Precision, a.Precision, true));

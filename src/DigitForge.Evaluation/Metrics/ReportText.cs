@@ -45,6 +45,18 @@ internal static class ReportText
         foreach (var line in TextTable.Render(matrixHeader, matrixRows))
             Line(line);
 
+        if (report.Robustness is { } robustness)
+        {
+            Line();
+            Line($"Robustness ({robustness.Count.ToString(Invariant)} test images per shift, seed {robustness.Seed.ToString(Invariant)})");
+            var shiftRows = robustness.Shifts
+                .Select(s => new[] { s.Name, Ratio(s.Accuracy), Ratio(s.Accuracy - report.Accuracy), s.Description })
+                .Append(["worst", Ratio(robustness.Worst.Accuracy), Ratio(robustness.Worst.Accuracy - report.Accuracy), robustness.Worst.Name])
+                .ToList();
+            foreach (var line in TextTable.Render(["shift", "accuracy", "vs clean", "what"], shiftRows))
+                Line(line);
+        }
+
         return text.ToString();
     }
 

@@ -94,5 +94,10 @@ public static class ReportWriter
             throw new InvalidDataException(
                 $"Not a classification report: perClass and confusionMatrix must be sized by classes ({report.Classes}).");
         }
+
+        if (report.Robustness is { } robustness && (robustness.Shifts is null || robustness.Worst is null || robustness.Shifts.Any(s => s?.Name is null)))
+        {
+            throw new InvalidDataException("Not a classification report: robustness needs its shifts and its worst shift.");
+        }
     }
 }

@@ -47,13 +47,29 @@ public static class ModelCard
         }
 
         Line($"");
+        if (report.Robustness is { } robustness)
+        {
+            Line($"## Under realistic shifts (the same test images, docs/robustness.md)");
+            Line($"");
+            Line($"| shift | accuracy | what |");
+            Line($"|---|---|---|");
+            foreach (var shift in robustness.Shifts)
+            {
+                Line($"| {shift.Name} | {shift.Accuracy:P2} | {shift.Description} |");
+            }
+
+            Line($"");
+            Line($"Worst: {robustness.Worst.Name}, {robustness.Worst.Accuracy:P2}.");
+            Line($"");
+        }
+
         Line($"## Files");
         Line($"");
         Line($"`model.weights` (TorchSharp), `{lineage.Onnx.File}` (ONNX opset {lineage.Onnx.Opset}; ONNX Runtime reproduces TorchSharp with {lineage.Onnx.Parity}), {(lineage.Int8.File is { } int8 ? $"`{int8}` (int8, {lineage.Int8.Calibration}; {lineage.Int8.Parity})" : $"no int8 model ({lineage.Int8.Parity})")}, `metrics.json`/`metrics.txt`, `history.json`, `manifest.json` (SHA-256 of every file and the full lineage).");
         Line($"");
         Line($"## Limitations");
         Line($"");
-        Line($"- Measured only on {report.Count} test images from the same source and split as the training data; real scans and photos differ, and accuracy there is not measured here.");
+        Line($"- Measured only on {report.Count} test images from the same source and split as the training data; real scans and photos differ, and accuracy there is not measured here{(report.Robustness is null ? string.Empty : " (the shifts above imitate some of their differences)")}.");
         Line($"- Confidence is a softmax score, not a calibrated probability outside this test distribution.");
         Line($"- Whether this version is production is recorded in the registry (`digitforge models`), not in this card.");
         Line($"");

@@ -3,6 +3,7 @@ using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Robustness;
 using DigitForge.Training.Model;
 using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
@@ -16,7 +17,7 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
     public const string TextFile = "metrics.txt";
 
 
-    public string Description => "Scores the test split: accuracy, per-digit recall, calibration, every logit and prediction.";
+    public string Description => "Scores the test split: accuracy, per-digit recall, calibration, every logit and prediction, and accuracy under realistic shifts.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [
@@ -39,6 +40,15 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
         var logits = predictor.Logits(test, model.Normalization, config.BatchSize);
         context.Log.Info($"scored {test.Count} images in {clock.Elapsed.TotalSeconds:0.000} s ({test.Count / clock.Elapsed.TotalSeconds:0} images/s)");
         var report = ClassificationMetrics.Compute(logits, test.Labels, model.Labels.Length, config.WorstExamples);
+        if (config.Robustness.Enabled)
+        {
+            clock.Restart();
+            var robustness = RobustnessEvaluator.Measure(test, config.Robustness.Seed, shifted => predictor.Logits(shifted, model.Normalization, config.BatchSize));
+            report = report with { Robustness = robustness };
+            context.Log.Info($"robustness: {robustness.Shifts.Count} shifts of {test.Count} images in {clock.Elapsed.TotalSeconds:0.000} s; "
+                + string.Join(", ", robustness.Shifts.Select(s => $"{s.Name} {s.Accuracy:P2}")) + $"; worst {robustness.Worst.Name}");
+        }
+
         ReportWriter.Write(context.OutputFile(MetricsFile), report);
         ReportWriter.WriteText(context.OutputFile(TextFile), report);
         TestPredictions.WriteLogits(context.OutputFile(TestPredictions.LogitsFile), logits);

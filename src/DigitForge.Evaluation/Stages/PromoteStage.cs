@@ -53,7 +53,9 @@ public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegist
     public void Run(StageRunContext context)
     {
         var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
-        var metrics = new ModelMetrics(report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context));
+        var metrics = new ModelMetrics(
+            report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context),
+            WorstShift: report.Robustness?.Worst.Name, WorstShiftAccuracy: report.Robustness?.Worst.Accuracy);
         var registry = openRegistry();
         var store = registry.Store;
         var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");

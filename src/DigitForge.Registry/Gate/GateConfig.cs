@@ -15,4 +15,11 @@ public sealed class GateConfig
     /// <summary>How far below production's accuracy (same test set) a candidate may fall: the noise tolerance.</summary>
     [Range(0.0, 1.0)]
     public double MaxAccuracyDrop { get; set; } = 0.002;
+
+    /// <summary>
+    /// The accuracy the candidate must keep on its worst shifted test set (evaluate.robustness).
+    /// Unset (null, the default): the worst shift is recorded in the decision but not checked.
+    /// </summary>
+    [Range(0.0, 1.0)]
+    public double? MinWorstShiftAccuracy { get; set; }
 }

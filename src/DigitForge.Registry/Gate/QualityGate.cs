@@ -5,7 +5,8 @@ namespace DigitForge.Registry.Gate;
 
 /// <summary>
 /// Decides whether a candidate may replace production: absolute floors on accuracy and on the
-/// weakest class's recall, and no accuracy drop against production beyond the tolerance.
+/// weakest class's recall, and no accuracy drop against production beyond the tolerance; the
+/// worst-shift accuracy, when measured, is recorded and checked only against a floor the user set.
 /// Metrics measured on different test sets are not compared: that is a reject saying so, because
 /// a gate that cannot check for a regression must not wave one through (promote with force instead).
 /// </summary>
@@ -14,6 +15,7 @@ public static class QualityGate
     public const string AccuracyRule = "minAccuracy";
     public const string ClassRecallRule = "minClassRecall";
     public const string ProductionRule = "maxAccuracyDrop";
+    public const string WorstShiftRule = "minWorstShiftAccuracy";
 
     // Accuracies are ratios of counts; a margin this small absorbs float error at exact boundaries only.
     private const double Epsilon = 1e-9;
@@ -22,7 +24,27 @@ public static class QualityGate
     {
         var measured = Classifier.Of(candidate, "the candidate");
         var current = production is null ? null : Classifier.Of(production, "production");
-        return new([Accuracy(measured, config), ClassRecall(measured, config), AgainstProduction(measured, current, config)]);
+        GateCheck[] checks = [Accuracy(measured, config), ClassRecall(measured, config), AgainstProduction(measured, current, config)];
+        return new(WorstShift(candidate, config) is { } shift ? [.. checks, shift] : checks);
+    }
+
+    // No figure and no floor: nothing to record or check (older models, or robustness turned off).
+    private static GateCheck? WorstShift(ModelMetrics candidate, GateConfig config)
+    {
+        if (candidate.WorstShiftAccuracy is not { } accuracy)
+        {
+            return config.MinWorstShiftAccuracy is { } required
+                ? new(WorstShiftRule, false, $"the candidate has no worst-shift accuracy to meet the minimum {Percent(required)}: evaluate with evaluate.robustness enabled")
+                : null;
+        }
+
+        var measured = $"worst shift {candidate.WorstShift} at {Percent(accuracy)}";
+        return config.MinWorstShiftAccuracy switch
+        {
+            null => new(WorstShiftRule, true, $"{measured} (recorded; no minimum set)"),
+            { } required when accuracy + Epsilon >= required => new(WorstShiftRule, true, $"{measured} meets the minimum {Percent(required)}"),
+            { } required => new(WorstShiftRule, false, $"{measured} is below the minimum {Percent(required)}"),
+        };
     }
 
     private static GateCheck Accuracy(Classifier candidate, GateConfig config) =>

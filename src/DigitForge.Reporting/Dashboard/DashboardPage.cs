@@ -193,6 +193,11 @@ public static class DashboardPage
             figures.Add(("lowestRecall", recall));
         }
 
+        if (metrics.WorstShiftAccuracy is { } worst)
+        {
+            figures.Add(("worstShiftAccuracy", worst));
+        }
+
         figures.AddRange((metrics.Figures ?? new Dictionary<string, double>()).Select(f => (f.Key, f.Value)));
         return string.Join("<br>", figures.Select(f => string.Create(
             CultureInfo.InvariantCulture,

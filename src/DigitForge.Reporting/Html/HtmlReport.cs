@@ -43,6 +43,11 @@ public static class HtmlReport
         Line($"<tr><td>lowest class recall</td><td>{report.LowestRecall:P2} (digit {report.LowestRecallLabel})</td></tr>");
         Line($"<tr><td>macro F1</td><td>{report.MacroAverage.F1:0.0000}</td></tr>");
         Line($"<tr><td>expected calibration error</td><td>{report.ExpectedCalibrationError:0.0000}</td></tr>");
+        if (report.Robustness is { } worst)
+        {
+            Line($"<tr><td>worst shift</td><td id=\"worst-shift\">{worst.Worst.Accuracy:P2} ({E(worst.Worst.Name)})</td></tr>");
+        }
+
         Line($"</table>");
 
         var outcome = decision.Outcome switch
@@ -79,6 +84,21 @@ public static class HtmlReport
         }
 
         Line($"</table>");
+
+        if (report.Robustness is { } robustness)
+        {
+            // The same test images, shifted away from how MNIST looks (docs/robustness.md).
+            Line($"<h2>Robustness</h2>");
+            Line($"<p>Accuracy on the {robustness.Count} test images under each shift (seed {robustness.Seed}); the worst is in bold.</p>");
+            Line($"<table id=\"robustness\"><tr><th>shift</th><th>accuracy</th><th>vs clean</th><th>what</th></tr>");
+            foreach (var shift in robustness.Shifts)
+            {
+                var bold = shift.Name == robustness.Worst.Name;
+                Line($"<tr><td>{(bold ? "<strong>" : string.Empty)}{E(shift.Name)}{(bold ? "</strong>" : string.Empty)}</td><td>{shift.Accuracy:P2}</td><td>{(shift.Accuracy - report.Accuracy) * 100:+0.00;-0.00;0.00} points</td><td style=\"text-align:left\">{E(shift.Description)}</td></tr>");
+            }
+
+            Line($"</table>");
+        }
 
         Line($"<h2>Most confidently wrong test images</h2><div class=\"wrong\">");
         foreach (var example in wrong)

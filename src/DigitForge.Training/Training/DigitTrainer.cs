@@ -31,6 +31,7 @@ public static class DigitTrainer
 
     private const ulong ShuffleStream = 1;
     private const ulong AugmentStream = 2;
+    private const ulong AppearanceStream = 3;
 
     /// <summary>Trains, writes <c>model.weights</c> (and nothing else) into <paramref name="outputDirectory"/>,
     /// and reports one line per epoch to <paramref name="log"/>.</summary>
@@ -114,6 +115,10 @@ public static class DigitTrainer
         var augmenter = config.Augmentation.Enabled
             ? new BatchAugmenter(config.Augmentation, SplitMix64.ForStream(config.Seed, AugmentStream))
             : null;
+        // Its own stream: turning appearance augmentations on leaves the affine draws as they were.
+        using var appearance = config.Augmentation.Enabled && AppearanceAugmenter.IsActive(config.Augmentation)
+            ? new AppearanceAugmenter(config.Augmentation, normalization, SplitMix64.ForStream(config.Seed, AppearanceStream))
+            : null;
 
         var state = model.state_dict();
         var best = state.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
@@ -143,7 +148,7 @@ public static class DigitTrainer
                 var thisEpoch = epoch;
                 Action<int, double>? onBatch = progress is null ? null : (batch, loss) => progress(new TrainingProgress(thisEpoch, config.Epochs, batch, batches, loss, total.Elapsed));
                 var phases = new PhaseClock();
-                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, schedule, config, trainX, trainY, order, augmenter, background, phases, onBatch, cancellationToken);
+                var (trainLoss, trainAccuracy) = TrainEpoch(model, optimizer, schedule, config, trainX, trainY, order, augmenter, appearance, background, phases, onBatch, cancellationToken);
                 var trainSeconds = epochClock.Elapsed.TotalSeconds;
                 schedule.EpochDone();
 
@@ -229,6 +234,7 @@ public static class DigitTrainer
         Tensor labels,
         long[] order,
         BatchAugmenter? augmenter,
+        AppearanceAugmenter? appearance,
         float background,
         PhaseClock phases,
         Action<int, double>? onBatch,
@@ -252,6 +258,11 @@ public static class DigitTrainer
                 if (augmenter is not null)
                 {
                     x = augmenter.Augment(x, background);
+                }
+
+                if (appearance is not null)
+                {
+                    x = appearance.Augment(x);
                 }
 
                 phases.Lap(StepPhase.Batch);

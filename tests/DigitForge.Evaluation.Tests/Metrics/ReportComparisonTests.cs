@@ -1,4 +1,5 @@
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Robustness;
 
 namespace DigitForge.Evaluation.Tests.Metrics;
 
@@ -34,6 +35,24 @@ public sealed class ReportComparisonTests
         comparison.ToMarkdown().Should().StartWith("### Model comparison: v0001 → v0002")
             .And.Contain("| digit 0 recall | 1.0000 | 0.6667 | -0.3333 worse |")
             .And.Contain("| accuracy | 0.8889 | 0.8889 | 0 |");
+    }
+
+    [Fact]
+    public void Robustness_figures_compare_when_both_were_measured_with_the_same_seed()
+    {
+        static RobustnessReport Robust(int seed, double thinner, double inverted) => new(
+            seed, 9, [new("thinner", "t", thinner), new("inverted-grey", "i", inverted)], thinner < inverted ? new("thinner", thinner) : new("inverted-grey", inverted));
+
+        var comparison = ReportComparison.Compare(
+            "v0001", Before with { Robustness = Robust(42, 0.3, 0.1) }, "v0002", After with { Robustness = Robust(42, 0.8, 0.9) }, sameTestSet: true);
+        var otherSeed = ReportComparison.Compare(
+            "v0001", Before with { Robustness = Robust(42, 0.3, 0.1) }, "v0002", After with { Robustness = Robust(7, 0.8, 0.9) }, sameTestSet: true);
+
+        comparison.Metrics.Should().HaveCount(8 + 3 + 3 * 3);
+        var worst = comparison.Metrics.Single(m => m.Metric == "worst shift accuracy");
+        (worst.Before, worst.After, worst.Improved).Should().Be((0.1, 0.8, true));
+        comparison.Metrics.Single(m => m.Metric == "inverted-grey accuracy").Change.Should().BeApproximately(0.8, 1e-12);
+        otherSeed.Metrics.Should().HaveCount(8 + 3 * 3);
     }
 
     private static ClassificationReport Report(byte[] predictions)

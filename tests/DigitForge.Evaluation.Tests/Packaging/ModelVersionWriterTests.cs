@@ -6,6 +6,7 @@ using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Packaging;
+using DigitForge.Evaluation.Robustness;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Registry.Store;
@@ -64,7 +65,9 @@ public sealed class ModelVersionWriterTests : IDisposable
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(Context(), DatasetFiles.Test);
         using var predictor = DigitPredictor.Load(Upstream("Train", DigitTrainer.WeightsFileName), Model, threads: 2);
         var logits = predictor.Logits(test, Normalization);
-        var report = ClassificationMetrics.Compute(logits, test.Labels, 10);
+        // With a robustness section, so the card shows it; scoring the shifted sets for real would
+        // cost this fixture a minute, and the card only needs the figures (the clean logits stand in).
+        var report = ClassificationMetrics.Compute(logits, test.Labels, 10) with { Robustness = RobustnessEvaluator.Measure(test, 42, _ => logits) };
         ReportWriter.Write(Upstream("Evaluate", EvaluateStage.MetricsFile), report);
         ReportWriter.WriteText(Upstream("Evaluate", EvaluateStage.TextFile), report);
         TestPredictions.WriteLogits(Upstream("Evaluate", TestPredictions.LogitsFile), logits);
@@ -119,7 +122,11 @@ public sealed class ModelVersionWriterTests : IDisposable
             .And.Contain("Parent production model when it was built: v0002-1234567")
             .And.Contain($"over {TestImages} images (tolerance 1e-4), 0 different predictions")
             .And.Contain("- `promote.minAccuracy` = 0.5")
-            .And.Contain("| 9 |");
+            .And.Contain("| 9 |")
+            .And.Contain("## Under realistic shifts")
+            .And.Contain("| inverted-grey | ")
+            .And.Contain("Worst: ")
+            .And.Contain("(the shifts above imitate some of their differences)");
     }
 
     [Fact]
