@@ -8,7 +8,7 @@
 //   ./build.sh --target=Graph | Status | Verify [--model=N] | Models | Lineage [--model=N]
 //              | Rollback [--to=N] | Compare [--base=N --candidate=M] | CacheGc --max-age-days=30 | RegistryGc
 //              | Experiments [--diff=A,B | --plot=A,B --out=FILE] | Dashboard
-//   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] | Clean
+//   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] [--precision=int8|fp32] | Clean
 //   ./build.sh --target=DeleteModels --models=3,v4 [--confirm] [--include-production]
 //
 // Exit codes are the CLI's, passed through unchanged (see the README's table).
@@ -26,7 +26,7 @@ var knownArguments = new[]
     "model", "to", "base", "candidate", "max-age-days", "max-size-mb",
     "input", "out", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files",
     "port", "urls", "api-key", "format", "latest", "models", "confirm", "include-production",
-    "sort", "filter", "json", "all-params", "diff", "plot", "min-age-minutes",
+    "sort", "filter", "json", "all-params", "diff", "plot", "min-age-minutes", "precision",
 };
 const int UsageError = 2;
 foreach (var name in Context.Arguments.GetArguments().Keys.Where(name => !knownArguments.Contains(name, StringComparer.OrdinalIgnoreCase)))
@@ -161,6 +161,11 @@ Task("Score")
         arguments.Append($"--{flag}");
     }
 
+    if (HasArgument("precision"))
+    {
+        arguments.AppendSwitch("--precision", " ", Argument<string>("precision"));
+    }
+
     Run("digitforge-score", arguments);
 });
 
@@ -189,6 +194,11 @@ Task("Serve")
     if (HasArgument("api-key"))
     {
         arguments.AppendSwitchQuotedSecret("--api-key", " ", Argument<string>("api-key"));
+    }
+
+    if (HasArgument("precision"))
+    {
+        arguments.AppendSwitch("--precision", " ", Argument<string>("precision"));
     }
 
     Run("digitforge-serve", arguments);
