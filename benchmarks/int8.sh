@@ -17,16 +17,8 @@ rounds=${3:-2}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet publish src/DigitForge.Score -c Release -o "$work/tool" --nologo -v quiet >/dev/null
-dotnet build benchmarks/DigitForge.ScoringBench -c Release --nologo -v quiet >/dev/null
-helper=(dotnet benchmarks/DigitForge.ScoringBench/bin/Release/net10.0/DigitForge.ScoringBench.dll)
-score=(dotnet "$work/tool/digitforge-score.dll")
-
-"${helper[@]}" pngs "$repo" "$work/small" "$count"
-mkdir "$work/large"
-for part in 0 1 2 3 4 5 6 7 8 9; do
-  cp -al "$work/small" "$work/large/part$part"
-done
+source benchmarks/scoring-tools.sh
+png_folders "$repo" "$count"
 files=$(( count * 10 ))
 
 # Both precisions must be there: --precision int8 fails (exit 2) on a version without an accepted int8 model.

@@ -3,7 +3,7 @@
 # Usage: benchmarks/scoring.sh [count] [model]
 #   count  PNG digits to write from the bundled data set (default 20000; a second folder ten times
 #          larger is made of hard links to them, in ten sub-folders, and scored with --recursive)
-#   model  an .onnx file; by default the production model of artifacts/models, or, when there is none
+#   model  an .onnx file; by default the production model of artifacts/mnist/models, or, when there is none
 #          with model.onnx, the default architecture trained for one epoch by the helper (same network,
 #          so the same speed; the accuracy line then reflects that short training)
 # Each run is one process under /usr/bin/time: start-up, model load, listing, decoding, preprocessing
@@ -17,28 +17,16 @@ model_arg=${2:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet publish src/DigitForge.Score -c Release -o "$work/tool" --nologo -v quiet >/dev/null
-if find "$work/tool" -iname '*torch*' | grep -q .; then
-  echo "error: the published tool contains TorchSharp/libtorch files" >&2
-  exit 1
-fi
-dotnet build benchmarks/DigitForge.ScoringBench -c Release --nologo -v quiet >/dev/null
-helper=(dotnet benchmarks/DigitForge.ScoringBench/bin/Release/net10.0/DigitForge.ScoringBench.dll)
-score=(dotnet "$work/tool/digitforge-score.dll")
-
-"${helper[@]}" pngs "$repo" "$work/small" "$count"
-mkdir "$work/large"
-for part in 0 1 2 3 4 5 6 7 8 9; do
-  cp -al "$work/small" "$work/large/part$part"
-done
+source benchmarks/scoring-tools.sh
+png_folders "$repo" "$count"
 
 if [[ -n "$model_arg" ]]; then
   model=(--model "$model_arg")
 else
   mkdir "$work/probe"
   cp "$work/small/$(ls "$work/small" | head -n 1)" "$work/probe/"
-  if "${score[@]}" "$work/probe" --models-root "$repo/artifacts/models" --out "$work/probe.csv" >/dev/null 2>"$work/probe.err"; then
-    model=(--models-root "$repo/artifacts/models")
+  if "${score[@]}" "$work/probe" --models-root "$repo/artifacts/mnist/models" --out "$work/probe.csv" >/dev/null 2>"$work/probe.err"; then
+    model=(--models-root "$repo/artifacts/mnist/models")
   else
     echo "no usable production model ($(cat "$work/probe.err")); training the default architecture for one epoch"
     "${helper[@]}" model "$repo" "$work/model.onnx" >/dev/null

@@ -19,10 +19,7 @@ model=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-dotnet publish src/DigitForge.Score -c Release -o "$work/tool" --nologo -v quiet >/dev/null
-dotnet build benchmarks/DigitForge.ScoringBench -c Release --nologo -v quiet >/dev/null
-helper=(dotnet benchmarks/DigitForge.ScoringBench/bin/Release/net10.0/DigitForge.ScoringBench.dll)
-score=(dotnet "$work/tool/digitforge-score.dll")
+source benchmarks/scoring-tools.sh
 
 if [[ -z "$model" ]]; then
   "${helper[@]}" model "$repo" "$work/model.onnx" >/dev/null
