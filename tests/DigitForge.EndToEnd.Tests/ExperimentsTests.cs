@@ -9,7 +9,7 @@ namespace DigitForge.EndToEnd.Tests;
 /// its environment, as the build script's history lines export them.
 /// </summary>
 [Trait("Category", "EndToEnd")]
-[Collection(BuildLanes.First)]
+[Collection(BuildLanes.Second)]
 public sealed class ExperimentsTests : IDisposable
 {
     private readonly RepoBuild build = new();
