@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using DigitForge.Engine.Storage;
 
 namespace DigitForge.HackerNews.Stories;
 
@@ -14,18 +15,18 @@ internal static class StoryStreams
         return gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
     }
 
-    /// <summary>Writes through a temporary file moved into place, so a crash never leaves half a file under the real name.</summary>
-    public static void WriteAtomically(string path, Action<Stream> write)
+    /// <summary>Writes through <see cref="AtomicFile"/>, so a crash never leaves half a file under the
+    /// real name; gzipped when the name ends in .gz.</summary>
+    public static void WriteAtomically(string path, Action<Stream> write) => AtomicFile.Write(path, file =>
     {
-        var temporary = path + ".tmp";
-        using (var file = File.Create(temporary))
+        if (!path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
         {
-            using var stream = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
-                ? new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true)
-                : (Stream)file;
-            write(stream);
+            write(file);
+            return;
         }
 
-        File.Move(temporary, path, overwrite: true);
-    }
+        // Disposed before AtomicFile flushes the file, so the gzip trailer is in it.
+        using var gzip = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
+        write(gzip);
+    });
 }

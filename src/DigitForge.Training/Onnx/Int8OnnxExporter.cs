@@ -1,3 +1,4 @@
+using DigitForge.Engine.Storage;
 using System.Globalization;
 using DigitForge.Data;
 using DigitForge.Inference;
@@ -49,7 +50,7 @@ public static class Int8OnnxExporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = ToBytes(model, stats, version, calibration);
-        OnnxExporter.WriteAtomically(Path.GetFullPath(path), bytes);
+        AtomicFile.WriteAllBytes(Path.GetFullPath(path), bytes);
     }
 
     /// <summary>The serialised int8 model (what <see cref="Export"/> writes); its input size is the calibration images'.</summary>

@@ -1,4 +1,5 @@
 using DigitForge.Inference;
+using DigitForge.Engine.Storage;
 using System.Globalization;
 using System.Reflection;
 using DigitForge.Data;
@@ -59,7 +60,7 @@ public static class OnnxExporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var bytes = ToBytes(model, stats, version, rows, columns);
-        WriteAtomically(Path.GetFullPath(path), bytes);
+        AtomicFile.WriteAllBytes(Path.GetFullPath(path), bytes);
     }
 
     /// <summary>The serialised ONNX model (what <see cref="Export"/> writes).</summary>
@@ -255,30 +256,6 @@ public static class OnnxExporter
 
         var plus = informational.IndexOf('+', StringComparison.Ordinal);
         return plus >= 0 ? informational[..plus] : informational;
-    }
-
-    internal static void WriteAtomically(string path, byte[] bytes)
-    {
-        var directory = Path.GetDirectoryName(path) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
     }
 
     /// <summary>Builds the node list while tracking the running value's name and shape.</summary>
