@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using DigitForge.Data;
 using DigitForge.Data.Stages;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
@@ -53,8 +54,10 @@ public sealed class ModelVersionWriter(int threads)
             predictor.ExportInt8Onnx(model.Normalization, version, calibration, int8Path);
         }
 
-        var (parity, logits) = MeasureParity(context, onnxPath, version, model.Labels.Length);
-        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, Int8OnnxExporter.DescribeCalibration(calibration), MeasureInt8Parity(context, int8Path, logits, model.Labels.Length));
+        // Both exports are checked on the same test split, read once.
+        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        var (parity, logits) = MeasureParity(context, test, onnxPath, version, model.Labels.Length);
+        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, Int8OnnxExporter.DescribeCalibration(calibration), MeasureInt8Parity(test, int8Path, logits, model.Labels.Length));
         if (int8.Parity.Accepted)
         {
             context.Log.Info($"exported {ModelVersion.Int8OnnxFileName} ({int8.Calibration}); {int8.Parity}");
@@ -111,9 +114,8 @@ public sealed class ModelVersionWriter(int threads)
         Engine.Hashing.ContentHash.OfText(string.Concat(DatasetFiles.Pair(DatasetFiles.Test).Select(f => Engine.Hashing.ContentHash.OfFile(context.UpstreamFile<PreprocessStage>(f)))));
 
     // The export is accepted only if ONNX Runtime reproduces Evaluate's TorchSharp logits on the whole test split.
-    private (OnnxParity Parity, float[] ReferenceLogits) MeasureParity(StageRunContext context, string onnxPath, string version, int classes)
+    private (OnnxParity Parity, float[] ReferenceLogits) MeasureParity(StageRunContext context, LabelledImages test, string onnxPath, string version, int classes)
     {
-        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
         var reference = TestPredictions.ReadLogits(context.UpstreamFile<EvaluateStage>(TestPredictions.LogitsFile), test.Count, classes);
         using var onnx = OnnxDigitModel.Load(onnxPath, threads);
         if (onnx.Version != version)
@@ -128,9 +130,8 @@ public sealed class ModelVersionWriter(int threads)
     }
 
     // The int8 model is compared with the FP32 model's predictions (Evaluate's logits, which the FP32 export reproduces) on the test split.
-    private Int8Parity MeasureInt8Parity(StageRunContext context, string int8Path, float[] fp32Logits, int classes)
+    private Int8Parity MeasureInt8Parity(LabelledImages test, string int8Path, float[] fp32Logits, int classes)
     {
-        var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
         using var int8 = OnnxDigitModel.Load(int8Path, threads);
         return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
     }
