@@ -1,3 +1,4 @@
+using DigitForge.Engine.Storage;
 using System.IO.Compression;
 
 namespace DigitForge.Engine.Caching;
@@ -37,14 +38,7 @@ public sealed class DirectoryRemoteCache(string directory) : IRemoteCache
         var archive = ArchiveOf(fingerprint);
         try
         {
-            System.IO.Directory.CreateDirectory(Directory);
-            var temporary = $"{archive}.{Guid.NewGuid():N}.tmp";
-            using (var stream = File.Create(temporary))
-            {
-                CacheArchive.Create(folder, stream);
-            }
-
-            File.Move(temporary, archive, overwrite: true);
+            AtomicFile.Write(archive, stream => CacheArchive.Create(folder, stream));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
