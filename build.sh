@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+unset DIGITFORGE_LOCK_AHEAD   # set below for this build's own holder only
 
 # Start the restored Cake tool directly: `dotnet cake` first starts the SDK to find the tool, about
 # 0.5 s of every build. The version comes from the tool manifest, and the tool's newest build for a
@@ -13,6 +14,14 @@ runtimes="$(dirname "$(readlink -f "$(command -v dotnet)")")/shared/Microsoft.NE
 for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$version"/tools/net*.0 2>/dev/null | sort -Vr); do
   major=${tools##*/net}
   if compgen -G "$runtimes/${major%.0}.*" >/dev/null && [[ -f "$tools/any/Cake.dll" ]]; then
+    # Once the CLI is compiled, the build's lock holder starts now, beside Cake rather than after
+    # it: it takes the lock and checks every stage while Cake starts, and the script adopts it
+    # (`digitforge lock-ahead`; it lets go by itself when the script does not want it).
+    if [[ -f build/bin/cli/digitforge.dll && -f build/bin/cli/sources.sha256 ]]; then
+      ahead=$(mktemp -d "${TMPDIR:-/tmp}/digitforge-lock.XXXXXX")
+      dotnet build/bin/cli/digitforge.dll lock-ahead "$ahead" --pid $$ -- "$@" </dev/null >/dev/null 2>&1 &
+      export DIGITFORGE_LOCK_AHEAD="$!:$ahead"
+    fi
     exec dotnet "$tools/any/Cake.dll" build/build.cake "$@"
   fi
 done

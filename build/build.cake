@@ -14,6 +14,7 @@
 // Exit codes are the CLI's, passed through unchanged (see the README's table).
 
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Xml.Linq;
@@ -63,6 +64,12 @@ var stagesRun = 0;
 // The process holding the build's lock. Kept referenced to the end: a collected Process finalizes its
 // standard input, and the holder lets go of the lock when that closes, in the middle of the build.
 Process lockHolder = null;
+
+// Or the holder build.sh started beside Cake, once adopted (see LockAhead below); the variable is
+// build.sh's word to this script, not to the processes the build starts.
+LockAhead lockAhead = null;
+var lockAheadHandle = System.Environment.GetEnvironmentVariable(LockAhead.Variable);
+System.Environment.SetEnvironmentVariable(LockAhead.Variable, null);
 
 // One run in the history (artifacts/<pipeline>/history/runs.jsonl) per build: every CLI call of this
 // build records under the same id; the target tells the first call which stages the build is made of.
@@ -349,13 +356,16 @@ if (!known.Contains(target, StringComparer.OrdinalIgnoreCase))
 try
 {
     RunTarget(stageTarget is not null ? "Summary" : target);
+
+    // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
     if (lockHolder is not null)
     {
-        // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
         lockHolder.StandardInput.WriteLine("succeeded");
         lockHolder.StandardInput.Close();
         lockHolder.WaitForExit();
     }
+
+    lockAhead?.Succeeded();
 }
 catch (Exception) when (failedWith != 0)
 {
@@ -371,6 +381,9 @@ JsonDocument LoadGraph()
 {
     if (!cli.IsUpToDate)
     {
+        // The holder build.sh started runs the CLI about to be replaced: it lets go first.
+        LockAhead.Dismiss(lockAheadHandle);
+        lockAheadHandle = null;
         Information("Compiling the digitforge CLI (its sources changed)");
         cli.Build(Context);
     }
@@ -386,12 +399,16 @@ JsonDocument LoadGraph()
 // restores what the stage cache holds and answers with the graph and each stage's status.
 JsonDocument HoldBuildLock()
 {
+    var environment = new[] { "DIGITFORGE_RUN_ID", "DIGITFORGE_RUN_TARGET" }.ToDictionary(name => name, name => System.Environment.GetEnvironmentVariable(name));
+    lockAhead = LockAhead.Adopt(lockAheadHandle, LockArguments().ToArray(), environment, message => Verbose(message));
+    if (lockAhead is not null)
+    {
+        System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", lockAhead.Token);
+        return JsonDocument.Parse(lockAhead.Graph);
+    }
+
     var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var argument in CommonArguments().Prepend("lock").Prepend(cli.Assembly.FullPath)
-        .Append("--graph")
-        .Append("--purpose").Append($"./build.sh --pipeline={pipeline} --target={target}")
-        .Append("--pid").Append(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
-        .Concat(HasArgument("no-wait") ? new[] { "--no-wait" } : Array.Empty<string>()))
+    foreach (var argument in LockArguments().Prepend("lock").Prepend(cli.Assembly.FullPath))
     {
         start.ArgumentList.Add(argument);
     }
@@ -408,6 +425,13 @@ JsonDocument HoldBuildLock()
     System.Environment.SetEnvironmentVariable("DIGITFORGE_BUILD_LOCK", line["locked ".Length..]);
     return JsonDocument.Parse(graphLine);
 }
+
+// What `digitforge lock` is given: the build's arguments, and what a build that waits is told.
+IEnumerable<string> LockArguments() => CommonArguments()
+    .Append("--graph")
+    .Append("--purpose").Append($"./build.sh --pipeline={pipeline} --target={target}")
+    .Append("--pid").Append(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .Concat(HasArgument("no-wait") ? new[] { "--no-wait" } : Array.Empty<string>());
 
 bool IsUpToDateNow(string stage)
 {
@@ -596,5 +620,149 @@ sealed class Tool
             .Select(reference => System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(csproj)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))))
             .ToList();
         return references.SelectMany(reference => Projects(reference, seen)).Prepend(System.IO.Path.GetFullPath(csproj)).ToList();
+    }
+}
+
+/// <summary>
+/// The build's lock holder that build.sh started beside Cake (<c>digitforge lock-ahead</c>): it took
+/// the lock and every stage's status while Cake started. This script adopts it over its Unix socket
+/// when it read the build's arguments as this script does; otherwise it has let go and the script
+/// starts <c>digitforge lock</c> itself, so it only ever saves time.
+/// </summary>
+sealed class LockAhead
+{
+    /// <summary>Set by build.sh: the holder's process id and the private folder of its socket, as "pid:folder".</summary>
+    public const string Variable = "DIGITFORGE_LOCK_AHEAD";
+
+    private readonly Socket socket;
+    private readonly System.IO.StreamReader reader;
+    private readonly System.IO.StreamWriter writer;
+
+    private LockAhead(Socket socket, System.IO.StreamReader reader, System.IO.StreamWriter writer, string token, string graph)
+    {
+        this.socket = socket;
+        this.reader = reader;
+        this.writer = writer;
+        Token = token;
+        Graph = graph;
+    }
+
+    public string Token { get; }
+
+    /// <summary>The graph with every stage's status, as <c>lock --graph</c> prints it.</summary>
+    public string Graph { get; }
+
+    /// <summary>The holder, asked to hold the lock for these <c>lock</c> arguments; null when there is none or it declined (and let go).</summary>
+    /// <param name="verbose">Told whether it was adopted, or why not (Cake's --verbosity=verbose shows it).</param>
+    public static LockAhead Adopt(string handle, string[] lockArguments, Dictionary<string, string> environment, Action<string> verbose)
+    {
+        if (Connect(handle) is not { } socket)
+        {
+            return null;
+        }
+
+        var stream = new NetworkStream(socket);
+        var reader = new System.IO.StreamReader(stream);
+        var writer = new System.IO.StreamWriter(stream) { AutoFlush = true, NewLine = "\n" };
+        try
+        {
+            writer.WriteLine(JsonSerializer.Serialize(new { arguments = lockArguments, environment }));
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.StartsWith("locked ", StringComparison.Ordinal) && reader.ReadLine() is { } graph)
+                {
+                    verbose("adopted the lock holder build.sh started");
+                    return new LockAhead(socket, reader, writer, line["locked ".Length..], graph);
+                }
+
+                if (line.StartsWith("declined: ", StringComparison.Ordinal))
+                {
+                    verbose($"the lock holder build.sh started {line}");
+                    break;
+                }
+
+                // What it said while restoring stages from the cache.
+                Console.Error.WriteLine(line);
+            }
+        }
+        catch (System.IO.IOException ex)
+        {
+            // It went away: it held nothing then.
+            verbose($"the lock holder build.sh started went away: {ex.Message}");
+        }
+
+        socket.Dispose();
+        return null;
+    }
+
+    /// <summary>Has the holder let go, when the CLI it runs is about to be rebuilt.</summary>
+    public static void Dismiss(string handle) => Adopt(handle, Array.Empty<string>(), new Dictionary<string, string>(), _ => { });
+
+    /// <summary>The build succeeded: the holder closes its run in the history, lets go of the lock, then hangs up.</summary>
+    public void Succeeded()
+    {
+        writer.WriteLine("succeeded");
+        socket.Shutdown(SocketShutdown.Send);
+        while (reader.ReadLine() is { } line)
+        {
+            Console.Error.WriteLine(line);
+        }
+
+        socket.Dispose();
+    }
+
+    private static Socket Connect(string handle)
+    {
+        var separator = handle?.IndexOf(':') ?? -1;
+        if (separator < 0)
+        {
+            return null;
+        }
+
+        var pid = int.Parse(handle[..separator], System.Globalization.CultureInfo.InvariantCulture);
+        var folder = handle[(separator + 1)..];
+        var path = System.IO.Path.Combine(folder, "lock.sock");
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (true)
+        {
+            try
+            {
+                socket.Connect(new UnixDomainSocketEndPoint(path));
+                return socket;
+            }
+            catch (SocketException) when (System.IO.Directory.Exists(folder) && !System.IO.File.Exists(path) && !HasEnded(pid) && DateTime.UtcNow < deadline)
+            {
+                // Not listening yet: it makes its socket first thing, well before Cake gets here.
+                System.Threading.Thread.Sleep(10);
+            }
+            catch (SocketException)
+            {
+                // Refused: it has let go (it never holds the lock without listening). Missing for
+                // too long: it is stuck, and the lock it may hold goes with it.
+                socket.Dispose();
+                if (!HasEnded(pid))
+                {
+                    try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+                }
+
+                try { System.IO.Directory.Delete(folder, recursive: true); } catch (System.IO.IOException) { }
+                return null;
+            }
+        }
+    }
+
+    // It is this process's child (build.sh started it, then became Cake), so once ended it is a zombie until Cake ends.
+    private static bool HasEnded(int pid)
+    {
+        try
+        {
+            var stat = System.IO.File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] == 'Z';
+        }
+        catch (System.IO.IOException)
+        {
+            return System.IO.Directory.Exists("/proc/self");
+        }
     }
 }

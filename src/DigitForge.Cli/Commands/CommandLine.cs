@@ -18,6 +18,7 @@ public static class CommandLine
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
+        root.Subcommands.Add(LockAheadCommand.Create());
         root.Subcommands.Add(ScoreStoriesCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());

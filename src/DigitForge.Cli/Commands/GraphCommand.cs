@@ -37,24 +37,11 @@ public static class GraphCommand
     }
 
     /// <summary>
-    /// The whole graph with every stage's status after restoring what the stage cache holds, and the
-    /// build summary as it stands, as one line of JSON: what the build script starts from (see <c>lock --graph</c>).
-    /// </summary>
-    public static string BuildStartJson(ParseResult result)
-    {
-        var git = Task.Run(() => RunRecorder.Git(CommonOptions.Paths(result).Root));
-        var graph = CommonOptions.Graph(result);
-        var statuses = Statuses(graph, graph.Stages, restore: true);
-        RunRecorder.BuildStarted(result, graph, statuses.Values, git);
-        return Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
-    }
-
-    /// <summary>
     /// One pass in build order: a stage whose upstreams are all up to date gets its real status (and,
     /// with <paramref name="restore"/>, is restored from the cache when it can be); a stage below a
     /// stale one waits for it, since its inputs are not final yet.
     /// </summary>
-    private static Dictionary<string, StageStatus> Statuses(StageGraph graph, IReadOnlyList<IStage> stages, bool restore)
+    internal static Dictionary<string, StageStatus> Statuses(StageGraph graph, IReadOnlyList<IStage> stages, bool restore)
     {
         var statuses = new Dictionary<string, StageStatus>(StringComparer.OrdinalIgnoreCase);
         foreach (var stage in stages)
@@ -66,16 +53,13 @@ public static class GraphCommand
                 continue;
             }
 
-            var log = new TextStageLog(Console.Error, stage.Name);
-            statuses[stage.Name] = restore && graph.TryRestore(stage.Name, log) is { } restored
-                ? restored
-                : graph.Status(stage.Name);
+            statuses[stage.Name] = restore ? graph.StatusRestoring(stage.Name, new TextStageLog(Console.Error, stage.Name)) : graph.Status(stage.Name);
         }
 
         return statuses;
     }
 
-    private static string Json(IPipelineDefinition definition, StageGraph graph, IReadOnlyList<IStage> stages, Dictionary<string, StageStatus>? statuses, IReadOnlyList<string>? summary, Formatting formatting) =>
+    internal static string Json(IPipelineDefinition definition, StageGraph graph, IReadOnlyList<IStage> stages, Dictionary<string, StageStatus>? statuses, IReadOnlyList<string>? summary, Formatting formatting) =>
         JsonConvert.SerializeObject(
             new
             {

@@ -7,10 +7,11 @@ namespace DigitForge.Cli.Commands;
 /// <c>digitforge lock</c>: holds the pipeline's artifacts lock for a whole build. Prints
 /// <c>locked TOKEN</c> once it has it and keeps it until its standard input closes, which happens
 /// when the build that started it ends, however it ends (kill -9 included). With <c>--graph</c> it
-/// then prints the build's starting point (<see cref="GraphCommand.BuildStartJson"/>) on the next
-/// line, so a build needs one process, not two, before its first stage; that opens the build's run in
-/// the history, and the run is closed with its metrics when the build writes <c>succeeded</c> before
-/// it ends (a failed or killed build's run stays unfinished).
+/// then prints the build's starting point (<see cref="BuildStart"/>) on the next line, so a build
+/// needs one process, not two, before its first stage; that opens the build's run in the history,
+/// and the run is closed with its metrics when the build writes <c>succeeded</c> before it ends (a
+/// failed or killed build's run stays unfinished). <see cref="LockAheadCommand"/> is the same
+/// holder, started before the build script instead of by it.
 /// </summary>
 public static class LockCommand
 {
@@ -23,9 +24,8 @@ public static class LockCommand
         var command = new Command("lock", "Hold the artifacts lock until standard input closes (the build script's lock).") { noWait, purpose, pid, graph };
         command.SetAction(result => Guarded.Run(() =>
         {
-            var paths = CommonOptions.Paths(result);
             using var held = BuildLock.Acquire(
-                paths.Stages,
+                CommonOptions.Paths(result).Stages,
                 result.GetValue(noWait) ? TimeSpan.Zero : TimeSpan.FromHours(12),
                 message => Console.Error.WriteLine($"lock: {message}"),
                 result.GetValue(purpose),
@@ -37,23 +37,28 @@ public static class LockCommand
             {
                 // Stage commands re-enter a build's lock through its token; restoring here is one of them.
                 Environment.SetEnvironmentVariable(BuildLock.TokenVariable, token);
-                Console.WriteLine(GraphCommand.BuildStartJson(result));
+                Console.WriteLine(BuildStart.Check(result, CommonOptions.Graph(result), restore: true).Open());
                 Console.Out.Flush();
             }
 
-            var succeeded = false;
-            while (Console.In.ReadLine() is { } line)
-            {
-                succeeded |= line == "succeeded";
-            }
-
-            if (result.GetValue(graph) && succeeded)
-            {
-                RunRecorder.BuildFinished(result, CommonOptions.Graph(result));
-            }
-
+            HoldUntilClosed(result, Console.In, closesRun: result.GetValue(graph));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>Reads the build's lines until it closes them; a <c>succeeded</c> line closes the build's run in the history.</summary>
+    internal static void HoldUntilClosed(ParseResult result, TextReader build, bool closesRun)
+    {
+        var succeeded = false;
+        while (build.ReadLine() is { } line)
+        {
+            succeeded |= line == "succeeded";
+        }
+
+        if (closesRun && succeeded)
+        {
+            RunRecorder.BuildFinished(result, CommonOptions.Graph(result));
+        }
     }
 }

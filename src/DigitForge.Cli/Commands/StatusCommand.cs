@@ -19,19 +19,19 @@ public static class StatusCommand
         command.SetAction(result => Guarded.Run(() =>
         {
             var pipeline = CommonOptions.Graph(result);
-            var name = result.GetValue(stage);
-            if (name is not null && result.GetValue(restore)
-                && pipeline.TryRestore(pipeline.Find(name).Name, new TextStageLog(Console.Error, pipeline.Find(name).Name)) is { } restored)
-            {
-                RunRecorder.StageChecked(result, pipeline, restored);
-                Console.WriteLine(restored.Describe());
-                return ExitCodes.Success;
-            }
-
-            var statuses = name is null ? pipeline.StatusAll() : [pipeline.Status(pipeline.Find(name).Name)];
-            if (name is not null && result.GetValue(restore))
+            var name = result.GetValue(stage) is { } wanted ? pipeline.Find(wanted).Name : null;
+            var restoring = name is not null && result.GetValue(restore);
+            var statuses = name is null ? pipeline.StatusAll()
+                : [restoring ? pipeline.StatusRestoring(name, new TextStageLog(Console.Error, name)) : pipeline.Status(name)];
+            if (restoring)
             {
                 RunRecorder.StageChecked(result, pipeline, statuses[0]);
+            }
+
+            if (restoring && statuses[0].Restored is not null)
+            {
+                Console.WriteLine(statuses[0].Describe());
+                return ExitCodes.Success;
             }
 
             if (result.GetValue(json))

@@ -233,10 +233,11 @@ public sealed class StageGraph
     }
 
     /// <summary>
-    /// Brings a stale stage up to date from the cache when its fingerprint was built before (here, or
-    /// on the remote); its new status when it did. What the build asks before deciding to run a stage.
+    /// A stage's status after bringing it up to date from the cache when it was stale and its
+    /// fingerprint was built before (here, or on the remote; then <see cref="StageStatus.Restored"/>
+    /// says how). What the build asks before deciding to run a stage.
     /// </summary>
-    public StageStatus? TryRestore(string name, IStageLog log)
+    public StageStatus StatusRestoring(string name, IStageLog log)
     {
         var stage = Find(name);
         using var buildLock = BuildLock.Acquire(Store.Root, TimeSpan.FromMinutes(30), log.Warning);
@@ -244,7 +245,7 @@ public sealed class StageGraph
         var status = Status(stage.Name);
         return !status.UpToDate && status.Fingerprint is not null && Restore(stage, status.Fingerprint, log) is { } restored
             ? Status(stage.Name) with { Restored = restored }
-            : null;
+            : status;
     }
 
     // Runs under the build lock; says how it restored, or null when it could not.

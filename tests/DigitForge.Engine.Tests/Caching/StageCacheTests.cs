@@ -52,8 +52,8 @@ public sealed class StageCacheTests : IDisposable
         RunAll(Pipeline("a"));
         var elsewhere = new StageGraph("test", [repeat, count], new StageStore(temp.File("b")), new StageCache(temp.File("other-cache"), new DirectoryRemoteCache(temp.File("remote"))));
 
-        elsewhere.TryRestore("Repeat", log).Should().NotBeNull();
-        elsewhere.TryRestore("Count", log).Should().NotBeNull();
+        elsewhere.StatusRestoring("Repeat", log).Restored.Should().NotBeNull();
+        elsewhere.StatusRestoring("Count", log).Restored.Should().NotBeNull();
 
         (repeat.Runs, count.Runs).Should().Be((1, 1));
         File.ReadAllText(Output(elsewhere, "Count", "count.txt")).Should().Be("6");

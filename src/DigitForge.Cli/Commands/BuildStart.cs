@@ -1,0 +1,46 @@
+using System.CommandLine;
+using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+using Newtonsoft.Json;
+
+namespace DigitForge.Cli.Commands;
+
+/// <summary>
+/// What a build starts from, taken by its lock holder once locked: the whole graph with every
+/// stage's status (after restoring what the stage cache holds, when asked) and the build summary as
+/// it stands. <see cref="Open"/> turns it into the one line of JSON the build script builds its tasks from.
+/// </summary>
+public sealed class BuildStart
+{
+    private readonly ParseResult result;
+    private readonly StageGraph graph;
+    private readonly Dictionary<string, StageStatus> statuses;
+    private readonly Task<GitState?> git;
+
+    private BuildStart(ParseResult result, StageGraph graph, Dictionary<string, StageStatus> statuses, Task<GitState?> git)
+    {
+        this.result = result;
+        this.graph = graph;
+        this.statuses = statuses;
+        this.git = git;
+    }
+
+    /// <summary>Every stage is up to date: the build will run nothing.</summary>
+    public bool AllUpToDate => statuses.Values.All(status => status.UpToDate);
+
+    /// <param name="graph">The graph of <paramref name="result"/>'s pipeline and recipe (<see cref="CommonOptions.Graph"/>).</param>
+    /// <param name="restore">Restore stale stages whose upstreams are up to date from the stage cache (what a build does); without it nothing is written.</param>
+    public static BuildStart Check(ParseResult result, StageGraph graph, bool restore)
+    {
+        var git = Task.Run(() => RunRecorder.Git(CommonOptions.Paths(result).Root));
+        return new BuildStart(result, graph, GraphCommand.Statuses(graph, graph.Stages, restore), git);
+    }
+
+    /// <summary>Opens the build's run in the history and returns the graph, statuses and summary as one line of JSON.</summary>
+    public string Open()
+    {
+        RunRecorder.BuildStarted(result, graph, statuses.Values, git);
+        return GraphCommand.Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
+    }
+}
