@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using DigitForge.Data;
+using DigitForge.Engine.Storage;
 using DigitForge.Training.Model;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -337,23 +338,12 @@ public static class DigitTrainer
         }
     }
 
-    private static void SaveAtomically(DigitCnn model, string path)
+    // Module.save(path) writes in place; a killed Train must never leave half a weights file behind.
+    private static void SaveAtomically(DigitCnn model, string path) => AtomicFile.Write(path, stream =>
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".tmp";
-        try
-        {
-            model.save(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
-    }
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        model.save(writer);
+    });
 
     private static void CheckInputs(TrainConfig train, LabelledImages trainSet, LabelledImages validationSet)
     {
