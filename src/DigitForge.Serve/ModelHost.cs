@@ -161,8 +161,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
 
     private LoadedModel Load(RegistryEntry entry)
     {
-        // A remote version is downloaded into the models folder's cache and checked against its manifest first.
-        var version = registry.Store.Get(registry.GetStored(entry.Version).Version);
+        var version = StoredVersion(registry, entry);
         registry.Store.EnsureIntact(version);
         if (!File.Exists(version.OnnxPath))
         {
@@ -194,6 +193,9 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     /// The ONNX file of <paramref name="version"/> served for <paramref name="precision"/>; throws
     /// <see cref="InvalidDataException"/> naming the version and why when int8 is asked for and it has no accepted int8 model.
     /// </summary>
+    /// <summary>The entry's stored version; a remote one is downloaded into the models folder's cache first (checked against its manifest before use).</summary>
+    internal static ModelVersion StoredVersion(ModelRegistry registry, RegistryEntry entry) => registry.Store.Get(registry.GetStored(entry.Version).Version);
+
     internal static PrecisionChoice SelectFile(ModelRegistry registry, ModelVersion version, ModelPrecision? precision) =>
         PrecisionChoice.TrySelect(version, registry.Store.ReadManifest(version), precision, out var choice, out var problem)
             ? choice

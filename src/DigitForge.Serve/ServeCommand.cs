@@ -116,8 +116,7 @@ public static class ServeCommand
     {
         if (options.Precision == ModelPrecision.Int8 && registry.Production() is { } production)
         {
-            var version = registry.Store.Get(registry.GetStored(production.Version).Version);
-            ModelHost.SelectFile(registry, version, options.Precision);
+            ModelHost.SelectFile(registry, ModelHost.StoredVersion(registry, production), options.Precision);
         }
     }
 
