@@ -16,6 +16,9 @@ public sealed partial class FileBuffer
     // A buffer grown past this for one big file is dropped afterwards rather than kept for the run.
     private const int RetainedBytes = 4 << 20;
 
+    // Set once a C library without these calls (an unusual libc) has been met: .NET's path from then on.
+    private static volatile bool nativeUnavailable;
+
     private byte[] data = new byte[64 << 10];
 
     public byte[] Data => data;
@@ -31,7 +34,7 @@ public sealed partial class FileBuffer
             data = new byte[64 << 10];
         }
 
-        if (OperatingSystem.IsLinux() && TryLoadNative(path, maxBytes))
+        if (OperatingSystem.IsLinux() && !nativeUnavailable && TryLoadNative(path, maxBytes))
         {
             return;
         }
@@ -74,7 +77,17 @@ public sealed partial class FileBuffer
 
     private bool TryLoadNative(string path, long maxBytes)
     {
-        var fd = Native.Open(path, Native.ReadOnlyCloseOnExec);
+        int fd;
+        try
+        {
+            fd = Native.Open(path, Native.ReadOnlyCloseOnExec);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            nativeUnavailable = true;
+            return false;
+        }
+
         if (fd < 0)
         {
             return false;
