@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # int8 against FP32, end to end with the published digitforge-score on the same PNGs in one run,
-# then inference only (no files, no decoding) on the bundled digits (not a timed test).
+# then inference only (no files, no decoding) on the bundled digits and the per-image CPU time of each
+# step on one thread (not a timed test).
 # Usage: benchmarks/int8.sh [count] [models-root] [rounds]
 #   count        PNG digits to write from the bundled data set (default 20000); a folder ten times
 #                larger is made of hard links to them, in ten sub-folders, and that is what is scored
@@ -52,6 +53,8 @@ echo "end to end, $files PNGs x $rounds rounds: fp32 $(rate "${seconds[fp32]}") 
 echo "predictions identical on $(awk -F, 'FNR == 1 { next } NR == FNR { fp32[$1] = $2; next } { n++; if (fp32[$1] == $2) same++ } END { printf "%.3f %% of %d", 100 * same / n, n }' "$work/fp32.csv" "$work/int8.csv") files"
 
 version=$(sed -n 's/^Scoring .* with production \([^ ]*\) .*/\1/p' "$work/probe.log")
+echo "where an image's CPU time goes (each step over the $count PNGs on one thread, thread CPU time, best of 3):"
+"${helper[@]}" split "$work/small" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" | sed 's/^/    /'
 echo "inference only (bundled digits, batch 256):"
 for threads in 1 "$(nproc)"; do
   "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 5 "$threads" | sed 's/^/    /'

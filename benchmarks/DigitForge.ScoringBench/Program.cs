@@ -1,9 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using DigitForge.Data;
 using DigitForge.Data.Idx;
 using DigitForge.Data.Splitting;
 using DigitForge.Inference;
+using DigitForge.Scoring.Images;
+using DigitForge.Scoring.Listing;
+using DigitForge.Scoring.Output;
+using DigitForge.Scoring.Preprocessing;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
@@ -19,6 +24,10 @@ using StbImageWriteSharp;
 //                            inference only (no files, no decoding): the bundled digits through each
 //                            model ROUNDS times, alternating, at the default batch size with THREADS
 //                            intra-op threads; images/s and process CPU time per image of each
+//   split FOLDER A.onnx ...  where an image's CPU time goes: each step of digitforge-score (listing, reading,
+//                            header check, decoding, preprocessing, inference per model, softmax/top-k/CSV)
+//                            run over every image of FOLDER on one thread, timed by the thread's CPU clock
+//                            (best of 3, so other load on the machine counts as little as possible)
 switch (args)
 {
     case ["pngs", var repo, var folder, var count]:
@@ -30,8 +39,11 @@ switch (args)
     case ["infer", var repo, var first, var second, var rounds, var threads]:
         CompareInference(Bundled(repo), [first, second], int.Parse(rounds, CultureInfo.InvariantCulture), int.Parse(threads, CultureInfo.InvariantCulture));
         return 0;
+    case ["split", var folder, .. var models] when models.Length > 0:
+        Split(folder, models);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: pngs REPO FOLDER COUNT | model REPO FILE.onnx | infer REPO A.onnx B.onnx ROUNDS THREADS");
+        Console.Error.WriteLine("usage: pngs REPO FOLDER COUNT | model REPO FILE.onnx | infer REPO A.onnx B.onnx ROUNDS THREADS | split FOLDER A.onnx ...");
         return 2;
 }
 
@@ -101,5 +113,101 @@ static void CompareInference(LabelledImages digits, string[] paths, int rounds, 
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{models[m].Precision}: {digits.Count * rounds / seconds[m]:0} images/s inference only, CPU {1e6 * cpu[m] / (digits.Count * rounds):0.0} us/image, {threads} thread(s) ({Path.GetFileName(paths[m])})"));
         models[m].Dispose();
+    }
+}
+
+static void Split(string folder, string[] modelPaths)
+{
+    List<ListedFile> files = [];
+    var listing = CpuPerImage(() => files = [.. new FolderListing(folder, recursive: true, []).Files().Where(f => ImageFileNames.IsScored(Path.GetFileName(f.FullPath), allFiles: false))], () => files.Count);
+    var count = files.Count;
+    var buffer = new FileBuffer();
+    var read = CpuPerImage(() => files.ForEach(f => buffer.Load(f.FullPath, long.MaxValue)), () => count);
+    var contents = files.Select(f => File.ReadAllBytes(f.FullPath)).ToArray();
+    var header = CpuPerImage(() => Array.ForEach(contents, c => ImageHeaderReader.Read(c)), () => count);
+    var grey = new GreyImage();
+    var decode = CpuPerImage(() => Array.ForEach(contents, c => GreyDecoder.Decode(c, c.Length, grey)), () => count);
+    var greys = contents.Select(c =>
+    {
+        var image = new GreyImage();
+        GreyDecoder.Decode(c, c.Length, image);
+        return image;
+    }).ToArray();
+    var preprocessor = new MnistPreprocessor(28, 28);
+    var inputs = new byte[count * 28 * 28];
+    var preprocess = CpuPerImage(() => { for (var i = 0; i < count; i++) { preprocessor.Prepare(greys[i], inputs.AsSpan(i * 784, 784)); } }, () => count);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} images, CPU us/image on one thread: listing {listing:0.0}, read {read:0.0}, header {header:0.0}, decode {decode:0.0}, preprocess {preprocess:0.0}"));
+    foreach (var path in modelPaths)
+    {
+        using var model = OnnxDigitModel.Load(path, 1);
+        var logits = new float[count * model.Classes];
+        model.Logits(inputs, logits); // warm-up
+        var inference = CpuPerImage(() => model.Logits(inputs, logits), () => count);
+        var output = CpuPerImage(() => WriteRows(model, files, logits), () => count);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{model.Precision}: inference {inference:0.0}, softmax + top 3 + CSV row {output:0.0} ({Path.GetFileName(path)})"));
+    }
+}
+
+// What the scorer does with a batch's logits: softmax, the top 3, a CSV row and the summary.
+static void WriteRows(OnnxDigitModel model, List<ListedFile> files, float[] logits)
+{
+    using var writer = new CsvResultWriter(Stream.Null, topK: 3, writeHeader: true);
+    var summary = new ScoringSummary(model.Labels, 0.8);
+    var classes = model.Classes;
+    var probabilities = OnnxDigitModel.Softmax(logits, classes);
+    Span<bool> taken = stackalloc bool[classes];
+    for (var i = 0; i < files.Count; i++)
+    {
+        // The scorer's selection: the best remaining class, three times.
+        var top = new LabelProbability[3];
+        taken.Clear();
+        for (var rank = 0; rank < top.Length; rank++)
+        {
+            var best = -1;
+            for (var c = 0; c < classes; c++)
+            {
+                if (!taken[c] && (best < 0 || logits[(i * classes) + c] > logits[(i * classes) + best]))
+                {
+                    best = c;
+                }
+            }
+
+            taken[best] = true;
+            top[rank] = new LabelProbability(model.Labels[best], probabilities[(i * classes) + best]);
+        }
+
+        var row = ScoredImage.Scored(files[i].RelativePath, top);
+        writer.Write(row);
+        summary.Add(row);
+    }
+}
+
+static double CpuPerImage(Action step, Func<int> images)
+{
+    var best = double.MaxValue;
+    for (var round = 0; round < 3; round++)
+    {
+        var before = ThreadCpu.Nanoseconds();
+        step();
+        best = Math.Min(best, (ThreadCpu.Nanoseconds() - before) / 1e3 / images());
+    }
+
+    return best;
+}
+
+/// <summary>The calling thread's CPU time (Linux, clock_gettime(CLOCK_THREAD_CPUTIME_ID)): unlike the wall
+/// clock it does not count the time other processes have the core.</summary>
+internal static partial class ThreadCpu
+{
+    public static long Nanoseconds() => ClockGetTime(3, out var time) == 0 ? (time.Seconds * 1_000_000_000) + time.Nanoseconds : throw new InvalidOperationException("clock_gettime failed");
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out Timespec time);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
     }
 }

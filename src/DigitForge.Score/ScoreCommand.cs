@@ -50,7 +50,7 @@ public static class ScoreCommand
 
     private static readonly Option<int> Threads = new("--threads")
     {
-        Description = "Decode threads, and ONNX Runtime's intra-op threads (default: the number of cores).",
+        Description = "Worker threads, each reading, decoding and scoring its own batch with a single-threaded ONNX Runtime session (default: the number of cores).",
         DefaultValueFactory = _ => Environment.ProcessorCount,
     };
 

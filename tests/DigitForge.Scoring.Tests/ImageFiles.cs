@@ -71,6 +71,75 @@ internal static class ImageFiles
         return file.ToArray();
     }
 
+    /// <summary>
+    /// An 8-bit PNG of <paramref name="samples"/> (<paramref name="color"/>'s channels per pixel, row-major) with
+    /// row y filtered by <paramref name="filterOfRow"/>(y) (0 none, 1 sub, 2 up, 3 average, 4 Paeth; anything
+    /// else is written unfiltered under that type byte), its zlib stream split over <paramref name="idatChunks"/>
+    /// IDAT chunks. <paramref name="damage"/> may change the filtered rows (before compression) or the zlib stream.
+    /// </summary>
+    public static byte[] FilteredPng(int width, int height, PngColor color, byte[] samples, Func<int, int> filterOfRow, int idatChunks = 1, CompressionLevel level = CompressionLevel.Optimal, PngDamage? damage = null)
+    {
+        var channels = color switch { PngColor.Grey => 1, PngColor.GreyAlpha => 2, PngColor.Rgb => 3, _ => 4 };
+        var stride = width * channels;
+        var raw = new List<byte>();
+        var above = new byte[stride];
+        for (var y = 0; y < height; y++)
+        {
+            var row = samples.AsSpan(y * stride, stride);
+            var filter = filterOfRow(y);
+            raw.Add((byte)filter);
+            for (var i = 0; i < stride; i++)
+            {
+                var left = i >= channels ? row[i - channels] : 0;
+                var upLeft = i >= channels ? above[i - channels] : 0;
+                var predicted = filter switch
+                {
+                    1 => left,
+                    2 => above[i],
+                    3 => (left + above[i]) / 2,
+                    4 => Paeth(left, above[i], upLeft),
+                    _ => 0,
+                };
+                raw.Add((byte)(row[i] - predicted));
+            }
+
+            row.CopyTo(above);
+        }
+
+        var filtered = damage?.Rows?.Invoke([.. raw]) ?? [.. raw];
+        var compressed = new MemoryStream();
+        using (var zlib = new ZLibStream(compressed, level, leaveOpen: true))
+        {
+            zlib.Write(filtered);
+        }
+
+        var stream = damage?.Stream?.Invoke(compressed.ToArray()) ?? compressed.ToArray();
+        var file = new MemoryStream();
+        file.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        (header[8], header[9], header[12]) = (8, (byte)color, damage?.Interlace ?? 0);
+        Chunk(file, "IHDR", header);
+        Chunk(file, "tEXt", "Comment\0skipped by every decoder"u8.ToArray());
+        var piece = (stream.Length + idatChunks - 1) / idatChunks;
+        for (var start = 0; start < stream.Length; start += piece)
+        {
+            Chunk(file, "IDAT", stream[start..Math.Min(stream.Length, start + piece)]);
+        }
+
+        Chunk(file, "IEND", []);
+        return file.ToArray();
+    }
+
+    /// <summary>The PNG predictor, as the specification writes it.</summary>
+    private static int Paeth(int left, int up, int upLeft)
+    {
+        var estimate = left + up - upLeft;
+        var (toLeft, toUp, toUpLeft) = (Math.Abs(estimate - left), Math.Abs(estimate - up), Math.Abs(estimate - upLeft));
+        return toLeft <= toUp && toLeft <= toUpLeft ? left : toUp <= toUpLeft ? up : upLeft;
+    }
+
     /// <summary>An 8-bit greyscale PNG.</summary>
     public static byte[] GreyPng(int width, int height, ReadOnlySpan<byte> pixels) =>
         Png(width, height, PngColor.Grey, 8, [.. pixels.ToArray().Select(p => (ushort)p)]);
@@ -270,6 +339,9 @@ internal static class ImageFiles
         file.WriteByte((byte)value);
         file.WriteByte((byte)(value >> 8));
     }
+
+    /// <summary>Changes to a <see cref="FilteredPng"/>: to its filtered rows, its zlib stream, its IHDR interlace byte.</summary>
+    public sealed record PngDamage(Func<byte[], byte[]>? Rows = null, Func<byte[], byte[]>? Stream = null, byte Interlace = 0);
 
     private static void Chunk(Stream file, string type, byte[] data)
     {

@@ -1,12 +1,23 @@
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace DigitForge.Scoring.Images;
 
 /// <summary>Reads whole files into one buffer reused from file to file (one instance per worker).</summary>
-public sealed class FileBuffer
+/// <remarks>
+/// On Linux a file is read with four system calls (open, lseek for the size, pread, close) instead of
+/// .NET's seven (it adds an fstat, a second fstat and an advisory lock taken and released): for a small
+/// image, reading is mostly system calls, and this took 40 % less CPU per file (docs/int8.md). Anything
+/// unexpected (a failure, an over-size file, a directory) is left to the .NET path, which reports it in
+/// its own words, so error rows do not change.
+/// </remarks>
+public sealed partial class FileBuffer
 {
     // A buffer grown past this for one big file is dropped afterwards rather than kept for the run.
     private const int RetainedBytes = 4 << 20;
+
+    // Set once a C library without these calls (an unusual libc) has been met: .NET's path from then on.
+    private static volatile bool nativeUnavailable;
 
     private byte[] data = new byte[64 << 10];
 
@@ -21,6 +32,11 @@ public sealed class FileBuffer
         if (data.Length > RetainedBytes)
         {
             data = new byte[64 << 10];
+        }
+
+        if (OperatingSystem.IsLinux() && !nativeUnavailable && TryLoadNative(path, maxBytes))
+        {
+            return;
         }
 
         try
@@ -58,4 +74,79 @@ public sealed class FileBuffer
     }
 
     public ReadOnlySpan<byte> Content => data.AsSpan(0, Length);
+
+    private bool TryLoadNative(string path, long maxBytes)
+    {
+        int fd;
+        try
+        {
+            fd = Native.Open(path, Native.ReadOnlyCloseOnExec);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            nativeUnavailable = true;
+            return false;
+        }
+
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            var size = Native.Seek(fd, 0, Native.SeekEnd);
+            if (size < 0 || size > maxBytes || size > Array.MaxLength)
+            {
+                return false;
+            }
+
+            if (data.Length < size)
+            {
+                data = new byte[size];
+            }
+
+            var read = 0;
+            while (read < size)
+            {
+                var n = Native.ReadAt(fd, ref data[read], (nint)(size - read), read);
+                if (n < 0)
+                {
+                    return false;
+                }
+
+                if (n == 0)
+                {
+                    break; // shrank while being read, as on the .NET path
+                }
+
+                read += (int)n;
+            }
+
+            Length = read;
+            return true;
+        }
+        finally
+        {
+            _ = Native.Close(fd);
+        }
+    }
+
+    private static partial class Native
+    {
+        public const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+        public const int SeekEnd = 2;
+
+        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "lseek")]
+        public static partial long Seek(int fd, long offset, int whence);
+
+        [LibraryImport("libc", EntryPoint = "pread")]
+        public static partial nint ReadAt(int fd, ref byte buffer, nint count, long offset);
+
+        [LibraryImport("libc", EntryPoint = "close")]
+        public static partial int Close(int fd);
+    }
 }

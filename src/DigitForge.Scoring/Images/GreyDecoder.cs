@@ -5,7 +5,8 @@ namespace DigitForge.Scoring.Images;
 /// <summary>
 /// Decodes a whole image file held in memory (PNG, JPEG, BMP, GIF first frame; grey, colour, alpha,
 /// palette, 16-bit) with StbImageSharp and converts it to grey; RLE-compressed BMP, which stb does not
-/// read, goes through <see cref="BmpRle"/>. Colour becomes luma (ITU-R BT.601).
+/// read, goes through <see cref="BmpRle"/>, and the common PNG through <see cref="FastPng"/> (same pixels,
+/// far cheaper). Colour becomes luma (ITU-R BT.601).
 /// Transparent pixels are composited over the background that contrasts with the visible ink: white
 /// under dark strokes, black under light ones, so a digit drawn on a transparent canvas stays visible
 /// whatever colour the canvas's hidden pixels have.
@@ -20,6 +21,17 @@ public static class GreyDecoder
             return;
         }
 
+        if (PngHeader.Matches(file.AsSpan(0, length)) && FastPng.TryDecode(file, length, target))
+        {
+            return;
+        }
+
+        DecodeWithStb(file, length, target);
+    }
+
+    /// <summary>StbImageSharp's decoding, which <see cref="FastPng"/> must match.</summary>
+    internal static void DecodeWithStb(byte[] file, int length, GreyImage target)
+    {
         ImageResult decoded;
         try
         {
@@ -32,37 +44,44 @@ public static class GreyDecoder
             throw new UnreadableImageException("the decoder rejected the image data (damaged or unsupported)", ex);
         }
 
-        target.Resize(decoded.Width, decoded.Height);
-        var pixels = target.Pixels;
-        var data = decoded.Data;
-        switch (decoded.Comp)
+        var channels = decoded.Comp switch
         {
-            case ColorComponents.Grey:
-                data.AsSpan(0, pixels.Length).CopyTo(pixels);
+            ColorComponents.Grey => 1,
+            ColorComponents.GreyAlpha => 2,
+            ColorComponents.RedGreenBlue => 3,
+            ColorComponents.RedGreenBlueAlpha => 4,
+            _ => throw new UnreadableImageException($"the decoder returned {decoded.Comp} pixels"),
+        };
+        target.Resize(decoded.Width, decoded.Height);
+        ToGrey(decoded.Data, channels, target.Pixels);
+    }
+
+    /// <summary>Grey from 8-bit samples: grey (1 channel), grey+alpha (2), RGB (3) or RGBA (4), pixel after pixel.</summary>
+    internal static void ToGrey(ReadOnlySpan<byte> data, int channels, Span<byte> pixels)
+    {
+        switch (channels)
+        {
+            case 1:
+                data[..pixels.Length].CopyTo(pixels);
                 break;
-            case ColorComponents.GreyAlpha:
-                Composite(data, channels: 2, pixels);
-                break;
-            case ColorComponents.RedGreenBlue:
+            case 3:
                 for (var i = 0; i < pixels.Length; i++)
                 {
                     pixels[i] = Luma(data, i * 3);
                 }
 
                 break;
-            case ColorComponents.RedGreenBlueAlpha:
-                Composite(data, channels: 4, pixels);
-                break;
             default:
-                throw new UnreadableImageException($"the decoder returned {decoded.Comp} pixels");
+                Composite(data, channels, pixels);
+                break;
         }
     }
 
-    private static byte Luma(byte[] data, int offset) =>
+    private static byte Luma(ReadOnlySpan<byte> data, int offset) =>
         (byte)(((299 * data[offset]) + (587 * data[offset + 1]) + (114 * data[offset + 2]) + 500) / 1000);
 
     /// <summary>Grey from grey+alpha (2 channels) or RGBA (4) pixels.</summary>
-    private static void Composite(byte[] data, int channels, Span<byte> pixels)
+    private static void Composite(ReadOnlySpan<byte> data, int channels, Span<byte> pixels)
     {
         long alphaSum = 0;
         long inkSum = 0;

@@ -42,14 +42,16 @@ public sealed class CsvResultWriter : IResultWriter
         {
             line.Append(',');
             Field(prediction.Label);
-            line.Append(',').Append(Number(prediction.Probability));
+            line.Append(',');
+            AppendNumber(prediction.Probability);
             for (var k = 0; k < topK; k++)
             {
                 line.Append(',');
                 if (k < row.Top.Count)
                 {
                     Field(row.Top[k].Label);
-                    line.Append(',').Append(Number(row.Top[k].Probability));
+                    line.Append(',');
+                    AppendNumber(row.Top[k].Probability);
                 }
                 else
                 {
@@ -67,7 +69,8 @@ public sealed class CsvResultWriter : IResultWriter
 
     public void Dispose() => writer.Dispose();
 
-    internal static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
+    // Formatted straight into the line: no string per number.
+    private void AppendNumber(float value) => line.Append(CultureInfo.InvariantCulture, $"{value:R}");
 
     private void Field(string value)
     {

@@ -11,7 +11,7 @@ public sealed record ScoringSettings
 
     public int BatchSize { get; init; } = 256;
 
-    /// <summary>Decode threads, and ONNX Runtime's intra-op threads.</summary>
+    /// <summary>Worker threads, each with its own single-threaded ONNX Runtime session.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     public int TopK { get; init; } = 3;
