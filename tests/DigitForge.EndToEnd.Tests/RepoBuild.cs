@@ -100,6 +100,10 @@ public sealed class RepoBuild : IDisposable
         // Plain output, as in CI.
         start.Environment["NO_COLOR"] = "1";
         start.Environment["CAKE_SETTINGS_SHOWPROCESSCOMMANDLINE"] = "false";
+
+        // The lanes (and the other test projects) keep both cores busy, where libtorch's spinning
+        // threads train many times slower; passive waiting changes no result (README, Training is very slow).
+        start.Environment.TryAdd("OMP_WAIT_POLICY", "PASSIVE");
         foreach (var (name, value) in Environment)
         {
             start.Environment[name] = value;
