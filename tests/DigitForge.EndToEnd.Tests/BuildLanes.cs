@@ -21,25 +21,40 @@ public sealed class FirstBuildLane;
 public sealed class SecondBuildLane;
 
 /// <summary>
-/// Compiles this repository's tools (the CLI, the scoring tool, the service) and fills Cake's script
-/// cache once, before the first build of either lane: two builds compiling into the same build/bin
-/// folder at once would overwrite each other's files.
+/// Compiles this repository's tools once, before the first build of either lane: two builds
+/// compiling into the same build/bin folder (or the same projects' obj folders) at once would
+/// overwrite each other's files. The CLI, which every build uses, is compiled first; the scoring tool
+/// and the service, which few tests use, are then compiled one after the other in the background
+/// while the lanes run builds that compile nothing, and a build of their targets waits for them.
 /// </summary>
 public static class RepoTools
 {
-    private static readonly Lazy<bool> Compiled = new(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<Task> Compiled = new(Compile, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    /// <summary>The CLI (and Cake's script cache) is compiled; the scoring tool and the service are under way.</summary>
     public static void EnsureCompiled() => _ = Compiled.Value;
 
-    private static bool Compile()
+    /// <summary>The scoring tool and the service are compiled too.</summary>
+    public static void EnsureServicesCompiled() => Compiled.Value.GetAwaiter().GetResult();
+
+    private static Task Compile()
+    {
+        Run("Graph");
+        var services = Task.Run(() =>
+        {
+            Run("CompileScore");
+            Run("CompileServe");
+        });
+
+        // A run that needed neither tool (a filtered one) does not exit with a compile still running.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => services.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+        return services;
+    }
+
+    private static void Run(string target)
     {
         using var build = new RepoBuild(compileTools: false);
-        foreach (var target in new[] { "Graph", "CompileScore", "CompileServe" })
-        {
-            var result = build.Run($"--target={target}");
-            result.ExitCode.Should().Be(0, $"compiling the tools (--target={target}) must work:\n{result}");
-        }
-
-        return true;
+        var result = build.Run($"--target={target}");
+        result.ExitCode.Should().Be(0, $"compiling the tools (--target={target}) must work:\n{result}");
     }
 }

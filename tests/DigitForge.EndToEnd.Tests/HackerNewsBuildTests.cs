@@ -1,7 +1,7 @@
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>The Hacker News pipeline through the real ./build.sh, on its tiny recipe, beside MNIST's folder.</summary>
-[Collection(BuildLanes.Second)]
+[Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
 public sealed class HackerNewsBuildTests : IDisposable
 {

@@ -37,6 +37,8 @@ public sealed class IncrementalBuildTests : IDisposable
     [Fact]
     public void Deleted_or_corrupted_output_reruns_its_stage_and_status_explains()
     {
+        // What is tested starts from a good build: the seeded cache gives one without training.
+        SeededCache.CopyInto(build.Cache);
         Evaluate().ExitCode.Should().Be(0);
         File.Delete(build.StageFile("Preprocess", "test-images.idx"));
         File.AppendAllText(build.StageFile("Train", "model.weights"), "x");
@@ -75,6 +77,8 @@ public sealed class IncrementalBuildTests : IDisposable
     [Fact]
     public void Build_killed_during_training_is_never_taken_as_up_to_date_and_recovers()
     {
+        // What is tested starts from a good build: the seeded cache gives one without training.
+        SeededCache.CopyInto(build.Cache);
         Evaluate().ExitCode.Should().Be(0);
 
         var killed = build.Run(

@@ -6,11 +6,14 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>Runs the real <c>./build.sh</c> of this repository as a user would, into a scratch artifacts folder.</summary>
 public sealed class RepoBuild : IDisposable
 {
+    private readonly bool compileTools;
+
     /// <param name="root">Another checkout to build in (default: this repository).</param>
     /// <param name="seeded">Start from a copy of <see cref="SeededCache"/>: the ci recipe's trained stages are restored, not re-run.</param>
     /// <param name="compileTools">Have <see cref="RepoTools"/> compile this repository's tools first (off only for that compile itself).</param>
     public RepoBuild(string? root = null, bool seeded = false, bool compileTools = true)
     {
+        this.compileTools = compileTools;
         if (compileTools)
         {
             RepoTools.EnsureCompiled();
@@ -46,6 +49,7 @@ public sealed class RepoBuild : IDisposable
 
     public BuildResult Run(string[] arguments, TimeSpan timeout, Func<string, bool>? killWhen = null)
     {
+        AwaitTools(arguments);
         var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"));
         foreach (var argument in arguments.Append($"--artifacts={Artifacts}"))
         {
@@ -61,6 +65,7 @@ public sealed class RepoBuild : IDisposable
     /// </summary>
     public RunningBuild Start(string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
+        AwaitTools(arguments);
         var start = new ProcessStartInfo(Path.Combine(Root, "build.sh"));
         foreach (var argument in arguments.Append($"--artifacts={Artifacts}"))
         {
@@ -91,6 +96,16 @@ public sealed class RepoBuild : IDisposable
         return Execute(start, TimeSpan.FromMinutes(5), killWhen: null, killAfter);
     }
 
+    // Score and Serve compile their tool when it is not up to date: in this checkout only RepoTools
+    // may compile, so such a build waits for its background compile.
+    private void AwaitTools(string[] arguments)
+    {
+        if (compileTools && Root == FindRoot() && arguments.Any(a => a is "--target=Score" or "--target=Serve"))
+        {
+            RepoTools.EnsureServicesCompiled();
+        }
+    }
+
     private void Prepare(ProcessStartInfo start)
     {
         start.WorkingDirectory = Root;
@@ -100,6 +115,10 @@ public sealed class RepoBuild : IDisposable
         // Plain output, as in CI.
         start.Environment["NO_COLOR"] = "1";
         start.Environment["CAKE_SETTINGS_SHOWPROCESSCOMMANDLINE"] = "false";
+
+        // The lanes (and the other test projects) keep both cores busy, where libtorch's spinning
+        // threads train many times slower; passive waiting changes no result (README, Training is very slow).
+        start.Environment.TryAdd("OMP_WAIT_POLICY", "PASSIVE");
         foreach (var (name, value) in Environment)
         {
             start.Environment[name] = value;

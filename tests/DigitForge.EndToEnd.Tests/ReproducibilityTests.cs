@@ -8,7 +8,9 @@ namespace DigitForge.EndToEnd.Tests;
 [Collection(BuildLanes.First)]
 public sealed class ReproducibilityTests : IDisposable
 {
-    private readonly RepoBuild first = new();
+    // The first build's Train is the seed build's (restored from the seeded cache); the second trains
+    // here, and each Verify trains again: three independent trainings of the same recipe.
+    private readonly RepoBuild first = new(seeded: true);
     private readonly RepoBuild second = new();
 
     public void Dispose()

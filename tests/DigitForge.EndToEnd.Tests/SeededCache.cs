@@ -5,10 +5,11 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>
 /// A stage cache holding the ci recipe's Ingest to Evaluate outputs, built once per test run by a
 /// real build, for the tests that need a trained model but test what comes after it (the gate,
-/// the registry, scoring, the report, deleting): their builds restore those stages instead of
-/// training again. Promote and Report are never cached, so they still run in each test's own folder.
-/// Tests of when stages run (incremental builds, kills, code fingerprints, reproducibility) keep
-/// an empty cache of their own.
+/// the registry, scoring, the report, deleting) or that need a good build to start from (kills,
+/// corrupted outputs, a reference training to reproduce): their builds restore those stages instead
+/// of training again. Promote and Report are never cached, so they still run in each test's own
+/// folder. Tests that need the stages to run from nothing (a first build, experiments, the lock,
+/// the remote cache) keep an empty cache of their own.
 /// </summary>
 public static class SeededCache
 {
