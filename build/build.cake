@@ -65,6 +65,17 @@ var stagesRun = 0;
 // standard input, and the holder lets go of the lock when that closes, in the middle of the build.
 Process lockHolder = null;
 
+// build.sh started Cake and the lock holder without two runtime features that cost start-up time
+// (see there); every process this build starts gets the user's settings back.
+foreach (var name in new[] { "DOTNET_EnableWriteXorExecute", "DOTNET_TieredPGO" })
+{
+    if (System.Environment.GetEnvironmentVariable("DIGITFORGE_RESTORE_" + name) is { } saved)
+    {
+        System.Environment.SetEnvironmentVariable(name, saved == "unset" ? null : saved);
+        System.Environment.SetEnvironmentVariable("DIGITFORGE_RESTORE_" + name, null);
+    }
+}
+
 // Or the holder build.sh started beside Cake, once adopted (see LockAhead below); the variable is
 // build.sh's word to this script, not to the processes the build starts.
 LockAhead lockAhead = null;

@@ -160,7 +160,7 @@ public static class LockAheadCommand
             replies.WriteLine(startingPoint);
             Guarded.Run(() =>
             {
-                LockCommand.HoldUntilClosed(result, reader, closesRun: true);
+                LockCommand.HoldUntilClosed(result, reader, graph);
                 return ExitCodes.Success;
             });
         }

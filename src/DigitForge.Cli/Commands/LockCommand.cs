@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Storage;
 
 namespace DigitForge.Cli.Commands;
@@ -33,22 +34,24 @@ public static class LockCommand
             var token = held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable);
             Console.WriteLine($"locked {token}");
             Console.Out.Flush();
+            StageGraph? stages = null;
             if (result.GetValue(graph))
             {
                 // Stage commands re-enter a build's lock through its token; restoring here is one of them.
                 Environment.SetEnvironmentVariable(BuildLock.TokenVariable, token);
-                Console.WriteLine(BuildStart.Check(result, CommonOptions.Graph(result), restore: true).Open());
+                stages = CommonOptions.Graph(result);
+                Console.WriteLine(BuildStart.Check(result, stages, restore: true).Open());
                 Console.Out.Flush();
             }
 
-            HoldUntilClosed(result, Console.In, closesRun: result.GetValue(graph));
+            HoldUntilClosed(result, Console.In, stages);
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    /// <summary>Reads the build's lines until it closes them; a <c>succeeded</c> line closes the build's run in the history.</summary>
-    internal static void HoldUntilClosed(ParseResult result, TextReader build, bool closesRun)
+    /// <summary>Reads the build's lines until it closes them; with the build's graph, a <c>succeeded</c> line closes the build's run in the history.</summary>
+    internal static void HoldUntilClosed(ParseResult result, TextReader build, StageGraph? graph)
     {
         var succeeded = false;
         while (build.ReadLine() is { } line)
@@ -56,9 +59,9 @@ public static class LockCommand
             succeeded |= line == "succeeded";
         }
 
-        if (closesRun && succeeded)
+        if (graph is not null && succeeded)
         {
-            RunRecorder.BuildFinished(result, CommonOptions.Graph(result));
+            RunRecorder.BuildFinished(result, graph);
         }
     }
 }
