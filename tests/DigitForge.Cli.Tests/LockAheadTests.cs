@@ -47,4 +47,22 @@ public sealed class LockAheadTests
     [InlineData("-t=Train")]
     public void Anything_else_leaves_the_lock_to_the_script(params string[] arguments) =>
         LockAheadCommand.Read(arguments, Root, 1).Should().BeNull();
+
+    [Fact]
+    public void Socket_folders_left_by_killed_builds_are_deleted_once_abandoned()
+    {
+        using var temp = new TempDirectory();
+        var abandoned = Directory.CreateDirectory(Path.Combine(temp.Path, LockAheadCommand.FolderPrefix + "old123")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, LockAheadCommand.SocketName), string.Empty);
+        Directory.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddHours(-2));
+        var current = Directory.CreateDirectory(Path.Combine(temp.Path, LockAheadCommand.FolderPrefix + "new456")).FullName;
+        var unrelated = Directory.CreateDirectory(Path.Combine(temp.Path, "someone-else")).FullName;
+        Directory.SetLastWriteTimeUtc(unrelated, DateTime.UtcNow.AddHours(-2));
+
+        LockAheadCommand.DeleteAbandoned(temp.Path, DateTime.UtcNow.AddHours(-1));
+
+        Directory.Exists(abandoned).Should().BeFalse();
+        Directory.Exists(current).Should().BeTrue("a folder younger than the limit may belong to a build that is starting");
+        Directory.Exists(unrelated).Should().BeTrue("only build.sh's socket folders are touched");
+    }
 }

@@ -24,6 +24,9 @@ public static class LockAheadCommand
     /// <summary>The socket's name in the folder build.sh made for it.</summary>
     public const string SocketName = "lock.sock";
 
+    /// <summary>How the names of build.sh's socket folders start (<c>mktemp -d digitforge-lock.XXXXXX</c>).</summary>
+    public const string FolderPrefix = "digitforge-lock.";
+
     // The build script's arguments this reads (besides --set); any other and it declines.
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
@@ -46,6 +49,7 @@ public static class LockAheadCommand
             finally
             {
                 Folders.DeleteQuietly(socketFolder);
+                DeleteAbandoned(Path.GetDirectoryName(Path.GetFullPath(socketFolder))!, DateTime.UtcNow - TimeSpan.FromHours(1));
             }
 
             return ExitCodes.Success;
@@ -105,6 +109,30 @@ public static class LockAheadCommand
         }
 
         return new BuildArguments(target, purpose, lockArguments);
+    }
+
+    /// <summary>
+    /// Deletes the socket folders (build.sh's <c>digitforge-lock.*</c>) in <paramref name="parent"/>
+    /// last written before <paramref name="before"/>: a build killed together with its holder (kill -9
+    /// of the process group) leaves its folder behind. A folder is only needed for the seconds until
+    /// the script adopts its holder, so one an hour old is abandoned.
+    /// </summary>
+    public static void DeleteAbandoned(string parent, DateTime before)
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(parent, FolderPrefix + "*"))
+            {
+                if (Directory.GetLastWriteTimeUtc(folder) < before)
+                {
+                    Folders.DeleteQuietly(folder);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Tidying up is best effort; the next holder tries again.
+        }
     }
 
     private static void Hold(string folder, int pid, IReadOnlyList<string> buildArguments)
