@@ -22,7 +22,7 @@ for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$versio
     export DIGITFORGE_RESTORE_DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute-unset} DIGITFORGE_RESTORE_DOTNET_TieredPGO=${DOTNET_TieredPGO-unset}
     export DOTNET_EnableWriteXorExecute=0 DOTNET_TieredPGO=0
     if [[ -f build/bin/cli/digitforge.dll && -f build/bin/cli/sources.sha256 ]]; then
-      ahead=$(mktemp -d "${TMPDIR:-/tmp}/digitforge-lock.XXXXXX")
+      ahead="$(mktemp -d "${TMPDIR:-/tmp}/digitforge-lock.XXXXXX")/lock.sock"
       dotnet build/bin/cli/digitforge.dll lock-ahead "$ahead" --pid $$ -- "$@" </dev/null >/dev/null 2>&1 &
       export DIGITFORGE_LOCK_AHEAD="$!:$ahead"
     fi

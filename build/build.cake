@@ -642,7 +642,7 @@ sealed class Tool
 /// </summary>
 sealed class LockAhead
 {
-    /// <summary>Set by build.sh: the holder's process id and the private folder of its socket, as "pid:folder".</summary>
+    /// <summary>Set by build.sh: the holder's process id and its socket, in a private folder, as "pid:socket".</summary>
     public const string Variable = "DIGITFORGE_LOCK_AHEAD";
 
     private readonly Socket socket;
@@ -731,8 +731,8 @@ sealed class LockAhead
         }
 
         var pid = int.Parse(handle[..separator], System.Globalization.CultureInfo.InvariantCulture);
-        var folder = handle[(separator + 1)..];
-        var path = System.IO.Path.Combine(folder, "lock.sock");
+        var path = handle[(separator + 1)..];
+        var folder = System.IO.Path.GetDirectoryName(path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var deadline = DateTime.UtcNow.AddSeconds(3);
         while (true)

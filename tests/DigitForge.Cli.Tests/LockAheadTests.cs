@@ -52,14 +52,15 @@ public sealed class LockAheadTests
     public void Socket_folders_left_by_killed_builds_are_deleted_once_abandoned()
     {
         using var temp = new TempDirectory();
-        var abandoned = Directory.CreateDirectory(Path.Combine(temp.Path, LockAheadCommand.FolderPrefix + "old123")).FullName;
-        File.WriteAllText(Path.Combine(abandoned, LockAheadCommand.SocketName), string.Empty);
+        var abandoned = Directory.CreateDirectory(Path.Combine(temp.Path, "digitforge-lock.old123")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "lock.sock"), string.Empty);
         Directory.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddHours(-2));
-        var current = Directory.CreateDirectory(Path.Combine(temp.Path, LockAheadCommand.FolderPrefix + "new456")).FullName;
+        var current = Directory.CreateDirectory(Path.Combine(temp.Path, "digitforge-lock.new456")).FullName;
+        var own = Directory.CreateDirectory(Path.Combine(temp.Path, "digitforge-lock.own789")).FullName;
         var unrelated = Directory.CreateDirectory(Path.Combine(temp.Path, "someone-else")).FullName;
         Directory.SetLastWriteTimeUtc(unrelated, DateTime.UtcNow.AddHours(-2));
 
-        LockAheadCommand.DeleteAbandoned(temp.Path, DateTime.UtcNow.AddHours(-1));
+        LockAheadCommand.DeleteAbandoned(own, DateTime.UtcNow.AddHours(-1));
 
         Directory.Exists(abandoned).Should().BeFalse();
         Directory.Exists(current).Should().BeTrue("a folder younger than the limit may belong to a build that is starting");

@@ -8,11 +8,11 @@ using Newtonsoft.Json;
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
-/// <c>digitforge lock-ahead FOLDER --pid N -- BUILD-ARGUMENTS</c>: the build's lock holder started by
+/// <c>digitforge lock-ahead SOCKET --pid N -- BUILD-ARGUMENTS</c>: the build's lock holder started by
 /// build.sh beside Cake, so that this process's start, the lock and every stage's status overlap
 /// Cake's own start (about a second) instead of following it. It reads build.sh's arguments as the
 /// build script will, takes the lock without waiting and checks every stage without writing
-/// anything, then waits on a Unix socket in FOLDER. The script adopts it by sending the arguments it
+/// anything, then waits on the Unix socket SOCKET. The script adopts it by sending the arguments it
 /// would give <c>lock --graph</c>; when they are the same, it answers as <c>lock --graph</c> does
 /// (restoring from the stage cache first when a stage is stale) and holds the lock to the end of the
 /// build. Anything unusual (an argument it does not read, a target that is not a stage, the lock
@@ -21,12 +21,6 @@ namespace DigitForge.Cli.Commands;
 /// </summary>
 public static class LockAheadCommand
 {
-    /// <summary>The socket's name in the folder build.sh made for it.</summary>
-    public const string SocketName = "lock.sock";
-
-    /// <summary>How the names of build.sh's socket folders start (<c>mktemp -d digitforge-lock.XXXXXX</c>).</summary>
-    public const string FolderPrefix = "digitforge-lock.";
-
     // The build script's arguments this reads (besides --set); any other and it declines.
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
@@ -35,21 +29,22 @@ public static class LockAheadCommand
 
     public static Command Create()
     {
-        var folder = new Argument<string>("folder") { Description = "A private folder for the socket (build.sh makes it)." };
+        var socket = new Argument<string>("socket") { Description = "The socket to listen on, alone in a private folder that build.sh made for it (deleted at the end)." };
         var pid = new Option<int>("--pid") { Description = "The build's process: build.sh, which becomes Cake.", Required = true };
         var buildArguments = new Argument<string[]>("build-arguments") { Description = "build.sh's arguments, after --.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("lock-ahead", "Take the build's lock and every stage's status while Cake starts (started by build.sh).") { folder, pid, buildArguments };
+        var command = new Command("lock-ahead", "Take the build's lock and every stage's status while Cake starts (started by build.sh).") { socket, pid, buildArguments };
         command.SetAction(result =>
         {
-            var socketFolder = result.GetValue(folder)!;
+            var socketPath = Path.GetFullPath(result.GetValue(socket)!);
             try
             {
-                Hold(socketFolder, result.GetValue(pid), result.GetValue(buildArguments) ?? []);
+                Hold(socketPath, result.GetValue(pid), result.GetValue(buildArguments) ?? []);
             }
             finally
             {
-                Folders.DeleteQuietly(socketFolder);
-                DeleteAbandoned(Path.GetDirectoryName(Path.GetFullPath(socketFolder))!, DateTime.UtcNow - TimeSpan.FromHours(1));
+                var folder = Path.GetDirectoryName(socketPath)!;
+                Folders.DeleteQuietly(folder);
+                DeleteAbandoned(folder, DateTime.UtcNow - TimeSpan.FromHours(1));
             }
 
             return ExitCodes.Success;
@@ -112,20 +107,28 @@ public static class LockAheadCommand
     }
 
     /// <summary>
-    /// Deletes the socket folders (build.sh's <c>digitforge-lock.*</c>) in <paramref name="parent"/>
-    /// last written before <paramref name="before"/>: a build killed together with its holder (kill -9
-    /// of the process group) leaves its folder behind. A folder is only needed for the seconds until
-    /// the script adopts its holder, so one an hour old is abandoned.
+    /// Deletes the sibling socket folders of <paramref name="folder"/> (build.sh's mktemp folders,
+    /// named alike up to their random suffix, e.g. <c>digitforge-lock.*</c>) last written before
+    /// <paramref name="before"/>: a build killed together with its holder (kill -9 of the process
+    /// group) leaves its folder behind. A folder is only needed for the seconds until the script
+    /// adopts its holder, so one an hour old is abandoned.
     /// </summary>
-    public static void DeleteAbandoned(string parent, DateTime before)
+    public static void DeleteAbandoned(string folder, DateTime before)
     {
+        var name = Path.GetFileName(folder);
+        var prefix = name[..(name.LastIndexOf('.') + 1)];
+        if (prefix.Length == 0)
+        {
+            return;
+        }
+
         try
         {
-            foreach (var folder in Directory.EnumerateDirectories(parent, FolderPrefix + "*"))
+            foreach (var sibling in Directory.EnumerateDirectories(Path.GetDirectoryName(folder)!, prefix + "*"))
             {
-                if (Directory.GetLastWriteTimeUtc(folder) < before)
+                if (Directory.GetLastWriteTimeUtc(sibling) < before)
                 {
-                    Folders.DeleteQuietly(folder);
+                    Folders.DeleteQuietly(sibling);
                 }
             }
         }
@@ -135,11 +138,11 @@ public static class LockAheadCommand
         }
     }
 
-    private static void Hold(string folder, int pid, IReadOnlyList<string> buildArguments)
+    private static void Hold(string socketPath, int pid, IReadOnlyList<string> buildArguments)
     {
         // Listening first: the script waits for the socket only while this process has not made it.
         using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(Path.Combine(folder, SocketName)));
+        listener.Bind(new UnixDomainSocketEndPoint(socketPath));
         listener.Listen(1);
         if (Read(buildArguments, Directory.GetCurrentDirectory(), pid) is not { } build)
         {
