@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset DIGITFORGE_LOCK_AHEAD   # set below for this build's own holder only
+unset DIGITFORGE_LOCK_AHEAD DIGITFORGE_CAKE_TOOL   # set below for this build only
 
 # Start the restored Cake tool directly: `dotnet cake` first starts the SDK to find the tool, about
 # 0.5 s of every build. The version comes from the tool manifest, and the tool's newest build for a
@@ -26,7 +26,14 @@ for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$versio
       dotnet build/bin/cli/digitforge.dll lock-ahead "$ahead" --pid $$ -- "$@" </dev/null >/dev/null 2>&1 &
       export DIGITFORGE_LOCK_AHEAD="$!:$ahead"
     fi
-    exec dotnet "$tools/any/Cake.dll" build/build.cake "$@"
+    # The build precompiles this Cake into build/bin/cake once (about 0.2 s of every start); that copy
+    # is started when its stamp names this tool's folder.
+    export DIGITFORGE_CAKE_TOOL="$tools/any"
+    cake="$tools/any/Cake.dll"
+    if [[ -f build/bin/cake/Cake.dll && -f build/bin/cake/source.txt && "$(< build/bin/cake/source.txt)" == "$DIGITFORGE_CAKE_TOOL" ]]; then
+      cake=build/bin/cake/Cake.dll
+    fi
+    exec dotnet "$cake" build/build.cake "$@"
   fi
 done
 dotnet tool restore >/dev/null

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Wall time of a no-op build against Cake's own start (not a timed test).
 # Usage: benchmarks/noop.sh [runs (7)] [build arguments (--target=Evaluate)]
-# Anchor: the same Cake tool running an empty script with the script cache on, the least any
+# Anchor: the restored Cake tool running an empty script with the script cache on, the least any
 # ./build.sh can cost. Ours: ./build.sh on an up-to-date artifacts folder (built first if needed),
 # which checks the CLI's sources, takes the build lock, hashes every stage's inputs and prints the
 # summary. Runs alternate between the two, so both see the same machine; medians are printed.
@@ -16,8 +16,9 @@ trap 'rm -rf "$work"' EXIT
 
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 ./build.sh "${args[@]}" >/dev/null
-# The Cake.dll build.sh starts (it says which with bash -x).
-cake=$(bash -x ./build.sh --target=Graph 2>&1 >/dev/null | sed -n 's/^+ exec dotnet \(.*Cake.dll\) .*/\1/p')
+# The restored Cake tool build.sh found (it says which with bash -x); not the precompiled copy in
+# build/bin/cake that build.sh starts once the build has made it, so the anchor stays Cake as restored.
+cake=$(bash -x ./build.sh --target=Graph 2>&1 >/dev/null | sed -n 's/^+ export DIGITFORGE_CAKE_TOOL=\(.*\)$/\1/p')/Cake.dll
 [[ -f "$cake" ]] || { echo "could not find the Cake.dll build.sh starts" >&2; exit 1; }
 mkdir "$work/empty"
 echo 'Task("Default").Does(() => {}); RunTarget("Default");' > "$work/empty/empty.cake"

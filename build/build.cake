@@ -51,6 +51,7 @@ var root = MakeAbsolute(Directory(".."));
 var cli = new Tool(root, "src/DigitForge.Cli/DigitForge.Cli.csproj", "build/bin/cli", "digitforge.dll", readyToRun: true);
 var score = new Tool(root, "src/DigitForge.Score/DigitForge.Score.csproj", "build/bin/score", "digitforge-score.dll");
 var serve = new Tool(root, "src/DigitForge.Serve/DigitForge.Serve.csproj", "build/bin/serve", "digitforge-serve.dll");
+var precompiledCake = new PrecompiledCake(root.Combine("build/bin/cake"));
 
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
 var listingOnly = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
@@ -324,7 +325,7 @@ Task("Clean")
             .Where(System.IO.Directory.Exists)
             .ToList()
         : new List<string>();
-    doomed.AddRange(new[] { cli, score, serve }.Select(tool => tool.Directory.FullPath).Where(System.IO.Directory.Exists));
+    doomed.AddRange(new[] { cli.Directory, score.Directory, serve.Directory, precompiledCake.Directory }.Select(folder => folder.FullPath).Where(System.IO.Directory.Exists));
     foreach (var folder in doomed)
     {
         Information($"deleting {root.GetRelativePath(DirectoryPath.FromString(folder))}");
@@ -397,6 +398,12 @@ JsonDocument LoadGraph()
         lockAheadHandle = null;
         Information("Compiling the digitforge CLI (its sources changed)");
         cli.Build(Context);
+    }
+
+    precompiledCake.Ensure(Context);
+    if (typeof(ICakeContext).Assembly.Location.StartsWith(precompiledCake.Directory.FullPath + "/", StringComparison.Ordinal))
+    {
+        Verbose("Cake runs precompiled from build/bin/cake");
     }
 
     var wantsStatus = !listingOnly && target is not ("Graph" or "Status" or "Verify" or "Models" or "Lineage" or "Compare" or "Rollback" or "CacheGc" or "DeleteModels" or "Experiments" or "RegistryGc" or "Dashboard");
@@ -675,6 +682,106 @@ sealed class Tool
             .Select(reference => System.IO.Path.GetFullPath(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(csproj)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))))
             .ToList();
         return references.SelectMany(reference => Projects(reference, seen)).Prepend(System.IO.Path.GetFullPath(csproj)).ToList();
+    }
+}
+
+/// <summary>
+/// A copy of this Cake tool with its start-up assemblies precompiled (ReadyToRun), which build.sh
+/// starts instead of the restored tool: Cake JIT-compiles about 3,100 methods at every start, about
+/// 800 with these precompiled (an empty script 0.98 s against 0.80 s, medians of 9 alternating runs).
+/// Made once per Cake version, with the crossgen2 that the CLI's own precompilation restored. Where
+/// there is none for this runtime, or outside Linux (build.cmd starts Cake through the SDK), nothing
+/// is made and the restored tool runs as before; a failure only warns.
+/// </summary>
+sealed class PrecompiledCake
+{
+    // What an up-to-date build's start JIT-compiled (DOTNET_JitDisasmSummary). Not Roslyn, which only
+    // a changed script needs, nor NuGet's protocol and packaging, which only addins need.
+    private static readonly string[] StartupAssemblies =
+    {
+        "Cake.dll", "Cake.Core.dll", "Cake.Cli.dll", "Cake.Common.dll", "Cake.NuGet.dll",
+        "Spectre.Console.dll", "Spectre.Console.Cli.dll", "Spectre.Console.Ansi.dll",
+        "Microsoft.Extensions.DependencyInjection.dll", "Microsoft.Extensions.DependencyInjection.Abstractions.dll",
+        "NuGet.Frameworks.dll", "NuGet.Configuration.dll", "NuGet.Common.dll", "NuGet.Versioning.dll",
+    };
+
+    public PrecompiledCake(DirectoryPath directory) => Directory = directory;
+
+    public DirectoryPath Directory { get; }
+
+    // build.sh compares this file's text with the restored tool's folder before it starts the copy.
+    private string Stamp => System.IO.Path.Combine(Directory.FullPath, "source.txt");
+
+    public void Ensure(ICakeContext context)
+    {
+        // The restored tool's folder, as build.sh found it (unset when Cake was started another way).
+        var tool = System.Environment.GetEnvironmentVariable("DIGITFORGE_CAKE_TOOL");
+        if (string.IsNullOrEmpty(tool) || !OperatingSystem.IsLinux() || !System.IO.Directory.Exists(tool)
+            || (System.IO.File.Exists(Stamp) && System.IO.File.ReadAllText(Stamp) == tool))
+        {
+            return;
+        }
+
+        var runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory().TrimEnd('/');
+        var packages = System.Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : System.IO.Path.Combine(System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        var crossgen = System.IO.Path.Combine(packages, $"microsoft.netcore.app.crossgen2.{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}",
+            System.IO.Path.GetFileName(runtime), "tools", "crossgen2");
+        if (!System.IO.File.Exists(crossgen))
+        {
+            context.Verbose($"Cake is not precompiled: no {crossgen} for this runtime");
+            return;
+        }
+
+        context.Information("Precompiling the Cake tool into build/bin/cake (once per Cake version, for faster starts)");
+        var temporary = Directory.FullPath + ".tmp-" + Guid.NewGuid().ToString("N");
+        try
+        {
+            var inputs = System.IO.Path.Combine(temporary, "r2r");
+            System.IO.Directory.CreateDirectory(inputs);
+            foreach (var file in System.IO.Directory.EnumerateFiles(tool))
+            {
+                System.IO.File.Copy(file, System.IO.Path.Combine(temporary, System.IO.Path.GetFileName(file)));
+            }
+
+            var names = StartupAssemblies.Where(name => System.IO.File.Exists(System.IO.Path.Combine(tool, name))).ToList();
+            names.ForEach(name => System.IO.File.Copy(System.IO.Path.Combine(tool, name), System.IO.Path.Combine(inputs, name)));
+            var arguments = new ProcessArgumentBuilder();
+            names.ForEach(name => arguments.AppendQuoted(System.IO.Path.Combine(inputs, name)));
+            arguments.Append("--single-file-compilation --out-near-input -O")
+                .Append($"--targetos:linux --targetarch:{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}")
+                .AppendQuoted($"-r:{tool}/*.dll").AppendQuoted($"-r:{runtime}/*.dll");
+            var exitCode = context.StartProcess(crossgen, new ProcessSettings { Arguments = arguments, RedirectStandardOutput = true, RedirectStandardError = true }, out var output, out var errors);
+            if (exitCode != 0)
+            {
+                context.Warning($"Cake is not precompiled (crossgen2 exited with {exitCode}): {string.Join(" ", errors.Concat(output).TakeLast(5))}");
+                return;
+            }
+
+            names.ForEach(name => System.IO.File.Move(System.IO.Path.Combine(inputs, System.IO.Path.ChangeExtension(name, ".ni.dll")), System.IO.Path.Combine(temporary, name), overwrite: true));
+            System.IO.Directory.Delete(inputs, recursive: true);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(temporary, "source.txt"), tool);
+            if (System.IO.Directory.Exists(Directory.FullPath))
+            {
+                System.IO.Directory.Delete(Directory.FullPath, recursive: true);
+            }
+
+            // Whole or not at all: build.sh only starts a folder that has its stamp.
+            System.IO.Directory.Move(temporary, Directory.FullPath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // Another build may have just made it; either way the restored tool still works.
+            context.Warning($"Cake is not precompiled: {exception.Message}");
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(temporary))
+            {
+                System.IO.Directory.Delete(temporary, recursive: true);
+            }
+        }
     }
 }
 

@@ -86,8 +86,9 @@ public sealed class DeletingCommandsTests(PromotedBuild fixture) : IClassFixture
         var promoted = build.Run(["--target=Report", .. PromotedBuild.Recipe]);
         promoted.ExitCode.Should().Be(0, promoted.ToString());
         var models = Path.Combine(build.Home, "models");
-        var tools = new[] { "cli", "score", "serve" }.Select(tool => Path.Combine(root, "build", "bin", tool)).ToList();
-        foreach (var tool in tools.Skip(1))
+        var tools = new[] { "cli", "cake", "score", "serve" }.Select(tool => Path.Combine(root, "build", "bin", tool)).ToList();
+        Directory.Exists(tools[1]).Should().BeTrue("the build precompiled Cake into build/bin/cake");
+        foreach (var tool in tools.Skip(2))
         {
             // Compiling the scoring tool and the service would take minutes; Clean deletes the folders whatever they hold.
             Directory.CreateDirectory(tool);

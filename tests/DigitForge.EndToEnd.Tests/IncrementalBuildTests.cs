@@ -24,6 +24,8 @@ public sealed class IncrementalBuildTests : IDisposable
         second.Statuses(Stages).Should().AllBe("Skipped", second.ToString());
         second.SummaryRow("Train").Should().MatchRegex(@"up to date \([0-9a-f]{7}\)");
         second.Output.Should().Contain("adopted the lock holder build.sh started");
+        // The copy of Cake precompiled by the first build that compiled the CLI (build/bin/cake) is what build.sh started.
+        second.Output.Should().Contain("Cake runs precompiled from build/bin/cake");
 
         var epochs = Evaluate("--set=train.epochs=3");
         epochs.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], epochs.ToString());

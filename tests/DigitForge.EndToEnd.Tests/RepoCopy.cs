@@ -5,8 +5,8 @@ namespace DigitForge.EndToEnd.Tests;
 /// <summary>
 /// A copy of this working tree (tracked and new files, as they are now) for a build that deletes or
 /// edits things other tests use, such as Clean removing build/bin/cli or a source edit. The compiled
-/// CLI is copied too (not hard-linked: a rebuild in the copy would write through the links), so the
-/// copy's first build does not compile it again.
+/// CLI and the precompiled Cake are copied too (not hard-linked: a rebuild in the copy would write
+/// through the links), so the copy's first build does not make them again.
 /// </summary>
 public static class RepoCopy
 {
@@ -26,13 +26,12 @@ public static class RepoCopy
             File.Copy(Path.Combine(root, file), target);
         }
 
-        var cli = Path.Combine(root, "build", "bin", "cli");
-        if (Directory.Exists(cli))
+        foreach (var tool in new[] { "cli", "cake" }.Select(name => Path.Combine(root, "build", "bin", name)).Where(Directory.Exists))
         {
             Directory.CreateDirectory(Path.Combine(destination, "build", "bin"));
-            using var link = Process.Start("cp", ["-a", cli, Path.Combine(destination, "build", "bin", "cli")]);
+            using var link = Process.Start("cp", ["-a", tool, Path.Combine(destination, "build", "bin")]);
             link.WaitForExit();
-            link.ExitCode.Should().Be(0, "the copy has the compiled CLI");
+            link.ExitCode.Should().Be(0, $"the copy has {tool}");
         }
 
         return destination;
