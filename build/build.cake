@@ -623,8 +623,8 @@ sealed class Tool
         }
     }
 
-    // Asks the server by its name to shut down (it finishes what it compiles): the SDK's compiler
-    // server executable is found among the running processes, since the build only started it.
+    // Asks the server by its name to shut down (it finishes what it compiles first). Its executable is
+    // the one the SDK started, so it is looked up among the running compiler servers.
     private static void StopCompilerServer(ICakeContext context, string name)
     {
         var executables = new HashSet<string>(StringComparer.Ordinal);
