@@ -163,11 +163,12 @@ public sealed class LifecycleTests(ServeModels models) : IDisposable
     public async Task Shutdown_lets_an_in_flight_request_finish()
     {
         models.CreateRegistry(directory.Path);
-        var service = await RunningService.StartAsync(RunningService.Options(directory.Path));
+        await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path));
         var slowBody = new SlowContent(models.Digits[0].Png, TimeSpan.FromMilliseconds(500));
         var inFlight = service.Client.PostAsync("/v1/predict", slowBody);
         await slowBody.Started.Task;
-        var stopping = service.DisposeAsync().AsTask();
+        // Stopping, not disposing: a disposed client would cancel the response it has not read yet.
+        var stopping = service.StopAsync();
         var response = await inFlight;
         await stopping;
         response.StatusCode.Should().Be(HttpStatusCode.OK);

@@ -8,6 +8,7 @@ namespace DigitForge.Serve.Tests;
 internal sealed class RunningService : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private Task? stopped;
 
     private RunningService(WebApplication app, Uri address)
     {
@@ -60,9 +61,12 @@ internal sealed class RunningService : IAsyncDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    /// <summary>Stops the service as a host shutdown does (requests in flight finish); the client stays open to read their responses.</summary>
+    public Task StopAsync() => stopped ??= app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
+        await StopAsync();
         await app.DisposeAsync();
         Client.Dispose();
     }
