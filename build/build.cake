@@ -710,7 +710,9 @@ sealed class PrecompiledCake
     public DirectoryPath Directory { get; }
 
     // build.sh compares this file's text with the restored tool's folder before it starts the copy.
-    private string Stamp => System.IO.Path.Combine(Directory.FullPath, "source.txt");
+    private const string StampName = "source.txt";
+
+    private string Stamp => System.IO.Path.Combine(Directory.FullPath, StampName);
 
     public void Ensure(ICakeContext context)
     {
@@ -740,9 +742,12 @@ sealed class PrecompiledCake
         {
             var inputs = System.IO.Path.Combine(temporary, "r2r");
             System.IO.Directory.CreateDirectory(inputs);
-            foreach (var file in System.IO.Directory.EnumerateFiles(tool))
+            // The whole tool, with its resource and runtime sub-folders, as the restored one is.
+            foreach (var file in System.IO.Directory.EnumerateFiles(tool, "*", System.IO.SearchOption.AllDirectories))
             {
-                System.IO.File.Copy(file, System.IO.Path.Combine(temporary, System.IO.Path.GetFileName(file)));
+                var copy = System.IO.Path.Combine(temporary, System.IO.Path.GetRelativePath(tool, file));
+                System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(copy)!);
+                System.IO.File.Copy(file, copy);
             }
 
             var names = StartupAssemblies.Where(name => System.IO.File.Exists(System.IO.Path.Combine(tool, name))).ToList();
@@ -761,7 +766,7 @@ sealed class PrecompiledCake
 
             names.ForEach(name => System.IO.File.Move(System.IO.Path.Combine(inputs, System.IO.Path.ChangeExtension(name, ".ni.dll")), System.IO.Path.Combine(temporary, name), overwrite: true));
             System.IO.Directory.Delete(inputs, recursive: true);
-            System.IO.File.WriteAllText(System.IO.Path.Combine(temporary, "source.txt"), tool);
+            System.IO.File.WriteAllText(System.IO.Path.Combine(temporary, StampName), tool);
             if (System.IO.Directory.Exists(Directory.FullPath))
             {
                 System.IO.Directory.Delete(Directory.FullPath, recursive: true);
