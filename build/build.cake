@@ -335,10 +335,26 @@ Task("Clean")
     Information("kept every model version and registry (artifacts/<pipeline>/models)");
 });
 
-// Cake refuses to skip the target task itself, so a stage named as the target is reached
-// through a final summary task; the stage can then be skipped like any other.
+// Cake refuses to skip the target task itself ("Could not reach target ... skipped due to a
+// criteria", exit 1), so a target that can be skipped, a stage or a tool compile that is up to
+// date, is reached through a final summary task; it can then be skipped like any other.
 var stageTarget = stageNames.FirstOrDefault(s => s.Equals(target, StringComparison.OrdinalIgnoreCase));
-if (stageTarget is not null)
+var compileTarget = new[] { (Task: "CompileScore", Tool: score), (Task: "CompileServe", Tool: serve) }
+    .FirstOrDefault(t => t.Task.Equals(target, StringComparison.OrdinalIgnoreCase));
+if (compileTarget.Task is not null)
+{
+    Task("Summary")
+        .Description("Says where the compiled tool is.")
+        .IsDependentOn(compileTarget.Task)
+        .Does(() =>
+    {
+        if (compileTarget.Tool.IsUpToDate)
+        {
+            Information($"{compileTarget.Tool.Assembly.GetFilename()} is up to date: {root.GetRelativePath(compileTarget.Tool.Assembly)}");
+        }
+    });
+}
+else if (stageTarget is not null)
 {
     Task("Summary")
         .Description("Prints where the outputs are and the headline figures.")
@@ -367,7 +383,7 @@ if (!known.Contains(target, StringComparer.OrdinalIgnoreCase))
 
 try
 {
-    RunTarget(stageTarget is not null ? "Summary" : target);
+    RunTarget(stageTarget is not null || compileTarget.Task is not null ? "Summary" : target);
 
     // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
     if (lockHolder is not null)

@@ -74,7 +74,7 @@ public sealed class AzureVersionStore : IVersionStore
             Upload(name, ModelManifest.FileName, Path.Combine(staging, ModelManifest.FileName), ContentHash.OfFile(Path.Combine(staging, ModelManifest.FileName)));
             CrashHereWhenTesting("registry-uploaded");
             var version = new ModelVersion(number, ContentHash.Short(hash), Path.Combine(cache.Root, name));
-            MoveIntoCache(staging, version.Directory);
+            MoveIntoCache(staging, version);
             return new AddedModel(version, Created: true);
         }
         finally
@@ -236,7 +236,7 @@ public sealed class AzureVersionStore : IVersionStore
                 }
             }
 
-            MoveIntoCache(staging, version.Directory);
+            MoveIntoCache(staging, version);
         }
         finally
         {
@@ -244,19 +244,36 @@ public sealed class AzureVersionStore : IVersionStore
         }
     }
 
-    private static void MoveIntoCache(string staging, string directory)
+    // A version folder is only ever renamed into place whole and verified, and another process of this
+    // machine may be reading it: one that is there and intact stays (deleting it first, as this did,
+    // let a reader find files missing); a damaged one is renamed aside in one step, then deleted.
+    private void MoveIntoCache(string staging, ModelVersion version)
     {
-        if (Directory.Exists(directory))
+        if (Directory.Exists(version.Directory))
         {
-            // A damaged or concurrent copy: the verified one replaces it.
-            Folders.DeleteQuietly(directory);
+            if (cache.Verify(version).Count == 0)
+            {
+                return;
+            }
+
+            var aside = Path.Combine(cache.Root, StagingFolder, Guid.NewGuid().ToString("N"));
+            try
+            {
+                Directory.Move(version.Directory, aside);
+            }
+            catch (IOException) when (!Directory.Exists(version.Directory))
+            {
+                // Another process moved it aside first.
+            }
+
+            Folders.DeleteQuietly(aside);
         }
 
         try
         {
-            Directory.Move(staging, directory);
+            Directory.Move(staging, version.Directory);
         }
-        catch (IOException) when (Directory.Exists(directory))
+        catch (IOException) when (Directory.Exists(version.Directory))
         {
             // Another process put the same verified version there first.
         }

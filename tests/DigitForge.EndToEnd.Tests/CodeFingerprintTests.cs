@@ -3,54 +3,55 @@ using System.Diagnostics;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
-/// Source edits in a copy of this repository, each followed by the real build on configs/mnist/ci.json:
-/// what re-runs follows the code, not its comments. One copy and ordered steps, since every step
-/// recompiles the CLI; the copy starts from the seeded stage cache (its compiled CLI is the same).
+/// Source edits in a fresh clone of this repository, each followed by the real build on
+/// configs/mnist/ci.json, starting from the seeded stage cache (built by this checkout's CLI): what
+/// re-runs follows the code, not its comments, and a clone compiles the same code fingerprints. One
+/// clone and ordered steps, since every step compiles the CLI.
 /// </summary>
 [Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
 public sealed class CodeFingerprintTests : IDisposable
 {
     private static readonly string[] Stages = ["Ingest", "Preprocess", "Train", "Evaluate"];
-    private readonly TempDirectory copy = new();
+    private readonly TempDirectory clone = new();
     private readonly RepoBuild build;
 
     public CodeFingerprintTests()
     {
-        RepoCopy.Create(copy.Path);
-        build = new RepoBuild(copy.Path, seeded: true);
+        // The committed state, as another machine or a CI job checks it out.
+        using var git = Process.Start("git", ["clone", "--quiet", RepoBuild.FindRoot(), clone.Path])!;
+        git.WaitForExit();
+        git.ExitCode.Should().Be(0);
+        build = new RepoBuild(clone.Path, seeded: true);
     }
 
     public void Dispose()
     {
         build.Dispose();
-        copy.Dispose();
+        clone.Dispose();
     }
 
     [Fact]
-    public void Comment_edits_and_cli_edits_rerun_nothing_and_a_real_training_change_reruns_train_and_evaluate()
+    public void A_clone_with_comment_edits_and_cli_edits_reruns_nothing_and_a_real_training_change_reruns_train_and_evaluate()
     {
-        var first = Evaluate();
-        first.ExitCode.Should().Be(0, first.ToString());
-        first.Statuses(Stages).Should().AllBe("Skipped", "the seeded cache holds them\n" + first);
-
         // 1. Comments and whitespace in the training code: the assembly's bytes change (PDB id, MVID), its code does not.
         Edit("src/DigitForge.Training/TrainConfig.cs", "/// <summary>The <c>train</c> section.",
             "// A comment-only edit: nothing may re-run for it.\n\n/* and a block\n   comment */\n/// <summary>The <c>train</c> section.");
         Edit("src/DigitForge.Training/TrainConfig.cs", "public sealed class TrainConfig", "public   sealed class TrainConfig  ");
 
-        // 2. Real code in the CLI, which no stage's fingerprint includes. One rebuild for both edits
-        // (a compile costs a minute here): if either re-ran a stage, this build would show it.
-        File.WriteAllText(Path.Combine(copy.Path, "src/DigitForge.Cli/EndToEndProbe.cs"),
+        // 2. Real code in the CLI, which no stage's fingerprint includes. One compile for both edits and
+        // the clone (a compile costs a minute here): the seeded stages were built by this checkout's CLI,
+        // so if the clone's compile, either edit or anything else re-ran a stage, this build would show it.
+        File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Cli/EndToEndProbe.cs"),
             "namespace DigitForge.Cli;\n\npublic static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
         var edited = Evaluate();
         edited.ExitCode.Should().Be(0, edited.ToString());
-        edited.Output.Should().Contain("Compiling the digitforge CLI", "the CLI is rebuilt from the edited sources\n" + edited);
+        edited.Output.Should().Contain("Compiling the digitforge CLI", "the clone compiles its CLI from the edited sources\n" + edited);
         edited.Statuses(Stages).Should().AllBe("Skipped", edited.ToString());
         edited.Output.Should().NotContain("code changed");
 
         // 3. A new public method in the training code is a metadata change: Train and what reads its code re-run, naming the assembly.
-        File.WriteAllText(Path.Combine(copy.Path, "src/DigitForge.Training/EndToEndProbe.cs"),
+        File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Training/EndToEndProbe.cs"),
             "namespace DigitForge.Training;\n\npublic static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
         var changed = Evaluate();
         changed.ExitCode.Should().Be(0, changed.ToString());
@@ -62,7 +63,7 @@ public sealed class CodeFingerprintTests : IDisposable
 
     private void Edit(string file, string anchor, string replacement)
     {
-        var path = Path.Combine(copy.Path, file);
+        var path = Path.Combine(clone.Path, file);
         var text = File.ReadAllText(path);
         text.Should().Contain(anchor);
         File.WriteAllText(path, text.Replace(anchor, replacement, StringComparison.Ordinal));

@@ -82,7 +82,7 @@ public sealed class DeletingCommandsTests(PromotedBuild fixture) : IClassFixture
     {
         // Clean deletes build/bin/cli, which builds running in this checkout use: it runs in a copy.
         var root = RepoCopy.Create(temp.File("repo"));
-        using var build = new RepoBuild(root);
+        using var build = new RepoBuild(root, seeded: true);
         var promoted = build.Run(["--target=Report", .. PromotedBuild.Recipe]);
         promoted.ExitCode.Should().Be(0, promoted.ToString());
         var models = Path.Combine(build.Home, "models");

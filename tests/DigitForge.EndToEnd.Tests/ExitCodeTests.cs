@@ -77,6 +77,12 @@ public sealed class ExitCodeTests(PromotedBuild fixture) : IClassFixture<Promote
 
         drifted.ExitCode.Should().Be(5, drifted.ToString());
         drifted.Output.Should().Contain("drift: DETECTED");
+
+        // The tool is compiled: naming its compile as the target is a skip, not Cake's "could not reach target" (exit 1).
+        var compile = Build.Run("--target=CompileScore");
+        compile.ExitCode.Should().Be(0, compile.ToString());
+        compile.TaskStatus("CompileScore").Should().Be("Skipped", compile.ToString());
+        compile.Output.Should().Contain("digitforge-score.dll is up to date: build/bin/score/digitforge-score.dll");
     }
 
     [Fact]

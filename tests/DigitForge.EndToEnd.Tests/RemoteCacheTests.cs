@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DigitForge.Tests.Azurite;
 
 namespace DigitForge.EndToEnd.Tests;
@@ -25,14 +24,14 @@ public sealed class RemoteCacheTests : IClassFixture<PrerequisiteReport>, IDispo
     }
 
     [SkippableFact]
-    public void A_fresh_clone_pointed_at_the_remote_restores_every_stage_and_trains_nothing()
+    public void Another_checkout_pointed_at_the_remote_restores_every_stage_and_trains_nothing()
     {
         using var a = Builder(RepoBuild.FindRoot());
         var built = a.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
         built.ExitCode.Should().Be(0, built.ToString());
         built.Statuses(Stages).Should().AllBe("Succeeded");
 
-        using var b = Builder(Clone("b"));
+        using var b = Builder(RepoCopy.Create(clones.File("b")));
         var restored = b.Run("--target=Evaluate", "--config=configs/mnist/ci.json");
 
         restored.ExitCode.Should().Be(0, restored.ToString());
@@ -61,22 +60,13 @@ public sealed class RemoteCacheTests : IClassFixture<PrerequisiteReport>, IDispo
         result.Output.Should().Contain("remote cache azure://digitforge-cache at http://127.0.0.1:").And.Contain("going on with the local cache only");
     }
 
-    // A builds in this checkout, B in a fresh clone: two machines.
+    // A builds in this checkout, B in a copy of it with its compiled tools: two machines. (That a fresh
+    // clone compiles the same code fingerprints is CodeFingerprintTests' first step.)
     private RepoBuild Builder(string root)
     {
         var build = new RepoBuild(root);
         build.Environment["DIGITFORGE_REMOTE"] = "azure://digitforge-cache";
         build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azurite.Value.ConnectionString;
         return build;
-    }
-
-    // A real clone of this repository's committed state: what another machine or CI job checks out.
-    private string Clone(string name)
-    {
-        var target = clones.File(name);
-        using var git = Process.Start("git", ["clone", "--quiet", RepoBuild.FindRoot(), target])!;
-        git.WaitForExit();
-        git.ExitCode.Should().Be(0);
-        return target;
     }
 }
