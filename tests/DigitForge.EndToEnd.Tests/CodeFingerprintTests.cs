@@ -22,6 +22,11 @@ public sealed class CodeFingerprintTests : IDisposable
         using var git = Process.Start("git", ["clone", "--quiet", RepoBuild.FindRoot(), clone.Path])!;
         git.WaitForExit();
         git.ExitCode.Should().Be(0);
+
+        // Cake's tooling (the precompiled Cake, the compiled script) is not the code under test: copied,
+        // so the clone compiles only the CLI.
+        RepoTools.EnsureCompiled();
+        RepoCopy.CopyCompiled(clone.Path, "bin/cake", "tools/cache");
         build = new RepoBuild(clone.Path, seeded: true);
     }
 
@@ -50,9 +55,10 @@ public sealed class CodeFingerprintTests : IDisposable
         edited.Statuses(Stages).Should().AllBe("Skipped", edited.ToString());
         edited.Output.Should().NotContain("code changed");
 
-        // 3. A new public method in the training code is a metadata change: Train and what reads its code re-run, naming the assembly.
+        // 3. A new class in the training code is a metadata change: Train and what reads its code re-run,
+        // naming the assembly. Internal, so the projects that reference the training code need no recompile.
         File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Training/EndToEndProbe.cs"),
-            "namespace DigitForge.Training;\n\npublic static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
+            "namespace DigitForge.Training;\n\ninternal static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
         var changed = Evaluate();
         changed.ExitCode.Should().Be(0, changed.ToString());
         changed.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], changed.ToString());

@@ -27,7 +27,15 @@ public static class RepoCopy
             File.Copy(Path.Combine(root, file), target);
         }
 
-        foreach (var compiled in new[] { "bin/cli", "bin/cake", "tools/cache" }.Where(folder => Directory.Exists(Path.Combine(root, "build", folder))))
+        CopyCompiled(destination, "bin/cli", "bin/cake", "tools/cache");
+        return destination;
+    }
+
+    /// <summary>Copies these folders of this checkout's build/ (those that exist) into <paramref name="destination"/>'s.</summary>
+    public static void CopyCompiled(string destination, params string[] folders)
+    {
+        var root = RepoBuild.FindRoot();
+        foreach (var compiled in folders.Where(folder => Directory.Exists(Path.Combine(root, "build", folder))))
         {
             var parent = Path.GetDirectoryName(Path.Combine(destination, "build", compiled))!;
             Directory.CreateDirectory(parent);
@@ -35,7 +43,5 @@ public static class RepoCopy
             copy.WaitForExit();
             copy.ExitCode.Should().Be(0, $"the copy has build/{compiled}");
         }
-
-        return destination;
     }
 }
