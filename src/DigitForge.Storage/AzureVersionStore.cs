@@ -50,7 +50,7 @@ public sealed class AzureVersionStore : IVersionStore
         var number = Reserve();
         CrashHereWhenTesting("registry-reserved");
         var name = ModelVersion.NameOf(number, hash);
-        var staging = Path.Combine(cache.Root, StagingFolder, Guid.NewGuid().ToString("N"));
+        var staging = ScratchFolder();
         Directory.CreateDirectory(staging);
         try
         {
@@ -203,7 +203,7 @@ public sealed class AzureVersionStore : IVersionStore
     // Into staging, every file checked against the manifest, then renamed in: the cache never holds part of a version.
     private void Download(ModelVersion version)
     {
-        var staging = Path.Combine(cache.Root, StagingFolder, Guid.NewGuid().ToString("N"));
+        var staging = ScratchFolder();
         Directory.CreateDirectory(staging);
         try
         {
@@ -244,6 +244,10 @@ public sealed class AzureVersionStore : IVersionStore
         }
     }
 
+    // A new folder's path (not created) under the cache's staging folder: on the cache's file system,
+    // so a rename into or out of the cache is one step.
+    private string ScratchFolder() => Path.Combine(cache.Root, StagingFolder, Guid.NewGuid().ToString("N"));
+
     // A version folder is only ever renamed into place whole and verified, and another process of this
     // machine may be reading it: one that is there and intact stays (deleting it first, as this did,
     // let a reader find files missing); a damaged one is renamed aside in one step, then deleted.
@@ -256,7 +260,7 @@ public sealed class AzureVersionStore : IVersionStore
                 return;
             }
 
-            var aside = Path.Combine(cache.Root, StagingFolder, Guid.NewGuid().ToString("N"));
+            var aside = ScratchFolder();
             try
             {
                 Directory.Move(version.Directory, aside);

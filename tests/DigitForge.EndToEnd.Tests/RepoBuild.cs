@@ -96,8 +96,8 @@ public sealed class RepoBuild : IDisposable
         return Execute(start, TimeSpan.FromMinutes(5), killWhen: null, killAfter);
     }
 
-    // Score and Serve (and their Compile targets) compile their tool when it is not up to date: in this checkout only RepoTools
-    // may compile, so such a build waits for its background compile.
+    // Score and Serve (and their Compile targets) compile their tool when it is not up to date: in this
+    // checkout only RepoTools may compile, so such a build waits for its background compile.
     private void AwaitTools(string[] arguments)
     {
         if (compileTools && Root == FindRoot() && arguments.Any(a => a is "--target=Score" or "--target=Serve" or "--target=CompileScore" or "--target=CompileServe"))
