@@ -22,16 +22,19 @@ namespace DigitForge.Training.Onnx;
 /// and keeping each value's min and max. Plain min/max, not a percentile: it clips nothing the
 /// calibration images produce and is simple to reproduce; the parity check at promote decides whether
 /// it was good enough;</para>
-/// <para>3. quantizes conv2, conv3 and fc1..fc3: their activation inputs to uint8 per tensor (asymmetric;
+/// <para>3. quantizes every convolution and fc1..fc3: their activation inputs to uint8 per tensor (asymmetric;
 /// after Relu the zero point is 0, which makes the Relu redundant so ONNX Runtime drops it), their
 /// weights to int8 per output channel (axis 0, symmetric, zero point 0, range ±127), their biases to
 /// int32 with scale input scale × weight scale, as ONNX Runtime's QLinearConv/QGemm fusion requires.
-/// A QuantizeLinear → DequantizeLinear pair follows each such activation; MaxPool after one reuses its
-/// parameters so ONNX Runtime pools uint8. U8S8 is ONNX Runtime's preferred x86 integer path.</para>
-/// <para>Float on purpose, measured with ONNX Runtime's profiler on the default model: the first block
-/// (conv1 on the 1-channel input, its pool; QLinearConv there was 2.4x slower than the float Conv, a
-/// uint8 NCHW MaxPool 4x slower than the float one) and the average pool (QLinearAveragePool was 18x
-/// slower than AveragePool). See docs/int8.md.</para>
+/// A QuantizeLinear → DequantizeLinear pair follows each such activation; MaxPool, Reshape and Transpose
+/// after one reuse its parameters so ONNX Runtime runs them on uint8. U8S8 is ONNX Runtime's preferred
+/// x86 integer path.</para>
+/// <para>4. rewrites the first block (conv1 on the image, Relu, 2x2 max pool) in phase-split form, see
+/// <see cref="PhaseSplit"/>: on a one-channel image ONNX Runtime's integer convolution and its NCHW uint8
+/// pool are slower than their float kernels, but this form runs on integer kernels in ONNX Runtime's
+/// channels-last layout, which the rest of the integer graph keeps.</para>
+/// <para>Float on purpose, measured with ONNX Runtime's profiler on the default model: the average pool
+/// (QLinearAveragePool was 18x slower than AveragePool). See docs/int8.md.</para>
 /// <para>The logits stay float (the last Gemm has no QuantizeLinear after it). Output is deterministic:
 /// the same weights and calibration images give the same bytes.</para>
 /// </remarks>
@@ -135,7 +138,7 @@ public static class Int8OnnxExporter
         return definition with { Nodes = nodes, Initializers = [.. used.Select(name => initializers[name])] };
     }
 
-    /// <summary>Min and max of every intermediate value of the folded float graph over the calibration images.</summary>
+    /// <summary>Min and max of every intermediate value of the folded float graph over the calibration images, and the input's domain.</summary>
     internal static IReadOnlyDictionary<string, (float Min, float Max)> Calibrate(OnnxModelDefinition folded, NormalizationStats stats, LabelledImages images)
     {
         var observed = folded.Nodes.Select(n => n.Outputs[0]).Where(name => name != OnnxExporter.OutputName).ToArray();
@@ -164,17 +167,26 @@ public static class Int8OnnxExporter
             }
         }
 
+        // The image's range is what any pixel can give, not what these images gave: the scale is then one grey
+        // level, so each pixel quantizes to its own grey level exactly, and none is clipped.
+        ranges[OnnxExporter.InputName] = (pixel[0], pixel[^1]);
         return ranges;
     }
 
     /// <summary>The QDQ graph of <paramref name="folded"/> with the calibrated <paramref name="ranges"/>.</summary>
     internal static OnnxModelDefinition Quantize(OnnxModelDefinition folded, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
     {
-        var graph = new QdqBuilder(folded.Initializers);
-        var chain = FloatBlockPoolsFirst(folded.Nodes);
-        for (var i = 0; i < chain.Count; i++)
+        if (folded.Nodes is not [{ OpType: "Conv" } conv, { OpType: "Relu" } relu, { OpType: "MaxPool" } pool, ..] || conv.Inputs[0] != OnnxExporter.InputName
+            || folded.Inputs[0].Shape is not [_, { Value: 1 }, { Value: { } height }, { Value: { } width }])
         {
-            graph.Add(chain[i], i + 1 < chain.Count ? chain[i + 1] : null, ranges);
+            throw new OnnxExportException("The int8 exporter expects the network to start with Conv, Relu and MaxPool on a one-channel image of fixed height and width.");
+        }
+
+        var graph = new QdqBuilder(folded.Initializers);
+        graph.AddFirstBlock(PhaseSplit.Of(conv, pool, folded.Initializers, (int)height, (int)width), relu.Outputs[0], pool, ranges);
+        for (var i = 3; i < folded.Nodes.Count; i++)
+        {
+            graph.Add(folded.Nodes[i], i + 1 < folded.Nodes.Count ? folded.Nodes[i + 1] : null, ranges);
         }
 
         return folded with
@@ -184,24 +196,6 @@ public static class Int8OnnxExporter
             Initializers = graph.Initializers,
             Metadata = [.. folded.Metadata, new(OnnxMetadataKeys.Precision, Precision)],
         };
-    }
-
-    /// <summary>
-    /// The first block (Conv on the graph input, Relu, MaxPool) as Conv, MaxPool, Relu: the same values
-    /// (max pooling and Relu commute), but the QuantizeLinear then follows a Relu, which ONNX Runtime
-    /// folds into it; after a MaxPool, ONNX Runtime would move it above the pool and pool uint8 in
-    /// NCHW, far slower than its float pool.
-    /// </summary>
-    private static List<OnnxNode> FloatBlockPoolsFirst(IReadOnlyList<OnnxNode> nodes)
-    {
-        var chain = nodes.ToList();
-        if (chain is [{ OpType: "Conv" } conv, { OpType: "Relu" } relu, { OpType: "MaxPool" } pool, ..] && conv.Inputs[0] == OnnxExporter.InputName)
-        {
-            chain[1] = pool with { Inputs = conv.Outputs, Outputs = relu.Outputs };
-            chain[2] = relu with { Inputs = relu.Outputs, Outputs = pool.Outputs };
-        }
-
-        return chain;
     }
 
     /// <summary>Emits the quantized nodes, keeping each activation's dequantized name and its parameters.</summary>
@@ -237,16 +231,14 @@ public static class Int8OnnxExporter
                 if (node.OpType == "MaxPool")
                 {
                     // The input's parameters, so ONNX Runtime drops the pair and pools uint8 directly.
-                    QDQ(output, input.Scale, input.ScaleName, input.ZeroPointName);
+                    QDQ(output, input);
                 }
 
                 return;
             }
 
-            // Float: the first convolution block (conv1, Relu, MaxPool; with one input channel ONNX Runtime's
-            // QLinearConv is slower than its float Conv, and its NCHW uint8 MaxPool slower than the float one),
-            // AveragePool and Flatten (QLinearAveragePool is slower than the float AveragePool too), and each Relu
-            // after an integer kernel (the QuantizeLinear after it, zero point 0, clips as it does).
+            // Float: AveragePool and Flatten (QLinearAveragePool is slower than the float AveragePool), and each
+            // Relu after an integer kernel (the QuantizeLinear after it, zero point 0, clips as it does).
             nodes.Add(node);
             initializers.AddRange(node.Inputs.Skip(1).Select(name => weights[name]));
             if ((node.OpType == "Relu" && afterIntegerKernel) || next?.OpType is "Conv" or "Gemm")
@@ -258,8 +250,75 @@ public static class Int8OnnxExporter
             afterIntegerKernel = false;
         }
 
+        /// <summary>
+        /// The first block in phase-split form, all on uint8: the image quantized (its range is the
+        /// pixels' whole domain), rearranged space-to-depth, one convolution giving every pool phase,
+        /// Relu, then the maximum over the phases as a 1x4 max pool on a reshaped view. The reshapes and
+        /// transposes are written so that, with ONNX Runtime's own layout changes around its channels-last
+        /// integer kernels, they cancel or cost one small uint8 transpose.
+        /// </summary>
+        public void AddFirstBlock(PhaseSplit block, string reluOutput, OnnxNode pool, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+        {
+            var image = OnnxExporter.InputName;
+            if (block.PadBottom > 0 || block.PadRight > 0)
+            {
+                // Odd sides: one more zero row or column (float zero, which quantizes to the zero point exactly).
+                var pads = Int64(block.Name + ".pads", 0, 0, 0, 0, 0, 0, block.PadBottom, block.PadRight);
+                nodes.Add(new OnnxNode(block.Name + "_pad", "Pad", [image, pads], [block.Name + "_padded"], []));
+                image = block.Name + "_padded";
+            }
+
+            var (low, high) = ranges[OnnxExporter.InputName];
+            var pixels = QuantizeActivation(image, low, high);
+            var (h, w) = (block.PhaseRows, block.PhaseColumns);
+            var blocks = Reshape(block.Name + "_blocks", pixels, -1, h, 2, w, 2);
+            var blocksLast = Transpose(block.Name + "_blocks_last", blocks, 0, 1, 3, 2, 4);
+            var channelsLast = Reshape(block.Name + "_channels_last", blocksLast, -1, h, w, 4);
+            var spaceToDepth = Transpose(block.Name + "_space_to_depth", channelsLast, 0, 3, 1, 2);
+
+            var convOutput = block.Name + "_phase_conv";
+            weights[block.WeightName] = block.Weight;
+            weights[block.BiasName] = block.Bias;
+            nodes.Add(new OnnxNode(convOutput, "Conv", [spaceToDepth.Dequantized, Weight(block.WeightName, out var weightScales), Bias(block.BiasName, spaceToDepth.Scale, weightScales)], [convOutput + "_out"], block.ConvAttributes));
+            nodes.Add(new OnnxNode(block.Name + "_phase_relu", "Relu", [convOutput + "_out"], [block.Name + "_phases"], []));
+
+            // Every phase value is a value of conv1's output, so its calibrated range after Relu is theirs.
+            var (min, max) = ranges[reluOutput];
+            var phases = QuantizeActivation(block.Name + "_phases", min, max);
+            var pixelsLast = Transpose(block.Name + "_pixels_last", phases, 0, 2, 3, 1);
+            var wide = Reshape(block.Name + "_phases_wide", pixelsLast, -1, block.PooledRows, block.PooledColumns * 4, block.Channels);
+            var wideChannelsFirst = Transpose(block.Name + "_phases_wide_nchw", wide, 0, 3, 1, 2);
+            nodes.Add(new OnnxNode(pool.Name, "MaxPool", [wideChannelsFirst.Dequantized], pool.Outputs,
+            [
+                OnnxAttribute.Int("ceil_mode", 0),
+                OnnxAttribute.Ints("kernel_shape", 1, 4),
+                OnnxAttribute.Ints("pads", 0, 0, 0, 0),
+                OnnxAttribute.Ints("strides", 1, 4),
+            ]));
+            QDQ(pool.Outputs[0], phases);
+        }
+
+        private QuantizedValue Reshape(string name, QuantizedValue input, params long[] shape)
+        {
+            var shapeName = Int64(name + ".shape", shape);
+            nodes.Add(new OnnxNode(name, "Reshape", [input.Dequantized, shapeName], [name + "_out"], []));
+            return QDQ(name + "_out", input);
+        }
+
+        private QuantizedValue Transpose(string name, QuantizedValue input, params long[] permutation)
+        {
+            nodes.Add(new OnnxNode(name, "Transpose", [input.Dequantized], [name + "_out"], [OnnxAttribute.Ints("perm", permutation)]));
+            return QDQ(name + "_out", input);
+        }
+
+        private string Int64(string name, params long[] values)
+        {
+            initializers.Add(OnnxInitializer.Int64(name, values));
+            return name;
+        }
+
         /// <summary>uint8, asymmetric over [min(0, min), max(0, max)]; after Relu the zero point is 0.</summary>
-        private void QuantizeActivation(string name, float min, float max)
+        private QuantizedValue QuantizeActivation(string name, float min, float max)
         {
             var (low, high) = (Math.Min(0.0, min), Math.Max(0.0, max));
             var scale = high > low ? (float)((high - low) / byte.MaxValue) : 1f;
@@ -268,16 +327,17 @@ public static class Int8OnnxExporter
             var zeroPointName = name + "_zero_point";
             initializers.Add(OnnxInitializer.Scalar(scaleName, scale));
             initializers.Add(OnnxInitializer.Scalar(zeroPointName, zeroPoint));
-            QDQ(name, scale, scaleName, zeroPointName);
+            return QDQ(name, new QuantizedValue(name, scale, scaleName, zeroPointName));
         }
 
-        private void QDQ(string name, float scale, string scaleName, string zeroPointName)
+        /// <summary>A QuantizeLinear → DequantizeLinear pair after <paramref name="name"/> with <paramref name="parameters"/>' scale and zero point.</summary>
+        private QuantizedValue QDQ(string name, QuantizedValue parameters)
         {
             var quantized = name + "_quantized";
             var dequantized = name + "_dequantized";
-            nodes.Add(new OnnxNode(name + "_QuantizeLinear", "QuantizeLinear", [name, scaleName, zeroPointName], [quantized], []));
-            nodes.Add(new OnnxNode(name + "_DequantizeLinear", "DequantizeLinear", [quantized, scaleName, zeroPointName], [dequantized], []));
-            activations[name] = new QuantizedValue(dequantized, scale, scaleName, zeroPointName);
+            nodes.Add(new OnnxNode(name + "_QuantizeLinear", "QuantizeLinear", [name, parameters.ScaleName, parameters.ZeroPointName], [quantized], []));
+            nodes.Add(new OnnxNode(name + "_DequantizeLinear", "DequantizeLinear", [quantized, parameters.ScaleName, parameters.ZeroPointName], [dequantized], []));
+            return activations[name] = parameters with { Dequantized = dequantized };
         }
 
         /// <summary>int8 symmetric per output channel (axis 0 of a Conv's [out, in, kh, kw] and a Gemm's [out, in] with transB).</summary>

@@ -28,10 +28,11 @@ internal enum OnnxDataType
     UInt8 = 2,
     Int8 = 3,
     Int32 = 6,
+    Int64 = 7,
 }
 
 /// <summary>A constant (weights, quantisation scales and zero points), stored row-major; an empty
-/// <see cref="Dims"/> is a scalar. <see cref="Values"/> is a float[], sbyte[], byte[] or int[] matching <see cref="DataType"/>.</summary>
+/// <see cref="Dims"/> is a scalar. <see cref="Values"/> is a float[], sbyte[], byte[], int[] or long[] matching <see cref="DataType"/>.</summary>
 internal sealed record OnnxInitializer(string Name, IReadOnlyList<long> Dims, OnnxDataType DataType, Array Values)
 {
     public OnnxInitializer(string name, IReadOnlyList<long> dims, float[] values)
@@ -46,6 +47,9 @@ internal sealed record OnnxInitializer(string Name, IReadOnlyList<long> Dims, On
     public static OnnxInitializer Int8(string name, IReadOnlyList<long> dims, sbyte[] values) => new(name, dims, OnnxDataType.Int8, values);
 
     public static OnnxInitializer Int32(string name, IReadOnlyList<long> dims, int[] values) => new(name, dims, OnnxDataType.Int32, values);
+
+    /// <summary>A 1-D int64 tensor (shapes, pads, slice bounds: inputs ONNX takes as int64).</summary>
+    public static OnnxInitializer Int64(string name, params long[] values) => new(name, [values.Length], OnnxDataType.Int64, values);
 
     /// <summary>The float values; only for <see cref="OnnxDataType.Float"/> tensors.</summary>
     public float[] Floats => Values as float[] ?? throw new InvalidOperationException($"Initializer '{Name}' is {DataType}, not float.");

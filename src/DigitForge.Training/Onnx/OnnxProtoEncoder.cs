@@ -146,6 +146,17 @@ internal static class OnnxProtoEncoder
                 return raw;
             }
 
+            case long[] longs when tensor.DataType == OnnxDataType.Int64:
+            {
+                var raw = new byte[checked(longs.Length * sizeof(long))];
+                for (var i = 0; i < longs.Length; i++)
+                {
+                    BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), longs[i]);
+                }
+
+                return raw;
+            }
+
             case sbyte[] signed when tensor.DataType == OnnxDataType.Int8:
                 return [.. signed.Select(v => unchecked((byte)v))];
             case byte[] unsigned when tensor.DataType == OnnxDataType.UInt8:
