@@ -25,15 +25,18 @@ public sealed class FileBufferTests
         }
     }
 
-    [Fact]
-    public void Load_FileOverTheLimit_IsRejectedUnread()
+    [Theory]
+    [InlineData(1000, 999)]
+    [InlineData(100_000, 70_000)] // larger than the first read: the size decides
+    [InlineData(70_000, 65_536)]
+    public void Load_FileOverTheLimit_IsRejectedUnread(int size, int maxBytes)
     {
         using var dir = new TempDirectory();
-        File.WriteAllBytes(dir.File("big.png"), new byte[1000]);
+        File.WriteAllBytes(dir.File("big.png"), new byte[size]);
 
-        var act = () => new FileBuffer().Load(dir.File("big.png"), maxBytes: 999);
+        var act = () => new FileBuffer().Load(dir.File("big.png"), maxBytes);
 
-        act.Should().Throw<UnreadableImageException>().WithMessage("file is 1,000 bytes, over the limit of 999");
+        act.Should().Throw<UnreadableImageException>().WithMessage($"file is {size:N0} bytes, over the limit of {maxBytes:N0}");
     }
 
     [Fact]

@@ -5,9 +5,10 @@ namespace DigitForge.Scoring.Images;
 
 /// <summary>Reads whole files into one buffer reused from file to file (one instance per worker).</summary>
 /// <remarks>
-/// On Linux a file is read with four system calls (open, lseek for the size, pread, close) instead of
-/// .NET's seven (it adds an fstat, a second fstat and an advisory lock taken and released): for a small
-/// image, reading is mostly system calls, and this took 40 % less CPU per file (docs/int8.md). Anything
+/// On Linux a file is read with three system calls (open, pread into the whole buffer, close) instead of
+/// .NET's seven (an lseek or fstat for the size, a second fstat and an advisory lock taken and released);
+/// only a file that fills the buffer also needs its size. For a small image, reading is mostly system
+/// calls, and this took half the CPU per file (docs/int8.md). Anything
 /// unexpected (a failure, an over-size file, a directory) is left to the .NET path, which reports it in
 /// its own words, so error rows do not change.
 /// </remarks>
@@ -95,6 +96,22 @@ public sealed partial class FileBuffer
 
         try
         {
+            // One read into the whole buffer instead of asking for the size first (one system call less, 1.3 us
+            // of 8 per file): a regular file gives all it has up to the buffer's end, so a shorter read is the
+            // whole file. Only a file that fills the buffer needs its size.
+            var limit = (int)Math.Min(data.Length, maxBytes + 1);
+            var n = Native.ReadAt(fd, ref data[0], limit, 0);
+            if (n < 0)
+            {
+                return false;
+            }
+
+            if (n < limit)
+            {
+                Length = (int)n;
+                return true;
+            }
+
             var size = Native.Seek(fd, 0, Native.SeekEnd);
             if (size < 0 || size > maxBytes || size > Array.MaxLength)
             {
@@ -103,13 +120,13 @@ public sealed partial class FileBuffer
 
             if (data.Length < size)
             {
-                data = new byte[size];
+                Array.Resize(ref data, (int)size);
             }
 
-            var read = 0;
+            var read = (int)n;
             while (read < size)
             {
-                var n = Native.ReadAt(fd, ref data[read], (nint)(size - read), read);
+                n = Native.ReadAt(fd, ref data[read], (nint)(size - read), read);
                 if (n < 0)
                 {
                     return false;
