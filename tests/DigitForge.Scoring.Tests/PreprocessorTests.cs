@@ -21,6 +21,29 @@ public sealed class PreprocessorTests
     }
 
     [Fact]
+    public void ToBytes_EightAtATime_RoundsAsOneAtATime()
+    {
+        // Every length from 1 to 41 (whole vectors and tails), random levels and exact halves (ties go to even).
+        var random = new Random(5);
+        for (var length = 1; length <= 41; length++)
+        {
+            var fitted = Enumerable.Range(0, length).Select(i => i % 3 == 0 ? (random.Next(0, 255) + 0.5f) : (float)(random.NextDouble() * 200)).ToArray();
+            fitted[random.Next(length)] = 255f;
+            var max = fitted.Max();
+            var expected = fitted.Select(v => (byte)Math.Clamp(MathF.Round(v * (255f / max)), 0, 255)).ToArray();
+
+            var actual = new byte[length];
+            MnistPreprocessor.ToBytes(fitted, actual);
+
+            actual.Should().Equal(expected, $"length {length}");
+        }
+
+        var blank = new byte[9];
+        MnistPreprocessor.ToBytes(new float[9], blank);
+        blank.Should().OnlyContain(b => b == 0);
+    }
+
+    [Fact]
     public void Mnist_TheTestSplit_IsNearlyUnchanged()
     {
         var split = TestData.TestSplit;
