@@ -49,8 +49,8 @@ var forcePromotion = HasArgument("force");
 var root = MakeAbsolute(Directory(".."));
 // The CLI starts several times per build, so it is precompiled (ReadyToRun): less JIT at every start.
 var cli = new Tool(root, "src/DigitForge.Cli/DigitForge.Cli.csproj", "build/bin/cli", "digitforge.dll", readyToRun: true);
-var score = new Tool(root, "src/DigitForge.Score/DigitForge.Score.csproj", "build/bin/score", "digitforge-score.dll");
-var serve = new Tool(root, "src/DigitForge.Serve/DigitForge.Serve.csproj", "build/bin/serve", "digitforge-serve.dll");
+var score = new Tool(root, "src/DigitForge.Score/DigitForge.Score.csproj", "build/bin/score", "digitforge-score.dll", compileTask: "CompileScore");
+var serve = new Tool(root, "src/DigitForge.Serve/DigitForge.Serve.csproj", "build/bin/serve", "digitforge-serve.dll", compileTask: "CompileServe");
 var precompiledCake = new PrecompiledCake(root.Combine("build/bin/cake"));
 
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
@@ -93,7 +93,7 @@ if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("DIGITFORGE_R
 
 System.Environment.SetEnvironmentVariable("DIGITFORGE_RUN_TARGET", target);
 
-var toolTargets = new[] { "Clean", "Score", "CompileScore", "Serve", "CompileServe" };
+var toolTargets = new[] { "Clean", "Score", score.CompileTask, "Serve", serve.CompileTask };
 var graph = toolTargets.Contains(target, StringComparer.OrdinalIgnoreCase) ? null : LoadGraph();
 
 // ---------------------------------------------------------------------------------------------
@@ -144,7 +144,7 @@ bool IsPublishing(string stage) =>
 // ---------------------------------------------------------------------------------------------
 // Batch scoring and the HTTP service with the registry's production model (ONNX Runtime only).
 
-Task("CompileScore")
+Task(score.CompileTask)
     .Description("Builds the digitforge-score tool when its sources changed.")
     .WithCriteria(() => pipeline != "hn", "stories are scored by the digitforge CLI")
     .WithCriteria(() => !score.IsUpToDate, "scoring tool up to date")
@@ -152,7 +152,7 @@ Task("CompileScore")
 
 Task("Score")
     .Description("Scores inputs with the production model of the pipeline's registry: a folder of images (--input=DIR), or for --pipeline=hn a CSV/JSON Lines file of stories (--input=FILE) or the newest stories on the API (--latest=N).")
-    .IsDependentOn("CompileScore")
+    .IsDependentOn(score.CompileTask)
     .Does(() =>
 {
     // Cake runs in build/: relative paths are taken from the repository root, like --artifacts.
@@ -188,14 +188,14 @@ Task("Score")
     Run("digitforge-score", arguments);
 });
 
-Task("CompileServe")
+Task(serve.CompileTask)
     .Description("Builds the digitforge-serve service when its sources changed.")
     .WithCriteria(() => !serve.IsUpToDate, "service up to date")
     .Does(() => serve.Build(Context));
 
 Task("Serve")
     .Description("Serves the production model of the artifacts' registry over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.")
-    .IsDependentOn("CompileServe")
+    .IsDependentOn(serve.CompileTask)
     .Does(() =>
 {
     var arguments = new ProcessArgumentBuilder()
@@ -339,18 +339,17 @@ Task("Clean")
 // criteria", exit 1), so a target that can be skipped, a stage or a tool compile that is up to
 // date, is reached through a final summary task; it can then be skipped like any other.
 var stageTarget = stageNames.FirstOrDefault(s => s.Equals(target, StringComparison.OrdinalIgnoreCase));
-var compileTarget = new[] { (Task: "CompileScore", Tool: score), (Task: "CompileServe", Tool: serve) }
-    .FirstOrDefault(t => t.Task.Equals(target, StringComparison.OrdinalIgnoreCase));
-if (compileTarget.Task is not null)
+var compileTarget = new[] { score, serve }.FirstOrDefault(t => t.CompileTask.Equals(target, StringComparison.OrdinalIgnoreCase));
+if (compileTarget is not null)
 {
     Task("Summary")
         .Description("Says where the compiled tool is.")
-        .IsDependentOn(compileTarget.Task)
+        .IsDependentOn(compileTarget.CompileTask)
         .Does(() =>
     {
-        if (compileTarget.Tool.IsUpToDate)
+        if (compileTarget.IsUpToDate)
         {
-            Information($"{compileTarget.Tool.Assembly.GetFilename()} is up to date: {root.GetRelativePath(compileTarget.Tool.Assembly)}");
+            Information($"{compileTarget.Assembly.GetFilename()} is up to date: {root.GetRelativePath(compileTarget.Assembly)}");
         }
     });
 }
@@ -383,7 +382,7 @@ if (!known.Contains(target, StringComparer.OrdinalIgnoreCase))
 
 try
 {
-    RunTarget(stageTarget is not null || compileTarget.Task is not null ? "Summary" : target);
+    RunTarget(stageTarget is not null || compileTarget is not null ? "Summary" : target);
 
     // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
     if (lockHolder is not null)
@@ -571,10 +570,11 @@ sealed class Tool
 
     private readonly bool readyToRun;
 
-    public Tool(DirectoryPath root, string project, string directory, string assembly, bool readyToRun = false)
+    public Tool(DirectoryPath root, string project, string directory, string assembly, bool readyToRun = false, string compileTask = null)
     {
         this.root = root;
         this.readyToRun = readyToRun;
+        CompileTask = compileTask;
         this.project = root.CombineWithFilePath(project);
         Directory = root.Combine(directory);
         Assembly = Directory.CombineWithFilePath(assembly);
@@ -583,6 +583,9 @@ sealed class Tool
     public DirectoryPath Directory { get; }
 
     public FilePath Assembly { get; }
+
+    /// <summary>The target that compiles this tool on its own (./build.sh --target=CompileScore); null for the CLI, which every build compiles.</summary>
+    public string CompileTask { get; }
 
     private FilePath Stamp => Directory.CombineWithFilePath("sources.sha256");
 
