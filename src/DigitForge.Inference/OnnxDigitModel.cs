@@ -84,14 +84,6 @@ public sealed class OnnxDigitModel : IDisposable
     public static OnnxDigitModel Load(string path, int? intraOpThreads = null) => Load(path, intraOpThreads, spinWhenIdle: true);
 
     /// <summary>
-    /// Starts ONNX Runtime's one-time set-up (its native library and environment, about 0.1 s) on the
-    /// thread pool, so that it overlaps what the caller does before its first <see cref="Load(string, int?)"/>
-    /// (for the scoring tool: reading and verifying the registry). A failure here is not lost: the first
-    /// load meets it again and reports it.
-    /// </summary>
-    public static void StartRuntime() => _ = Task.Run(() => OrtEnv.Instance());
-
-    /// <summary>
     /// As <see cref="Load(string, int?)"/>. With <paramref name="spinWhenIdle"/> false, ONNX Runtime's
     /// worker threads sleep between runs instead of busy-waiting for the next one (its default): the
     /// cores go to other work of the process, such as decoding the next batch's images.

@@ -63,7 +63,6 @@ public sealed class ScoringRun : IDisposable
 
     public static ScoringRun Prepare(ScoringRequest request)
     {
-        OnnxDigitModel.StartRuntime();
         var settings = request.Settings;
         settings.Validate();
         if (request.MinConfidence is < 0 or > 1 || double.IsNaN(request.MinConfidence))
