@@ -120,50 +120,26 @@ internal static class OnnxProtoEncoder
         writer.Bytes(TensorProto.RawData, RawData(tensor));
     }
 
-    private static byte[] RawData(OnnxInitializer tensor)
+    private static byte[] RawData(OnnxInitializer tensor) => tensor.Values switch
     {
-        switch (tensor.Values)
+        float[] floats when tensor.DataType == OnnxDataType.Float => LittleEndian(floats, sizeof(float), BinaryPrimitives.WriteSingleLittleEndian),
+        int[] ints when tensor.DataType == OnnxDataType.Int32 => LittleEndian(ints, sizeof(int), BinaryPrimitives.WriteInt32LittleEndian),
+        long[] longs when tensor.DataType == OnnxDataType.Int64 => LittleEndian(longs, sizeof(long), BinaryPrimitives.WriteInt64LittleEndian),
+        sbyte[] signed when tensor.DataType == OnnxDataType.Int8 => [.. signed.Select(v => unchecked((byte)v))],
+        byte[] unsigned when tensor.DataType == OnnxDataType.UInt8 => [.. unsigned],
+        _ => throw new InvalidOperationException($"Initializer '{tensor.Name}' is declared {tensor.DataType} but holds {tensor.Values.GetType().Name}."),
+    };
+
+    /// <summary>raw_data is little-endian whatever the machine: each value written at its offset.</summary>
+    private static byte[] LittleEndian<T>(T[] values, int size, Action<Span<byte>, T> write)
+    {
+        var raw = new byte[checked(values.Length * size)];
+        for (var i = 0; i < values.Length; i++)
         {
-            case float[] floats when tensor.DataType == OnnxDataType.Float:
-            {
-                var raw = new byte[checked(floats.Length * sizeof(float))];
-                for (var i = 0; i < floats.Length; i++)
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(raw.AsSpan(i * sizeof(float)), floats[i]);
-                }
-
-                return raw;
-            }
-
-            case int[] ints when tensor.DataType == OnnxDataType.Int32:
-            {
-                var raw = new byte[checked(ints.Length * sizeof(int))];
-                for (var i = 0; i < ints.Length; i++)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(raw.AsSpan(i * sizeof(int)), ints[i]);
-                }
-
-                return raw;
-            }
-
-            case long[] longs when tensor.DataType == OnnxDataType.Int64:
-            {
-                var raw = new byte[checked(longs.Length * sizeof(long))];
-                for (var i = 0; i < longs.Length; i++)
-                {
-                    BinaryPrimitives.WriteInt64LittleEndian(raw.AsSpan(i * sizeof(long)), longs[i]);
-                }
-
-                return raw;
-            }
-
-            case sbyte[] signed when tensor.DataType == OnnxDataType.Int8:
-                return [.. signed.Select(v => unchecked((byte)v))];
-            case byte[] unsigned when tensor.DataType == OnnxDataType.UInt8:
-                return [.. unsigned];
-            default:
-                throw new InvalidOperationException($"Initializer '{tensor.Name}' is declared {tensor.DataType} but holds {tensor.Values.GetType().Name}.");
+            write(raw.AsSpan(i * size), values[i]);
         }
+
+        return raw;
     }
 
     private static void WriteValueInfo(ProtoWriter writer, OnnxValueInfo value)
