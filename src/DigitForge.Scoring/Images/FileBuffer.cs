@@ -99,7 +99,7 @@ public sealed partial class FileBuffer
             // One read into the whole buffer instead of asking for the size first (one system call less, 1.3 us
             // of 8 per file): a regular file gives all it has up to the buffer's end, so a shorter read is the
             // whole file. Only a file that fills the buffer needs its size.
-            var limit = (int)Math.Min(data.Length, maxBytes + 1);
+            var limit = maxBytes < data.Length ? (int)maxBytes + 1 : data.Length;
             var n = Native.ReadAt(fd, ref data[0], limit, 0);
             if (n < 0)
             {

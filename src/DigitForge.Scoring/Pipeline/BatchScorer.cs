@@ -81,17 +81,13 @@ public sealed class BatchScorer
     private void Work(Run run, OnnxDigitModel model)
     {
         var batch = new Batch(settings.BatchSize, pixelsPerImage, classes);
-        var preparer = new ImagePreparer(preprocessor, settings.MaxPixels, settings.MaxFileBytes);
+        using var preparer = new ImagePreparer(preprocessor, settings.MaxPixels, settings.MaxFileBytes);
         var token = run.Stop.Token;
         try
         {
             while (run.Take(batch, settings.BatchSize) is { } sequence)
             {
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    token.ThrowIfCancellationRequested();
-                    batch.Errors[i] = preparer.Prepare(batch.Files[i].FullPath, batch.Pixels.AsSpan(i * pixelsPerImage, pixelsPerImage));
-                }
+                preparer.PrepareAll(batch.Files.AsSpan(0, batch.Count), batch.Pixels, pixelsPerImage, batch.Errors, token);
 
                 run.Hand(sequence, Score(batch, model));
             }

@@ -1,25 +1,61 @@
 using DigitForge.Scoring.Images;
+using DigitForge.Scoring.Listing;
 using DigitForge.Scoring.Preprocessing;
 
 namespace DigitForge.Scoring.Pipeline;
 
 /// <summary>
-/// One decode worker's path from file to model input: read the file, then <see cref="DigitInput"/>.
+/// One worker's path from file to model input: read the file, then <see cref="DigitInput"/>.
 /// Keeps its buffers from file to file; one instance per thread.
 /// </summary>
-internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPixels, long maxFileBytes)
+internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPixels, long maxFileBytes) : IDisposable
 {
     private readonly FileBuffer file = new();
     private readonly GreyImage grey = new();
 
-    /// <summary>Writes the model input for <paramref name="path"/> into <paramref name="target"/>;
-    /// returns null, or the reason the file cannot be scored.</summary>
-    public string? Prepare(string path, Span<byte> target)
+    // Reads many files per system call where the OS allows it; each file it did not read whole is read through `file`.
+    private readonly IoUringFileReader? batchReader = IoUringFileReader.TryCreate();
+
+    /// <summary>Writes the model input of each of <paramref name="files"/> into consecutive
+    /// <paramref name="pixelsPerImage"/>-byte slices of <paramref name="targets"/>, and into
+    /// <paramref name="errors"/> null or the reason that file cannot be scored.</summary>
+    public void PrepareAll(ReadOnlySpan<ListedFile> files, Span<byte> targets, int pixelsPerImage, Span<string?> errors, CancellationToken cancellation)
+    {
+        for (var start = 0; start < files.Length; start += IoUringFileReader.Slots)
+        {
+            var count = Math.Min(IoUringFileReader.Slots, files.Length - start);
+            batchReader?.Clear();
+            for (var i = 0; i < count && batchReader is not null; i++)
+            {
+                batchReader.Add(files[start + i].FullPath);
+            }
+
+            batchReader?.ReadAll(maxFileBytes);
+            for (var i = 0; i < count; i++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var target = targets.Slice((start + i) * pixelsPerImage, pixelsPerImage);
+                var (content, length) = batchReader is not null && batchReader.TryGet(i, out var data, out var read) ? (data, read) : (null, 0);
+                errors[start + i] = Prepare(files[start + i].FullPath, content, length, target);
+            }
+        }
+    }
+
+    public void Dispose() => batchReader?.Dispose();
+
+    /// <summary>The model input for the file at <paramref name="path"/> into <paramref name="target"/>, from
+    /// <paramref name="content"/> when it was read already, else read here; null, or why it cannot be scored.</summary>
+    private string? Prepare(string path, byte[]? content, int length, Span<byte> target)
     {
         try
         {
-            file.Load(path, maxFileBytes);
-            return DigitInput.Prepare(file.Data, file.Length, maxPixels, grey, preprocessor, target)?.Reason;
+            if (content is null)
+            {
+                file.Load(path, maxFileBytes);
+                (content, length) = (file.Data, file.Length);
+            }
+
+            return DigitInput.Prepare(content, length, maxPixels, grey, preprocessor, target)?.Reason;
         }
         catch (UnreadableImageException ex)
         {
