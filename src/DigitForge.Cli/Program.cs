@@ -1,6 +1,8 @@
 using DigitForge.Cli;
 using DigitForge.Cli.Commands;
+using DigitForge.Inference;
 
+OnnxRuntimeTelemetry.DisableUnlessSet();
 var parsed = CommandLine.Build().Parse(args);
 if (parsed.Errors.Count > 0)
 {

@@ -1,5 +1,7 @@
 using DigitForge.Score;
+using DigitForge.Inference;
 
+OnnxRuntimeTelemetry.DisableUnlessSet();
 var parsed = ScoreCommand.Create().Parse(args);
 if (parsed.Errors.Count > 0)
 {

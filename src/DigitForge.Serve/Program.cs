@@ -1,5 +1,7 @@
 using DigitForge.Serve;
+using DigitForge.Inference;
 
+OnnxRuntimeTelemetry.DisableUnlessSet();
 var parsed = ServeCommand.Create().Parse(args);
 if (parsed.Errors.Count > 0)
 {

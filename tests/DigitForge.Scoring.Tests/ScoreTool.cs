@@ -18,10 +18,25 @@ internal static class ScoreTool
         return Wait(process, arguments);
     }
 
+    /// <summary>Runs it with these environment variables added.</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        using var process = Start(workingDirectory, environment, arguments);
+        return Wait(process, arguments);
+    }
+
     /// <summary>Starts the tool without waiting for it (to run several at once, or to kill one).</summary>
-    public static Process Start(string workingDirectory, params string[] arguments)
+    public static Process Start(string workingDirectory, params string[] arguments) =>
+        Start(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(Path.Combine(ProjectOutput, "digitforge-score.dll"));
         foreach (var argument in arguments)
         {

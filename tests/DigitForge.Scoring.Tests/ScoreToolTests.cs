@@ -25,6 +25,20 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
     }
 
     [Fact]
+    public void Scoring_LeavesNoOnnxRuntimeTelemetryBehind()
+    {
+        // ONNX Runtime's telemetry keeps a device id and an event cache under the user's cache folder (it
+        // did here before the tool switched it off); OnnxRuntimeTelemetryTests checks the switch itself.
+        var folder = WriteDigits(2);
+        var cache = dir.File("cache");
+
+        var result = ScoreTool.Run(dir.Path, new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache }, folder, "--model", model.OnnxPath);
+
+        result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
+        Directory.Exists(cache).Should().BeFalse("ONNX Runtime's telemetry is off unless ORT_DISABLE_TELEMETRY says otherwise");
+    }
+
+    [Fact]
     public void FolderWithBadFiles_ExitsWithCompletedWithFailures_ListingThem()
     {
         var folder = WriteDigits(5);
