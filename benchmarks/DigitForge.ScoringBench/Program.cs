@@ -119,7 +119,7 @@ static void CompareInference(LabelledImages digits, string[] paths, int rounds, 
 static void Split(string folder, string[] modelPaths)
 {
     List<ListedFile> files = [];
-    var listing = CpuPerImage(() => files = [.. new FolderListing(folder, recursive: true, []).Files().Where(f => ImageFileNames.IsScored(Path.GetFileName(f.FullPath), allFiles: false))], () => files.Count);
+    var listing = CpuPerImage(() => files = [.. new FolderListing(folder, recursive: true, []).Files().Where(f => ImageFileNames.IsScored(Path.GetFileName(f.FullPath.AsSpan()), allFiles: false))], () => files.Count);
     var count = files.Count;
     var buffer = new FileBuffer();
     var read = CpuPerImage(() => files.ForEach(f => buffer.Load(f.FullPath, long.MaxValue)), () => count);

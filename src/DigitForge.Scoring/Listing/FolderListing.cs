@@ -19,12 +19,14 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
 
     private IEnumerable<ListedFile> Walk(string directory, string prefix)
     {
+        // Only a folder that holds an excluded file needs each of its files looked up.
+        var holdsExcluded = excluded.Any(path => Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(directory));
         foreach (var (name, isDirectory) in SortedEntries(directory))
         {
             var fullPath = Path.Combine(directory, name);
             if (!isDirectory)
             {
-                if (!excluded.Contains(fullPath))
+                if (!holdsExcluded || !excluded.Contains(fullPath))
                 {
                     yield return new ListedFile(fullPath, prefix + name);
                 }

@@ -14,11 +14,14 @@ public static class ImageFileNames
         ".tif", ".tiff", ".webp", ".heic", ".heif", ".avif", ".jp2", ".ico", ".pbm", ".pgm", ".ppm", ".pnm",
     };
 
-    public static bool IsHidden(string fileName) => fileName.StartsWith('.');
+    // Looked up by span: a name is checked for every listed file, without a string for its extension.
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ImageExtensionsBySpan = ImageExtensions.GetAlternateLookup<ReadOnlySpan<char>>();
 
-    public static bool HasImageExtension(string fileName) => ImageExtensions.Contains(Path.GetExtension(fileName));
+    public static bool IsHidden(ReadOnlySpan<char> fileName) => fileName.StartsWith('.');
+
+    public static bool HasImageExtension(ReadOnlySpan<char> fileName) => ImageExtensionsBySpan.Contains(Path.GetExtension(fileName));
 
     /// <summary>Hidden files never; with <paramref name="allFiles"/> every other file; otherwise files named as images.</summary>
-    public static bool IsScored(string fileName, bool allFiles) =>
+    public static bool IsScored(ReadOnlySpan<char> fileName, bool allFiles) =>
         !IsHidden(fileName) && (allFiles || HasImageExtension(fileName));
 }

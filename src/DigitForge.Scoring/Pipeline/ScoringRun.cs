@@ -132,7 +132,7 @@ public sealed class ScoringRun : IDisposable
         var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
         foreach (var file in listing.Files())
         {
-            var scored = ImageFileNames.IsScored(Path.GetFileName(file.FullPath), request.AllFiles);
+            var scored = ImageFileNames.IsScored(Path.GetFileName(file.FullPath.AsSpan()), request.AllFiles);
             if (scored)
             {
                 fingerprint?.Add(file.RelativePath);
@@ -163,7 +163,7 @@ public sealed class ScoringRun : IDisposable
         foreach (var file in listing.Files())
         {
             var slash = file.RelativePath.IndexOf('/', StringComparison.Ordinal);
-            if (slash >= 0 && ImageFileNames.IsScored(Path.GetFileName(file.FullPath), allFiles: false))
+            if (slash >= 0 && ImageFileNames.IsScored(Path.GetFileName(file.FullPath.AsSpan()), allFiles: false))
             {
                 images++;
                 folders.Add(file.RelativePath[..slash]);
