@@ -22,6 +22,23 @@ public sealed class FolderListingTests
     }
 
     [Fact]
+    public void Files_SkipExcludedFilesInSubFolders_WhateverTheRootsTrailingSeparator()
+    {
+        using var dir = new TempDirectory();
+        foreach (var name in new[] { "a.png", "top.csv", "sub/out.csv", "sub/out.csv.run.json", "sub/z.png", "other/out.csv" })
+        {
+            ImageFiles.Write(dir.Path, name, [1]);
+        }
+
+        foreach (var root in new[] { dir.Path, dir.Path + Path.DirectorySeparatorChar })
+        {
+            var listing = new FolderListing(root, recursive: true, [dir.File("top.csv"), dir.File("sub/out.csv"), dir.File("sub/out.csv.run.json")]);
+
+            listing.Files().Select(f => f.RelativePath).Should().Equal(["a.png", "other/out.csv", "sub/z.png"], $"root {root}");
+        }
+    }
+
+    [Fact]
     public void Files_WithoutRecursion_ListOnlyTheTopFolder()
     {
         using var dir = new TempDirectory();
