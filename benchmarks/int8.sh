@@ -8,7 +8,10 @@
 #   models-root  the registry whose production version is scored (default artifacts/mnist/models); it
 #                must have an accepted model.int8.onnx (./build.sh --target=Promote writes one)
 #   rounds       fp32/int8 pairs, alternating so a change of load hits both alike (default 2)
-# Give it an otherwise idle machine: it uses every core. It prints the load average before and after.
+# Give it an otherwise idle machine: it uses every core. It prints the load average before and after,
+# and each core's own inference speed (one thread pinned to it): a virtual machine's cores are not
+# always equally fast (on ours, at times one ran the int8 model 50-60 % slower, FP32 15-20 %), which
+# moves the end-to-end ratio; compare runs only when these lines agree.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
@@ -25,6 +28,16 @@ files=$(( count * 10 ))
 # Both precisions must be there: --precision int8 fails (exit 2) on a version without an accepted int8 model.
 "${score[@]}" "$work/small" --models-root "$models_root" --precision int8 --out "$work/probe.csv" > "$work/probe.log"
 grep -E "^Scoring|^  model file" "$work/probe.log"
+
+version=$(sed -n 's/^Scoring .* with production \([^ ]*\) .*/\1/p' "$work/probe.log")
+per_core() {
+  for core in $(seq 0 $(( $(nproc) - 1 ))); do
+    taskset -c "$core" "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 2 1 \
+      | sed -n "s/^\([a-z0-9]*\): .* CPU \([0-9.]*\) us\/image.*/\1 \2/p" | tr '\n' ' ' | sed "s/^/    core $core, inference on one thread, us per image: /; s/ $/\n/"
+  done
+}
+echo "each core before the runs:"
+per_core
 
 declare -A seconds=([fp32]=0 [int8]=0) cpu=([fp32]=0 [int8]=0)
 echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); uptime before: $(uptime)"
@@ -44,6 +57,8 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 echo "uptime after: $(uptime)"
+echo "each core after the runs:"
+per_core
 
 rate() { awk -v n="$(( files * rounds ))" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 echo "end to end, $files PNGs x $rounds rounds: fp32 $(rate "${seconds[fp32]}") images/s, int8 $(rate "${seconds[int8]}") images/s," \
@@ -52,7 +67,6 @@ echo "end to end, $files PNGs x $rounds rounds: fp32 $(rate "${seconds[fp32]}") 
 # The same predictions? Matched by file (column 1), the prediction is column 2.
 echo "predictions identical on $(awk -F, 'FNR == 1 { next } NR == FNR { fp32[$1] = $2; next } { n++; if (fp32[$1] == $2) same++ } END { printf "%.3f %% of %d", 100 * same / n, n }' "$work/fp32.csv" "$work/int8.csv") files"
 
-version=$(sed -n 's/^Scoring .* with production \([^ ]*\) .*/\1/p' "$work/probe.log")
 echo "where an image's CPU time goes (each step over the $count PNGs on one thread, thread CPU time, best of 3):"
 "${helper[@]}" split "$work/small" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" | sed 's/^/    /'
 echo "inference only (bundled digits, batch 256):"
