@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace DigitForge.Scoring.Images;
@@ -12,7 +11,7 @@ namespace DigitForge.Scoring.Images;
 /// unexpected (a failure, an over-size file, a directory) is left to the .NET path, which reports it in
 /// its own words, so error rows do not change.
 /// </remarks>
-public sealed partial class FileBuffer
+public sealed class FileBuffer
 {
     // A buffer grown past this for one big file is dropped afterwards rather than kept for the run.
     private const int RetainedBytes = 4 << 20;
@@ -81,7 +80,7 @@ public sealed partial class FileBuffer
         int fd;
         try
         {
-            fd = Native.Open(path, Native.ReadOnlyCloseOnExec);
+            fd = Libc.Open(path, Libc.ReadOnlyCloseOnExec);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -100,7 +99,7 @@ public sealed partial class FileBuffer
             // of 8 per file): a regular file gives all it has up to the buffer's end, so a shorter read is the
             // whole file. Only a file that fills the buffer needs its size.
             var limit = maxBytes < data.Length ? (int)maxBytes + 1 : data.Length;
-            var n = Native.ReadAt(fd, ref data[0], limit, 0);
+            var n = Libc.ReadAt(fd, ref data[0], limit, 0);
             if (n < 0)
             {
                 return false;
@@ -112,7 +111,7 @@ public sealed partial class FileBuffer
                 return true;
             }
 
-            var size = Native.Seek(fd, 0, Native.SeekEnd);
+            var size = Libc.Seek(fd, 0, Libc.SeekEnd);
             if (size < 0 || size > maxBytes || size > Array.MaxLength)
             {
                 return false;
@@ -126,7 +125,7 @@ public sealed partial class FileBuffer
             var read = (int)n;
             while (read < size)
             {
-                n = Native.ReadAt(fd, ref data[read], (nint)(size - read), read);
+                n = Libc.ReadAt(fd, ref data[read], (nint)(size - read), read);
                 if (n < 0)
                 {
                     return false;
@@ -145,25 +144,7 @@ public sealed partial class FileBuffer
         }
         finally
         {
-            _ = Native.Close(fd);
+            _ = Libc.Close(fd);
         }
-    }
-
-    private static partial class Native
-    {
-        public const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
-        public const int SeekEnd = 2;
-
-        [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Open(string path, int flags);
-
-        [LibraryImport("libc", EntryPoint = "lseek")]
-        public static partial long Seek(int fd, long offset, int whence);
-
-        [LibraryImport("libc", EntryPoint = "pread")]
-        public static partial nint ReadAt(int fd, ref byte buffer, nint count, long offset);
-
-        [LibraryImport("libc", EntryPoint = "close")]
-        public static partial int Close(int fd);
     }
 }

@@ -16,7 +16,7 @@ namespace DigitForge.Scoring.Images;
 /// missing or refused (another OS, an old kernel, a container that forbids it), <see cref="TryCreate"/>
 /// gives null. One instance per thread.
 /// </remarks>
-internal sealed unsafe partial class IoUringFileReader : IDisposable
+internal sealed unsafe class IoUringFileReader : IDisposable
 {
     /// <summary>Files per submission.</summary>
     public const int Slots = 64;
@@ -99,7 +99,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
         Params p = default;
         try
         {
-            ring = (int)Native.Syscall(Native.IoUringSetup, Entries, (nint)(&p), 0, 0, 0, 0);
+            ring = (int)Libc.Syscall(SystemCall.IoUringSetup, Entries, (nint)(&p), 0, 0, 0, 0);
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -119,7 +119,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
             // A table of empty descriptor slots, one per file of a submission.
             var empty = stackalloc int[Slots];
             new Span<int>(empty, Slots).Fill(-1);
-            if (Native.Syscall(Native.IoUringRegister, ring, RegisterFiles, (nint)empty, Slots, 0, 0) < 0)
+            if (Libc.Syscall(SystemCall.IoUringRegister, ring, RegisterFiles, (nint)empty, Slots, 0, 0) < 0)
             {
                 reader.Dispose();
                 return null;
@@ -132,7 +132,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
             reader?.Dispose();
             if (reader is null)
             {
-                _ = Native.Close(ring);
+                _ = Libc.Close(ring);
             }
 
             return null;
@@ -179,11 +179,11 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
             return;
         }
 
-        // The paths' buffer may have moved while they were added, so the addresses are taken now.
         var limit = maxBytes < SlotBytes ? (uint)maxBytes + 1 : SlotBytes;
         var tail = *sqTail;
         for (var i = 0; i < Count; i++)
         {
+            // The paths' buffer may have moved while they were added, so their addresses are taken now.
             fixed (byte* slot = slots[i])
             {
                 Push(ref tail, new Sqe { Opcode = OpOpenAt, Flags = Link, Fd = AtCurrentDirectory, Address = (ulong)(paths + pathOffsets[i]), FileIndex = (uint)i + 1, UserData = Tag(i, OpOpenAt) });
@@ -198,7 +198,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
         var seen = 0;
         while (seen < expected)
         {
-            var entered = Native.Syscall(Native.IoUringEnter, ring, submit, expected - seen, (nint)EnterGetEvents, 0, 0);
+            var entered = Libc.Syscall(SystemCall.IoUringEnter, ring, submit, expected - seen, (nint)EnterGetEvents, 0, 0);
             if (entered < 0)
             {
                 if (Marshal.GetLastPInvokeError() == Interrupted)
@@ -239,7 +239,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
         Unmap((nint)sqes, sqeBytes);
         Unmap(cqRing, cqRingBytes);
         Unmap(sqRing, sqRingBytes);
-        _ = Native.Close(ring);
+        _ = Libc.Close(ring);
     }
 
     private static ulong Tag(int index, byte op) => ((ulong)index << 8) | op;
@@ -256,12 +256,9 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
             var op = (byte)cqe.UserData;
             if (op == OpRead)
             {
-                // Shorter than the limit is the whole file; a failed open makes this ECANCELED (negative).
+                // Shorter than the limit is the whole file. A failed open cancels the read linked to it
+                // (ECANCELED, negative), so the read's result alone decides.
                 lengths[index] = cqe.Result >= 0 && cqe.Result < limit ? cqe.Result : -1;
-            }
-            else if (op == OpOpenAt && cqe.Result < 0)
-            {
-                lengths[index] = -1;
             }
         }
 
@@ -279,7 +276,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
 
     private nint Map(nuint bytes, long offset)
     {
-        var address = Native.Map(0, bytes, 3 /* PROT_READ | PROT_WRITE */, 0x8001 /* MAP_SHARED | MAP_POPULATE */, ring, offset);
+        var address = Libc.Map(0, bytes, 3 /* PROT_READ | PROT_WRITE */, 0x8001 /* MAP_SHARED | MAP_POPULATE */, ring, offset);
         return address == -1 ? throw new IOException("cannot map the io_uring rings") : address;
     }
 
@@ -287,7 +284,7 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
     {
         if (address is not 0 and not -1)
         {
-            _ = Native.Unmap(address, bytes);
+            _ = Libc.Unmap(address, bytes);
         }
     }
 
@@ -339,23 +336,11 @@ internal sealed unsafe partial class IoUringFileReader : IDisposable
         public uint Flags;
     }
 
-    private static partial class Native
+    /// <summary>io_uring's system call numbers: the same on x86-64 and arm64 (calls added after 4.x share one table).</summary>
+    private static class SystemCall
     {
-        // The same numbers on x86-64 and arm64 (system calls added after 4.x share one table).
         public const long IoUringSetup = 425;
         public const long IoUringEnter = 426;
         public const long IoUringRegister = 427;
-
-        [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-        public static partial long Syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);
-
-        [LibraryImport("libc", EntryPoint = "mmap")]
-        public static partial nint Map(nint address, nuint length, int protection, int flags, int fd, long offset);
-
-        [LibraryImport("libc", EntryPoint = "munmap")]
-        public static partial int Unmap(nint address, nuint length);
-
-        [LibraryImport("libc", EntryPoint = "close")]
-        public static partial int Close(int fd);
     }
 }

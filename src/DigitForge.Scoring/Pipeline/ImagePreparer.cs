@@ -23,25 +23,36 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
     {
         for (var start = 0; start < files.Length; start += IoUringFileReader.Slots)
         {
-            var count = Math.Min(IoUringFileReader.Slots, files.Length - start);
-            batchReader?.Clear();
-            for (var i = 0; i < count && batchReader is not null; i++)
-            {
-                batchReader.Add(files[start + i].FullPath);
-            }
-
-            batchReader?.ReadAll(maxFileBytes);
-            for (var i = 0; i < count; i++)
+            var chunk = files.Slice(start, Math.Min(IoUringFileReader.Slots, files.Length - start));
+            ReadAhead(chunk);
+            for (var i = 0; i < chunk.Length; i++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var target = targets.Slice((start + i) * pixelsPerImage, pixelsPerImage);
                 var (content, length) = batchReader is not null && batchReader.TryGet(i, out var data, out var read) ? (data, read) : (null, 0);
-                errors[start + i] = Prepare(files[start + i].FullPath, content, length, target);
+                errors[start + i] = Prepare(chunk[i].FullPath, content, length, target);
             }
         }
     }
 
     public void Dispose() => batchReader?.Dispose();
+
+    /// <summary>Reads <paramref name="files"/> with one submission, where the batch reader exists.</summary>
+    private void ReadAhead(ReadOnlySpan<ListedFile> files)
+    {
+        if (batchReader is null)
+        {
+            return;
+        }
+
+        batchReader.Clear();
+        foreach (var file in files)
+        {
+            batchReader.Add(file.FullPath);
+        }
+
+        batchReader.ReadAll(maxFileBytes);
+    }
 
     /// <summary>The model input for the file at <paramref name="path"/> into <paramref name="target"/>, from
     /// <paramref name="content"/> when it was read already, else read here; null, or why it cannot be scored.</summary>
