@@ -17,7 +17,7 @@ public abstract class ProgressDisplay
 
     public abstract Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation);
 
-    /// <summary>Spectre.Console's progress bar; the files are counted first (a fast listing pass) for its total.</summary>
+    /// <summary>Spectre.Console's progress bar; its total is the files the run counted while the model loaded.</summary>
     private sealed class Bar : ProgressDisplay
     {
         public override Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation) =>
@@ -26,7 +26,7 @@ public abstract class ProgressDisplay
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                 .StartAsync(async context =>
                 {
-                    var task = context.AddTask("Scoring", maxValue: Math.Max(1, run.Files().LongCount()));
+                    var task = context.AddTask("Scoring", maxValue: Math.Max(1, run.FilesToScore));
                     var resumed = run.ResumedRows;
                     var clock = Stopwatch.StartNew();
                     return await run.RunAsync(
@@ -43,8 +43,8 @@ public abstract class ProgressDisplay
     {
         public override Task<ScoringOutcome> RunAsync(ScoringRun run, CancellationToken cancellation)
         {
-            // The same fast listing pass as the bar's, for the remaining time.
-            var total = run.Files().LongCount();
+            // For the remaining time.
+            var total = run.FilesToScore;
             var clock = Stopwatch.StartNew();
             var next = interval;
             var resumed = run.ResumedRows;
@@ -62,6 +62,8 @@ public abstract class ProgressDisplay
 
         private static string Line(ScoringSummary summary, long added, long total, TimeSpan elapsed)
         {
+            // The total is an estimate after a resume over a folder that lost files since.
+            total = Math.Max(total, added);
             var rate = added / elapsed.TotalSeconds;
             var remaining = rate > 0 ? TimeSpan.FromSeconds((total - added) / rate) : TimeSpan.Zero;
             return string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} scored {added:N0} of {total:N0} files in {elapsed.TotalSeconds:0} s ({rate:N0}/s, about {remaining.TotalSeconds:0} s left), {summary.Failed:N0} failed so far");

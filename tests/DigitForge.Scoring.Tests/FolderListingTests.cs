@@ -38,6 +38,46 @@ public sealed class FolderListingTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Count_CountsWhatFilesLists_WithTheFoldersPrefix(bool recursive)
+    {
+        using var dir = new TempDirectory();
+        foreach (var name in new[] { "b.png", "a.png", "top.csv", "sub/z.png", "sub/out.csv", "sub/deeper/c.png", "sub/deeper/d.txt", ".hidden.png", ".cache/x.png", "other/y.png" })
+        {
+            ImageFiles.Write(dir.Path, name, [1]);
+        }
+
+        var listing = new FolderListing(dir.Path + Path.DirectorySeparatorChar, recursive, [dir.File("top.csv"), dir.File("sub/out.csv")]);
+        var seen = new List<string>();
+
+        var count = listing.Count(
+            (prefix, name) =>
+            {
+                seen.Add(prefix + name.ToString());
+                return name.EndsWith(".png", StringComparison.Ordinal);
+            },
+            CancellationToken.None);
+
+        var listed = listing.Files().Select(f => f.RelativePath).ToList();
+        seen.Order(StringComparer.Ordinal).Should().Equal(listed, "the filter sees every file the listing has, and no excluded or hidden-folder one");
+        count.Should().Be(listed.Count(p => p.EndsWith(".png", StringComparison.Ordinal)));
+        count.Should().Be(recursive ? 6 : 3);
+    }
+
+    [Fact]
+    public void Count_StopsWhenCancelled()
+    {
+        using var dir = new TempDirectory();
+        ImageFiles.Write(dir.Path, "a.png", [1]);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        FluentActions.Invoking(() => new FolderListing(dir.Path, recursive: true, []).Count((_, _) => true, cancelled.Token))
+            .Should().Throw<OperationCanceledException>();
+    }
+
     [Fact]
     public void Files_WithoutRecursion_ListOnlyTheTopFolder()
     {

@@ -162,7 +162,7 @@ public sealed class ScoringRunTests(ScoringModel model)
         using (var run = ScoringRun.Prepare(full with { Output = output, Resume = true }))
         {
             (run.ResumedRows, run.DroppedTornRow).Should().Be((120, true));
-            run.Files().Should().HaveCount(180);
+            run.FilesToScore.Should().Be(180);
             var outcome = await run.RunAsync(null, CancellationToken.None);
             (outcome.NewRows, outcome.Summary.Total).Should().Be((180, 300));
         }
@@ -198,7 +198,15 @@ public sealed class ScoringRunTests(ScoringModel model)
         var shards = Enumerable.Range(1, 3).Select(i =>
         {
             var output = dir.File($"shard{i}.csv");
-            Scorer.Run(Request(folder, output) with { Shard = new Listing.Shard(i, 3) });
+            var request = Request(folder, output) with { Shard = new Listing.Shard(i, 3) };
+            long counted;
+            using (var run = ScoringRun.Prepare(request))
+            {
+                counted = run.FilesToScore;
+            }
+
+            Scorer.Run(request);
+            Scorer.Rows(output).Should().HaveCount((int)counted, "the progress total counts this shard's files");
             return Scorer.Rows(output);
         }).ToList();
 

@@ -15,12 +15,46 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
     private readonly string root = Path.GetFullPath(root);
     private readonly HashSet<string> excluded = [.. excluded.Select(Path.GetFullPath)];
 
+    /// <summary>Decides whether a file counts, from its folder's relative prefix ("" or "sub/") and its name.</summary>
+    public delegate bool FileFilter(string prefix, ReadOnlySpan<char> name);
+
     public IEnumerable<ListedFile> Files() => Walk(root, string.Empty);
+
+    /// <summary>
+    /// How many of the files <see cref="Files"/> lists <paramref name="include"/> accepts: the same walk without
+    /// sorting names or building paths, so counting costs a fraction of listing.
+    /// </summary>
+    public long Count(FileFilter include, CancellationToken cancellation) => Count(root, string.Empty, include, cancellation);
+
+    private long Count(string directory, string prefix, FileFilter include, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var holdsExcluded = HoldsExcluded(directory);
+        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
+
+        // Files are counted by the filter and come out as null; sub-folders come out by name.
+        long count = 0;
+        var entries = new FileSystemEnumerable<string?>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? entry.FileName.ToString() : null, options)
+        {
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.IsDirectory
+                ? recursive && !entry.FileName.StartsWith('.')
+                : (!holdsExcluded || !excluded.Contains(Path.Join(directory, entry.FileName))) && include(prefix, entry.FileName),
+        };
+        foreach (var folder in entries)
+        {
+            count += folder is null ? 1 : Count(Path.Combine(directory, folder), $"{prefix}{folder}/", include, cancellation);
+        }
+
+        return count;
+    }
+
+    // Only a folder that holds an excluded file needs each of its files looked up.
+    private bool HoldsExcluded(string directory) =>
+        excluded.Any(path => Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(directory));
 
     private IEnumerable<ListedFile> Walk(string directory, string prefix)
     {
-        // Only a folder that holds an excluded file needs each of its files looked up.
-        var holdsExcluded = excluded.Any(path => Path.GetDirectoryName(path) == Path.TrimEndingDirectorySeparator(directory));
+        var holdsExcluded = HoldsExcluded(directory);
         foreach (var (name, isDirectory) in SortedEntries(directory))
         {
             var fullPath = Path.Combine(directory, name);

@@ -22,8 +22,11 @@ public sealed class ScoringRun : IDisposable
     private readonly ExistingResults? existing;
     private readonly ResultFormat format;
 
-    private ScoringRun(ScoringRequest request, ResolvedModel resolved, OnnxDigitModel[] models, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary, PredictionProfile? reference)
+    private readonly FileCount count;
+
+    private ScoringRun(ScoringRequest request, FileCount count, ResolvedModel resolved, OnnxDigitModel[] models, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary, PredictionProfile? reference)
     {
+        this.count = count;
         Reference = reference;
         this.request = request;
         this.models = models;
@@ -58,6 +61,13 @@ public sealed class ScoringRun : IDisposable
 
     public int ResumedRows => existing?.Count ?? 0;
 
+    /// <summary>
+    /// How many files this run scores, for the progress display's total: counted while the model
+    /// loaded. With --resume it is the files listed less the rows resumed (an estimate when files
+    /// were removed since).
+    /// </summary>
+    public long FilesToScore => Math.Max(0, count.Files - ResumedRows);
+
     /// <summary>True when the output ended inside a row (an interrupted run); that row is scored again.</summary>
     public bool DroppedTornRow => existing?.TornTail ?? false;
 
@@ -87,8 +97,21 @@ public sealed class ScoringRun : IDisposable
             throw new ScoringSetupException(SetupProblem.Input, File.Exists(folder) ? $"{folder} is a file; give the folder that holds the images" : $"no such folder: {folder}");
         }
 
-        var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
-        var models = Load(resolved, settings.Threads);
+        // Counted beside the model's loading, which leaves the other cores idle, instead of before scoring.
+        var count = FileCount.Start(request, folder);
+        ResolvedModel resolved;
+        OnnxDigitModel[] models;
+        try
+        {
+            resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
+            models = Load(resolved, settings.Threads);
+        }
+        catch
+        {
+            count.Dispose();
+            throw;
+        }
+
         var model = models[0];
         try
         {
@@ -101,11 +124,12 @@ public sealed class ScoringRun : IDisposable
             var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString(), request.AllFiles);
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
-            return new ScoringRun(request, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath));
+            return new ScoringRun(request, count, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath));
         }
         catch
         {
             Dispose(models);
+            count.Dispose();
             throw;
         }
     }
@@ -123,11 +147,8 @@ public sealed class ScoringRun : IDisposable
         }
     }
 
-    /// <summary>The files this run scores, streamed: this shard's images (every file with --all-files), less those the output already has.</summary>
-    public IEnumerable<ListedFile> Files() => Listed(onSkipped: null, fingerprint: null);
-
     /// <summary>This shard's files to score; <paramref name="fingerprint"/> takes every shard's (for merging shards).</summary>
-    private IEnumerable<ListedFile> Listed(Action<ListedFile>? onSkipped, ListingFingerprint? fingerprint)
+    private IEnumerable<ListedFile> Listed(Action<ListedFile> onSkipped, ListingFingerprint fingerprint)
     {
         var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
         foreach (var file in listing.Files())
@@ -135,7 +156,7 @@ public sealed class ScoringRun : IDisposable
             var scored = ImageFileNames.IsScored(Path.GetFileName(file.FullPath.AsSpan()), request.AllFiles);
             if (scored)
             {
-                fingerprint?.Add(file.RelativePath);
+                fingerprint.Add(file.RelativePath);
             }
 
             if (!request.Shard.Contains(file.RelativePath))
@@ -145,7 +166,7 @@ public sealed class ScoringRun : IDisposable
 
             if (!scored)
             {
-                onSkipped?.Invoke(file);
+                onSkipped(file);
             }
             else if (existing?.Paths.Contains(file.RelativePath) != true)
             {
@@ -159,21 +180,22 @@ public sealed class ScoringRun : IDisposable
     {
         var listing = new FolderListing(Folder, recursive: true, [OutputPath, RunRecord.PathFor(OutputPath)]);
         var folders = new HashSet<string>(StringComparer.Ordinal);
-        long images = 0;
-        foreach (var file in listing.Files())
-        {
-            var slash = file.RelativePath.IndexOf('/', StringComparison.Ordinal);
-            if (slash >= 0 && ImageFileNames.IsScored(Path.GetFileName(file.FullPath.AsSpan()), allFiles: false))
+        var images = listing.Count(
+            (prefix, name) =>
             {
-                images++;
-                folders.Add(file.RelativePath[..slash]);
-            }
-        }
+                if (prefix.Length == 0 || !ImageFileNames.IsScored(name, allFiles: false))
+                {
+                    return false;
+                }
 
+                folders.Add(prefix[..prefix.IndexOf('/', StringComparison.Ordinal)]);
+                return true;
+            },
+            CancellationToken.None);
         return (images, folders.Count);
     }
 
-    /// <summary>Scores <see cref="Files"/> into the output; <paramref name="onProgress"/> is told after each batch.
+    /// <summary>Scores this shard's files into the output; <paramref name="onProgress"/> is told after each batch.
     /// Cancellation stops after the batch in hand: every row written is complete.</summary>
     public async Task<ScoringOutcome> RunAsync(Action<ScoringSummary>? onProgress, CancellationToken cancellation)
     {
@@ -212,7 +234,11 @@ public sealed class ScoringRun : IDisposable
         return new ScoringOutcome(Summary, ResumedRows, added, completed, clock.Elapsed);
     }
 
-    public void Dispose() => Dispose(models);
+    public void Dispose()
+    {
+        Dispose(models);
+        count.Dispose();
+    }
 
     private static void Dispose(IEnumerable<OnnxDigitModel> models)
     {
@@ -283,5 +309,32 @@ public sealed class ScoringRun : IDisposable
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+
+    /// <summary>The files the run will score (resumed ones included), counted on a pool thread.</summary>
+    private sealed class FileCount(Task<long> counting, CancellationTokenSource stop) : IDisposable
+    {
+        public long Files => counting.GetAwaiter().GetResult();
+
+        public static FileCount Start(ScoringRequest request, string folder)
+        {
+            var output = Path.GetFullPath(request.Output);
+            var listing = new FolderListing(folder, request.Recursive, [output, RunRecord.PathFor(output)]);
+            var shard = request.Shard;
+            var stop = new CancellationTokenSource();
+            var counting = Task.Run(
+                () => listing.Count((prefix, name) => ImageFileNames.IsScored(name, request.AllFiles) && (shard == Shard.All || shard.Contains(prefix + name.ToString())), stop.Token),
+                CancellationToken.None);
+            return new FileCount(counting, stop);
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+
+            // Not left running over a folder its caller may delete next; its result or failure no longer matters.
+            Task.WaitAny(counting);
+            stop.Dispose();
+        }
     }
 }
