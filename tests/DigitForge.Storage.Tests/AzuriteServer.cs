@@ -27,11 +27,29 @@ public sealed partial class AzuriteServer : IDisposable
         var executable = Path.Combine(folder, "node_modules", ".bin", "azurite-blob");
         Prerequisites.Node.Require();
         EnsureInstalled(folder, executable);
-        Port = FreePort();
-        Start(executable);
+
+        // A port free when checked can be taken before Azurite binds it (any process's outgoing
+        // connection may get it as its local port): Azurite then exits with EADDRINUSE, and starts
+        // again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            var (started, output) = Start(executable);
+            if (started)
+            {
+                return;
+            }
+
+            Stop();
+            if (attempt == 5 || !output.Contains("EADDRINUSE", StringComparison.Ordinal))
+            {
+                Dispose();
+                throw new InvalidOperationException($"Azurite did not start on port {Port} within 60 s (attempt {attempt}):\n{output}");
+            }
+        }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
@@ -41,6 +59,15 @@ public sealed partial class AzuriteServer : IDisposable
 
     public void Dispose()
     {
+        Stop();
+        if (Directory.Exists(data))
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private void Stop()
+    {
         if (process is { HasExited: false })
         {
             process.Kill(entireProcessTree: true);
@@ -48,13 +75,11 @@ public sealed partial class AzuriteServer : IDisposable
         }
 
         process?.Dispose();
-        if (Directory.Exists(data))
-        {
-            Directory.Delete(data, recursive: true);
-        }
+        process = null;
     }
 
-    private void Start(string executable)
+    /// <summary>Starts Azurite on <see cref="Port"/>: whether it listens (false when it exits first or takes 60 s), and what it printed.</summary>
+    private (bool Started, string Output) Start(string executable)
     {
         Directory.CreateDirectory(data);
         var start = new ProcessStartInfo(executable)
@@ -91,10 +116,17 @@ public sealed partial class AzuriteServer : IDisposable
         };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!listening.Task.Wait(TimeSpan.FromSeconds(60)))
+        var exited = process.WaitForExitAsync();
+        Task.WaitAny([listening.Task, exited], TimeSpan.FromSeconds(60));
+        if (exited.IsCompleted)
         {
-            Dispose();
-            throw new InvalidOperationException($"Azurite did not start on port {Port} within 60 s:\n{output}");
+            // Its output is read to the end once it has exited.
+            process.WaitForExit();
+        }
+
+        lock (output)
+        {
+            return (listening.Task.IsCompleted && !exited.IsCompleted, output.ToString());
         }
     }
 
