@@ -33,10 +33,9 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         File.Exists(Path.Combine(publisher.Home, "models", "registry.json")).Should().BeFalse("the remote is the registry; the local one is untouched");
 
         using var server = Machine(address, seeded: false);
-        var port = FreePort();
-        using var serving = server.Start(["--target=Serve", $"--port={port}"]);
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
-        (await ServedAsync(client, serving, "v0001-", TimeSpan.FromMinutes(4))).Should().BeTrue(serving.Output);
+        var (serving, client) = await StartServingAsync(server, "v0001-");
+        using var stopServing = serving;
+        using var disposeClient = client;
 
         var second = publisher.Run(["--target=Promote", .. PromotedBuild.Recipe, "--set=train.seed=7", "--force"]);
         second.ExitCode.Should().Be(0, second.ToString());
@@ -67,6 +66,32 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         build.Environment["DIGITFORGE_REGISTRY"] = address;
         build.Environment["AZURE_STORAGE_CONNECTION_STRING"] = azurite!.ConnectionString;
         return build;
+    }
+
+    /// <summary>Starts the service on a free port and waits until it serves a version starting with <paramref name="prefix"/>.</summary>
+    private static async Task<(RunningBuild Serving, HttpClient Client)> StartServingAsync(RepoBuild server, string prefix)
+    {
+        // A port free when checked can be taken before the service binds it (any process's outgoing
+        // connection may get it as its local port): the service then exits saying so, and starts again on another.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var serving = server.Start(["--target=Serve", $"--port={port}"]);
+            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            if (await ServedAsync(client, serving, prefix, TimeSpan.FromMinutes(4)))
+            {
+                return (serving, client);
+            }
+
+            // Once it has exited, its output is read to the end.
+            var output = serving.HasExited ? serving.WaitForExit(TimeSpan.FromSeconds(30)).Output : serving.Output;
+            client.Dispose();
+            serving.Dispose();
+            if (attempt == 3 || !output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new Xunit.Sdk.XunitException($"the service did not serve {prefix} on port {port} (attempt {attempt}):\n{output}");
+            }
+        }
     }
 
     private static async Task<bool> ServedAsync(HttpClient client, RunningBuild serving, string prefix, TimeSpan timeout)
