@@ -28,7 +28,6 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
 
     private long Count(string directory, string prefix, FileFilter include, CancellationToken cancellation)
     {
-        cancellation.ThrowIfCancellationRequested();
         var holdsExcluded = HoldsExcluded(directory);
         var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
 
@@ -36,9 +35,14 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
         long count = 0;
         var entries = new FileSystemEnumerable<string?>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? entry.FileName.ToString() : null, options)
         {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => entry.IsDirectory
-                ? recursive && !entry.FileName.StartsWith('.')
-                : (!holdsExcluded || !excluded.Contains(Path.Join(directory, entry.FileName))) && include(prefix, entry.FileName),
+            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
+            {
+                // Checked per entry: a run that fails to start stops a count of a large folder at once.
+                cancellation.ThrowIfCancellationRequested();
+                return entry.IsDirectory
+                    ? recursive && !entry.FileName.StartsWith('.')
+                    : (!holdsExcluded || !excluded.Contains(Path.Join(directory, entry.FileName))) && include(prefix, entry.FileName);
+            },
         };
         foreach (var folder in entries)
         {
