@@ -1,5 +1,6 @@
 using DigitForge.Engine.Storage;
 using System.Globalization;
+using System.Numerics.Tensors;
 using DigitForge.Data;
 using DigitForge.Inference;
 using DigitForge.Training.Model;
@@ -157,13 +158,10 @@ public static class Int8OnnxExporter
             using var outputs = session.Run(run, [OnnxExporter.InputName], [value], observed);
             for (var i = 0; i < observed.Length; i++)
             {
+                // Vectorised, with Math.Min/Max's rules (a NaN wins, -0 is below +0): the same ranges as one value at a time.
+                var values = outputs[i].GetTensorDataAsSpan<float>();
                 var (min, max) = ranges[observed[i]];
-                foreach (var v in outputs[i].GetTensorDataAsSpan<float>())
-                {
-                    (min, max) = (Math.Min(min, v), Math.Max(max, v));
-                }
-
-                ranges[observed[i]] = (min, max);
+                ranges[observed[i]] = (Math.Min(min, TensorPrimitives.Min(values)), Math.Max(max, TensorPrimitives.Max(values)));
             }
         }
 
