@@ -12,14 +12,11 @@ internal static class ScoreTool
 
     public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
-    public static Result Run(string workingDirectory, params string[] arguments)
-    {
-        using var process = Start(workingDirectory, arguments);
-        return Wait(process, arguments);
-    }
+    public static Result Run(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, new Dictionary<string, string?>(), arguments);
 
-    /// <summary>Runs it with these environment variables added.</summary>
-    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>Runs it with these environment variables set (a null value removes the variable).</summary>
+    public static Result Run(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         using var process = Start(workingDirectory, environment, arguments);
         return Wait(process, arguments);
@@ -27,14 +24,21 @@ internal static class ScoreTool
 
     /// <summary>Starts the tool without waiting for it (to run several at once, or to kill one).</summary>
     public static Process Start(string workingDirectory, params string[] arguments) =>
-        Start(workingDirectory, new Dictionary<string, string>(), arguments);
+        Start(workingDirectory, new Dictionary<string, string?>(), arguments);
 
-    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
+    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
 
         start.ArgumentList.Add(Path.Combine(ProjectOutput, "digitforge-score.dll"));

@@ -32,7 +32,9 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
         var folder = WriteDigits(2);
         var cache = dir.File("cache");
 
-        var result = ScoreTool.Run(dir.Path, new Dictionary<string, string> { ["XDG_CACHE_HOME"] = cache }, folder, "--model", model.OnnxPath);
+        // Not inherited from the test settings (test.runsettings sets it for test processes): the tool must set it itself.
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache, ["ORT_DISABLE_TELEMETRY"] = null };
+        var result = ScoreTool.Run(dir.Path, environment, folder, "--model", model.OnnxPath);
 
         result.ExitCode.Should().Be(ExitCodes.Success, result.Error);
         Directory.Exists(cache).Should().BeFalse("ONNX Runtime's telemetry is off unless ORT_DISABLE_TELEMETRY says otherwise");
