@@ -15,6 +15,9 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
     private readonly string root = Path.GetFullPath(root);
     private readonly HashSet<string> excluded = [.. excluded.Select(Path.GetFullPath)];
 
+    // One folder at a time (the walks recurse themselves), hidden and system files included.
+    private static readonly EnumerationOptions OneFolder = new() { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
+
     /// <summary>Decides whether a file counts, from its folder's relative prefix ("" or "sub/") and its name.</summary>
     public delegate bool FileFilter(string prefix, ReadOnlySpan<char> name);
 
@@ -29,18 +32,17 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
     private long Count(string directory, string prefix, FileFilter include, CancellationToken cancellation)
     {
         var holdsExcluded = HoldsExcluded(directory);
-        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
 
         // Files are counted by the filter and come out as null; sub-folders come out by name.
         long count = 0;
-        var entries = new FileSystemEnumerable<string?>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? entry.FileName.ToString() : null, options)
+        var entries = new FileSystemEnumerable<string?>(directory, (ref FileSystemEntry entry) => entry.IsDirectory ? entry.FileName.ToString() : null, OneFolder)
         {
             ShouldIncludePredicate = (ref FileSystemEntry entry) =>
             {
                 // Checked per entry: a run that fails to start stops a count of a large folder at once.
                 cancellation.ThrowIfCancellationRequested();
                 return entry.IsDirectory
-                    ? recursive && !entry.FileName.StartsWith('.')
+                    ? recursive && !IsHiddenFolder(ref entry)
                     : (!holdsExcluded || !excluded.Contains(Path.Join(directory, entry.FileName))) && include(prefix, entry.FileName);
             },
         };
@@ -79,12 +81,13 @@ public sealed class FolderListing(string root, bool recursive, IReadOnlyCollecti
         }
     }
 
+    private static bool IsHiddenFolder(ref FileSystemEntry entry) => entry.IsDirectory && entry.FileName.StartsWith('.');
+
     private static List<(string Name, bool IsDirectory)> SortedEntries(string directory)
     {
-        var options = new EnumerationOptions { IgnoreInaccessible = true, AttributesToSkip = 0, RecurseSubdirectories = false };
-        var entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory), options)
+        var entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry entry) => (entry.FileName.ToString(), entry.IsDirectory), OneFolder)
         {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) => !(entry.IsDirectory && entry.FileName.StartsWith('.')),
+            ShouldIncludePredicate = (ref FileSystemEntry entry) => !IsHiddenFolder(ref entry),
         };
         var list = entries.ToList();
         list.Sort((a, b) => string.CompareOrdinal(a.Item1, b.Item1));
