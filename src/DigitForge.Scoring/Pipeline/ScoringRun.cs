@@ -150,7 +150,7 @@ public sealed class ScoringRun : IDisposable
     /// <summary>This shard's files to score; <paramref name="fingerprint"/> takes every shard's (for merging shards).</summary>
     private IEnumerable<ListedFile> Listed(Action<ListedFile> onSkipped, ListingFingerprint fingerprint)
     {
-        var listing = new FolderListing(Folder, request.Recursive, [OutputPath, RunRecord.PathFor(OutputPath)]);
+        var listing = Listing(Folder, request.Recursive, OutputPath);
         foreach (var file in listing.Files())
         {
             var scored = ImageFileNames.IsScored(Path.GetFileName(file.FullPath.AsSpan()), request.AllFiles);
@@ -178,7 +178,7 @@ public sealed class ScoringRun : IDisposable
     /// <summary>Images (by name) in sub-folders, which a run without --recursive does not list, by sub-folder.</summary>
     private (long Images, int Folders) ImagesInSubFolders()
     {
-        var listing = new FolderListing(Folder, recursive: true, [OutputPath, RunRecord.PathFor(OutputPath)]);
+        var listing = Listing(Folder, recursive: true, OutputPath);
         var folders = new HashSet<string>(StringComparer.Ordinal);
         var images = listing.Count(
             (prefix, name) =>
@@ -305,6 +305,10 @@ public sealed class ScoringRun : IDisposable
         return ResultFormats.CreateWriter(format, stream, request.Settings.TopK, writeHeader: existing?.HasHeader != true);
     }
 
+    /// <summary>The files under <paramref name="folder"/>, less the run's own output and run record.</summary>
+    private static FolderListing Listing(string folder, bool recursive, string output) =>
+        new(folder, recursive, [output, RunRecord.PathFor(output)]);
+
     private static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
@@ -319,7 +323,7 @@ public sealed class ScoringRun : IDisposable
         public static FileCount Start(ScoringRequest request, string folder)
         {
             var output = Path.GetFullPath(request.Output);
-            var listing = new FolderListing(folder, request.Recursive, [output, RunRecord.PathFor(output)]);
+            var listing = Listing(folder, request.Recursive, output);
             var shard = request.Shard;
             var stop = new CancellationTokenSource();
             var counting = Task.Run(
