@@ -11,7 +11,9 @@
 # Give it an otherwise idle machine: it uses every core. It prints the load average before and after,
 # and each core's own inference speed (one thread pinned to it): a virtual machine's cores are not
 # always equally fast (on ours, at times one ran the int8 model 50-60 % slower, FP32 15-20 %), which
-# moves the end-to-end ratio; compare runs only when these lines agree.
+# moves the end-to-end ratio; compare runs only when these lines agree. Where a C compiler is at hand
+# these lines also give the core's peak multiply-accumulate rates (benchmarks/cpu-peak.c) and how close
+# each precision's inference runs to the floor they set for the model.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
@@ -30,12 +32,26 @@ files=$(( count * 10 ))
 grep -E "^Scoring|^  model file" "$work/probe.log"
 
 version=$(sed -n 's/^Scoring .* with production \([^ ]*\) .*/\1/p' "$work/probe.log")
+# Each core's peak multiply-accumulate rates (benchmarks/cpu-peak.c, where a C compiler is at hand) against
+# the model's multiply-accumulates per image: how close each precision's inference runs to its floor.
+read -r fp32_macs int8_macs <<< "$("${helper[@]}" macs "$models_root/$version/model.json" | sed 's/.*fp32 \([0-9]*\), int8 \([0-9]*\)/\1 \2/')"
+peak=()
+if command -v cc > /dev/null && cc -O2 -mavx512f -mavx512bw -mavx512vnni benchmarks/cpu-peak.c -o "$work/cpu-peak" 2> /dev/null; then
+  peak=("$work/cpu-peak")
+fi
 per_core() {
   for core in $(seq 0 $(( $(nproc) - 1 ))); do
-    taskset -c "$core" "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 2 1 \
-      | sed -n "s/^\([a-z0-9]*\): .* CPU \([0-9.]*\) us\/image.*/\1 \2/p" | tr '\n' ' ' | sed "s/^/    core $core, inference on one thread, us per image: /; s/ $/\n/"
+    read -r fp32_us int8_us <<< "$(taskset -c "$core" "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 2 1 \
+      | sed -n "s/^[a-z0-9]*: .* CPU \([0-9.]*\) us\/image.*/\1/p" | tr '\n' ' ')"
+    line="    core $core, inference on one thread, us per image: fp32 $fp32_us int8 $int8_us"
+    if (( ${#peak[@]} )) && read -r int8_peak fp32_peak <<< "$(taskset -c "$core" "${peak[@]}" | sed -n 's/^int8 \([0-9.]*\) GMAC\/s, fp32 \([0-9.]*\) GMAC\/s/\1 \2/p')"; then
+      line+=$(awk -v fm="$fp32_macs" -v im="$int8_macs" -v ft="$fp32_us" -v it="$int8_us" -v fp="$fp32_peak" -v ip="$int8_peak" \
+        'BEGIN { printf "; at this core'"'"'s peak (fp32 %.1f, int8 %.1f GMAC/s) the floor is %.1f and %.1f us: fp32 runs at %.0f %%, int8 at %.0f %% of it", fp, ip, fm / fp / 1e3, im / ip / 1e3, 100 * fm / fp / 1e3 / ft, 100 * im / ip / 1e3 / it }')
+    fi
+    echo "$line"
   done
 }
+echo "multiply-accumulates per image: fp32 $fp32_macs, int8 $int8_macs (the int8 graph's first block is phase-split)"
 echo "each core before the runs:"
 per_core
 

@@ -10,9 +10,11 @@ using DigitForge.Scoring.Listing;
 using DigitForge.Scoring.Output;
 using DigitForge.Scoring.Pipeline;
 using DigitForge.Scoring.Preprocessing;
+using DigitForge.Engine.Storage;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
+using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
 using StbImageWriteSharp;
 
@@ -29,6 +31,8 @@ using StbImageWriteSharp;
 //                            header check, decoding, preprocessing, inference per model, softmax/top-k/CSV)
 //                            run over every image of FOLDER on one thread, timed by the thread's CPU clock
 //                            (best of 3, so other load on the machine counts as little as possible)
+//   macs MODEL.json          multiply-accumulates per image of the FP32 and of the int8 graph of that
+//                            model version (the floor of inference time at a core's peak rate)
 switch (args)
 {
     case ["pngs", var repo, var folder, var count]:
@@ -43,8 +47,11 @@ switch (args)
     case ["split", var folder, .. var models] when models.Length > 0:
         Split(folder, models);
         return 0;
+    case ["macs", var modelJson]:
+        MultiplyAccumulates(JsonFile.Read<TrainedModel>(modelJson));
+        return 0;
     default:
-        Console.Error.WriteLine("usage: pngs REPO FOLDER COUNT | model REPO FILE.onnx | infer REPO A.onnx B.onnx ROUNDS THREADS | split FOLDER A.onnx ...");
+        Console.Error.WriteLine("usage: pngs REPO FOLDER COUNT | model REPO FILE.onnx | infer REPO A.onnx B.onnx ROUNDS THREADS | split FOLDER A.onnx ... | macs MODEL.json");
         return 2;
 }
 
@@ -115,6 +122,24 @@ static void CompareInference(LabelledImages digits, string[] paths, int rounds, 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{models[m].Precision}: {digits.Count * rounds / seconds[m]:0} images/s inference only, CPU {1e6 * cpu[m] / (digits.Count * rounds):0.0} us/image, {threads} thread(s) ({Path.GetFileName(paths[m])})"));
         models[m].Dispose();
     }
+}
+
+// The layers of DigitCnn (src/DigitForge.Training/Model/DigitCnn.cs): conv 5x5 "same", 2x2 max pool, conv 5x5
+// "same", 2x2 max pool, conv 3x3 "same", average pool to 3x3, three fully connected layers. The int8 graph
+// computes the first convolution in phase-split form (PhaseSplit.cs): 4 x C1 outputs from a 3x3 kernel over
+// 4 channels at each pooled position, which costs more multiplies than the plain 5x5 convolution.
+static void MultiplyAccumulates(TrainedModel model)
+{
+    var (rows, columns) = (model.InputShape[1], model.InputShape[2]);
+    var (c1, c2, c3) = (model.Model.Channels[0], model.Model.Channels[1], model.Model.Channels[2]);
+    var (rows2, columns2) = (rows / 2, columns / 2);
+    var (rows3, columns3) = (rows2 / 2, columns2 / 2);
+    long conv2 = (long)rows2 * columns2 * c2 * c1 * 25;
+    long conv3 = (long)rows3 * columns3 * c3 * c2 * 9;
+    long fc = ((long)c3 * DigitCnn.PooledSide * DigitCnn.PooledSide * model.Model.Hidden[0]) + ((long)model.Model.Hidden[0] * model.Model.Hidden[1]) + ((long)model.Model.Hidden[1] * DigitCnn.Classes);
+    long conv1 = (long)rows * columns * c1 * 25;
+    long phaseConv1 = (long)((rows + 1) / 2) * ((columns + 1) / 2) * 4 * c1 * 4 * 9;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"multiply-accumulates per image: fp32 {conv1 + conv2 + conv3 + fc}, int8 {phaseConv1 + conv2 + conv3 + fc}"));
 }
 
 static void Split(string folder, string[] modelPaths)
