@@ -64,7 +64,7 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
         new FeaturizeStage(config.Features),
         new TrainStage(config.Train),
         new EvaluateStage(),
-        new PromoteStage(config.Promote, () => RegistrySettings.Open(paths.Models, Name), options.ForcePromotion),
+        new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), options.ForcePromotion),
         new ReportStage(paths.Reports),
     ];
 }

@@ -31,12 +31,52 @@ public static class RegistrySettings
 
     public static ModelRegistry Open(string modelsRoot, string pipeline, string? registry, string? connectionString, string? accountUrl = null) =>
         Remote(modelsRoot, pipeline, registry, connectionString, accountUrl)?.Open()
-        ?? new ModelRegistry(new ModelStore(string.IsNullOrWhiteSpace(registry) ? modelsRoot : Path.Combine(LocalPath(registry), pipeline)));
+        ?? new ModelRegistry(new ModelStore(LocalRoot(modelsRoot, pipeline, registry)));
+
+    /// <summary>The registry a pipeline's Promote stage promotes into, as the environment configures it.</summary>
+    public static RegistryTarget Target(string modelsRoot, string pipeline) => new(
+        () => Locate(
+            modelsRoot,
+            pipeline,
+            Environment.GetEnvironmentVariable(RegistryVariable),
+            Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable),
+            Environment.GetEnvironmentVariable(AccountUrlVariable)),
+        () => Open(modelsRoot, pipeline));
+
+    /// <summary>
+    /// Where <see cref="Open(string, string, string?, string?, string?)"/> would find the registry, without opening it. Settings
+    /// it would refuse give a location that says so (opening it then fails with the error), so a status never throws.
+    /// </summary>
+    public static RegistryLocation Locate(string modelsRoot, string pipeline, string? registry, string? connectionString, string? accountUrl = null)
+    {
+        if (!IsRemote(registry))
+        {
+            var file = Path.Combine(LocalRoot(modelsRoot, pipeline, registry), ModelRegistry.DefaultFileName);
+            return new RegistryLocation(file, file);
+        }
+
+        try
+        {
+            return RemoteLocation(modelsRoot, pipeline, registry, connectionString, accountUrl);
+        }
+        catch (ConfigException ex)
+        {
+            return new RegistryLocation($"unusable: {ex.Message}", null);
+        }
+    }
+
+    // Apart, so that only a remote setting loads the Azure SDK; no request is made.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static RegistryLocation RemoteLocation(string modelsRoot, string pipeline, string registry, string? connectionString, string? accountUrl)
+    {
+        var remote = Remote(modelsRoot, pipeline, registry, connectionString, accountUrl)!;
+        return new RegistryLocation($"{remote.Location} at {remote.Endpoint}", null);
+    }
 
     /// <summary>The remote registry <paramref name="registry"/> names, or null when it names a local one.</summary>
     public static AzureBlobRegistry? Remote(string modelsRoot, string pipeline, string? registry, string? connectionString, string? accountUrl = null)
     {
-        if (string.IsNullOrWhiteSpace(registry) || !registry.StartsWith(AzureScheme, StringComparison.OrdinalIgnoreCase))
+        if (!IsRemote(registry))
         {
             return null;
         }
@@ -81,6 +121,12 @@ public static class RegistrySettings
             throw new ConfigException(ex.Message);
         }
     }
+
+    private static bool IsRemote([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? registry) =>
+        !string.IsNullOrWhiteSpace(registry) && registry.StartsWith(AzureScheme, StringComparison.OrdinalIgnoreCase);
+
+    private static string LocalRoot(string modelsRoot, string pipeline, string? registry) =>
+        Path.GetFullPath(string.IsNullOrWhiteSpace(registry) ? modelsRoot : Path.Combine(LocalPath(registry), pipeline));
 
     private static string LocalPath(string registry) =>
         Path.GetFullPath(registry.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(registry).LocalPath : registry);

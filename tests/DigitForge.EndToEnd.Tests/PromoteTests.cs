@@ -33,6 +33,26 @@ public sealed class PromoteTests : IDisposable
         again.Statuses("Ingest", "Preprocess", "Train", "Evaluate", "Promote").Should().AllBe("Skipped", again.ToString());
         new ModelStore(Models).List().Should().ContainSingle("an unchanged rerun creates no version");
 
+        // The registry is part of Promote's fingerprint: pointed at another one, the build promotes there too.
+        var shared = Path.Combine(build.Home, "shared-registry");
+        build.Environment["DIGITFORGE_REGISTRY"] = shared;
+        var elsewhere = build.Run(["--target=Promote", .. Recipe]);
+        elsewhere.ExitCode.Should().Be(0, elsewhere.ToString());
+        elsewhere.Statuses("Train", "Evaluate").Should().AllBe("Skipped", elsewhere.ToString());
+        elsewhere.Output.Should().Contain($"environment changed: registry ({RegistryFile} -> {Path.Combine(shared, "mnist", ModelRegistry.DefaultFileName)})");
+        new ModelRegistry(new ModelStore(Path.Combine(shared, "mnist"))).Production()!.Name.Should().Be(v1.Name);
+        build.Environment.Remove("DIGITFORGE_REGISTRY");
+        build.Run(["--target=Promote", .. Recipe]).Output.Should().Contain($"already stored in {Models}");
+
+        // A local registry deleted since is no reason to call Promote up to date: it registers the model again.
+        Directory.Move(Models, Models + "-aside");
+        var gone = build.Run(["--target=Promote", .. Recipe]);
+        gone.ExitCode.Should().Be(0, gone.ToString());
+        gone.Output.Should().Contain($"the registry it promoted into is gone ({RegistryFile})").And.Contain("promoted v0001-");
+        Directory.Delete(Models, recursive: true);
+        Directory.Move(Models + "-aside", Models);
+        build.Run(["--target=Promote", .. Recipe]).Statuses("Promote").Should().AllBe("Skipped", "the registry is back as it was");
+
         var worse = build.Run(["--target=Promote", .. Recipe, "--set=train.epochs=1"]);
         worse.ExitCode.Should().Be(0, worse.ToString());
         worse.Output.Should().MatchRegex(@"v0002-[0-9a-f]{7} not promoted; production stays v0001-[0-9a-f]{7}: accuracy .* exceeds the allowed 0.20 points");

@@ -202,6 +202,23 @@ public sealed class StageGraphTests : IDisposable
         act.Should().Throw<ArgumentException>().WithMessage("*unknown stage 'Nope' in pipeline test; stages are: Repeat, Count*");
     }
 
+    [Fact]
+    public void A_stage_whose_effect_outside_its_folder_is_gone_is_stale_saying_why_and_runs_again()
+    {
+        RunAll();
+        count.Missing = "the registry it promoted into is gone";
+
+        var status = pipeline.Status("Count");
+
+        status.UpToDate.Should().BeFalse();
+        status.Reasons.Should().Equal("the registry it promoted into is gone");
+        count.AskedAbout.Should().Be(pipeline.Store.DirectoryOf("Count"));
+        RunAll().Select(r => r.Ran).Should().Equal(false, true);
+        count.Missing = null;
+        pipeline.Status("Count").UpToDate.Should().BeTrue();
+        count.Runs.Should().Be(2);
+    }
+
     private List<StageRunResult> RunAll() =>
         pipeline.Stages.Select(s => pipeline.Run(s.Name, force: false, log)).ToList();
 }

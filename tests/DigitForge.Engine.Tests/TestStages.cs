@@ -42,6 +42,18 @@ public sealed class CountStage : IStage
 {
     public int Runs { get; private set; }
 
+    /// <summary>What <see cref="MissingEffect"/> answers: an effect outside the folder gone since the last run.</summary>
+    public string? Missing { get; set; }
+
+    /// <summary>The output folder <see cref="MissingEffect"/> was last asked about.</summary>
+    public string? AskedAbout { get; private set; }
+
+    public string? MissingEffect(string outputFolder)
+    {
+        AskedAbout = outputFolder;
+        return Missing;
+    }
+
     public string Description => "Count: a test stage.";
 
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<RepeatStage>("out.txt")];

@@ -1,4 +1,5 @@
 using DigitForge.Engine.Config;
+using DigitForge.Registry;
 
 namespace DigitForge.Storage.Tests;
 
@@ -74,5 +75,53 @@ public sealed class RegistrySettingsTests : IDisposable
         var act = () => RegistrySettings.Open(temp.File("models"), "mnist", "azure://models", null, url);
 
         act.Should().Throw<ConfigException>().WithMessage($"AZURE_STORAGE_ACCOUNT_URL='{url}': expected the account's blob endpoint*");
+    }
+
+    [Fact]
+    public void Locating_a_local_registry_names_the_document_opening_it_would_use_without_creating_anything()
+    {
+        foreach (var setting in new[] { null, temp.File("shared") })
+        {
+            var location = RegistrySettings.Locate(temp.File("models"), "mnist", setting, null);
+
+            location.Address.Should().Be(RegistrySettings.Open(temp.File("models"), "mnist", setting, null).FilePath);
+            location.LocalFile.Should().Be(location.Address);
+        }
+
+        Directory.Exists(temp.File("models")).Should().BeFalse();
+        Directory.Exists(temp.File("shared")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void Locating_a_remote_registry_names_its_address_and_account_so_another_account_is_another_registry()
+    {
+        var location = RegistrySettings.Locate(temp.File("models"), "mnist", "azure://models/team/a", ConnectionString);
+        var elsewhere = RegistrySettings.Locate(temp.File("models"), "mnist", "azure://models/team/a", null, "https://acme.blob.core.windows.net");
+
+        location.Should().Be(new RegistryLocation("azure://models/team/a/mnist/ at http://127.0.0.1:1", null));
+        elsewhere.Address.Should().Be("azure://models/team/a/mnist/ at https://acme.blob.core.windows.net");
+    }
+
+    [Fact]
+    public void Locating_with_settings_opening_would_refuse_says_so_instead_of_throwing()
+    {
+        RegistrySettings.Locate(temp.File("models"), "mnist", "azure://UPPER", ConnectionString).Address
+            .Should().StartWith("unusable: DIGITFORGE_REGISTRY='azure://UPPER'");
+        RegistrySettings.Locate(temp.File("models"), "mnist", "azure://models", null).Address
+            .Should().Contain("needs the storage account");
+    }
+
+    [Fact]
+    public void A_promotion_is_missing_when_the_local_registry_document_is_gone_and_never_asked_of_a_remote_one()
+    {
+        var local = new RegistryTarget(() => RegistrySettings.Locate(temp.File("models"), "mnist", null, null), () => throw new InvalidOperationException("not opened"));
+        var remote = new RegistryTarget(() => RegistrySettings.Locate(temp.File("models"), "mnist", "azure://models", ConnectionString), () => throw new InvalidOperationException("not opened"));
+
+        local.MissingPromotion().Should().Be($"the registry it promoted into is gone ({Path.Combine(temp.File("models"), "registry.json")})");
+        local.Facts().Should().Equal(new Dictionary<string, string> { ["registry"] = Path.Combine(temp.File("models"), "registry.json") });
+        Directory.CreateDirectory(temp.File("models"));
+        File.WriteAllText(Path.Combine(temp.File("models"), "registry.json"), "{}");
+        local.MissingPromotion().Should().BeNull();
+        remote.MissingPromotion().Should().BeNull();
     }
 }

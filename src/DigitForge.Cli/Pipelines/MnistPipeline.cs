@@ -77,7 +77,7 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
             new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, config.Train.Threads),
-            new PromoteStage(config.Promote, () => RegistrySettings.Open(paths.Models, Name), config.Train.Threads, options.ForcePromotion),
+            new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), config.Train.Threads, options.ForcePromotion),
             new ReportStage(paths.Reports),
         ];
     }

@@ -162,6 +162,11 @@ public sealed class StageGraph
         }
 
         reasons.AddRange(Store.VerifyOutputs(record));
+        if (reasons.Count == 0 && stage.MissingEffect(Store.DirectoryOf(stage.Name)) is { } missing)
+        {
+            reasons.Add(missing);
+        }
+
         return new StageStatus(stage.Name, reasons.Count == 0, fingerprint, reasons);
     }
 

@@ -31,6 +31,13 @@ public interface IStage
     /// stage with effects outside its folder (a registry), which must run to have them.
     /// </summary>
     bool Cacheable => true;
+
+    /// <summary>
+    /// Why the effects the last good run had outside the stage's folder (a registry entry) are gone, given
+    /// that run's <paramref name="outputFolder"/>; null when they are there or cannot be checked cheaply.
+    /// A reason makes the stage stale.
+    /// </summary>
+    string? MissingEffect(string outputFolder) => null;
 }
 
 /// <summary>Files of an upstream stage's outputs that a stage reads; the upstream is named by its type.</summary>

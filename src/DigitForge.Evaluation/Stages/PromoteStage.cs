@@ -22,8 +22,9 @@ namespace DigitForge.Evaluation.Stages;
 /// promotes it anyway and the registry records the override. Every decision is in the registry and
 /// in <c>decision.json</c>.
 /// </summary>
-/// <param name="openRegistry">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs.</param>
-public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegistry, int threads, bool force = false) : IStage
+/// <param name="target">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs, and
+/// part of the fingerprint, so pointing the build at another registry promotes there too.</param>
+public sealed class PromoteStage(GateConfig gate, RegistryTarget target, int threads, bool force = false) : IStage
 {
     public const string DecisionFile = PromotionDecision.FileName;
 
@@ -43,10 +44,12 @@ public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegist
         [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
         Config,
         new Dictionary<string, string>(),
-        MlEnvironment.Facts());
+        MlEnvironment.Facts().Concat(target.Facts()).ToDictionary());
 
     /// <summary>Its effect is the registry entry, so it must run; a cached decision.json would register nothing.</summary>
     public bool Cacheable => false;
+
+    public string? MissingEffect(string outputFolder) => target.MissingPromotion();
 
     private object Config => new { promote = gate };
 
@@ -56,7 +59,7 @@ public sealed class PromoteStage(GateConfig gate, Func<ModelRegistry> openRegist
         var metrics = new ModelMetrics(
             report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context),
             WorstShift: report.Robustness?.Worst.Name, WorstShiftAccuracy: report.Robustness?.Worst.Accuracy);
-        var registry = openRegistry();
+        var registry = target.Open();
         var store = registry.Store;
         var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
         var production = registry.Production();

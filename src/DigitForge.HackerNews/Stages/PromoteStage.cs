@@ -17,8 +17,9 @@ namespace DigitForge.HackerNews.Stages;
 /// per distinct pair), with metrics, training record and lineage, and lets the Hacker News gate
 /// decide whether it replaces production; <paramref name="force"/> promotes it anyway, recorded.
 /// </summary>
-/// <param name="openRegistry">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs.</param>
-public sealed class PromoteStage(NewsGateConfig gate, Func<ModelRegistry> openRegistry, bool force = false) : IStage
+/// <param name="target">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs, and
+/// part of the fingerprint, so pointing the build at another registry promotes there too.</param>
+public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, bool force = false) : IStage
 {
     public const string DecisionFile = PromotionDecision.FileName;
 
@@ -41,16 +42,18 @@ public sealed class PromoteStage(NewsGateConfig gate, Func<ModelRegistry> openRe
     /// <summary>Its effect is the registry entry, so it must run; a cached decision.json would register nothing.</summary>
     public bool Cacheable => false;
 
+    public string? MissingEffect(string outputFolder) => target.MissingPromotion();
+
     public StageInputs DescribeInputs() => new(
         [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly],
         new { promote = gate },
         new Dictionary<string, string>(),
-        new Dictionary<string, string>());
+        target.Facts());
 
     public void Run(StageRunContext context)
     {
         var metrics = JsonFile.Read<NewsMetrics>(context.UpstreamFile<EvaluateStage>(NewsEvaluator.MetricsFile));
-        var registry = openRegistry();
+        var registry = target.Open();
         var store = registry.Store;
         var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
         var production = registry.Production();
