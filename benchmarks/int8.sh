@@ -44,7 +44,7 @@ per_core() {
     read -r fp32_us int8_us <<< "$(taskset -c "$core" "${helper[@]}" infer "$repo" "$models_root/$version/model.onnx" "$models_root/$version/model.int8.onnx" 2 1 \
       | sed -n "s/^[a-z0-9]*: .* CPU \([0-9.]*\) us\/image.*/\1/p" | tr '\n' ' ')"
     line="    core $core, inference on one thread, us per image: fp32 $fp32_us int8 $int8_us"
-    if (( ${#peak[@]} )) && read -r int8_peak fp32_peak <<< "$(taskset -c "$core" "${peak[@]}" | sed -n 's/^int8 \([0-9.]*\) GMAC\/s, fp32 \([0-9.]*\) GMAC\/s/\1 \2/p')"; then
+    if (( ${#peak[@]} )) && read -r int8_peak fp32_peak <<< "$(taskset -c "$core" "${peak[@]}" | sed -n 's/^int8 \([0-9.]*\) GMAC\/s, fp32 \([0-9.]*\) GMAC\/s/\1 \2/p')" && [[ -n $int8_peak ]]; then
       line+=$(awk -v fm="$fp32_macs" -v im="$int8_macs" -v ft="$fp32_us" -v it="$int8_us" -v fp="$fp32_peak" -v ip="$int8_peak" \
         'BEGIN { printf "; at this core'"'"'s peak (fp32 %.1f, int8 %.1f GMAC/s) the floor is %.1f and %.1f us: fp32 runs at %.0f %%, int8 at %.0f %% of it", fp, ip, fm / fp / 1e3, im / ip / 1e3, 100 * fm / fp / 1e3 / ft, 100 * im / ip / 1e3 / it }')
     fi
