@@ -9,16 +9,14 @@ namespace DigitForge.Data.Tests;
 /// </summary>
 public sealed class LoopbackServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly ConcurrentQueue<string> ranges = new();
     private readonly Task loop;
 
     public LoopbackServer(Action<HttpListenerRequest, HttpListenerResponse, int> handler)
     {
-        var port = FreePort();
+        (listener, var port) = LoopbackPorts.StartListener();
         Url = new Uri($"http://127.0.0.1:{port}/data.bin");
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         loop = Task.Run(() => Serve(handler));
     }
 
@@ -76,14 +74,5 @@ public sealed class LoopbackServer : IDisposable
                 // The handler cut the connection on purpose.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
     }
 }

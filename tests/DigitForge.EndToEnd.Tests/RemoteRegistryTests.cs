@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using DigitForge.Tests.Azurite;
 
@@ -75,7 +73,7 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         // connection may get it as its local port): the service then exits saying so, and starts again on another.
         for (var attempt = 1; ; attempt++)
         {
-            var port = FreePort();
+            var port = LoopbackPorts.Free();
             var serving = server.Start(["--target=Serve", $"--port={port}"]);
             var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
             if (await ServedAsync(client, serving, prefix, TimeSpan.FromMinutes(4)))
@@ -117,12 +115,5 @@ public sealed class RemoteRegistryTests : IClassFixture<PrerequisiteReport>, IDi
         }
 
         return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

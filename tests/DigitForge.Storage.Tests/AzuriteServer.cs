@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace DigitForge.Tests.Azurite;
@@ -33,7 +31,7 @@ public sealed partial class AzuriteServer : IDisposable
         // again on another port.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = LoopbackPorts.Free();
             var (started, output) = Start(executable);
             if (started)
             {
@@ -55,7 +53,7 @@ public sealed partial class AzuriteServer : IDisposable
         $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
     /// <summary>A connection string to a port where nothing listens: a storage account that is down.</summary>
-    public static string Unreachable => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{FreePort()}/devstoreaccount1;";
+    public static string Unreachable => $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{LoopbackPorts.Free()}/devstoreaccount1;";
 
     public void Dispose()
     {
@@ -165,13 +163,6 @@ public sealed partial class AzuriteServer : IDisposable
     // npm's error codes for a registry it cannot connect to.
     [GeneratedRegex(@"\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH)\b")]
     private static partial Regex NoRegistry();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string FindRoot()
     {

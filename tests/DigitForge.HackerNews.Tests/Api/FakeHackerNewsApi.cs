@@ -26,7 +26,7 @@ public sealed class FakeHackerNewsApi : IDisposable
 {
     public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(4);
 
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly ConcurrentDictionary<string, string> bodies;
     private readonly ConcurrentDictionary<string, int> requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> scripted = new();
@@ -45,10 +45,8 @@ public sealed class FakeHackerNewsApi : IDisposable
         MaxItem = items.Max(file => long.Parse(Path.GetFileNameWithoutExtension(file), System.Globalization.CultureInfo.InvariantCulture));
         bodies["/v0/maxitem.json"] = MaxItem.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var port = FreePort();
+        (listener, var port) = LoopbackPorts.StartListener();
         BaseUrl = new Uri($"http://127.0.0.1:{port}");
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        listener.Start();
         loop = Task.Run(Serve);
     }
 
@@ -156,14 +154,5 @@ public sealed class FakeHackerNewsApi : IDisposable
                 return;
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        var port = ((IPEndPoint)socket.LocalEndpoint).Port;
-        socket.Stop();
-        return port;
     }
 }
