@@ -98,29 +98,19 @@ public sealed class ScoringRun : IDisposable
         }
 
         // Counted beside the model's loading, which leaves the other cores idle, instead of before scoring.
-        var count = FileCount.Start(request, folder);
-        ResolvedModel resolved;
-        OnnxDigitModel[] models;
+        var output = Path.GetFullPath(request.Output);
+        var count = FileCount.Start(request, folder, output);
+        OnnxDigitModel[]? models = null;
         try
         {
-            resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
+            var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
             models = Load(resolved, settings.Threads);
-        }
-        catch
-        {
-            count.Dispose();
-            throw;
-        }
-
-        var model = models[0];
-        try
-        {
+            var model = models[0];
             if (settings.TopK > model.Classes)
             {
                 throw new ScoringSetupException(SetupProblem.Usage, $"--top-k {settings.TopK}: the model has only {model.Classes} labels");
             }
 
-            var output = Path.GetFullPath(request.Output);
             var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString(), request.AllFiles);
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
@@ -128,7 +118,11 @@ public sealed class ScoringRun : IDisposable
         }
         catch
         {
-            Dispose(models);
+            if (models is not null)
+            {
+                Dispose(models);
+            }
+
             count.Dispose();
             throw;
         }
@@ -320,9 +314,8 @@ public sealed class ScoringRun : IDisposable
     {
         public long Files => counting.GetAwaiter().GetResult();
 
-        public static FileCount Start(ScoringRequest request, string folder)
+        public static FileCount Start(ScoringRequest request, string folder, string output)
         {
-            var output = Path.GetFullPath(request.Output);
             var listing = Listing(folder, request.Recursive, output);
             var shard = request.Shard;
             var stop = new CancellationTokenSource();
