@@ -18,9 +18,12 @@ public sealed class RegistryTarget(Func<RegistryLocation> locate, Func<ModelRegi
     /// <summary>The fingerprint fact naming the registry.</summary>
     public const string Fact = "registry";
 
+    // Located once: a status asks for the facts and then for a missing promotion, and the settings do not change within a process.
+    private readonly Lazy<RegistryLocation> location = new(locate);
+
     public ModelRegistry Open() => open();
 
-    public RegistryLocation Locate() => locate();
+    public RegistryLocation Locate() => location.Value;
 
     /// <summary>The facts a Promote stage adds to its fingerprint's environment.</summary>
     public IReadOnlyDictionary<string, string> Facts() => new Dictionary<string, string> { [Fact] = Locate().Address };
