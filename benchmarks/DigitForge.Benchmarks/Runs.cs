@@ -28,7 +28,7 @@ internal static class EvaluationRun
     {
         var test = data.Test;
         var batchSize = recipe.Evaluate.BatchSize;
-        using var predictor = DigitPredictor.Load(weightsPath, recipe.Model, recipe.Train.Threads);
+        using var predictor = DigitPredictor.Load(weightsPath, recipe.Model, TorchNumerics.Of(recipe.Train));
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var logits = predictor.Logits(test, data.Normalization, batchSize);

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using DigitForge.Engine.Platform;
 using Microsoft.ML.OnnxRuntime;
 
 namespace DigitForge.Inference;
@@ -10,7 +10,7 @@ namespace DigitForge.Inference;
 /// uploaded when it can reach the network. DigitForge's tools score operators' data offline, so they
 /// switch it off unless the user has set <c>ORT_DISABLE_TELEMETRY</c> themselves.
 /// </summary>
-public static partial class OnnxRuntimeTelemetry
+public static class OnnxRuntimeTelemetry
 {
     private const string Variable = "ORT_DISABLE_TELEMETRY";
 
@@ -28,14 +28,11 @@ public static partial class OnnxRuntimeTelemetry
         }
 
         // overwrite = 0: a value the user set (ORT_DISABLE_TELEMETRY=0 to take part) is kept.
-        _ = SetEnvironment(Variable, "1", overwrite: 0);
+        NativeEnvironment.Set(Variable, "1", overwrite: false);
     }
 
     // Windows builds report through the system's event tracing instead, which the API turns off. Its own
     // method, so elsewhere ONNX Runtime's assembly is not loaded for this.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void DisableWindowsEvents() => OrtEnv.Instance().DisableTelemetryEvents();
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnvironment(string name, string value, int overwrite);
 }

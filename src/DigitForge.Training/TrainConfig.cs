@@ -17,6 +17,16 @@ public enum ScheduleKind
     OneCycle,
 }
 
+/// <summary>Which CPU kernels libtorch, oneDNN and MKL may use; they sum in different orders, so they give different weights.</summary>
+public enum KernelSet
+{
+    /// <summary>Pinned to their AVX2 code paths: the same weights on every x86-64 CPU with AVX2 and FMA, AVX-512 or not.</summary>
+    Portable,
+
+    /// <summary>The widest this CPU offers (or what the environment asks for): faster on AVX-512, weights that differ by CPU kind.</summary>
+    Native,
+}
+
 /// <summary>The <c>train</c> section. Defaults are the seeds' reference recipe.</summary>
 public sealed class TrainConfig
 {
@@ -57,6 +67,20 @@ public sealed class TrainConfig
     /// <summary>Intra-op threads for libtorch; results can differ between thread counts.</summary>
     [Range(1, 256)]
     public int Threads { get; set; } = 2;
+
+    /// <summary>Portable (default) or native kernels; results differ between the two, and each is kept apart in the fingerprint.</summary>
+    public KernelSet Kernels { get; set; } = KernelSet.Portable;
+}
+
+/// <summary>Thread count and kernel set: everything besides the inputs that changes libtorch's numbers.</summary>
+public sealed record TorchNumerics(int Threads, KernelSet Kernels)
+{
+    /// <summary>The <c>train</c> section's settings, which Evaluate and Promote run libtorch with as well.</summary>
+    public static TorchNumerics Of(TrainConfig train)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return new(train.Threads, train.Kernels);
+    }
 }
 
 /// <summary>How the learning rate moves during training; <c>learningRate</c> is the peak rate of a one-cycle schedule.</summary>

@@ -8,6 +8,7 @@ using DigitForge.Evaluation.Stages;
 using DigitForge.Reporting.Stages;
 using DigitForge.Storage;
 using DigitForge.Training.Stages;
+using DigitForge.Training;
 
 namespace DigitForge.Cli.Pipelines;
 
@@ -76,8 +77,8 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
             ingest,
             new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
             new TrainStage(config.Model, config.Train),
-            new EvaluateStage(config.Evaluate, config.Train.Threads),
-            new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), config.Train.Threads, options.ForcePromotion),
+            new EvaluateStage(config.Evaluate, TorchNumerics.Of(config.Train)),
+            new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), TorchNumerics.Of(config.Train), options.ForcePromotion),
             new ReportStage(paths.Reports),
         ];
     }

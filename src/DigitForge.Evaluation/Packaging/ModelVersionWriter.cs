@@ -14,6 +14,7 @@ using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
 using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
+using DigitForge.Training;
 using Microsoft.ML.OnnxRuntime;
 using Newtonsoft.Json.Linq;
 
@@ -25,7 +26,7 @@ namespace DigitForge.Evaluation.Packaging;
 /// (kept only if it passes <see cref="Int8Parity"/>), the test-set prediction profile drift is measured
 /// against, and a model card.
 /// </summary>
-public sealed class ModelVersionWriter(int threads)
+public sealed class ModelVersionWriter(TorchNumerics numerics)
 {
     public const string CardFile = "model-card.md";
 
@@ -48,7 +49,7 @@ public sealed class ModelVersionWriter(int threads)
         var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
         var int8Path = Path.Combine(directory, ModelVersion.Int8OnnxFileName);
         var calibration = Int8OnnxExporter.CalibrationSample(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
-        using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads))
+        using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, numerics))
         {
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
             predictor.ExportInt8Onnx(model.Normalization, version, calibration, int8Path);
@@ -117,7 +118,7 @@ public sealed class ModelVersionWriter(int threads)
     private (OnnxParity Parity, float[] ReferenceLogits) MeasureParity(StageRunContext context, LabelledImages test, string onnxPath, string version, int classes)
     {
         var reference = TestPredictions.ReadLogits(context.UpstreamFile<EvaluateStage>(TestPredictions.LogitsFile), test.Count, classes);
-        using var onnx = OnnxDigitModel.Load(onnxPath, threads);
+        using var onnx = OnnxDigitModel.Load(onnxPath, numerics.Threads);
         if (onnx.Version != version)
         {
             throw new OnnxExportException($"{onnxPath}: metadata names version '{onnx.Version}', expected '{version}'");
@@ -132,7 +133,7 @@ public sealed class ModelVersionWriter(int threads)
     // The int8 model is compared with the FP32 model's predictions (Evaluate's logits, which the FP32 export reproduces) on the test split.
     private Int8Parity MeasureInt8Parity(LabelledImages test, string int8Path, float[] fp32Logits, int classes)
     {
-        using var int8 = OnnxDigitModel.Load(int8Path, threads);
+        using var int8 = OnnxDigitModel.Load(int8Path, numerics.Threads);
         return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
     }
 

@@ -7,11 +7,12 @@ using DigitForge.Evaluation.Robustness;
 using DigitForge.Training.Model;
 using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
+using DigitForge.Training;
 
 namespace DigitForge.Evaluation.Stages;
 
 /// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text, plus its per-image logits and predictions.</summary>
-public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
+public sealed class EvaluateStage(EvaluateConfig config, TorchNumerics numerics) : IStage
 {
     public const string MetricsFile = "metrics.json";
     public const string TextFile = "metrics.txt";
@@ -27,15 +28,15 @@ public sealed class EvaluateStage(EvaluateConfig config, int threads) : IStage
 
     public StageInputs DescribeInputs() => new(
         [typeof(EvaluateStage).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
-        new { evaluate = config, train = new { threads } },
+        new { evaluate = config, train = new { numerics.Threads, numerics.Kernels } },
         new Dictionary<string, string>(),
-        MlEnvironment.Facts());
+        MlEnvironment.Facts(numerics.Kernels));
 
     public void Run(StageRunContext context)
     {
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
         var model = JsonFile.Read<TrainedModel>(context.UpstreamFile<TrainStage>(TrainedModel.FileName));
-        using var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads);
+        using var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, numerics);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var logits = predictor.Logits(test, model.Normalization, config.BatchSize);
         context.Log.Info($"scored {test.Count} images in {clock.Elapsed.TotalSeconds:0.000} s ({test.Count / clock.Elapsed.TotalSeconds:0} images/s)");

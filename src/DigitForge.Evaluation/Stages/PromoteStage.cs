@@ -11,6 +11,7 @@ using DigitForge.Registry.Store;
 using DigitForge.Training.Model;
 using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
+using DigitForge.Training;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Evaluation.Stages;
@@ -24,7 +25,7 @@ namespace DigitForge.Evaluation.Stages;
 /// </summary>
 /// <param name="target">The pipeline's registry, local or remote (DIGITFORGE_REGISTRY): opened when the stage runs, and
 /// part of the fingerprint, so pointing the build at another registry promotes there too.</param>
-public sealed class PromoteStage(GateConfig gate, RegistryTarget target, int threads, bool force = false) : IStage
+public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNumerics numerics, bool force = false) : IStage
 {
     public const string DecisionFile = PromotionDecision.FileName;
 
@@ -44,7 +45,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, int thr
         [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
         Config,
         new Dictionary<string, string>(),
-        MlEnvironment.Facts().Concat(target.Facts()).ToDictionary());
+        MlEnvironment.Facts(numerics.Kernels).Concat(target.Facts()).ToDictionary());
 
     /// <summary>Its effect is the registry entry, so it must run; a cached decision.json would register nothing.</summary>
     public bool Cacheable => false;
@@ -67,7 +68,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, int thr
         var added = store.Add(
             ContentHash.OfFile(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName)),
             (directory, version) => JObject.FromObject(
-                new ModelVersionWriter(threads).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
+                new ModelVersionWriter(numerics).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
                 Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
         var entry = registry.Register(added.Version, metrics, actor);
         context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");

@@ -17,9 +17,9 @@ public sealed class DigitPredictor : IDisposable
     public ModelConfig Config => model.Config;
 
     /// <summary>Loads weights written by <see cref="DigitTrainer"/> for a model of <paramref name="config"/>;
-    /// names and shapes must match exactly. <paramref name="threads"/>, if given, sets libtorch's
-    /// intra-op thread count (process-wide).</summary>
-    public static DigitPredictor Load(string weightsPath, ModelConfig config, int? threads = null)
+    /// names and shapes must match exactly. <paramref name="numerics"/>, if given, sets libtorch's
+    /// kernel set and intra-op thread count (process-wide).</summary>
+    public static DigitPredictor Load(string weightsPath, ModelConfig config, TorchNumerics? numerics = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(weightsPath);
         ArgumentNullException.ThrowIfNull(config);
@@ -28,9 +28,9 @@ public sealed class DigitPredictor : IDisposable
             throw new FileNotFoundException($"No weights file at '{weightsPath}'.", weightsPath);
         }
 
-        if (threads is { } t)
+        if (numerics is not null)
         {
-            DigitTrainer.ConfigureThreads(t);
+            DigitTrainer.ConfigureNumerics(numerics);
         }
 
         GlibcMalloc.KeepFreedBlocks();

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using DigitForge.Engine.Platform;
 using DigitForge.Training.Model;
 
 namespace DigitForge.Training.Stages;
@@ -10,12 +11,18 @@ public static class MlEnvironment
     /// <summary>Environment variable that makes libtorch use a narrower kernel set than the CPU offers.</summary>
     public const string CpuCapabilityVariable = "ATEN_CPU_CAPABILITY";
 
-    public static IReadOnlyDictionary<string, string> Facts() => new Dictionary<string, string>
+    /// <summary>
+    /// The stage fingerprint's environment facts for libtorch run with <paramref name="kernels"/>:
+    /// library versions, architecture, the kernel set (<c>cpu</c>) and every environment setting that
+    /// can change its numbers (<c>kernels</c>). Thread counts are config, recorded there.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Facts(KernelSet kernels) => new Dictionary<string, string>
     {
         ["torchsharp"] = TorchInfo.TorchSharpVersion,
         ["architecture"] = RuntimeInformation.ProcessArchitecture.ToString(),
         ["os"] = RuntimeInformation.OSDescription.Split(' ')[0],
-        ["cpu"] = CpuCapability(Environment.GetEnvironmentVariable(CpuCapabilityVariable)),
+        ["cpu"] = TorchKernels.Pins(kernels) ? TorchKernels.PortableCapability : CpuCapability(NativeEnvironment.Get(CpuCapabilityVariable)),
+        ["kernels"] = TorchKernels.Describe(kernels),
     };
 
     /// <summary>

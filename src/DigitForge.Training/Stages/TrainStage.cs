@@ -28,7 +28,7 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
         [typeof(TrainStage).Assembly, typeof(LabelledImages).Assembly],
         new { model, train },
         new Dictionary<string, string>(),
-        MlEnvironment.Facts());
+        MlEnvironment.Facts(train.Kernels));
 
     public void Run(StageRunContext context)
     {

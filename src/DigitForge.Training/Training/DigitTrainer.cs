@@ -63,11 +63,14 @@ public static class DigitTrainer
         }
     }
 
-    /// <summary>Sets libtorch's intra-op threads, and its inter-op threads while that is still allowed
-    /// (libtorch refuses once any inter-op work has started or it was set before).</summary>
-    public static void ConfigureThreads(int threads)
+    /// <summary>Pins the kernel set (before libtorch's first use), then sets libtorch's intra-op threads, and its
+    /// inter-op threads while that is still allowed (libtorch refuses once any inter-op work has started or it was set before).</summary>
+    public static void ConfigureNumerics(TorchNumerics numerics)
     {
+        ArgumentNullException.ThrowIfNull(numerics);
+        var threads = numerics.Threads;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
+        TorchKernels.Use(numerics.Kernels);
         torch.set_num_threads(threads);
         try
         {
@@ -95,7 +98,7 @@ public static class DigitTrainer
         CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
-        ConfigureThreads(config.Threads);
+        ConfigureNumerics(TorchNumerics.Of(config));
         GlibcMalloc.KeepFreedBlocks();
         torch.manual_seed(config.Seed);
 

@@ -63,7 +63,7 @@ public sealed class ModelVersionWriterTests : IDisposable
     private void WriteEvaluation()
     {
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(Context(), DatasetFiles.Test);
-        using var predictor = DigitPredictor.Load(Upstream("Train", DigitTrainer.WeightsFileName), Model, threads: 2);
+        using var predictor = DigitPredictor.Load(Upstream("Train", DigitTrainer.WeightsFileName), Model, new TorchNumerics(2, KernelSet.Portable));
         var logits = predictor.Logits(test, Normalization);
         // With a robustness section, so the card shows it; scoring the shifted sets for real would
         // cost this fixture a minute, and the card only needs the figures (the clean logits stand in).
@@ -93,7 +93,7 @@ public sealed class ModelVersionWriterTests : IDisposable
     {
         var output = Directory.CreateDirectory(temp.File("v0003-abcdef0")).FullName;
 
-        var lineage = new ModelVersionWriter(threads: 2).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
+        var lineage = new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
 
         string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json"];
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
@@ -138,7 +138,7 @@ public sealed class ModelVersionWriterTests : IDisposable
         TestPredictions.WriteLogits(logitsPath, logits);
         var output = Directory.CreateDirectory(temp.File("v0001-abcdef0")).FullName;
 
-        var act = () => new ModelVersionWriter(threads: 2).Write(Context(), output, "v0001-abcdef0", null, []);
+        var act = () => new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), output, "v0001-abcdef0", null, []);
 
         act.Should().Throw<OnnxExportException>()
             .WithMessage("*model.onnx: the ONNX export does not reproduce the TorchSharp model: max |logit difference| * over 1000 images*no version was stored");
@@ -168,7 +168,7 @@ public sealed class ModelVersionWriterTests : IDisposable
         WriteRecords();
         var output = Directory.CreateDirectory(temp.File("v0004-abcdef0")).FullName;
 
-        var lineage = new ModelVersionWriter(threads: 2).Write(Context(), output, "v0004-abcdef0", null, []);
+        var lineage = new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), output, "v0004-abcdef0", null, []);
 
         File.Exists(Path.Combine(output, ModelVersion.Int8OnnxFileName)).Should().BeFalse(lineage.Int8.Parity.Reason);
         File.Exists(Path.Combine(output, ModelVersion.OnnxFileName)).Should().BeTrue("the FP32 model is stored whatever happens to int8");
