@@ -26,9 +26,26 @@ internal static class ScoreTool
     public static Process Start(string workingDirectory, params string[] arguments) =>
         Start(workingDirectory, new Dictionary<string, string?>(), arguments);
 
-    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] arguments)
+    /// <summary>
+    /// Runs it on an emulated CPU: <paramref name="qemu"/> (qemu-x86_64, user mode) translates every
+    /// instruction and answers CPUID as <paramref name="cpu"/> does, so ONNX Runtime picks that CPU's kernels.
+    /// </summary>
+    public static Result RunEmulated(string qemu, string cpu, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var dotnet = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+        using var process = Start(workingDirectory, new Dictionary<string, string?>(), arguments, [qemu, "-cpu", cpu, dotnet]);
+        return Wait(process, arguments);
+    }
+
+    private static Process Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string[] arguments, string[]? launcher = null)
+    {
+        launcher ??= ["dotnet"];
+        var start = new ProcessStartInfo(launcher[0]) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in launcher.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment)
         {
             if (value is null)
@@ -54,7 +71,7 @@ internal static class ScoreTool
     {
         var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"digitforge-score {string.Join(' ', arguments)} did not finish");

@@ -13,6 +13,8 @@ public static class Prerequisites
     public static Prerequisite Chromium { get; } = new(["chromium"], ["chromium"], "the report test renders the report in headless Chromium");
 
     /// <summary>Node.js and npm, which install and run Azurite (tests/azurite) for the remote-cache tests.</summary>
+    public static Prerequisite Qemu { get; } = new(["qemu-x86_64"], ["qemu-user"], "the int8 portability test runs ONNX Runtime on an emulated AVX2-only CPU with it");
+
     public static Prerequisite Node { get; } = new(["node", "npm"], ["nodejs", "npm"], "the remote-cache tests install and run Azurite, the storage emulator, with them");
 
     /// <summary>Skips the calling <c>[SkippableFact]</c> test (throw it); <see cref="PrerequisiteReport"/> prints the reason.</summary>
