@@ -94,6 +94,8 @@ public sealed class DashboardTests : IDisposable
         html.Should().Contain("data-repeats=\"20260102-000000-bbbbbb 20260103-140200-cccccc\"")
             .And.Contain("<span class=\"small noops\" data-count=\"2\">+ 2 no-op builds, last 2026-01-03 14:02</span>");
         html.Should().Contain("<figure class=\"metric-plot\" data-metric=\"accuracy\" data-runs=\"20260101-000000-aaaaaa\" data-values=\"0.99\">");
+        var ticks = Regex.Matches(html, "<text[^>]*>\\s*([0-9.]+)\\s*</text>").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        ticks.Should().NotBeEmpty().And.OnlyContain(t => t > 0.85 && t <= 1.0, "the accuracy axis fits 0.99 within [0, 1]");
     }
 
     [Fact]
