@@ -38,7 +38,7 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
-    public override string HeadlineMetric => "mae";
+    public override PlottedMetric HeadlineMetric => PlottedMetric.Error("mae");
 
     public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
     {

@@ -80,6 +80,25 @@ public sealed class DashboardTests : IDisposable
     }
 
     [Fact]
+    public void No_op_builds_are_one_row_with_their_count_and_last_start_and_one_point_on_the_plot()
+    {
+        var history = new RunHistory(Path.Combine(Home, "history"));
+        var skipped = new StageEvent("Train", new string('2', 64), StageOutcome.Skipped, "up to date", 0);
+        Record(history, "20260101-000000-aaaaaa", "alice", [], 0.99);
+        Record(history, "20260102-000000-bbbbbb", "alice", [], 0.99, skipped);
+        Record(history, "20260103-140200-cccccc", "alice", [], 0.99, skipped);
+
+        var (_, html) = Dashboard();
+
+        Regex.Matches(html, "<tr data-run=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Should().Equal("20260101-000000-aaaaaa");
+        html.Should().Contain("data-repeats=\"20260102-000000-bbbbbb 20260103-140200-cccccc\"")
+            .And.Contain("<span class=\"small noops\" data-count=\"2\">+ 2 no-op builds, last 2026-01-03 14:02</span>");
+        html.Should().Contain("<figure class=\"metric-plot\" data-metric=\"accuracy\" data-runs=\"20260101-000000-aaaaaa\" data-values=\"0.99\">");
+        var ticks = Regex.Matches(html, "<text[^>]*>\\s*([0-9.]+)\\s*</text>").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        ticks.Should().NotBeEmpty().And.OnlyContain(t => t > 0.85 && t <= 1.0, "the accuracy axis fits 0.99 within [0, 1]");
+    }
+
+    [Fact]
     public void A_stage_shows_its_last_runs_time_and_the_run_that_restored_it_from_the_cache_though_later_runs_skipped_it()
     {
         var fingerprint = new string('7', 64);

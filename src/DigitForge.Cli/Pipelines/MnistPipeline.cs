@@ -43,7 +43,7 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
-    public override string HeadlineMetric => "accuracy";
+    public override PlottedMetric HeadlineMetric => PlottedMetric.Fraction("accuracy");
 
     public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
     {

@@ -11,6 +11,17 @@ namespace DigitForge.Engine.Pipelines;
 /// <param name="Cache">Where stale stages are restored from and new outputs kept; none: every stale stage runs.</param>
 public sealed record BuildOptions(bool ForcePromotion = false, StageCache? Cache = null);
 
+/// <summary>A metric a dashboard plots, with the values it can take, so a plot's axis never runs past them.</summary>
+/// <param name="Name">Its key in <see cref="IPipelineDefinition.Metrics"/>.</param>
+public sealed record PlottedMetric(string Name, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity)
+{
+    /// <summary>Accuracy, recall and the like: a share, from 0 to 1.</summary>
+    public static PlottedMetric Fraction(string name) => new(name, 0, 1);
+
+    /// <summary>Errors and losses: 0 at best, no upper bound.</summary>
+    public static PlottedMetric Error(string name) => new(name, 0);
+}
+
 /// <summary>A pipeline as the engine, the CLI and the Cake script see it, whatever its config type.</summary>
 public interface IPipelineDefinition
 {
@@ -37,8 +48,8 @@ public interface IPipelineDefinition
     /// <summary>The headline metrics as numbers, for the run history, read from the committed outputs; empty when not measured.</summary>
     IReadOnlyDictionary<string, double> Metrics(StageGraph graph);
 
-    /// <summary>The one key of <see cref="Metrics"/> a dashboard plots over time; null: none.</summary>
-    string? HeadlineMetric { get; }
+    /// <summary>The one metric of <see cref="Metrics"/> a dashboard plots over time; null: none.</summary>
+    PlottedMetric? HeadlineMetric { get; }
 
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
@@ -70,7 +81,7 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
 
     public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
 
-    public virtual string? HeadlineMetric => null;
+    public virtual PlottedMetric? HeadlineMetric => null;
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

@@ -1,4 +1,5 @@
 using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Registry;
 
@@ -24,7 +25,7 @@ public sealed record DashboardVersion(
 
 /// <summary>Everything the dashboard page shows, read beforehand; the page itself reads no file.</summary>
 /// <param name="GraphSvg">The stage graph with each stage's status, as inline SVG.</param>
-/// <param name="HeadlineMetric">The metric plotted over time (accuracy, mae); null: no plot.</param>
+/// <param name="HeadlineMetric">The metric plotted over time (accuracy, mae) and its domain; null: no plot.</param>
 /// <param name="HistoryFile">Where the runs were read from, for the "no runs yet" message.</param>
 /// <param name="Warnings">Lines of the history or registry that could not be read.</param>
 public sealed record DashboardData(
@@ -34,6 +35,6 @@ public sealed record DashboardData(
     IReadOnlyList<DashboardStage> Stages,
     IReadOnlyList<RunRecord> Runs,
     string HistoryFile,
-    string? HeadlineMetric,
+    PlottedMetric? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
     IReadOnlyList<string> Warnings);

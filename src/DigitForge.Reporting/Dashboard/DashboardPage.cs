@@ -3,7 +3,9 @@ using System.Net;
 using System.Text;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Registry;
+using DigitForge.Reporting.Plots;
 using ScottPlot;
 
 namespace DigitForge.Reporting.Dashboard;
@@ -83,12 +85,13 @@ public static class DashboardPage
             return;
         }
 
+        var rows = RunRow.Fold(data.Runs);
         if (data.HeadlineMetric is { } metric)
         {
-            MetricPlot(data.Runs, metric, html);
+            MetricPlot(rows, metric, html);
         }
 
-        var metrics = data.Runs.SelectMany(r => r.Metrics.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var metrics = rows.SelectMany(r => r.Run.Metrics.Keys).Distinct(StringComparer.Ordinal).ToList();
         Line($"<table class=\"runs\"><tr><th>run</th><th>started (UTC)</th><th>by</th><th>commit</th><th>target</th><th>overrides</th><th>stages</th>");
         foreach (var name in metrics)
         {
@@ -98,10 +101,10 @@ public static class DashboardPage
         Line($"</tr>");
 
         // Newest first: the latest build is what one looks for.
-        foreach (var run in data.Runs.OrderByDescending(r => r.StartedAt))
+        foreach (var (run, repeats) in rows.Reverse())
         {
-            Line($"<tr data-run=\"{E(run.Id)}\" data-finished=\"{(run.Finished ? "true" : "false")}\">");
-            Line($"<td><code>{E(run.Id)}</code>{(run.Finished ? string.Empty : " <span class=\"bad\">(unfinished)</span>")}</td>");
+            Line($"<tr data-run=\"{E(run.Id)}\" data-finished=\"{(run.Finished ? "true" : "false")}\" data-repeats=\"{E(string.Join(' ', repeats.Select(r => r.Id)))}\">");
+            Line($"<td><code>{E(run.Id)}</code>{(run.Finished ? string.Empty : " <span class=\"bad\">(unfinished)</span>")}{NoOps(repeats)}</td>");
             Line($"<td>{run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td><td>{E(run.User)}@{E(run.Host)}</td>");
             Line($"<td>{(run.Git is null ? "-" : $"<code>{E(run.Git.Commit[..Math.Min(7, run.Git.Commit.Length)])}</code>{(run.Git.Dirty ? " +dirty" : string.Empty)}")}</td>");
             Line($"<td>{E(run.Target ?? "-")}</td><td>{(run.Overrides.Count == 0 ? "-" : string.Join("<br>", run.Overrides.Select(o => $"<code>{E(o)}</code>")))}</td>");
@@ -117,38 +120,43 @@ public static class DashboardPage
         Line($"</table>");
     }
 
-    // The headline metric of each run that measured it, oldest first, drawn by ScottPlot as inline SVG.
-    private static void MetricPlot(IReadOnlyList<RunRecord> runs, string metric, StringBuilder html)
+    // The builds folded into a row, as a count and the last one's start: their ids are in the row's data-repeats.
+    private static string NoOps(IReadOnlyList<RunRecord> repeats) =>
+        repeats.Count == 0
+            ? string.Empty
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"<br><span class=\"small noops\" data-count=\"{repeats.Count}\">+ {repeats.Count} no-op build{(repeats.Count == 1 ? string.Empty : "s")}, last {repeats[^1].StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}</span>");
+
+    // The headline metric of each row whose run measured it, oldest first, drawn by ScottPlot as inline SVG.
+    private static void MetricPlot(IReadOnlyList<RunRow> rows, PlottedMetric metric, StringBuilder html)
     {
-        var points = runs.Where(r => r.Metrics.ContainsKey(metric)).OrderBy(r => r.StartedAt).ToList();
+        var points = rows.Select(r => r.Run).Where(r => r.Metrics.ContainsKey(metric.Name)).ToList();
         if (points.Count == 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"empty\" id=\"no-metric\">No run has measured {E(metric)} yet.</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"empty\" id=\"no-metric\">No run has measured {E(metric.Name)} yet.</p>\n");
             return;
         }
 
+        var xs = points.Select(r => r.StartedAt.UtcDateTime.ToOADate()).ToArray();
+        var ys = points.Select(r => r.Metrics[metric.Name]).ToArray();
         var plot = new Plot();
-        var scatter = plot.Add.Scatter(points.Select(r => r.StartedAt.UtcDateTime.ToOADate()).ToArray(), points.Select(r => r.Metrics[metric]).ToArray());
+        var scatter = plot.Add.Scatter(xs, ys);
         scatter.MarkerSize = 8;
         plot.Axes.DateTimeTicksBottom();
-        if (points.Count == 1)
-        {
-            // One point has no range: give the axes one so ScottPlot draws it in the middle.
-            var x = points[0].StartedAt.UtcDateTime.ToOADate();
-            var y = points[0].Metrics[metric];
-            plot.Axes.SetLimits(x - 0.01, x + 0.01, y - (Math.Abs(y) * 0.05) - 0.01, y + (Math.Abs(y) * 0.05) + 0.01);
-        }
-
-        plot.Title($"{metric} per run");
+        // Times are in days; one run alone gets an hour either side.
+        var (x, y) = (AxisFit.Range(xs, flat: 1.0 / 24), AxisFit.Range(ys, metric.Min, metric.Max));
+        plot.Axes.SetLimits(x.Min, x.Max, y.Min, y.Max);
+        plot.Title($"{metric.Name} per run");
         plot.XLabel("run start (UTC)");
-        plot.YLabel(metric);
+        plot.YLabel(metric.Name);
         var svg = plot.GetSvgXml(PlotWidth, PlotHeight);
         var start = svg.IndexOf("<svg", StringComparison.Ordinal);
         var ids = string.Join(' ', points.Select(r => r.Id));
-        var values = string.Join(' ', points.Select(r => r.Metrics[metric].ToString("R", CultureInfo.InvariantCulture)));
-        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"metric-plot\" data-metric=\"{E(metric)}\" data-runs=\"{E(ids)}\" data-values=\"{values}\">\n");
+        var values = string.Join(' ', ys.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
+        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"metric-plot\" data-metric=\"{E(metric.Name)}\" data-runs=\"{E(ids)}\" data-values=\"{values}\">\n");
         html.Append(start < 0 ? svg : svg[start..]).Append('\n');
-        html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(metric)} of each run that measured it ({points.Count}), by start time</figcaption></figure>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(metric.Name)} of each run that measured it ({points.Count}), by start time; no-op builds are folded into the run they repeated</figcaption></figure>\n");
     }
 
     private static void Versions(DashboardData data, StringBuilder html)

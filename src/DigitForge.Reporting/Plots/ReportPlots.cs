@@ -14,14 +14,14 @@ public static class ReportPlots
     public const int Height = 420;
 
     public static byte[] Loss(IReadOnlyList<EpochPoint> history) => Curves(
-        "Loss per epoch", "cross-entropy", history, ("train", h => h.TrainLoss), ("validation", h => h.ValLoss));
+        "Loss per epoch", "cross-entropy", history, (0, double.PositiveInfinity), ("train", h => h.TrainLoss), ("validation", h => h.ValLoss));
 
     public static byte[] Accuracy(IReadOnlyList<EpochPoint> history) => Curves(
-        "Accuracy per epoch", "accuracy", history, ("train", h => h.TrainAccuracy), ("validation", h => h.ValAccuracy));
+        "Accuracy per epoch", "accuracy", history, (0, 1), ("train", h => h.TrainAccuracy), ("validation", h => h.ValAccuracy));
 
     /// <summary>On a log scale: step schedules divide the rate by powers of ten.</summary>
-    public static byte[] LearningRate(IReadOnlyList<EpochPoint> history) =>
-        Curves("Learning rate", "log10 of the learning rate", history, ("learning rate", h => Math.Log10(h.LearningRate)));
+    public static byte[] LearningRate(IReadOnlyList<EpochPoint> history) => Curves(
+        "Learning rate", "log10 of the learning rate", history, (double.NegativeInfinity, double.PositiveInfinity), ("learning rate", h => Math.Log10(h.LearningRate)));
 
     public static byte[] ConfusionMatrix(ClassificationReport report)
     {
@@ -83,8 +83,9 @@ public static class ReportPlots
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s].Name, FillColor = series[s].Color });
         }
 
-        var lowest = report.PerClass.Min(c => Math.Min(c.Precision, Math.Min(c.Recall, c.F1)));
-        plot.Axes.SetLimitsY(Math.Max(0, lowest - 0.05), 1.005);
+        // Near the lowest bar rather than 0: the differences between digits are what the figure is for.
+        var y = AxisFit.Range([.. report.PerClass.SelectMany(c => new[] { c.Precision, c.Recall, c.F1 })], 0, 1);
+        plot.Axes.SetLimitsY(y.Min, y.Max);
         plot.Axes.Bottom.SetTicks([.. report.PerClass.Select(c => (double)c.Label)], [.. report.PerClass.Select(c => Label(c.Label))]);
         plot.ShowLegend(Alignment.LowerRight);
         plot.Title("Per-digit precision, recall and F1");
@@ -111,7 +112,8 @@ public static class ReportPlots
         return plot.GetImageBytes(Width, Height, ImageFormat.Png);
     }
 
-    private static byte[] Curves(string title, string yLabel, IReadOnlyList<EpochPoint> history, params (string Name, Func<EpochPoint, double> Value)[] series)
+    /// <param name="domain">The values the curves can take: the y axis fits them without passing it.</param>
+    private static byte[] Curves(string title, string yLabel, IReadOnlyList<EpochPoint> history, (double Min, double Max) domain, params (string Name, Func<EpochPoint, double> Value)[] series)
     {
         var plot = new Plot();
         var epochs = history.Select(h => (double)h.Epoch).ToArray();
@@ -120,6 +122,9 @@ public static class ReportPlots
             var line = plot.Add.Scatter(epochs, history.Select(value).ToArray());
             line.LegendText = name;
         }
+
+        var y = AxisFit.Range([.. series.SelectMany(s => history.Select(s.Value))], domain.Min, domain.Max);
+        plot.Axes.SetLimitsY(y.Min, y.Max);
 
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.ShowLegend();
