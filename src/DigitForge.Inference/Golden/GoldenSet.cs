@@ -21,16 +21,15 @@ public sealed record GoldenSet(int Schema, string CpuClass, string OnnxRuntime, 
     private const int LowMarginShare = 4;
 
     /// <summary>
-    /// The test-split images a set holds: the <see cref="Size"/>/<see cref="LowMarginShare"/> with the smallest
-    /// top-1 margin in <paramref name="logits"/> that a deviation within <see cref="GoldenCheck.Tolerance"/>
-    /// still cannot flip (so a passing check never hinges on a near tie), then evenly spaced ones up to
-    /// <see cref="Size"/>. Deterministic: the same logits give the same indices, in ascending order.
+    /// The test-split images a set holds, all with a top-1 margin in <paramref name="logits"/> that a deviation within
+    /// <see cref="GoldenCheck.Tolerance"/> cannot close (so a passing check never hinges on a near tie): the
+    /// <see cref="Size"/>/<see cref="LowMarginShare"/> with the smallest such margin, the hard cases, then evenly spaced
+    /// ones up to <see cref="Size"/>. Deterministic: the same logits give the same indices, in ascending order.
     /// </summary>
     public static int[] Choose(ReadOnlySpan<float> logits, int classes)
     {
         var count = logits.Length / classes;
-        var size = Math.Min(Size, count);
-        var lowMargin = new List<(double Margin, int Index)>();
+        var safe = new List<(double Margin, int Index)>();
         for (var i = 0; i < count; i++)
         {
             var (top, second) = TopTwo(logits.Slice(i * classes, classes));
@@ -38,19 +37,20 @@ public sealed record GoldenSet(int Schema, string CpuClass, string OnnxRuntime, 
             // Two logits each moving by their tolerance close the gap by at most the sum; twice that is safe.
             if (margin > 2 * (GoldenCheck.Tolerance(top) + GoldenCheck.Tolerance(second)))
             {
-                lowMargin.Add((margin, i));
+                safe.Add((margin, i));
             }
         }
 
-        var chosen = new SortedSet<int>(lowMargin.OrderBy(m => m.Margin).ThenBy(m => m.Index).Take(size / LowMarginShare).Select(m => m.Index));
-        var stride = (double)count / size;
+        var size = Math.Min(Size, safe.Count);
+        var chosen = new SortedSet<int>(safe.OrderBy(m => m.Margin).ThenBy(m => m.Index).Take(size / LowMarginShare).Select(m => m.Index));
+        var stride = (double)safe.Count / size;
         for (var k = 0; chosen.Count < size; k++)
         {
-            // Evenly spaced, stepping past any already chosen.
-            var index = (int)(k * stride) % count;
-            while (!chosen.Add(index))
+            // Evenly spaced over the safe images, stepping past any already chosen.
+            var at = (int)(k * stride) % safe.Count;
+            while (!chosen.Add(safe[at].Index))
             {
-                index = (index + 1) % count;
+                at = (at + 1) % safe.Count;
             }
         }
 
