@@ -6,7 +6,7 @@ namespace DigitForge.Scoring.Tests;
 
 /// <summary>
 /// A real model for the scoring tests: a narrower DigitCnn (it trains in seconds) trained for one
-/// epoch on the default recipe's training split and exported to ONNX, as the pipeline does.
+/// epoch on the default recipe's training split and exported to ONNX, FP32 and int8, as the pipeline does.
 /// </summary>
 public sealed class ScoringModel : IDisposable
 {
@@ -23,10 +23,15 @@ public sealed class ScoringModel : IDisposable
         {
             OnnxPath = directory.File("model.onnx");
             OnnxExporter.Export(model, normalization, "scoring-tests-1", OnnxPath);
+            Int8Path = directory.File("model.int8.onnx");
+            Int8OnnxExporter.Export(model, normalization, "scoring-tests-1", Int8OnnxExporter.CalibrationSample(train), Int8Path);
         }
     }
 
     public string OnnxPath { get; }
+
+    /// <summary>The same network quantized to int8, as Promote exports it.</summary>
+    public string Int8Path { get; }
 
     /// <summary>Test-split digits the model gets right with at least 0.98 confidence, the first of each label.</summary>
     internal IReadOnlyList<Digit> ConfidentDigits => confidentDigits ??= Scorer.ConfidentDigits(OnnxPath);
