@@ -78,7 +78,7 @@ public static class ServeCommand
                 CheckPrecision(registry, options);
                 app = ServeApp.Build(options);
             }
-            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException)
+            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException or Inference.InvalidOnnxModelException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;
@@ -128,7 +128,10 @@ public static class ServeCommand
     {
         if (options.Precision == ModelPrecision.Int8 && registry.Production() is { } production)
         {
-            ModelHost.LoadChecked(registry, ModelHost.StoredVersion(registry, production), options).Model.Dispose();
+            // Intact first, so a modified golden set or model reads as damage rather than as a failed check.
+            var version = ModelHost.StoredVersion(registry, production);
+            registry.Store.EnsureIntact(version);
+            ModelHost.LoadChecked(registry, version, options).Model.Dispose();
         }
     }
 

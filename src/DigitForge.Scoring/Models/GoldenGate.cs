@@ -41,16 +41,14 @@ public static class GoldenGate
             if (fp32Result?.Passed == false)
             {
                 fallback.Dispose();
-                throw Refused(version, fp32Result, $"not {use} it", [result, fp32Result]);
+                throw Refused(version, fp32Result, $"not {use} it");
             }
 
             var reason = $"int8 failed its golden check on {result.CpuClass} ({result.Differences}); {use} with fp32";
             return new CheckedModel(fallback, fp32, Outcome(fp32Result, version, fp32, [result], reason));
         }
 
-        throw choice.Precision == ModelPrecision.Int8
-            ? Refused(version, result, "use --precision fp32", [result])
-            : Refused(version, result, $"not {use} it", [result]);
+        throw Refused(version, result, choice.Precision == ModelPrecision.Int8 ? "use --precision fp32" : $"not {use} it");
     }
 
     private static (OnnxDigitModel Model, GoldenCheckResult? Result) LoadChecked(string onnxPath, GoldenSet set, string setPath, Func<string, OnnxDigitModel> load)
@@ -72,12 +70,11 @@ public static class GoldenGate
             ? new GoldenOutcome(earlier, $"golden check: none for {PrecisionChoice.Name(choice.Precision)} in {version.Name}'s {ModelVersion.GoldenSetFileName}", fallback)
             : new GoldenOutcome([.. earlier, result], result.Summary, fallback);
 
-    private static GoldenCheckFailedException Refused(ModelVersion version, GoldenCheckResult result, string advice, GoldenCheckResult[] checks) =>
+    private static GoldenCheckFailedException Refused(ModelVersion version, GoldenCheckResult result, string advice) =>
         new(
             $"{(result.Precision == PrecisionChoice.Name(ModelPrecision.Int8) ? "--precision int8: " : string.Empty)}{version.Name}'s {result.Precision} model failed its golden check on {result.CpuClass} "
             + $"({result.Differences}; {result.LogitsOutOfTolerance} logits beyond tolerance; set made on {result.ProducedOn}): "
-            + $"it does not answer here as it did at promote; {advice}",
-            checks);
+            + $"it does not answer here as it did at promote; {advice}");
 }
 
 /// <summary>What the golden check of a loaded version found: every check run (an int8 that failed, then the FP32 used instead),
@@ -88,7 +85,4 @@ public sealed record GoldenOutcome(IReadOnlyList<GoldenCheckResult> Checks, stri
 public sealed record CheckedModel(OnnxDigitModel Model, PrecisionChoice Choice, GoldenOutcome Golden);
 
 /// <summary>A version's model answers other than at promote on this CPU: not to be scored or served with.</summary>
-public sealed class GoldenCheckFailedException(string message, IReadOnlyList<GoldenCheckResult> checks) : Exception(message)
-{
-    public IReadOnlyList<GoldenCheckResult> Checks { get; } = checks;
-}
+public sealed class GoldenCheckFailedException(string message) : Exception(message);
