@@ -14,7 +14,7 @@ public sealed record GoldenSet(int Schema, string CpuClass, string OnnxRuntime, 
 {
     public const int CurrentSchema = 1;
 
-    /// <summary>Images in a set written at promote.</summary>
+    /// <summary>Images in a set written at promote (fewer only when fewer test images are safe to choose, see <see cref="Choose"/>).</summary>
     public const int Size = 48;
 
     /// <summary>The share of <see cref="Size"/> taken from the lowest-margin images; the rest are spread over the split.</summary>
