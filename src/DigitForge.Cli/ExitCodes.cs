@@ -29,6 +29,9 @@ public static class ExitCodes
     /// <summary>The remote model registry (DIGITFORGE_REGISTRY) could not be reached; its endpoint is named and nothing was changed.</summary>
     public const int RemoteUnavailable = 8;
 
+    /// <summary><c>models verify</c>: a version's FP32 model does not reproduce its golden set on this CPU (digitforge-score and digitforge-serve use the same code).</summary>
+    public const int GoldenCheckFailed = 10;
+
     /// <summary>Interrupted (Ctrl+C); the stage's partial outputs were discarded.</summary>
     public const int Cancelled = 130;
 }

@@ -27,11 +27,15 @@ public static class ExitCodes
     /// <summary><c>merge</c> refused: a shard is missing, given twice, incomplete, changed, or from another model, settings or listing.</summary>
     public const int ShardsNotMergeable = 9;
 
+    /// <summary>The model does not reproduce its version's golden set on this CPU: int8 asked for with --precision int8, or FP32; nothing was scored.</summary>
+    public const int GoldenCheckFailed = 10;
+
     /// <summary>The code of a problem found before any work started.</summary>
     public static int For(DigitForge.Scoring.SetupProblem problem) => problem switch
     {
         DigitForge.Scoring.SetupProblem.Usage => UsageError,
         DigitForge.Scoring.SetupProblem.RemoteUnavailable => RemoteUnavailable,
+        DigitForge.Scoring.SetupProblem.GoldenCheckFailed => GoldenCheckFailed,
         _ => InputError,
     };
 

@@ -22,7 +22,7 @@ public static class ScoreCommand
 
     private static readonly Option<string> Precision = new("--precision")
     {
-        Description = "int8 or fp32: which of a registry version's models scores. Default: int8 when the version has an accepted int8 model, else fp32; int8 on a version without one is an error (exit 2).",
+        Description = "int8 or fp32: which of a registry version's models scores. Default: int8 when the version has an accepted int8 model, else fp32; int8 on a version without one is an error (exit 2). Every version's model is checked against its golden set on load: a default int8 that fails gives way to fp32; a named int8, or fp32, that fails is an error (exit 10).",
     };
 
     private static readonly Option<string> ModelsRoot = new("--models-root")

@@ -16,6 +16,15 @@ public static class SummaryPrinter
         }
 
         output.WriteLine($"  precision {run.Precision}");
+        if (run.Golden is { } golden)
+        {
+            if (golden.Fallback is { } fallback)
+            {
+                output.WriteLine($"  {fallback}");
+            }
+
+            output.WriteLine($"  {golden.Summary}");
+        }
 
         if (run.ResumedRows > 0 || run.DroppedTornRow)
         {

@@ -11,6 +11,9 @@ public enum SetupProblem
 
     /// <summary>The remote model registry cannot be reached.</summary>
     RemoteUnavailable,
+
+    /// <summary>The model (int8 asked for by name, or FP32) does not reproduce its version's golden set on this CPU.</summary>
+    GoldenCheckFailed,
 }
 
 /// <summary>A problem found before any work starts; the message names the folder, model, file or value.</summary>

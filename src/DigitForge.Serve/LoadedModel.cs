@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
+using DigitForge.Scoring.Models;
 
 namespace DigitForge.Serve;
 
@@ -28,6 +29,9 @@ internal sealed class LoadedModel(OnnxDigitModel model, int number, string name,
     public PredictionProfile? Reference { get; } = reference;
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The golden check run when the model was loaded (and why int8 gave way to FP32, if it did).</summary>
+    public GoldenOutcome? Golden { get; init; }
 
     public bool Disposed => Volatile.Read(ref references) == 0;
 

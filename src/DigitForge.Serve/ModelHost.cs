@@ -168,8 +168,12 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             throw new InvalidDataException($"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version");
         }
 
-        var choice = SelectFile(registry, version, options.Precision);
-        var model = OnnxDigitModel.Load(choice.OnnxPath, options.Threads, spinWhenIdle: false);
+        var (model, choice, golden) = LoadChecked(registry, version, options);
+        if (golden.Fallback is { } fallback)
+        {
+            LogFallback(logger, entry.Name, fallback);
+        }
+
         try
         {
             // Warm the session up so the first request after a swap is as fast as the others.
@@ -180,7 +184,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
             var metricsNode = File.Exists(metricsFile)
                 ? JsonNode.Parse(File.ReadAllText(metricsFile))
                 : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(entry.Metrics));
-            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(choice.OnnxPath));
+            return new LoadedModel(model, entry.Version, entry.Name, entry.CreatedAt, metricsNode, LoadedModel.ReadReference(choice.OnnxPath)) { Golden = golden };
         }
         catch
         {
@@ -190,19 +194,30 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
     }
 
     /// <summary>
-    /// The ONNX file of <paramref name="version"/> served for <paramref name="precision"/>; throws
-    /// <see cref="InvalidDataException"/> naming the version and why when int8 is asked for and it has no accepted int8 model.
+    /// The model of <paramref name="version"/> served with <paramref name="options"/>' precision, loaded as it is served and
+    /// checked against the version's golden set (<see cref="GoldenGate"/>: a default int8 that fails gives way to FP32).
+    /// Throws <see cref="InvalidDataException"/> when int8 is asked for and the version has no accepted int8 model, and
+    /// <see cref="GoldenCheckFailedException"/> when the model must not be served on this CPU.
     /// </summary>
+    internal static CheckedModel LoadChecked(ModelRegistry registry, ModelVersion version, ServeOptions options) =>
+        GoldenGate.Load(version, SelectFile(registry, version, options.Precision), options.Precision is not null, "serving",
+            path => OnnxDigitModel.Load(path, options.Threads, spinWhenIdle: false));
+
     /// <summary>The entry's stored version; a remote one is downloaded into the models folder's cache first (checked against its manifest before use).</summary>
     internal static ModelVersion StoredVersion(ModelRegistry registry, RegistryEntry entry) => registry.Store.Get(registry.GetStored(entry.Version).Version);
 
-    internal static PrecisionChoice SelectFile(ModelRegistry registry, ModelVersion version, ModelPrecision? precision) =>
+    /// <summary>The ONNX file of <paramref name="version"/> for <paramref name="precision"/>; throws <see cref="InvalidDataException"/>
+    /// naming the version and why when int8 is asked for and it has no accepted int8 model.</summary>
+    private static PrecisionChoice SelectFile(ModelRegistry registry, ModelVersion version, ModelPrecision? precision) =>
         PrecisionChoice.TrySelect(version, registry.Store.ReadManifest(version), precision, out var choice, out var problem)
             ? choice
             : throw new InvalidDataException(problem);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Serving model {ModelVersion} at precision {Precision} (was {PreviousVersion})")]
     private static partial void LogSwapped(ILogger logger, string modelVersion, string precision, string previousVersion);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "{ModelVersion}: {Fallback}")]
+    private static partial void LogFallback(ILogger logger, string modelVersion, string fallback);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "No production model in {Registry} yet; /readyz reports not ready")]
     private static partial void LogNoProduction(ILogger logger, string registry);

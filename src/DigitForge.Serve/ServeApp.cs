@@ -108,10 +108,10 @@ public static partial class ServeApp
             .WithSummary("Liveness: the process answers.")
             .Produces<string>(StatusCodes.Status200OK, "text/plain");
         app.MapGet("/readyz", Results<Ok<ReadyResponse>, ProblemHttpResult> () => host.Current is { } model
-                ? TypedResults.Ok(new ReadyResponse("ready", model.Name))
+                ? TypedResults.Ok(Ready(model))
                 : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: $"no production model loaded from {host.RegistryPath}"))
             .WithTags(ServeOpenApi.Operations)
-            .WithSummary("Readiness: a production model is loaded.")
+            .WithSummary("Readiness: a production model is loaded; with the CPU class and the model's golden check.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/metrics", (HttpContext context) => TypedResults.Stream(stream => metrics.ExportAsync(stream, context.RequestAborted), "text/plain; version=0.0.4; charset=utf-8"))
             .WithTags(ServeOpenApi.Operations)
@@ -146,6 +146,18 @@ public static partial class ServeApp
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
+    }
+
+    private static ReadyResponse Ready(LoadedModel model)
+    {
+        var golden = model.Golden;
+        var checks = golden?.Checks ?? [];
+        var served = checks.LastOrDefault(c => c.Precision == model.Model.Precision);
+        return new ReadyResponse("ready", model.Name, model.Model.Precision, Inference.CpuClass.Current, new GoldenStatus(
+            served?.Passed,
+            golden?.Summary ?? "golden check: not run",
+            golden?.Fallback,
+            [.. checks.Select(c => new GoldenCheck(c.Precision, c.CpuClass, c.ProducedOn, c.Images, c.Mismatches, c.LogitsOutOfTolerance, c.MaxLogitDeviation, c.Passed))]));
     }
 
     private static ModelDescription Describe(LoadedModel model, ServeOptions options) => new(

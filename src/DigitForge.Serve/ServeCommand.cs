@@ -3,6 +3,7 @@ using System.Globalization;
 using DigitForge.Engine.Config;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
+using DigitForge.Scoring.Models;
 using DigitForge.Storage;
 
 namespace DigitForge.Serve;
@@ -22,7 +23,7 @@ public static class ServeCommand
 
     private static readonly Option<string?> Precision = new("--precision")
     {
-        Description = "int8 or fp32: which of the production version's models serves. Default: int8 when the version has an accepted int8 model, else fp32. With int8, a production version without one is refused (exit 2 at start; later kept out, the current model stays).",
+        Description = "int8 or fp32: which of the production version's models serves. Default: int8 when the version has an accepted int8 model, else fp32. With int8, a production version without one is refused (exit 2 at start), and so is one whose int8 model fails its golden check here (exit 10 at start); later either is kept out and the current model stays. By default an int8 model that fails its golden check gives way to fp32.",
     };
 
     private static readonly Option<string?> ApiKey = new("--api-key") { Description = $"Require this key on /v1 requests (X-Api-Key or Authorization: Bearer). Default: ${ServeOptions.ApiKeyVariable}, or none." };
@@ -46,6 +47,9 @@ public static class ServeCommand
     private static readonly Option<int> DriftWindow = new("--drift-window") { Description = "Recent predictions that live drift against the model's reference is measured on.", DefaultValueFactory = _ => 1000 };
 
     private static readonly Option<bool> NoRequestLog = new("--no-request-log") { Description = "Do not write a log line per request." };
+
+    /// <summary>The model does not reproduce its golden set on this CPU (digitforge-score's code for the same).</summary>
+    public const int GoldenCheckFailedExitCode = 10;
 
     public static RootCommand Create()
     {
@@ -74,10 +78,15 @@ public static class ServeCommand
                 CheckPrecision(registry, options);
                 app = ServeApp.Build(options);
             }
-            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException)
+            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException or Inference.InvalidOnnxModelException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;
+            }
+            catch (GoldenCheckFailedException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return GoldenCheckFailedExitCode;
             }
 
             app.Run();
@@ -111,12 +120,18 @@ public static class ServeCommand
         };
     }
 
-    /// <summary>--precision int8 with a production version that has no accepted int8 model: a start-up error naming the version and why.</summary>
+    /// <summary>
+    /// --precision int8 with a production version that has no accepted int8 model, or whose int8 model fails its golden
+    /// check here: a start-up error naming the version and why. (Later, such a version is kept out and the current model stays.)
+    /// </summary>
     private static void CheckPrecision(ModelRegistry registry, ServeOptions options)
     {
         if (options.Precision == ModelPrecision.Int8 && registry.Production() is { } production)
         {
-            ModelHost.SelectFile(registry, ModelHost.StoredVersion(registry, production), options.Precision);
+            // Intact first, so a modified golden set or model reads as damage rather than as a failed check.
+            var version = ModelHost.StoredVersion(registry, production);
+            registry.Store.EnsureIntact(version);
+            ModelHost.LoadChecked(registry, version, options).Model.Dispose();
         }
     }
 

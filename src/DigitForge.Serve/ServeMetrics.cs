@@ -23,6 +23,7 @@ internal sealed partial class ServeMetrics
     private readonly Gauge modelInfo;
     private readonly Gauge drift;
     private readonly Gauge driftWindow;
+    private readonly Gauge goldenPassed;
     private readonly int windowSize;
     private readonly ILogger<ServeMetrics> logger;
     private readonly Lock gate = new();
@@ -49,6 +50,9 @@ internal sealed partial class ServeMetrics
             "Population stability index of the recent predictions against the model's test-set reference (reference.json): over the predicted labels or the confidence bins. Above 0.25 is a large shift.",
             "profile");
         driftWindow = factory.CreateGauge("digitforge_drift_window_predictions", "Predictions in the sliding window that digitforge_drift_psi is measured on.");
+        goldenPassed = factory.CreateGauge("digitforge_golden_check_passed",
+            "1 when the model of this precision reproduced its version's golden set on this CPU class at load, 0 when it did not (int8 then gives way to fp32). No series for a version without a golden set.",
+            "precision", "cpu_class");
         Registry.AddBeforeCollectCallback(UpdateDrift);
     }
 
@@ -76,10 +80,19 @@ internal sealed partial class ServeMetrics
             if (model is not null)
             {
                 modelInfo.RemoveLabelled(model.Name, model.Model.Version);
+                foreach (var check in model.Golden?.Checks ?? [])
+                {
+                    goldenPassed.RemoveLabelled(check.Precision, check.CpuClass);
+                }
             }
 
             model = loaded;
             modelInfo.WithLabels(loaded.Name, loaded.Model.Version).Set(1);
+            foreach (var check in loaded.Golden?.Checks ?? [])
+            {
+                goldenPassed.WithLabels(check.Precision, check.CpuClass).Set(check.Passed ? 1 : 0);
+            }
+
             foreach (var label in loaded.Model.Labels)
             {
                 predictions.WithLabels(label);

@@ -27,7 +27,7 @@ public sealed class PromoteTests : IDisposable
         first.Output.Should().Contain("promoted v0001-").And.MatchRegex(@"parity with TorchSharp: max \|logit difference\| \S+ over 120 images \(tolerance 1e-4\), 0 different predictions");
         File.ReadAllText(build.StageFile("Promote", "decision.json")).Should().Contain("\"outcome\": \"promote\"");
         var v1 = new ModelStore(Models).Get(1);
-        Directory.EnumerateFiles(v1.Directory).Select(Path.GetFileName).Should().Contain(["model.onnx", "model.weights", "metrics.json", "model-card.md", "manifest.json"]);
+        Directory.EnumerateFiles(v1.Directory).Select(Path.GetFileName).Should().Contain(["model.onnx", "model.weights", "metrics.json", "model-card.md", "manifest.json", ModelVersion.GoldenSetFileName]);
 
         var again = build.Run(["--target=Promote", .. Recipe]);
         again.Statuses("Ingest", "Preprocess", "Train", "Evaluate", "Promote").Should().AllBe("Skipped", again.ToString());

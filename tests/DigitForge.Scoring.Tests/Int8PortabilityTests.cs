@@ -33,9 +33,9 @@ public sealed class Int8PortabilityTests(ScoringModel model) : IDisposable
             ImageFiles.Write(images, $"{i:D4}.png", ImageFiles.GreyPng(Digit.Side, Digit.Side, test.Image(i)));
         }
 
-        var here = ScoreTool.Run(dir.Path, images, "--model", model.Int8OnnxPath, "--out", dir.File("here.csv"));
+        var here = ScoreTool.Run(dir.Path, images, "--model", model.Int8Path, "--out", dir.File("here.csv"));
         here.ExitCode.Should().Be(0, here.ToString());
-        var avx2 = ScoreTool.RunEmulated(qemu, "Haswell", dir.Path, images, "--model", model.Int8OnnxPath, "--out", dir.File("avx2.csv"));
+        var avx2 = ScoreTool.RunEmulated(qemu, "Haswell", dir.Path, images, "--model", model.Int8Path, "--out", dir.File("avx2.csv"));
         avx2.ExitCode.Should().Be(0, avx2.ToString());
 
         var (expected, actual) = (Predictions(dir.File("here.csv")), Predictions(dir.File("avx2.csv")));

@@ -17,7 +17,7 @@ public sealed class ModelResolverTests
 
         var resolved = ModelResolver.Resolve("production", dir.Path);
 
-        resolved.Should().Be(new ResolvedModel(second.OnnxPath, $"production {second.Name} (fp32)"));
+        resolved.Should().BeEquivalentTo(new { second.OnnxPath, Description = $"production {second.Name} (fp32)" });
     }
 
     [Theory]

@@ -32,9 +32,9 @@ public sealed class PrecisionTests : IDisposable
     {
         var version = registry.Add([1], "with-int8", promote: true, int8: [2], int8Parity: Accepted);
 
-        ModelResolver.Resolve("production", dir.Path).Should().Be(new ResolvedModel(version.Int8OnnxPath, $"production {version.Name} (int8)"));
+        ModelResolver.Resolve("production", dir.Path).Should().BeEquivalentTo(new { OnnxPath = version.Int8OnnxPath, Description = $"production {version.Name} (int8)" });
         ModelResolver.Resolve("v1", dir.Path, ModelPrecision.Int8).OnnxPath.Should().Be(version.Int8OnnxPath);
-        ModelResolver.Resolve("v1", dir.Path, ModelPrecision.Fp32).Should().Be(new ResolvedModel(version.OnnxPath, $"version {version.Name} (fp32)"));
+        ModelResolver.Resolve("v1", dir.Path, ModelPrecision.Fp32).Should().BeEquivalentTo(new { version.OnnxPath, Description = $"version {version.Name} (fp32)" });
     }
 
     [Fact]

@@ -23,15 +23,15 @@ public sealed class ScoringModel : IDisposable
         {
             OnnxPath = directory.File("model.onnx");
             OnnxExporter.Export(model, normalization, "scoring-tests-1", OnnxPath);
-            Int8OnnxPath = directory.File("model.int8.onnx");
-            Int8OnnxExporter.Export(model, normalization, "scoring-tests-1", Int8OnnxExporter.CalibrationSample(train), Int8OnnxPath);
+            Int8Path = directory.File("model.int8.onnx");
+            Int8OnnxExporter.Export(model, normalization, "scoring-tests-1", Int8OnnxExporter.CalibrationSample(train), Int8Path);
         }
     }
 
     public string OnnxPath { get; }
 
-    /// <summary>The same model quantized to int8, as Promote exports it.</summary>
-    public string Int8OnnxPath { get; }
+    /// <summary>The same network quantized to int8, as Promote exports it.</summary>
+    public string Int8Path { get; }
 
     /// <summary>Test-split digits the model gets right with at least 0.98 confidence, the first of each label.</summary>
     internal IReadOnlyList<Digit> ConfidentDigits => confidentDigits ??= Scorer.ConfidentDigits(OnnxPath);

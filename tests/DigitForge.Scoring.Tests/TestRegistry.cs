@@ -18,8 +18,9 @@ internal sealed class TestRegistry(string root)
     public ModelRegistry Registry { get; } = new(new ModelStore(root));
 
     /// <summary>Stores and registers a version whose model.onnx has <paramref name="onnx"/>'s bytes (or none),
-    /// and, given <paramref name="int8Parity"/>, an int8 parity record in its manifest and (when accepted) <paramref name="int8"/> as model.int8.onnx.</summary>
-    public ModelVersion Add(byte[]? onnx, string seed, bool promote = false, byte[]? int8 = null, JObject? int8Parity = null)
+    /// and, given <paramref name="int8Parity"/>, an int8 parity record in its manifest and (when accepted) <paramref name="int8"/> as model.int8.onnx;
+    /// <paramref name="moreFiles"/> writes further files into the version's folder before the manifest hashes them.</summary>
+    public ModelVersion Add(byte[]? onnx, string seed, bool promote = false, byte[]? int8 = null, JObject? int8Parity = null, Action<string>? moreFiles = null)
     {
         var details = int8Parity is null ? new JObject() : new JObject { ["int8"] = new JObject { ["parity"] = int8Parity } };
         var version = Store.Add(ContentHash.OfText(seed), directory =>
@@ -34,6 +35,8 @@ internal sealed class TestRegistry(string root)
             {
                 File.WriteAllBytes(Path.Combine(directory, ModelVersion.Int8OnnxFileName), int8);
             }
+
+            moreFiles?.Invoke(directory);
         }, details).Version;
         Registry.Register(version, new ModelMetrics(0.99, 0.98, 3, "test-set"));
         if (promote)

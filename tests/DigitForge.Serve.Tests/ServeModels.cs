@@ -42,6 +42,7 @@ public sealed class ServeModels : IDisposable
         }
 
         var test = bundled.Subset(split.Test);
+        Test = test.Subset([.. Enumerable.Range(0, 1000)]);
         Digits = [.. Enumerable.Range(0, 20).Select(i => (Png(test.Image(i).ToArray(), 28, 28), test.Labels[i]))];
     }
 
@@ -51,6 +52,9 @@ public sealed class ServeModels : IDisposable
 
     /// <summary>The same network quantized to int8 (stamped serve-tests-3).</summary>
     public byte[] Int8 { get; }
+
+    /// <summary>The first 1,000 test-split digits, where golden sets take their images from.</summary>
+    public LabelledImages Test { get; }
 
     /// <summary>Test-split digits as PNG files, with their labels.</summary>
     public IReadOnlyList<(byte[] Png, int Label)> Digits { get; }
@@ -69,8 +73,9 @@ public sealed class ServeModels : IDisposable
     }
 
     /// <summary>Stores and registers a version whose model.onnx holds <paramref name="onnx"/> (and, given <paramref name="int8"/>,
-    /// an accepted model.int8.onnx with its parity record); returns its number.</summary>
-    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy, PredictionProfile? reference = null, byte[]? int8 = null)
+    /// an accepted model.int8.onnx with its parity record; <paramref name="moreFiles"/> writes further files into its folder before
+    /// the manifest hashes them); returns its number.</summary>
+    public static int AddVersion(string root, byte[] onnx, string seed, double accuracy, PredictionProfile? reference = null, byte[]? int8 = null, Action<string>? moreFiles = null)
     {
         var details = int8 is null ? new JObject() : JObject.Parse("""{"int8": {"parity": {"accepted": true, "reason": "accepted"}}}""");
         var version = new ModelStore(root).Add(ContentHash.OfText(seed), folder =>
@@ -87,6 +92,7 @@ public sealed class ServeModels : IDisposable
             }
 
             File.WriteAllText(Path.Combine(folder, "metrics.json"), $$"""{"accuracy": {{accuracy}}, "lowestRecall": 0.8, "lowestRecallLabel": 5}""");
+            moreFiles?.Invoke(folder);
         }, details).Version;
         new ModelRegistry(new ModelStore(root)).Register(version, new ModelMetrics(accuracy, 0.8, 5, "test-set"));
         return version.Number;

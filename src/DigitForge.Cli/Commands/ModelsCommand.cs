@@ -5,6 +5,8 @@ using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
+using DigitForge.Inference;
+using DigitForge.Inference.Golden;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
@@ -275,6 +277,7 @@ public static class ModelsCommand
             }
 
             var damaged = 0;
+            var failed = 0;
 
             // A remote store has no listing of local folders: its registered versions are downloaded and checked.
             var models = store is ModelStore local
@@ -283,9 +286,26 @@ public static class ModelsCommand
             foreach (var model in models)
             {
                 var problems = store.Verify(model);
-                damaged += problems.Count > 0 ? 1 : 0;
                 var note = registered.Contains(model.Number) ? string.Empty : " (not registered)";
-                Console.WriteLine(problems.Count == 0 ? $"{model.Name}: intact{note}" : $"{model.Name}: DAMAGED{note}: {string.Join("; ", problems)}");
+                if (problems.Count > 0)
+                {
+                    damaged++;
+                    Console.WriteLine($"{model.Name}: DAMAGED{note}: {string.Join("; ", problems)}");
+                    continue;
+                }
+
+                try
+                {
+                    var (golden, fp32Failed) = GoldenChecks(model);
+                    failed += fp32Failed ? 1 : 0;
+                    Console.WriteLine($"{model.Name}: intact{note}; {golden}");
+                }
+                catch (Exception ex) when (ex is InvalidDataException or InvalidOnnxModelException)
+                {
+                    // Hashed but unusable (written so at promote): as damaged as a modified file.
+                    damaged++;
+                    Console.WriteLine($"{model.Name}: DAMAGED{note}: {ex.Message}");
+                }
             }
 
             if (damaged > 0)
@@ -293,9 +313,44 @@ public static class ModelsCommand
                 Console.Error.WriteLine($"error: {damaged} model version(s) do not match their manifest; restore the files, or delete the folder so the build creates the model again ({store.Location})");
             }
 
-            return damaged == 0 ? ExitCodes.Success : ExitCodes.DataError;
+            if (failed > 0)
+            {
+                Console.Error.WriteLine($"error: the fp32 model of {failed} version(s) does not reproduce its golden set on {CpuClass.Current}: scoring and serving refuse it here");
+            }
+
+            return damaged > 0 ? ExitCodes.DataError : failed > 0 ? ExitCodes.GoldenCheckFailed : ExitCodes.Success;
         }));
         return verify;
+    }
+
+    /// <summary>
+    /// The golden check of each of <paramref name="model"/>'s ONNX models on this CPU, as one line, and whether FP32 failed
+    /// (the model is then not the one promoted). An int8 failure is reported but is no error: scoring and serving fall back to FP32.
+    /// An unreadable golden set is a <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    private static (string Line, bool Fp32Failed) GoldenChecks(ModelVersion model)
+    {
+        if (!File.Exists(model.GoldenSetPath))
+        {
+            return ("no golden set (promoted before golden sets were written)", false);
+        }
+
+        var set = GoldenSet.Read(model.GoldenSetPath);
+        var results = new List<GoldenCheckResult>();
+        foreach (var path in new[] { model.OnnxPath, model.Int8OnnxPath }.Where(File.Exists))
+        {
+            using var onnx = OnnxDigitModel.Load(path);
+            if (GoldenCheck.Run(onnx, set, model.GoldenSetPath) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        var fp32Failed = results.Any(r => r.Precision == PrecisionChoice.Name(ModelPrecision.Fp32) && !r.Passed);
+        var int8Note = results.Any(r => r.Precision == PrecisionChoice.Name(ModelPrecision.Int8) && !r.Passed) && !fp32Failed
+            ? "; scoring and serving use fp32 here unless --precision int8 is given (then they refuse)"
+            : string.Empty;
+        return (results.Count == 0 ? "golden set holds no answers for its models" : string.Join("; ", results.Select(r => r.Summary)) + int8Note, fp32Failed);
     }
 
     /// <summary>The version <paramref name="reference"/> names; none, or "production", names the production version.</summary>

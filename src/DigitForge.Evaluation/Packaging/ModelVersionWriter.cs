@@ -9,6 +9,7 @@ using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
+using DigitForge.Inference.Golden;
 using DigitForge.Registry.Store;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
@@ -24,7 +25,7 @@ namespace DigitForge.Evaluation.Packaging;
 /// Fills a new model version's folder: the TorchSharp weights and training record, the evaluation
 /// metrics, the ONNX export (checked against Evaluate's logits before it is accepted), the int8 export
 /// (kept only if it passes <see cref="Int8Parity"/>), the test-set prediction profile drift is measured
-/// against, and a model card.
+/// against, the golden set every load checks the kept models against, and a model card.
 /// </summary>
 public sealed class ModelVersionWriter(TorchNumerics numerics)
 {
@@ -70,6 +71,8 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
             int8 = int8 with { File = null };
             context.Log.Warning($"{ModelVersion.Int8OnnxFileName} not stored, scoring will use FP32: {int8.Parity}");
         }
+
+        WriteGoldenSet(directory, test, logits, model.Labels.Length, int8.File is null ? [onnxPath] : [onnxPath, int8Path]);
 
         // What the model's answers look like on the test split: the reference scoring compares folders with for drift.
         var profile = new PredictionProfileBuilder(model.Labels.Length);
@@ -135,6 +138,21 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
     {
         using var int8 = OnnxDigitModel.Load(int8Path, numerics.Threads);
         return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
+    }
+
+    // Images chosen on the reference logits; the answers are ONNX Runtime's here, for each model the version keeps.
+    private void WriteGoldenSet(string directory, LabelledImages test, float[] referenceLogits, int classes, string[] onnxPaths)
+    {
+        var models = new List<OnnxDigitModel>();
+        try
+        {
+            models.AddRange(onnxPaths.Select(path => OnnxDigitModel.Load(path, threads)));
+            GoldenSet.Create(test, GoldenSet.Choose(referenceLogits, classes), models).Write(Path.Combine(directory, ModelVersion.GoldenSetFileName));
+        }
+        finally
+        {
+            models.ForEach(m => m.Dispose());
+        }
     }
 
     private static Dictionary<string, string> Libraries() => new()

@@ -13,6 +13,9 @@ public sealed partial record ModelVersion(int Number, string ShortHash, string D
     /// <summary>The statically quantized export, present only when it passed its parity check at promote.</summary>
     public const string Int8OnnxFileName = "model.int8.onnx";
 
+    /// <summary>The golden set written at promote: fixed inputs and each precision's answers, checked wherever the version is loaded.</summary>
+    public const string GoldenSetFileName = "golden-set.json";
+
     public string Name => NameOf(Number, ShortHash);
 
     public string ManifestPath => Path.Combine(Directory, ModelManifest.FileName);
@@ -22,6 +25,8 @@ public sealed partial record ModelVersion(int Number, string ShortHash, string D
     public string OnnxPath => File(OnnxFileName);
 
     public string Int8OnnxPath => File(Int8OnnxFileName);
+
+    public string GoldenSetPath => File(GoldenSetFileName);
 
     public static string NameOf(int number, string contentHash) =>
         $"v{number.ToString("D4", CultureInfo.InvariantCulture)}-{ContentHash.Short(contentHash)}";

@@ -1,5 +1,6 @@
 using DigitForge.Registry;
 using DigitForge.Engine.Config;
+using DigitForge.Inference;
 using DigitForge.Registry.Store;
 using DigitForge.Storage;
 
@@ -77,9 +78,31 @@ public static class ModelResolver
             throw new ScoringSetupException(SetupProblem.Input, $"{entry.Name} has no {ModelVersion.OnnxFileName} ({version.OnnxPath}); it was stored before models were exported to ONNX: promote a new version, or pass --model path.onnx");
         }
 
-        return PrecisionChoice.TrySelect(version, manifest, precision, out var choice, out var problem)
-            ? new ResolvedModel(choice.OnnxPath, $"{role} {entry.Name} ({PrecisionChoice.Name(choice.Precision)})")
-            : throw new ScoringSetupException(SetupProblem.Usage, problem);
+        if (!PrecisionChoice.TrySelect(version, manifest, precision, out var choice, out var problem))
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, problem);
+        }
+
+        var source = new RegistrySource(version, role, choice, precision is not null);
+        return new ResolvedModel(choice.OnnxPath, source.Describe(choice)) { Source = source };
+    }
+
+    /// <summary>
+    /// Opens a session of <paramref name="resolved"/> with <paramref name="load"/>. A registry version's is checked
+    /// against its golden set first (see <see cref="GoldenGate"/>), which may put FP32 in place of int8: the model
+    /// returned is the one in use. Throws <see cref="GoldenCheckFailedException"/> when the version must not be used here.
+    /// </summary>
+    public static (ResolvedModel Model, OnnxDigitModel Session, GoldenOutcome? Golden) Open(ResolvedModel resolved, Func<string, OnnxDigitModel> load)
+    {
+        ArgumentNullException.ThrowIfNull(resolved);
+        if (resolved.Source is not { } source)
+        {
+            return (resolved, load(resolved.OnnxPath), null);
+        }
+
+        var gated = GoldenGate.Load(source.Version, source.Choice, source.Requested, "scoring", load);
+        var used = gated.Choice == source.Choice ? resolved : new ResolvedModel(gated.Choice.OnnxPath, source.Describe(gated.Choice)) { Source = source with { Choice = gated.Choice } };
+        return (used, gated.Model, gated.Golden);
     }
 
     private static ModelRegistry Open(string modelsRoot)

@@ -41,6 +41,9 @@ public sealed class ScoringRun : IDisposable
 
     public ResolvedModel Model { get; }
 
+    /// <summary>The golden check of a registry version's model (and why int8 gave way to FP32, if it did); null for a file given by path.</summary>
+    public GoldenOutcome? Golden { get; private init; }
+
     /// <summary>"int8" or "fp32": what the loaded file's metadata says it is.</summary>
     public string Precision => models[0].Precision;
 
@@ -103,8 +106,8 @@ public sealed class ScoringRun : IDisposable
         OnnxDigitModel[]? models = null;
         try
         {
-            var resolved = ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision);
-            models = Load(resolved, settings.Threads);
+            var (resolved, loaded, golden) = Load(ModelResolver.Resolve(request.Model, request.ModelsRoot, request.Precision), settings.Threads);
+            models = loaded;
             var model = models[0];
             if (settings.TopK > model.Classes)
             {
@@ -114,7 +117,7 @@ public sealed class ScoringRun : IDisposable
             var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString(), request.AllFiles);
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
-            return new ScoringRun(request, count, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath));
+            return new ScoringRun(request, count, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath)) { Golden = golden };
         }
         catch
         {
@@ -242,20 +245,27 @@ public sealed class ScoringRun : IDisposable
         }
     }
 
-    /// <summary>One single-threaded session per worker (see <see cref="BatchScorer"/>).</summary>
-    private static OnnxDigitModel[] Load(ResolvedModel resolved, int workers)
+    /// <summary>One single-threaded session per worker (see <see cref="BatchScorer"/>); the first is the one the golden check runs through.</summary>
+    private static (ResolvedModel Model, OnnxDigitModel[] Sessions, GoldenOutcome? Golden) Load(ResolvedModel resolved, int workers)
     {
         var models = new List<OnnxDigitModel>(workers);
         try
         {
-            for (var i = 0; i < workers; i++)
+            var (used, first, golden) = ModelResolver.Open(resolved, path => OnnxDigitModel.Load(path, intraOpThreads: 1));
+            models.Add(first);
+            for (var i = 1; i < workers; i++)
             {
-                models.Add(OnnxDigitModel.Load(resolved.OnnxPath, intraOpThreads: 1));
+                models.Add(OnnxDigitModel.Load(used.OnnxPath, intraOpThreads: 1));
             }
 
-            return [.. models];
+            return (used, [.. models], golden);
         }
-        catch (Exception ex) when (ex is InvalidOnnxModelException or FileNotFoundException or UnauthorizedAccessException)
+        catch (GoldenCheckFailedException ex)
+        {
+            Dispose(models);
+            throw new ScoringSetupException(SetupProblem.GoldenCheckFailed, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is InvalidOnnxModelException or FileNotFoundException or UnauthorizedAccessException or InvalidDataException)
         {
             Dispose(models);
             throw new ScoringSetupException(SetupProblem.Input, $"cannot use the model ({resolved.Description}): {ex.Message}", ex);

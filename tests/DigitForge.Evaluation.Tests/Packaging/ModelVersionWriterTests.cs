@@ -9,6 +9,7 @@ using DigitForge.Evaluation.Packaging;
 using DigitForge.Evaluation.Robustness;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
+using DigitForge.Inference.Golden;
 using DigitForge.Registry.Store;
 using DigitForge.Training;
 using DigitForge.Training.Model;
@@ -95,7 +96,7 @@ public sealed class ModelVersionWriterTests : IDisposable
 
         var lineage = new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
 
-        string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json"];
+        string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json", ModelVersion.GoldenSetFileName];
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
         lineage.Int8.Parity.Images.Should().Be(TestImages);
         lineage.Int8.File.Should().Be(lineage.Int8.Parity.Accepted ? "model.int8.onnx" : null);
@@ -105,6 +106,10 @@ public sealed class ModelVersionWriterTests : IDisposable
         reference.LabelShares.Sum().Should().BeApproximately(1, 1e-9);
         lineage.Onnx.Parity.Images.Should().Be(TestImages);
         lineage.Onnx.Parity.Holds.Should().BeTrue(lineage.Onnx.Parity.ToString());
+        var golden = GoldenSet.Read(Path.Combine(output, ModelVersion.GoldenSetFileName));
+        golden.CpuClass.Should().Be(CpuClass.Current);
+        golden.Images.Should().HaveCount(GoldenSet.Size);
+        golden.Precisions.Keys.Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? ["fp32", "int8"] : new[] { "fp32" }, "answers for each model the version keeps");
         lineage.ParentProduction.Should().Be("v0002-1234567");
         lineage.Stages.Keys.Should().Equal("Ingest", "Preprocess", "Train", "Evaluate");
         lineage.WeightsSha256.Should().Be(Engine.Hashing.ContentHash.OfFile(Upstream("Train", DigitTrainer.WeightsFileName)));
@@ -127,6 +132,26 @@ public sealed class ModelVersionWriterTests : IDisposable
             .And.Contain("| inverted-grey | ")
             .And.Contain("Worst: ")
             .And.Contain("(the shifts above imitate some of their differences)");
+    }
+
+    [Fact]
+    public void The_golden_set_is_hashed_in_the_manifest_and_its_models_pass_it()
+    {
+        var store = new ModelStore(temp.File("models"));
+
+        var version = store.Add("abcdef0123", (directory, name) => JObject.FromObject(new ModelVersionWriter(threads: 2).Write(Context(), directory, name, null, []))).Version;
+
+        store.ReadManifest(version).Files.Should().ContainKey(ModelVersion.GoldenSetFileName)
+            .WhoseValue.Should().Be(Engine.Hashing.ContentHash.OfFile(version.GoldenSetPath));
+        var set = GoldenSet.Read(version.GoldenSetPath);
+        foreach (var onnx in new[] { version.OnnxPath, version.Int8OnnxPath }.Where(File.Exists))
+        {
+            using var model = OnnxDigitModel.Load(onnx);
+            GoldenCheck.Run(model, set, version.GoldenSetPath)!.Passed.Should().BeTrue();
+        }
+
+        File.AppendAllText(version.GoldenSetPath, " ");
+        store.Verify(version).Should().ContainSingle().Which.Should().StartWith($"{ModelVersion.GoldenSetFileName} modified");
     }
 
     [Fact]
