@@ -146,7 +146,7 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
         var models = new List<OnnxDigitModel>();
         try
         {
-            models.AddRange(onnxPaths.Select(path => OnnxDigitModel.Load(path, threads)));
+            models.AddRange(onnxPaths.Select(path => OnnxDigitModel.Load(path, numerics.Threads)));
             GoldenSet.Create(test, GoldenSet.Choose(referenceLogits, classes), models).Write(Path.Combine(directory, ModelVersion.GoldenSetFileName));
         }
         finally
