@@ -139,7 +139,7 @@ public sealed class ModelVersionWriterTests : IDisposable
     {
         var store = new ModelStore(temp.File("models"));
 
-        var version = store.Add("abcdef0123", (directory, name) => JObject.FromObject(new ModelVersionWriter(threads: 2).Write(Context(), directory, name, null, []))).Version;
+        var version = store.Add("abcdef0123", (directory, name) => JObject.FromObject(new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), directory, name, null, []))).Version;
 
         store.ReadManifest(version).Files.Should().ContainKey(ModelVersion.GoldenSetFileName)
             .WhoseValue.Should().Be(Engine.Hashing.ContentHash.OfFile(version.GoldenSetPath));
