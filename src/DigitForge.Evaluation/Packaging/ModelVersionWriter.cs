@@ -47,17 +47,17 @@ public sealed class ModelVersionWriter(int threads)
         var clock = Stopwatch.StartNew();
         var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
         var int8Path = Path.Combine(directory, ModelVersion.Int8OnnxFileName);
-        var calibration = Int8OnnxExporter.CalibrationSample(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
+        var calibration = Int8Calibration.FromTrainingSplit(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
         using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, threads))
         {
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
-            predictor.ExportInt8Onnx(model.Normalization, version, calibration, int8Path);
+            predictor.ExportInt8Onnx(model.Normalization, version, calibration.Images, int8Path);
         }
 
         // Both exports are checked on the same test split, read once.
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
         var (parity, logits) = MeasureParity(context, test, onnxPath, version, model.Labels.Length);
-        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, Int8OnnxExporter.DescribeCalibration(calibration), MeasureInt8Parity(test, int8Path, logits, model.Labels.Length));
+        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, calibration.Description, MeasureInt8Parity(test, int8Path, logits, model.Labels.Length));
         if (int8.Parity.Accepted)
         {
             context.Log.Info($"exported {ModelVersion.Int8OnnxFileName} ({int8.Calibration}); {int8.Parity}");

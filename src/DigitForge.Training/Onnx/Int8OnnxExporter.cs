@@ -1,5 +1,4 @@
 using DigitForge.Engine.Storage;
-using System.Globalization;
 using System.Numerics.Tensors;
 using DigitForge.Data;
 using DigitForge.Inference;
@@ -19,8 +18,8 @@ namespace DigitForge.Training.Onnx;
 /// <para>1. folds every BatchNormalization into the Conv before it: W' = W·γ/√(σ²+ε),
 /// b' = (b − μ)·γ/√(σ²+ε) + β, computed in double;</para>
 /// <para>2. calibrates activation ranges (and channel means, for bias correction) by running that folded float graph in ONNX Runtime on the
-/// calibration images (<see cref="CalibrationSample"/>: a fixed stride through the training split)
-/// and keeping each value's min and max. Plain min/max, not a
+/// calibration images the caller gives (promote passes a fixed stride through the training split, clean
+/// and under each robustness shift) and keeping each value's min and max. Plain min/max, not a
 /// percentile: it clips nothing the calibration images produce and is simple to reproduce; the parity
 /// check at promote decides whether it was good enough;</para>
 /// <para>3. quantizes every convolution and fc1..fc3: their activation inputs to uint8 per tensor (asymmetric;
@@ -447,9 +446,4 @@ public static class Int8OnnxExporter
 
     /// <summary>An activation's dequantized name and its quantization parameters (values and initializer names).</summary>
     private readonly record struct QuantizedValue(string Dequantized, float Scale, string ScaleName, string ZeroPointName);
-
-    /// <summary>A short description of the calibration for records and logs.</summary>
-    public static string DescribeCalibration(LabelledImages calibration) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"min/max of each activation over {calibration.Count} training images (fixed stride)");
 }

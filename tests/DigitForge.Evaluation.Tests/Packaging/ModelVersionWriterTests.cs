@@ -99,7 +99,7 @@ public sealed class ModelVersionWriterTests : IDisposable
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
         lineage.Int8.Parity.Images.Should().Be(TestImages);
         lineage.Int8.File.Should().Be(lineage.Int8.Parity.Accepted ? "model.int8.onnx" : null);
-        lineage.Int8.Calibration.Should().Be("min/max of each activation over 1000 training images (fixed stride)");
+        lineage.Int8.Calibration.Should().Be("min/max of each activation over 1000 training images (fixed stride), clean and under each of the 7 robustness shifts (seed 7): 8000 images");
         var reference = JsonFile.Read<Inference.Drift.PredictionProfile>(Path.Combine(output, "reference.json"));
         reference.Count.Should().Be(TestImages);
         reference.LabelShares.Sum().Should().BeApproximately(1, 1e-9);
