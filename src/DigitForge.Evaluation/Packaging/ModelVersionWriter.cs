@@ -6,6 +6,7 @@ using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Robustness;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
@@ -56,8 +57,10 @@ public sealed class ModelVersionWriter(int threads)
 
         // Both exports are checked on the same test split, read once.
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var (parity, logits) = MeasureParity(context, test, onnxPath, version, model.Labels.Length);
-        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, calibration.Description, MeasureInt8Parity(test, int8Path, logits, model.Labels.Length));
+        var shiftSeed = report.Robustness?.Seed ?? new RobustnessConfig().Seed;
+        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, calibration.Description, MeasureInt8Parity(test, shiftSeed, onnxPath, int8Path, logits, model.Labels.Length));
         if (int8.Parity.Accepted)
         {
             context.Log.Info($"exported {ModelVersion.Int8OnnxFileName} ({int8.Calibration}); {int8.Parity}");
@@ -80,7 +83,6 @@ public sealed class ModelVersionWriter(int threads)
         // The lineage is every stage the calling stage reads from, as it declared them.
         var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
         var training = JObject.Parse(File.ReadAllText(context.UpstreamFile<TrainStage>(TrainStage.SummaryFile)));
-        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var mergedConfig = new JObject();
         foreach (var stageConfig in records.Values.Select(r => r.Config).Append(config).OfType<JObject>())
         {
@@ -129,11 +131,20 @@ public sealed class ModelVersionWriter(int threads)
             : throw new OnnxExportException($"{onnxPath}: the ONNX export does not reproduce the TorchSharp model: {parity}; no version was stored");
     }
 
-    // The int8 model is compared with the FP32 model's predictions (Evaluate's logits, which the FP32 export reproduces) on the test split.
-    private Int8Parity MeasureInt8Parity(LabelledImages test, string int8Path, float[] fp32Logits, int classes)
+    // The int8 model is compared with the FP32 model's predictions on the test split (Evaluate's logits, which the
+    // FP32 export reproduces) and on the split under each robustness shift, seeded as Evaluate seeds them so the
+    // shifted images are the ones metrics.json scored (there with TorchSharp, here with the FP32 export).
+    private Int8Parity MeasureInt8Parity(LabelledImages test, int shiftSeed, string onnxPath, string int8Path, float[] fp32Logits, int classes)
     {
+        using var fp32 = OnnxDigitModel.Load(onnxPath, threads);
         using var int8 = OnnxDigitModel.Load(int8Path, threads);
-        return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
+        var clean = Int8SetParity.Measure(Int8Parity.TestSplit, fp32Logits, int8.Logits(test), test.Labels, classes);
+        var shifts = ShiftCatalog.All.Select((shift, index) =>
+        {
+            var shifted = shift.ApplyTo(test, ShiftCatalog.Stream(shiftSeed, index));
+            return Int8SetParity.Measure(shift.Name, fp32.Logits(shifted), int8.Logits(shifted), shifted.Labels, classes);
+        }).ToList();
+        return Int8Parity.Decide(CpuClass.Current, clean, shifts);
     }
 
     private static Dictionary<string, string> Libraries() => new()
