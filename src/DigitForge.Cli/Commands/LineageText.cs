@@ -36,6 +36,11 @@ public static class LineageText
             }
 
             Line($"  onnx       {lineage.Onnx.File}, opset {lineage.Onnx.Opset}; parity: {lineage.Onnx.Parity}");
+            if (lineage.Int8 is { } int8)
+            {
+                Line($"  int8       {int8.File ?? "not stored"}; parity: {int8.Parity}");
+            }
+
             Line($"  weights    sha256 {lineage.WeightsSha256}");
             foreach (var (stage, facts) in lineage.Stages)
             {

@@ -63,9 +63,10 @@ public static class ModelCard
             Line($"");
         }
 
+        Int8Section(lineage.Int8, Line);
         Line($"## Files");
         Line($"");
-        Line($"`model.weights` (TorchSharp), `{lineage.Onnx.File}` (ONNX opset {lineage.Onnx.Opset}; ONNX Runtime reproduces TorchSharp with {lineage.Onnx.Parity}), {(lineage.Int8.File is { } int8 ? $"`{int8}` (int8, {lineage.Int8.Calibration}; {lineage.Int8.Parity})" : $"no int8 model ({lineage.Int8.Parity})")}, `metrics.json`/`metrics.txt`, `history.json`, `manifest.json` (SHA-256 of every file and the full lineage).");
+        Line($"`model.weights` (TorchSharp), `{lineage.Onnx.File}` (ONNX opset {lineage.Onnx.Opset}; ONNX Runtime reproduces TorchSharp with {lineage.Onnx.Parity}), {(lineage.Int8.File is { } int8 ? $"`{int8}` (int8, see int8 parity above)" : "no int8 model (refused, see int8 parity above)")}, `metrics.json`/`metrics.txt`, `history.json`, `manifest.json` (SHA-256 of every file and the full lineage).");
         Line($"");
         Line($"## Limitations");
         Line($"");
@@ -86,6 +87,25 @@ public static class ModelCard
         }
 
         return card.ToString();
+    }
+
+    /// <summary>The int8 model's parity with FP32, set by set, as the gate judged it.</summary>
+    private static void Int8Section(Int8ExportFacts int8, Action<FormattableString> line)
+    {
+        var parity = int8.Parity;
+        line($"## int8 parity");
+        line($"");
+        line($"Measured on a {parity.CpuClass} CPU; every set must keep at least {Int8Parity.MinIdenticalShare:P1} of FP32's predictions and lose at most {Int8Parity.MaxAccuracyDrop * 100:0.0} accuracy point. Calibration: {int8.Calibration}. {(int8.File is null ? $"No int8 model is stored: {parity.Reason}." : $"Accepted, stored as `{int8.File}`.")}");
+        line($"");
+        line($"| Images | Count | FP32 accuracy | int8 accuracy | Identical predictions |");
+        line($"|---|---|---|---|---|");
+        line($"| {Int8Parity.TestSplit} | {parity.Images} | {parity.Fp32Accuracy:P2} | {parity.Int8Accuracy:P2} | {parity.IdenticalPredictions:P2} |");
+        foreach (var shift in parity.Shifts ?? [])
+        {
+            line($"| {shift.Name} | {shift.Images} | {shift.Fp32Accuracy:P2} | {shift.Int8Accuracy:P2} | {shift.IdenticalPredictions:P2} |");
+        }
+
+        line($"");
     }
 
     /// <summary>Set leaf values of a config as dotted keys (<c>train.epochs</c>), in document order; nulls (not set) are left out.</summary>

@@ -6,6 +6,7 @@ using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Robustness;
 using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
@@ -49,17 +50,19 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
         var clock = Stopwatch.StartNew();
         var onnxPath = Path.Combine(directory, ModelVersion.OnnxFileName);
         var int8Path = Path.Combine(directory, ModelVersion.Int8OnnxFileName);
-        var calibration = Int8OnnxExporter.CalibrationSample(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
+        var calibration = Int8Calibration.FromTrainingSplit(DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Train));
         using (var predictor = DigitPredictor.Load(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName), model.Model, numerics))
         {
             predictor.ExportOnnx(model.Normalization, version, onnxPath);
-            predictor.ExportInt8Onnx(model.Normalization, version, calibration, int8Path);
+            predictor.ExportInt8Onnx(model.Normalization, version, calibration.Images, int8Path);
         }
 
         // Both exports are checked on the same test split, read once.
         var test = DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Test);
+        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var (parity, logits) = MeasureParity(context, test, onnxPath, version, model.Labels.Length);
-        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, Int8OnnxExporter.DescribeCalibration(calibration), MeasureInt8Parity(test, int8Path, logits, model.Labels.Length));
+        var shiftSeed = report.Robustness?.Seed ?? new RobustnessConfig().Seed;
+        var int8 = new Int8ExportFacts(ModelVersion.Int8OnnxFileName, calibration.Description, MeasureInt8Parity(test, shiftSeed, onnxPath, int8Path, logits, model.Labels.Length));
         if (int8.Parity.Accepted)
         {
             context.Log.Info($"exported {ModelVersion.Int8OnnxFileName} ({int8.Calibration}); {int8.Parity}");
@@ -84,7 +87,6 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
         // The lineage is every stage the calling stage reads from, as it declared them.
         var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
         var training = JObject.Parse(File.ReadAllText(context.UpstreamFile<TrainStage>(TrainStage.SummaryFile)));
-        var report = ReportWriter.Read(context.UpstreamFile<EvaluateStage>(EvaluateStage.MetricsFile));
         var mergedConfig = new JObject();
         foreach (var stageConfig in records.Values.Select(r => r.Config).Append(config).OfType<JObject>())
         {
@@ -133,11 +135,20 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
             : throw new OnnxExportException($"{onnxPath}: the ONNX export does not reproduce the TorchSharp model: {parity}; no version was stored");
     }
 
-    // The int8 model is compared with the FP32 model's predictions (Evaluate's logits, which the FP32 export reproduces) on the test split.
-    private Int8Parity MeasureInt8Parity(LabelledImages test, string int8Path, float[] fp32Logits, int classes)
+    // The int8 model is compared with the FP32 model's predictions on the test split (Evaluate's logits, which the
+    // FP32 export reproduces) and on the split under each robustness shift, seeded as Evaluate seeds them so the
+    // shifted images are the ones metrics.json scored (there with TorchSharp, here with the FP32 export).
+    private Int8Parity MeasureInt8Parity(LabelledImages test, int shiftSeed, string onnxPath, string int8Path, float[] fp32Logits, int classes)
     {
+        using var fp32 = OnnxDigitModel.Load(onnxPath, numerics.Threads);
         using var int8 = OnnxDigitModel.Load(int8Path, numerics.Threads);
-        return Int8Parity.Measure(fp32Logits, int8.Logits(test), test.Labels, classes);
+        var clean = Int8SetParity.Measure(Int8Parity.TestSplit, fp32Logits, int8.Logits(test), test.Labels, classes);
+        var shifts = ShiftCatalog.All.Select((shift, index) =>
+        {
+            var shifted = shift.ApplyTo(test, ShiftCatalog.Stream(shiftSeed, index));
+            return Int8SetParity.Measure(shift.Name, fp32.Logits(shifted), int8.Logits(shifted), shifted.Labels, classes);
+        }).ToList();
+        return Int8Parity.Decide(CpuClass.Current, clean, shifts);
     }
 
     // Images chosen on the reference logits; the answers are ONNX Runtime's here, for each model the version keeps.

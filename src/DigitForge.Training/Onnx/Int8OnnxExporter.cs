@@ -1,5 +1,4 @@
 using DigitForge.Engine.Storage;
-using System.Globalization;
 using System.Numerics.Tensors;
 using DigitForge.Data;
 using DigitForge.Inference;
@@ -18,18 +17,19 @@ namespace DigitForge.Training.Onnx;
 /// so <see cref="OnnxDigitModel"/> loads either), then:</para>
 /// <para>1. folds every BatchNormalization into the Conv before it: W' = W·γ/√(σ²+ε),
 /// b' = (b − μ)·γ/√(σ²+ε) + β, computed in double;</para>
-/// <para>2. calibrates activation ranges by running that folded float graph in ONNX Runtime on the
-/// calibration images (<see cref="CalibrationSample"/>: a fixed stride through the training split)
-/// and keeping each value's min and max. Plain min/max, not a percentile: it clips nothing the
-/// calibration images produce and is simple to reproduce; the parity check at promote decides whether
-/// it was good enough;</para>
+/// <para>2. calibrates activation ranges (and channel means, for bias correction) by running that folded float graph in ONNX Runtime on the
+/// calibration images the caller gives (promote passes a fixed stride through the training split, clean
+/// and under each robustness shift) and keeping each value's min and max. Plain min/max, not a
+/// percentile: it clips nothing the calibration images produce and is simple to reproduce; the parity
+/// check at promote decides whether it was good enough;</para>
 /// <para>3. quantizes every convolution and fc1..fc3: their activation inputs to uint8 per tensor (asymmetric;
 /// after Relu the zero point is 0, which makes the Relu redundant so ONNX Runtime drops it), their
-/// weights to int8 per output channel (axis 0, symmetric, zero point 0, range ±127), their biases to
-/// int32 with scale input scale × weight scale, as ONNX Runtime's QLinearConv/QGemm fusion requires.
-/// A QuantizeLinear → DequantizeLinear pair follows each such activation; MaxPool, Reshape and Transpose
-/// after one reuse its parameters so ONNX Runtime runs them on uint8. U8S8 is ONNX Runtime's preferred
-/// x86 integer path.</para>
+/// weights to int8 per output channel (axis 0, symmetric, zero point 0, range ±<see cref="MaxWeightMagnitude"/>),
+/// their biases to int32 with scale input scale × weight scale, as ONNX Runtime's QLinearConv/QGemm fusion
+/// requires, less the weights' mean rounding error on the calibration images (bias correction: 7-bit weights
+/// round coarsely enough to shift outputs on average). A QuantizeLinear → DequantizeLinear pair follows each such activation; MaxPool, Reshape and
+/// Transpose after one reuse its parameters so ONNX Runtime runs them on uint8. U8S8 is ONNX Runtime's
+/// preferred x86 integer path.</para>
 /// <para>4. rewrites the first block (conv1 on the image, Relu, 2x2 max pool) in phase-split form, see
 /// <see cref="PhaseSplit"/>: on a one-channel image ONNX Runtime's integer convolution and its NCHW uint8
 /// pool are slower than their float kernels, but this form runs on integer kernels in ONNX Runtime's
@@ -38,6 +38,12 @@ namespace DigitForge.Training.Onnx;
 /// (QLinearAveragePool was 18x slower than AveragePool). See docs/int8.md.</para>
 /// <para>The logits stay float (the last Gemm has no QuantizeLinear after it). Output is deterministic:
 /// the same weights and calibration images give the same bytes.</para>
+/// <para>Same answer on every CPU: with weights bounded by <see cref="MaxWeightMagnitude"/> no integer
+/// kernel ONNX Runtime picks (AVX2 or AVX-512BW VPMADDUBSW, AVX-512 VNNI, AVX-VNNI, ARM64) saturates, so the
+/// integer sums are exact and equal everywhere. What can still differ between CPUs is float rounding in the
+/// float parts: requantisation (int32 sum × scale, rounded to uint8; a value on a rounding boundary can land
+/// one step apart), the average pool, the flatten and the last Gemm's float output. Each moves a logit by
+/// float rounding only, which changes a prediction only for an image whose two top logits are that close.</para>
 /// </remarks>
 public static class Int8OnnxExporter
 {
@@ -46,6 +52,15 @@ public static class Int8OnnxExporter
 
     /// <summary>Training images calibration reads by default.</summary>
     public const int DefaultCalibrationImages = 1000;
+
+    /// <summary>
+    /// The largest |q| of a quantized weight (symmetric, 7 bits: [-64, 64], as ONNX Runtime's own
+    /// reduce_range). On AVX2 and AVX-512 without VNNI, MLAS multiplies uint8 activations by int8 weights
+    /// with VPMADDUBSW, which adds each PAIR of products in saturating int16: 2 · 255 · 64 = 32640 fits in
+    /// 32767, where ±127 weights (2 · 255 · 127 = 64770) would clip. VNNI and ARM64 sum in int32, so the
+    /// bound makes every path compute the same exact sums.
+    /// </summary>
+    public const int MaxWeightMagnitude = 64;
 
     private const int CalibrationBatch = 250;
 
@@ -67,8 +82,7 @@ public static class Int8OnnxExporter
         }
 
         var folded = Folded(model, stats, version, calibration.Rows, calibration.Columns);
-        var ranges = Calibrate(folded, stats, calibration);
-        return OnnxProtoEncoder.Encode(Quantize(folded, ranges));
+        return OnnxProtoEncoder.Encode(Quantize(folded, Calibrate(folded, stats, calibration)));
     }
 
     /// <summary>
@@ -139,12 +153,16 @@ public static class Int8OnnxExporter
         return definition with { Nodes = nodes, Initializers = [.. used.Select(name => initializers[name])] };
     }
 
-    /// <summary>Min and max of every intermediate value of the folded float graph over the calibration images, and the input's domain.</summary>
-    internal static IReadOnlyDictionary<string, (float Min, float Max)> Calibrate(OnnxModelDefinition folded, NormalizationStats stats, LabelledImages images)
+    /// <summary>
+    /// Min and max of every intermediate value of the folded float graph over the calibration images (and the
+    /// input's domain), and each intermediate value's mean per channel (axis 1, over images and positions).
+    /// </summary>
+    internal static Calibration Calibrate(OnnxModelDefinition folded, NormalizationStats stats, LabelledImages images)
     {
         var observed = folded.Nodes.Select(n => n.Outputs[0]).Where(name => name != OnnxExporter.OutputName).ToArray();
         var probe = folded with { Outputs = [.. observed.Select(name => new OnnxValueInfo(name, null))] };
         var ranges = observed.ToDictionary(name => name, _ => (Min: float.PositiveInfinity, Max: float.NegativeInfinity), StringComparer.Ordinal);
+        var sums = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var pixel = Enumerable.Range(0, 256).Select(p => (float)((p / 255.0 - stats.Mean) / stats.Std)).ToArray();
 
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
@@ -162,25 +180,48 @@ public static class Int8OnnxExporter
                 var values = outputs[i].GetTensorDataAsSpan<float>();
                 var (min, max) = ranges[observed[i]];
                 ranges[observed[i]] = (Math.Min(min, TensorPrimitives.Min(values)), Math.Max(max, TensorPrimitives.Max(values)));
+                AddChannelSums(sums, observed[i], values, outputs[i].GetTensorTypeAndShape().Shape);
             }
         }
 
         // The image's range is what any pixel can give, not what these images gave: the scale is then one grey
         // level, so each pixel quantizes to its own grey level exactly, and none is clipped.
         ranges[OnnxExporter.InputName] = (pixel[0], pixel[^1]);
-        return ranges;
+        return new Calibration(ranges, sums.ToDictionary(s => s.Key, s => s.Value.Select(sum => sum / images.Count).ToArray(), StringComparer.Ordinal));
     }
 
-    /// <summary>The QDQ graph of <paramref name="folded"/> with the calibrated <paramref name="ranges"/>.</summary>
-    internal static OnnxModelDefinition Quantize(OnnxModelDefinition folded, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+    /// <summary>Adds each channel's mean over the positions of each image of a [n, c, ...] batch to <paramref name="sums"/>.</summary>
+    private static void AddChannelSums(Dictionary<string, double[]> sums, string name, ReadOnlySpan<float> values, long[] shape)
     {
+        if (shape.Length < 2)
+        {
+            return;
+        }
+
+        var channels = (int)shape[1];
+        var positions = values.Length / ((int)shape[0] * channels);
+        if (!sums.TryGetValue(name, out var channelSums))
+        {
+            sums[name] = channelSums = new double[channels];
+        }
+
+        for (var start = 0; start < values.Length; start += positions)
+        {
+            channelSums[start / positions % channels] += TensorPrimitives.Sum(values.Slice(start, positions)) / (double)positions;
+        }
+    }
+
+    /// <summary>The QDQ graph of <paramref name="folded"/> with the <paramref name="calibration"/>'s ranges and channel means.</summary>
+    internal static OnnxModelDefinition Quantize(OnnxModelDefinition folded, Calibration calibration)
+    {
+        var ranges = calibration.Ranges;
         if (folded.Nodes is not [{ OpType: "Conv" } conv, { OpType: "Relu" } relu, { OpType: "MaxPool" } pool, ..] || conv.Inputs[0] != OnnxExporter.InputName
             || folded.Inputs[0].Shape is not [_, { Value: 1 }, { Value: { } height }, { Value: { } width }])
         {
             throw new OnnxExportException("The int8 exporter expects the network to start with Conv, Relu and MaxPool on a one-channel image of fixed height and width.");
         }
 
-        var graph = new QdqBuilder(folded.Initializers);
+        var graph = new QdqBuilder(folded.Initializers, calibration.ChannelMeans);
         graph.AddFirstBlock(PhaseSplit.Of(conv, pool, folded.Initializers, (int)height, (int)width), relu.Outputs[0], pool, ranges);
         for (var i = 3; i < folded.Nodes.Count; i++)
         {
@@ -197,7 +238,7 @@ public static class Int8OnnxExporter
     }
 
     /// <summary>Emits the quantized nodes, keeping each activation's dequantized name and its parameters.</summary>
-    private sealed class QdqBuilder(IReadOnlyList<OnnxInitializer> floatInitializers)
+    private sealed class QdqBuilder(IReadOnlyList<OnnxInitializer> floatInitializers, IReadOnlyDictionary<string, double[]> channelMeans)
     {
         private readonly Dictionary<string, OnnxInitializer> weights = floatInitializers.ToDictionary(i => i.Name, StringComparer.Ordinal);
         private readonly Dictionary<string, QuantizedValue> activations = new(StringComparer.Ordinal);
@@ -217,10 +258,10 @@ public static class Int8OnnxExporter
                 List<string> inputs = [input.Dequantized];
                 if (node.OpType is "Conv" or "Gemm")
                 {
-                    inputs.Add(Weight(node.Inputs[1], out var weightScales));
+                    inputs.Add(Weight(node.Inputs[1], channelMeans.GetValueOrDefault(node.Inputs[0]), out var weightScales, out var biasCorrection));
                     if (node.Inputs.Count > 2)
                     {
-                        inputs.Add(Bias(node.Inputs[2], input.Scale, weightScales));
+                        inputs.Add(Bias(node.Inputs[2], input.Scale, weightScales, biasCorrection));
                     }
                 }
 
@@ -277,7 +318,8 @@ public static class Int8OnnxExporter
             var convOutput = block.Name + "_phase_conv";
             weights[block.WeightName] = block.Weight;
             weights[block.BiasName] = block.Bias;
-            nodes.Add(new OnnxNode(convOutput, "Conv", [spaceToDepth.Dequantized, Weight(block.WeightName, out var weightScales), Bias(block.BiasName, spaceToDepth.Scale, weightScales)], [convOutput + "_out"], block.ConvAttributes));
+            // No bias correction here: the image's channel means are not calibrated per phase, and its weights are the fewest.
+            nodes.Add(new OnnxNode(convOutput, "Conv", [spaceToDepth.Dequantized, Weight(block.WeightName, null, out var weightScales, out var biasCorrection), Bias(block.BiasName, spaceToDepth.Scale, weightScales, biasCorrection)], [convOutput + "_out"], block.ConvAttributes));
             nodes.Add(new OnnxNode(block.Name + "_phase_relu", "Relu", [convOutput + "_out"], [block.Name + "_phases"], []));
 
             // Every phase value is a value of conv1's output, so its calibrated range after Relu is theirs.
@@ -338,13 +380,19 @@ public static class Int8OnnxExporter
             return activations[name] = parameters with { Dequantized = dequantized };
         }
 
-        /// <summary>int8 symmetric per output channel (axis 0 of a Conv's [out, in, kh, kw] and a Gemm's [out, in] with transB).</summary>
-        private string Weight(string name, out float[] scales)
+        /// <summary>
+        /// int8 symmetric per output channel within ±<see cref="MaxWeightMagnitude"/> (axis 0 of a Conv's [out, in, kh, kw]
+        /// and a Gemm's [out, in] with transB). With the input's calibrated channel means, <paramref name="biasCorrection"/>
+        /// is each output's mean rounding error, Σ (q·scale − w)·mean of its input channel, which the bias takes back:
+        /// 7-bit weights round coarsely, and without it their errors shift outputs on average (empirical bias correction).
+        /// </summary>
+        private string Weight(string name, double[]? inputMeans, out float[] scales, out double[] biasCorrection)
         {
             var weight = weights[name];
             var channels = (int)weight.Dims[0];
             var perChannel = weight.Floats.Length / channels;
             scales = new float[channels];
+            biasCorrection = new double[channels];
             var quantized = new sbyte[weight.Floats.Length];
             for (var c = 0; c < channels; c++)
             {
@@ -355,10 +403,15 @@ public static class Int8OnnxExporter
                     largest = Math.Max(largest, Math.Abs(v));
                 }
 
-                scales[c] = largest > 0 ? largest / 127f : 1f;
+                scales[c] = largest > 0 ? largest / MaxWeightMagnitude : 1f;
                 for (var k = 0; k < perChannel; k++)
                 {
-                    quantized[(c * perChannel) + k] = (sbyte)Math.Clamp(Math.Round(row[k] / scales[c], MidpointRounding.ToEven), -127, 127);
+                    var q = (sbyte)Math.Clamp(Math.Round(row[k] / scales[c], MidpointRounding.ToEven), -MaxWeightMagnitude, MaxWeightMagnitude);
+                    quantized[(c * perChannel) + k] = q;
+                    if (inputMeans is not null)
+                    {
+                        biasCorrection[c] += ((q * (double)scales[c]) - row[k]) * inputMeans[k / (perChannel / inputMeans.Length)];
+                    }
                 }
             }
 
@@ -368,12 +421,12 @@ public static class Int8OnnxExporter
             return Dequantize(name, axis: 0);
         }
 
-        /// <summary>int32 with scale input scale × weight scale per channel (zero point 0).</summary>
-        private string Bias(string name, float inputScale, float[] weightScales)
+        /// <summary>int32 with scale input scale × weight scale per channel (zero point 0), less the weights' <paramref name="correction"/>.</summary>
+        private string Bias(string name, float inputScale, float[] weightScales, double[] correction)
         {
             var bias = weights[name].Floats;
             var scales = weightScales.Select(s => inputScale * s).ToArray();
-            var quantized = bias.Select((b, c) => (int)Math.Clamp(Math.Round(b / (double)scales[c], MidpointRounding.ToEven), int.MinValue, int.MaxValue)).ToArray();
+            var quantized = bias.Select((b, c) => (int)Math.Clamp(Math.Round((b - correction[c]) / scales[c], MidpointRounding.ToEven), int.MinValue, int.MaxValue)).ToArray();
             initializers.Add(OnnxInitializer.Int32(name + "_quantized", [bias.Length], quantized));
             initializers.Add(new OnnxInitializer(name + "_scale", [bias.Length], scales));
             initializers.Add(OnnxInitializer.Int32(name + "_zero_point", [bias.Length], new int[bias.Length]));
@@ -388,11 +441,9 @@ public static class Int8OnnxExporter
         }
     }
 
+    /// <summary>What calibration measured: each value's range, and each intermediate value's mean per channel.</summary>
+    internal sealed record Calibration(IReadOnlyDictionary<string, (float Min, float Max)> Ranges, IReadOnlyDictionary<string, double[]> ChannelMeans);
+
     /// <summary>An activation's dequantized name and its quantization parameters (values and initializer names).</summary>
     private readonly record struct QuantizedValue(string Dequantized, float Scale, string ScaleName, string ZeroPointName);
-
-    /// <summary>A short description of the calibration for records and logs.</summary>
-    public static string DescribeCalibration(LabelledImages calibration) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"min/max of each activation over {calibration.Count} training images (fixed stride)");
 }

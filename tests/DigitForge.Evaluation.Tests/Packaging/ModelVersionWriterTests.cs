@@ -100,7 +100,9 @@ public sealed class ModelVersionWriterTests : IDisposable
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
         lineage.Int8.Parity.Images.Should().Be(TestImages);
         lineage.Int8.File.Should().Be(lineage.Int8.Parity.Accepted ? "model.int8.onnx" : null);
-        lineage.Int8.Calibration.Should().Be("min/max of each activation over 1000 training images (fixed stride)");
+        lineage.Int8.Calibration.Should().Be("min/max of each activation over 1000 training images (fixed stride), clean and under each of the 7 robustness shifts (seed 7): 8000 images");
+        lineage.Int8.Parity.CpuClass.Should().Be(CpuClass.Current);
+        lineage.Int8.Parity.Shifts!.Select(s => (s.Name, s.Images)).Should().Equal(ShiftCatalog.All.Select(s => (s.Name, TestImages)));
         var reference = JsonFile.Read<Inference.Drift.PredictionProfile>(Path.Combine(output, "reference.json"));
         reference.Count.Should().Be(TestImages);
         reference.LabelShares.Sum().Should().BeApproximately(1, 1e-9);
@@ -131,6 +133,9 @@ public sealed class ModelVersionWriterTests : IDisposable
             .And.Contain("## Under realistic shifts")
             .And.Contain("| inverted-grey | ")
             .And.Contain("Worst: ")
+            .And.Contain("## int8 parity\n")
+            .And.Contain($"Measured on a {CpuClass.Current} CPU")
+            .And.Contain("| noise | 1000 | ")
             .And.Contain("(the shifts above imitate some of their differences)");
     }
 
@@ -199,10 +204,10 @@ public sealed class ModelVersionWriterTests : IDisposable
         File.Exists(Path.Combine(output, ModelVersion.OnnxFileName)).Should().BeTrue("the FP32 model is stored whatever happens to int8");
         lineage.Int8.File.Should().BeNull();
         lineage.Int8.Parity.Accepted.Should().BeFalse();
-        lineage.Int8.Parity.Reason.Should().StartWith("refused: ");
-        log.Should().Contain(line => line.StartsWith("warn: model.int8.onnx not stored, scoring will use FP32: refused: ", StringComparison.Ordinal));
+        lineage.Int8.Parity.Reason.Should().StartWith($"refused on {CpuClass.Current}: test split: ");
+        log.Should().Contain(line => line.StartsWith("warn: model.int8.onnx not stored, scoring will use FP32: refused on ", StringComparison.Ordinal));
         JObject.FromObject(lineage, Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings))["int8"]!["parity"]!["accepted"]!.Value<bool>().Should().BeFalse();
-        File.ReadAllText(Path.Combine(output, ModelVersionWriter.CardFile)).Should().Contain("no int8 model (refused: ");
+        File.ReadAllText(Path.Combine(output, ModelVersionWriter.CardFile)).Should().Contain("No int8 model is stored: refused on ").And.Contain("no int8 model (refused, see int8 parity above)");
     }
 
     /// <summary>The 10,000 MNIST digits bundled with the repository.</summary>
