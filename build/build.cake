@@ -11,7 +11,7 @@
 //   ./build.sh --target=Score --input=<folder> | Serve [--port=8080] [--precision=int8|fp32] | Clean
 //   ./build.sh --target=DeleteModels --models=3,v4 [--confirm] [--include-production]
 //
-// Exit codes are the CLI's, passed through unchanged (see the README's table).
+// Exit codes are the CLI's, passed through unchanged (see the table in docs/exit-codes.md).
 
 using System.Diagnostics;
 using System.Net.Sockets;

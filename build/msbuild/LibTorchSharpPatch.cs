@@ -712,7 +712,7 @@ namespace DigitForge.Build.NativePatches
                 {
                     case WeakenOutcome.Patched:
                         patched.Add(file);
-                        log(Importance.High, $"DigitForge: marked the {Version} need weak in {file} ({host} lacks it; see README, Troubleshooting: TorchSharp on Debian 12).");
+                        log(Importance.High, $"DigitForge: marked the {Version} need weak in {file} ({host} lacks it; see docs/troubleshooting.md, TorchSharp on Debian 12).");
                         break;
                     case WeakenOutcome.AlreadyWeak:
                         log(Importance.Low, $"DigitForge: {file} already has its {Version} need marked weak.");

@@ -1,6 +1,6 @@
 namespace DigitForge.Cli;
 
-/// <summary>Process exit codes, documented in the README.</summary>
+/// <summary>Process exit codes, documented in docs/exit-codes.md.</summary>
 public static class ExitCodes
 {
     public const int Success = 0;

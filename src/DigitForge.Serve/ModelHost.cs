@@ -155,6 +155,7 @@ internal sealed partial class ModelHost(ServeOptions options, ServeMetrics metri
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Retried at the next change of registry.json (or the next full read, for an unreadable registry).
+            metrics.ReloadFailed();
             LogRefreshFailed(logger, ex.Message);
         }
     }

@@ -17,6 +17,7 @@ internal sealed partial class ServeMetrics
     private readonly Counter errors;
     private readonly Counter imageErrors;
     private readonly Counter swaps;
+    private readonly Counter reloadFailures;
     private readonly Counter predictions;
     private readonly Histogram duration;
     private readonly Histogram confidence;
@@ -42,6 +43,8 @@ internal sealed partial class ServeMetrics
         imageErrors = factory.CreateCounter("digitforge_image_errors_total", "Images that could not be scored (single and batch requests).");
         duration = factory.CreateHistogram("digitforge_http_request_duration_seconds", "Request latency.", new HistogramConfiguration { Buckets = LatencyBuckets });
         swaps = factory.CreateCounter("digitforge_model_swaps_total", "Production models loaded and swapped in.");
+        reloadFailures = factory.CreateCounter("digitforge_model_reload_failures_total",
+            "Registry reads or production models that could not be loaded; the model served before stays.");
         modelInfo = factory.CreateGauge("digitforge_model_info", "The model being served (always 1; its version in the labels).", "version", "onnx_version");
         predictions = factory.CreateCounter("digitforge_predictions_total", "Images predicted, by predicted label.", "label");
         confidence = factory.CreateHistogram("digitforge_prediction_confidence", "Top probability of each prediction.",
@@ -70,6 +73,9 @@ internal sealed partial class ServeMetrics
     }
 
     public void ImageFailed() => imageErrors.Inc();
+
+    /// <summary>A reload failed: without this count a broken promotion is visible only in the log.</summary>
+    public void ReloadFailed() => reloadFailures.Inc();
 
     /// <summary>A new model is served: its info series replaces the old one, its labels start at 0 and drift is measured afresh.</summary>
     public void ModelSwapped(LoadedModel loaded)

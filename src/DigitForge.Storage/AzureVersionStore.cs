@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Storage;
 using DigitForge.Registry;
@@ -48,7 +49,7 @@ public sealed class AzureVersionStore : IVersionStore
         }
 
         var number = Reserve();
-        CrashHereWhenTesting("registry-reserved");
+        FaultPoints.Hit(FaultPoints.RegistryReserved);
         var name = ModelVersion.NameOf(number, hash);
         var staging = ScratchFolder();
         Directory.CreateDirectory(staging);
@@ -67,12 +68,12 @@ public sealed class AzureVersionStore : IVersionStore
             foreach (var (file, sha) in manifest.Files)
             {
                 Upload(name, file, Path.Combine(staging, file), sha);
-                CrashHereWhenTesting("registry-file");
+                FaultPoints.Hit(FaultPoints.RegistryFile);
             }
 
             // Last: its presence is what makes the upload a version.
             Upload(name, ModelManifest.FileName, Path.Combine(staging, ModelManifest.FileName), ContentHash.OfFile(Path.Combine(staging, ModelManifest.FileName)));
-            CrashHereWhenTesting("registry-uploaded");
+            FaultPoints.Hit(FaultPoints.RegistryUploaded);
             var version = new ModelVersion(number, ContentHash.Short(hash), Path.Combine(cache.Root, name));
             MoveIntoCache(staging, version);
             return new AddedModel(version, Created: true);
@@ -289,18 +290,6 @@ public sealed class AzureVersionStore : IVersionStore
         foreach (var blob in blobs.OrderBy(b => b.EndsWith("/" + ModelManifest.FileName, StringComparison.Ordinal) ? 0 : 1))
         {
             registry.Call(() => registry.Container.DeleteBlobIfExists(blob));
-        }
-    }
-
-    /// <summary>
-    /// Test hook, for the tests of killed uploads only: when DIGITFORGE_TEST_CRASH_AT is <paramref name="point"/>,
-    /// the process SIGKILLs itself here, as kill -9 would.
-    /// </summary>
-    private static void CrashHereWhenTesting(string point)
-    {
-        if (Environment.GetEnvironmentVariable("DIGITFORGE_TEST_CRASH_AT") == point)
-        {
-            System.Diagnostics.Process.GetCurrentProcess().Kill();
         }
     }
 }

@@ -8,7 +8,7 @@ using StbImageWriteSharp;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
-/// Each exit code of the README's table, exactly, from ./build.sh as a user or CI sees it. The cases
+/// Each exit code of docs/exit-codes.md's table, exactly, from ./build.sh as a user or CI sees it. The cases
 /// that need a model share one promoted build. Lock busy (6) is in <see cref="OneBuildOneLockTests"/>.
 /// </summary>
 [Collection(BuildLanes.Second)]

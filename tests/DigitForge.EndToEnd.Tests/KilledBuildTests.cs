@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
@@ -62,12 +63,12 @@ public sealed class KilledBuildTests(ITestOutputHelper output) : IDisposable
 
         timedKills.Should().BeGreaterThanOrEqualTo(2, "most timed kills land while the CLI runs");
 
-        // Inside Train's commit, between its two renames (the test hook SIGKILLs the CLI there).
-        build.Environment["DIGITFORGE_TEST_CRASH_AT"] = "commit-between-renames:Train";
+        // Inside Train's commit, between its two renames (the fault point SIGKILLs the CLI there).
+        build.Environment[FaultPoints.Variable] = $"{FaultPoints.CommitBetweenRenames.Name}:Train=kill";
         var inCommit = build.Run(Rerun);
-        build.Environment.Remove("DIGITFORGE_TEST_CRASH_AT");
+        build.Environment.Remove(FaultPoints.Variable);
         inCommit.ExitCode.Should().NotBe(0, inCommit.ToString());
-        Directory.Exists(Path.Combine(build.Home, "stages", "Train")).Should().BeFalse("the hook fires with the old folder aside and the new one not yet in place\n" + inCommit);
+        Directory.Exists(Path.Combine(build.Home, "stages", "Train")).Should().BeFalse("the fault point fires with the old folder aside and the new one not yet in place\n" + inCommit);
         LastGoodOutputsOrNone(reference, allowMissing: ["Train"]);
 
         // Without the stage cache, only the folder the commit left aside can bring Train back unrun.

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
@@ -6,9 +7,9 @@ using DigitForge.Engine.Storage;
 namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
-/// One build holds the artifacts lock from its first stage to its last. Forces, with the CLI's pause
-/// hook, the interleaving a per-stage lock allowed: another recipe's build between A's Train and A's
-/// Evaluate, which would have made A evaluate B's model.
+/// One build holds the artifacts lock from its first stage to its last. Forces, with a pause at the
+/// run.after-stage fault point, the interleaving a per-stage lock allowed: another recipe's build
+/// between A's Train and A's Evaluate, which would have made A evaluate B's model.
 /// </summary>
 [Collection(BuildLanes.First)]
 [Trait("Category", "EndToEnd")]
@@ -30,7 +31,7 @@ public sealed class OneBuildOneLockTests : IDisposable
         var pause = temp.File("pause-after-train");
         using var a = build.Start(
             ["--target=Evaluate", "--config=configs/mnist/ci.json"],
-            new Dictionary<string, string> { ["DIGITFORGE_TEST_PAUSE_AFTER"] = "Train", ["DIGITFORGE_TEST_PAUSE_FILE"] = pause });
+            new Dictionary<string, string> { [FaultPoints.Variable] = $"{FaultPoints.RunAfterStage.Name}:Train=pause({pause})" });
         WaitFor(() => File.Exists(pause) || a.HasExited, Long);
         File.Exists(pause).Should().BeTrue($"A pauses after its Train:\n{a.Output}");
         var aWeights = ContentHash.OfFile(build.StageFile("Train", "model.weights"));

@@ -117,7 +117,7 @@ public sealed class RepoBuild : IDisposable
         start.Environment["CAKE_SETTINGS_SHOWPROCESSCOMMANDLINE"] = "false";
 
         // The lanes (and the other test projects) keep both cores busy, where libtorch's spinning
-        // threads train many times slower; passive waiting changes no result (README, Training is very slow).
+        // threads train many times slower; passive waiting changes no result (docs/troubleshooting.md#training-is-very-slow).
         start.Environment.TryAdd("OMP_WAIT_POLICY", "PASSIVE");
 
         // A build's processes are short (Cake, a CLI per stage, the compiles): the runtime's second,

@@ -90,8 +90,20 @@ public sealed class LifecycleTests(ServeModels models) : IDisposable
         models.CreateRegistry(directory.Path);
         var broken = ServeModels.AddVersion(directory.Path, "not an onnx model"u8.ToArray(), "broken", 0.99);
         await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path));
+        var metrics = await service.Client.GetStringAsync("/metrics");
+        metrics.Should().Contain("digitforge_model_reload_failures_total 0\n");
         ServeModels.Promote(directory.Path, broken);
-        await Task.Delay(600);
+
+        // The service must have tried the broken model and refused it, not merely not looked yet.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!metrics.Contains("digitforge_model_reload_failures_total 1\n", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            metrics = await service.Client.GetStringAsync("/metrics");
+        }
+
+        metrics.Should().Contain("digitforge_model_reload_failures_total 1\n", "the service tries the promoted version and fails to load it");
+        metrics.Should().Contain("digitforge_model_swaps_total 1\n");
         (await RunningService.JsonAsync(await service.Client.GetAsync("/v1/model"))).GetProperty("version").GetString().Should().StartWith("v0001-");
         (await service.PostImageAsync("/v1/predict", models.Digits[0].Png)).StatusCode.Should().Be(HttpStatusCode.OK);
         (await service.Client.GetAsync("/readyz")).StatusCode.Should().Be(HttpStatusCode.OK);

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Tests.Azurite;
@@ -87,18 +88,18 @@ public sealed class AzureRegistryTests : IClassFixture<AzuriteFixture>, IClassFi
     }
 
     [SkippableTheory]
-    [InlineData("registry-reserved")]
-    [InlineData("registry-file")]
-    [InlineData("registry-uploaded")]
+    [InlineData("registry.reserved")]
+    [InlineData("registry.file")]
+    [InlineData("registry.uploaded")]
     public void An_upload_killed_midway_publishes_nothing_and_the_next_promotion_completes(string point)
     {
         var registry = Open("machine-a");
         var before = RegistryWorker.Publish(registry, "seed-0", Actor.CurrentVia("test"));
         registry.Promote(before.Version, new GateDecision([]), force: true);
 
-        using (var killed = ChildProcess.Worker(Environment(("DIGITFORGE_TEST_CRASH_AT", point)), "publish", temp.File("machine-b"), "killed", "1"))
+        using (var killed = ChildProcess.Worker(Environment((FaultPoints.Variable, $"{point}=kill")), "publish", temp.File("machine-b"), "killed", "1"))
         {
-            killed.Wait(TimeSpan.FromMinutes(1)).Should().NotBe(0, "the hook kills it");
+            killed.Wait(TimeSpan.FromMinutes(1)).Should().NotBe(0, "the fault point kills it");
         }
 
         var reader = Open("machine-c");
@@ -112,13 +113,13 @@ public sealed class AzureRegistryTests : IClassFixture<AzuriteFixture>, IClassFi
 
         var production = reader.Production()!;
         // Number 2 went to the killed upload: a new upload takes 3; an upload killed after its manifest is complete and is published as it is.
-        production.Version.Should().Be(point == "registry-uploaded" ? 2 : 3);
+        production.Version.Should().Be(point == FaultPoints.RegistryUploaded.Name ? 2 : 3);
         reader.Store.Verify(reader.Store.Get(production.Version)).Should().BeEmpty();
 
         var store = (AzureVersionStore)reader.Store;
         var removed = store.CollectGarbage(reader.Document(), TimeSpan.Zero);
         store.Uploaded().Should().BeEquivalentTo(reader.List().Select(e => e.Name), "gc leaves exactly the registered versions");
-        removed.Select(name => name[..6]).Should().Equal(point == "registry-file" ? ["v0002-"] : [], "only a killed upload's partial files are orphans");
+        removed.Select(name => name[..6]).Should().Equal(point == FaultPoints.RegistryFile.Name ? ["v0002-"] : [], "only a killed upload's partial files are orphans");
         reader.Store.Get(production.Version).Should().NotBeNull();
     }
 
@@ -155,7 +156,7 @@ public sealed class AzureRegistryTests : IClassFixture<AzuriteFixture>, IClassFi
         {
             [RegistrySettings.RegistryVariable] = address,
             [RemoteCacheSettings.ConnectionStringVariable] = azurite.ConnectionString,
-            ["DIGITFORGE_TEST_CRASH_AT"] = null,
+            [FaultPoints.Variable] = null,
         };
         foreach (var (key, value) in overrides)
         {

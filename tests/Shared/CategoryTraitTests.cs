@@ -3,8 +3,8 @@ using System.Reflection;
 namespace DigitForge.Tests.Shared;
 
 /// <summary>
-/// Every test class of this assembly is marked Unit or EndToEnd, exactly one of them: the README's quick
-/// command (<c>--filter "Category=Unit"</c>) and the full one rely on it. Compiled into every test project.
+/// Every test class of this assembly is marked Unit or EndToEnd, exactly one of them: the quick command
+/// (<c>--filter "Category=Unit"</c>) and the full one of docs/test-suite.md rely on it. Compiled into every test project.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class CategoryTraitTests

@@ -4,7 +4,7 @@ using Xunit.Abstractions;
 
 namespace DigitForge.Tests.Shared;
 
-/// <summary>What some tests need beyond the .NET SDK (see docs: the README's test section).</summary>
+/// <summary>What some tests need beyond the .NET SDK (see docs/test-suite.md#what-the-tests-need-beyond-the-sdk).</summary>
 public static class Prerequisites
 {
     private static readonly ConcurrentQueue<string> SkipReasons = new();

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
@@ -40,7 +41,7 @@ public static class RunCommand
             StageRunResult? run = null;
             LiveStageLog.Run(name, log => run = pipeline.Run(name, result.GetValue(rerun) || forced, log, cancellation.Token));
             RunRecorder.StageRun(result, pipeline, runId, own, run!);
-            PauseForTest(name);
+            FaultPoints.Hit(FaultPoints.RunAfterStage, name);
             var decision = Path.Combine(pipeline.Store.DirectoryOf(name), PromotionDecision.FileName);
             if (result.GetValue(requirePromotion) && File.Exists(decision) && JsonFile.Read<PromotionDecision>(decision) is { InProduction: false } kept)
             {
@@ -51,25 +52,5 @@ public static class RunCommand
             return ExitCodes.Success;
         }));
         return command;
-    }
-
-    /// <summary>
-    /// Test hook: with DIGITFORGE_TEST_PAUSE_AFTER=STAGE and DIGITFORGE_TEST_PAUSE_FILE=PATH, creates
-    /// PATH after STAGE and waits until it is deleted, so a test can start a second build at exactly
-    /// that point of the first instead of relying on timing.
-    /// </summary>
-    private static void PauseForTest(string stage)
-    {
-        if (Environment.GetEnvironmentVariable("DIGITFORGE_TEST_PAUSE_AFTER") != stage
-            || Environment.GetEnvironmentVariable("DIGITFORGE_TEST_PAUSE_FILE") is not { Length: > 0 } file)
-        {
-            return;
-        }
-
-        File.WriteAllText(file, stage);
-        while (File.Exists(file))
-        {
-            Thread.Sleep(100);
-        }
     }
 }

@@ -6,7 +6,7 @@ using DigitForge.Engine.Stages;
 namespace DigitForge.Engine.Pipelines;
 
 /// <summary>
-/// A stage graph as a picture: Mermaid (GitHub renders it in the README), Graphviz DOT, and a small
+/// A stage graph as a picture: Mermaid (GitHub renders it in docs/pipelines.md), Graphviz DOT, and a small
 /// self-contained SVG for the HTML pages. A stage's status, when known, colours its box.
 /// </summary>
 public static class GraphText

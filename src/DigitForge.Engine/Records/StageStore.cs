@@ -1,3 +1,4 @@
+using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Storage;
 
@@ -108,7 +109,7 @@ public sealed class StageStore
             // Between these two renames the stage has no committed folder; a process killed here
             // leaves the last good one aside, and RecoverRetired puts it back.
             Directory.Move(target, retired);
-            CrashHereWhenTesting("commit-between-renames", record.Stage);
+            FaultPoints.Hit(FaultPoints.CommitBetweenRenames, record.Stage);
         }
 
         Directory.Move(staging, target);
@@ -157,19 +158,6 @@ public sealed class StageStore
                 Directory.Move(retired, DirectoryOf(stage));
                 warn($"{stage}: a build was killed while committing it; its last good outputs are back in place");
             }
-        }
-    }
-
-    /// <summary>
-    /// Test hook, for the end-to-end tests of killed builds only: when DIGITFORGE_TEST_CRASH_AT is
-    /// <paramref name="point"/> or <c>point:Stage</c>, the process SIGKILLs itself here, as kill -9 would.
-    /// </summary>
-    private static void CrashHereWhenTesting(string point, string stage)
-    {
-        var wanted = Environment.GetEnvironmentVariable("DIGITFORGE_TEST_CRASH_AT");
-        if (wanted == point || wanted == $"{point}:{stage}")
-        {
-            System.Diagnostics.Process.GetCurrentProcess().Kill();
         }
     }
 }

@@ -43,7 +43,7 @@ public static class CpuContention
         return string.Create(
             CultureInfo.InvariantCulture,
             $"other processes are using {otherCores:F1} of this machine's {cores} cores while training wants {threads} threads; libtorch's threads spin while they wait, " +
-            $"so training may run several times slower than on free cores. Give it the cores, or lower train.threads (which changes the weights; see README, Reproducibility)");
+            $"so training may run several times slower than on free cores. Give it the cores, or lower train.threads (which changes the weights; see docs/reproducibility.md)");
     }
 }
 
