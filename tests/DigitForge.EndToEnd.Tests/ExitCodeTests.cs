@@ -9,7 +9,8 @@ namespace DigitForge.EndToEnd.Tests;
 
 /// <summary>
 /// Each exit code of docs/exit-codes.md's table, exactly, from ./build.sh as a user or CI sees it. The cases
-/// that need a model share one promoted build. Lock busy (6) is in <see cref="OneBuildOneLockTests"/>.
+/// that need a model share one promoted build. Lock busy (6) is in <see cref="OneBuildOneLockTests"/>; a failed
+/// golden check (10) in the scoring tool's own tests (GoldenCheckToolTests), which tamper with a version's golden set.
 /// </summary>
 [Collection(BuildLanes.Second)]
 [Trait("Category", "EndToEnd")]
