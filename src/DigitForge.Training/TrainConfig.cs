@@ -27,6 +27,19 @@ public enum KernelSet
     Native,
 }
 
+/// <summary>Which validation figure picks the epoch whose weights Train keeps.</summary>
+public enum KeepBestBy
+{
+    /// <summary>The highest validation accuracy (the first epoch to reach it): the seeds' rule.</summary>
+    ValidationAccuracy,
+
+    /// <summary>
+    /// The lowest validation loss. On a small validation split accuracy moves in steps of one image and
+    /// ties often, so it picks among near-equal epochs by chance; the loss ranks them on every image's confidence.
+    /// </summary>
+    ValidationLoss,
+}
+
 /// <summary>The <c>train</c> section. Defaults are the seeds' reference recipe.</summary>
 public sealed class TrainConfig
 {
@@ -67,6 +80,9 @@ public sealed class TrainConfig
     /// <summary>Intra-op threads for libtorch; results can differ between thread counts.</summary>
     [Range(1, 256)]
     public int Threads { get; set; } = 2;
+
+    /// <summary>The validation figure that picks the kept epoch.</summary>
+    public KeepBestBy KeepBestBy { get; set; } = KeepBestBy.ValidationAccuracy;
 
     /// <summary>Portable (default) or native kernels; results differ between the two, and each is kept apart in the fingerprint.</summary>
     public KernelSet Kernels { get; set; } = KernelSet.Portable;

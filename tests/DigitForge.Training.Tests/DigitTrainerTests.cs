@@ -75,6 +75,27 @@ public sealed class DigitTrainerTests
         File.Exists(result.WeightsPath).Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(KeepBestBy.ValidationAccuracy)]
+    [InlineData(KeepBestBy.ValidationLoss)]
+    public void The_kept_epoch_is_the_best_by_the_chosen_validation_figure(KeepBestBy keepBestBy)
+    {
+        using var temp = new TempDirectory();
+        var train = Quick(epochs: 5);
+        train.EarlyStopping = new EarlyStoppingConfig { Enabled = false };
+        train.KeepBestBy = keepBestBy;
+
+        var result = Train(temp, train);
+
+        // The first epoch with the best figure: the lowest loss, or the highest accuracy.
+        var best = keepBestBy == KeepBestBy.ValidationLoss
+            ? result.History.OrderBy(e => e.ValLoss).ThenBy(e => e.Epoch).First()
+            : result.History.OrderByDescending(e => e.ValAccuracy).ThenBy(e => e.Epoch).First();
+        result.BestEpoch.Should().Be(best.Epoch);
+        result.BestValAccuracy.Should().Be(best.ValAccuracy);
+        result.History.Single(e => e.IsBest && e.Epoch == result.BestEpoch).Should().NotBeNull();
+    }
+
     [Fact]
     public void Without_early_stopping_all_epochs_run()
     {

@@ -7,14 +7,14 @@ using DigitForge.Training.Training;
 
 namespace DigitForge.Training.Stages;
 
-/// <summary>Train: fits the CNN on the training split, keeping the best epoch by validation accuracy.</summary>
+/// <summary>Train: fits the CNN on the training split, keeping the best epoch by validation accuracy or loss (<see cref="TrainConfig.KeepBestBy"/>).</summary>
 public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
 {
     public const string HistoryFile = "history.json";
     public const string SummaryFile = "training.json";
 
 
-    public string Description => "Trains the CNN with TorchSharp, keeping the best epoch by validation accuracy.";
+    public string Description => "Trains the CNN with TorchSharp, keeping the best epoch by validation accuracy or loss.";
 
     public IReadOnlyList<StageDependency> Dependencies =>
     [

@@ -132,6 +132,7 @@ public static class DigitTrainer
             var order = new long[trainSet.Count];
             var bestEpoch = 0;
             var bestAccuracy = double.NegativeInfinity;
+            var bestLoss = double.PositiveInfinity;
             var stoppingReference = double.NegativeInfinity; // best accuracy that reset the patience
             var epochsWithoutImprovement = 0;
             var stoppedEarly = false;
@@ -160,10 +161,11 @@ public static class DigitTrainer
                 var (valLoss, valAccuracy) = Evaluate(model, valX, valY, EvalBatchSize);
                 var validationSeconds = (epochClock.Elapsed - validationStart).TotalSeconds;
 
-                var isBest = valAccuracy > bestAccuracy;
+                var isBest = config.KeepBestBy == KeepBestBy.ValidationLoss ? valLoss < bestLoss : valAccuracy > bestAccuracy;
                 if (isBest)
                 {
                     bestAccuracy = valAccuracy;
+                    bestLoss = valLoss;
                     bestEpoch = epoch;
                     CopyState(from: state, to: best);
                 }
