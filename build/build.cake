@@ -534,7 +534,7 @@ void Run(string tool, ProcessArgumentBuilder arguments)
     if (exitCode != 0)
     {
         failedWith = failedWith == 0 ? exitCode : failedWith;
-        throw new CakeException(exitCode, $"{tool} failed with exit code {exitCode} (see the README's exit codes)");
+        throw new CakeException(exitCode, $"{tool} failed with exit code {exitCode} (see docs/exit-codes.md)");
     }
 }
 
