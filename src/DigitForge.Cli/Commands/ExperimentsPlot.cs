@@ -3,9 +3,10 @@ using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Mnist.Reporting;
+using DigitForge.Mnist.Stages;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Plots;
-using DigitForge.Training.Stages;
 using ScottPlot;
 
 namespace DigitForge.Cli.Commands;

@@ -1,16 +1,13 @@
 using System.Globalization;
 using DigitForge.Data.Sources;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Evaluation.Stages;
-using DigitForge.Reporting.Stages;
+using DigitForge.Mnist.Stages;
 using DigitForge.Storage;
-using DigitForge.Training.Stages;
 using DigitForge.Training;
 
-namespace DigitForge.Cli.Pipelines;
+namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
 public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
