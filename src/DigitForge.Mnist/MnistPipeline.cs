@@ -4,13 +4,14 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Mnist.Stages;
+using DigitForge.Registry.Gate;
 using DigitForge.Storage;
 using DigitForge.Training;
 
 namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
-public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline
 {
     public override string Name => "mnist";
 
@@ -65,6 +66,11 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
 
         return figures;
     }
+
+    public override StageOutput TrainingHistory => new(typeof(TrainStage), TrainStage.HistoryFile);
+
+    /// <summary>The quality gate <c>digitforge models promote</c> applies: the recipe's <c>promote</c> section.</summary>
+    public GateConfig Gate(object config) => ((MnistConfig)config).Promote;
 
     protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)
     {

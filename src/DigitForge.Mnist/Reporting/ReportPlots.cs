@@ -5,9 +5,6 @@ using ScottPlot;
 
 namespace DigitForge.Mnist.Reporting;
 
-/// <summary>One training epoch as <c>history.json</c> records it (the fields the plots use).</summary>
-public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccuracy, double ValLoss, double ValAccuracy, double LearningRate);
-
 /// <summary>The report's figures, drawn with ScottPlot as PNG bytes.</summary>
 public static class ReportPlots
 {

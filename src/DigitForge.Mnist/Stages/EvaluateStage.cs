@@ -14,7 +14,7 @@ namespace DigitForge.Mnist.Stages;
 /// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text, plus its per-image logits and predictions.</summary>
 public sealed class EvaluateStage(EvaluateConfig config, TorchNumerics numerics) : IStage
 {
-    public const string MetricsFile = "metrics.json";
+    public const string MetricsFile = ReportWriter.FileName;
     public const string TextFile = "metrics.txt";
 
 
