@@ -1,9 +1,9 @@
 using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation;
+using DigitForge.Mnist.Stages;
 using DigitForge.Training;
 using Newtonsoft.Json.Linq;
 

@@ -14,7 +14,6 @@ using DigitForge.Scoring.Preprocessing;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
 using StbImageWriteSharp;
 

@@ -15,7 +15,7 @@ public sealed partial class WorkflowTests
     private static readonly YamlMappingNode Workflow = Load();
 
     /// <summary>The MNIST pipeline's stages, in declaration order (the Cake task of each).</summary>
-    private static readonly List<string> Stages = [.. StageDeclaration().Matches(File.ReadAllText(Path.Combine(Root, "src", "DigitForge.Cli", "Pipelines", "MnistPipeline.cs"))).Select(m => m.Groups[1].Value)];
+    private static readonly List<string> Stages = [.. StageDeclaration().Matches(File.ReadAllText(Path.Combine(Root, "src", "DigitForge.Mnist", "MnistPipeline.cs"))).Select(m => m.Groups[1].Value)];
 
     [Fact]
     public void BuildCommands_NameTargetsAndArgumentsBuildCakeKnows()

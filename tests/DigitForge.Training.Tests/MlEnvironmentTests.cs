@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics.X86;
 using DigitForge.Engine.Platform;
+using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Stages;
 
 namespace DigitForge.Training.Tests;
 

@@ -3,16 +3,17 @@ using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Plots;
-using DigitForge.Training.Stages;
 using ScottPlot;
 
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
 /// <c>digitforge experiments plot A B --out FILE</c>: two models' training curves over each other,
-/// from the <c>history.json</c> Train wrote (kept in each model version's folder).
+/// from the training history the pipeline declares (<see cref="IPipelineDefinition.TrainingHistory"/>,
+/// kept in each model version's folder).
 /// </summary>
 public static class ExperimentsPlot
 {
@@ -36,8 +37,11 @@ public static class ExperimentsPlot
                 throw new ConfigException($"--out {file}: expected a .svg, .png or .html file");
             }
 
-            var first = Curve(result, result.GetValue(a)!);
-            var second = Curve(result, result.GetValue(b)!);
+            var definition = CommonOptions.Definition(result);
+            var history = definition.TrainingHistory
+                ?? throw new ConfigException($"pipeline {definition.Name} records no training history to plot");
+            var first = Curve(result, history, result.GetValue(a)!);
+            var second = Curve(result, history, result.GetValue(b)!);
             var plot = Draw(first, second, result.GetValue(metric) == "loss");
             switch (extension)
             {
@@ -86,7 +90,7 @@ public static class ExperimentsPlot
     }
 
     // A version's folder keeps its history.json; a run's is its version's, or Train's current one if that is still the run's Train.
-    private static TrainingCurve Curve(ParseResult result, string reference)
+    private static TrainingCurve Curve(ParseResult result, StageOutput history, string reference)
     {
         var (store, registry) = ExperimentsDiff.Open(result);
         var experiments = Experiments.Load(RunRecorder.History(result), Console.Error);
@@ -95,27 +99,27 @@ public static class ExperimentsPlot
         {
             var id = ExperimentsDiff.RunOfVersion(store, registry, reference);
             var version = store.List().First(v => store.ReadManifest(v).RunId == id);
-            return Read(version.Name, Path.Combine(version.Directory, TrainStage.HistoryFile));
+            return Read(version.Name, Path.Combine(version.Directory, history.File));
         }
 
         var run = experiments.Find(reference, _ => null).Run;
         if (store.List().FirstOrDefault(v => store.ReadManifest(v).RunId == run.Id) is { } made)
         {
-            return Read($"{made.Name} (run {run.Id})", Path.Combine(made.Directory, TrainStage.HistoryFile));
+            return Read($"{made.Name} (run {run.Id})", Path.Combine(made.Directory, history.File));
         }
 
-        var train = StageNames.Of<TrainStage>();
+        var train = history.StageName;
         var paths = CommonOptions.Paths(result);
         var stages = CommonOptions.Graph(result, useStageCache: false).Store;
         var trained = run.Stages.FirstOrDefault(s => s.Stage == train)?.Fingerprint;
         var current = stages.TryRead(train, out _)?.Fingerprint;
         if (trained is not null && trained == current)
         {
-            return Read($"run {run.Id}", Path.Combine(stages.DirectoryOf(train), TrainStage.HistoryFile));
+            return Read($"run {run.Id}", Path.Combine(stages.DirectoryOf(train), history.File));
         }
 
         // The local stage cache keeps every Train output by fingerprint until pruned; the curve is only read, so no copy.
-        var cached = trained is null ? null : Path.Combine(new StageCache(paths.StageCache).EntryOf(trained), TrainStage.HistoryFile);
+        var cached = trained is null ? null : Path.Combine(new StageCache(paths.StageCache).EntryOf(trained), history.File);
         return File.Exists(cached)
             ? Read($"run {run.Id}", cached)
             : throw new ConfigException(
@@ -126,5 +130,5 @@ public static class ExperimentsPlot
     private static TrainingCurve Read(string label, string path) =>
         File.Exists(path)
             ? new TrainingCurve(label, JsonFile.Read<List<EpochPoint>>(path))
-            : throw new ConfigException($"{label} has no training history ({path} is missing): only the mnist pipeline's Train writes {TrainStage.HistoryFile}");
+            : throw new ConfigException($"{label} has no training history ({path} is missing)");
 }

@@ -1,4 +1,3 @@
-using DigitForge.Data.Idx;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Stages;
 
@@ -32,8 +31,7 @@ public static class Guarded
         {
             return Fail(ExitCodes.DataError, ex);
         }
-        catch (Exception ex) when (ex is DataFormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException
-            or HackerNews.Stories.StoryFormatException or HackerNews.Api.HackerNewsUnavailableException)
+        catch (Exception ex) when (ex is IDataException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException)
         {
             return Fail(ExitCodes.DataError, ex);
         }

@@ -4,7 +4,6 @@ using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Golden;
 using DigitForge.Registry;
@@ -163,7 +162,7 @@ public static class ModelsCommand
             {
                 var model = store.Get(entry.Version);
                 store.EnsureIntact(model);
-                return ReportWriter.Read(model.File(EvaluateStage.MetricsFile));
+                return ReportWriter.Read(model.File(ReportWriter.FileName));
             }).ToList();
             var comparison = ReportComparison.Compare(
                 baseEntry.Name, reports[0], candidateEntry.Name, reports[1], baseEntry.Metrics.TestSetFingerprint == candidateEntry.Metrics.TestSetFingerprint);
@@ -228,9 +227,9 @@ public static class ModelsCommand
         var promote = new Command("promote", "Put a candidate (or, with --force, a rejected version) through the quality gate of --config against production.") { version, force };
         promote.SetAction(result => Guarded.Run(() =>
         {
-            var gate = CommonOptions.LoadConfig(result) is MnistConfig mnist
-                ? mnist.Promote
-                : throw new ConfigException($"models promote applies the MNIST quality gate; pipeline {CommonOptions.Definition(result).Name} promotes through its Promote stage");
+            var gate = CommonOptions.Definition(result) is IGatedPipeline gated
+                ? gated.Gate(CommonOptions.LoadConfig(result))
+                : throw new ConfigException($"models promote applies a recipe's quality gate; pipeline {CommonOptions.Definition(result).Name} promotes through its Promote stage");
             var registry = Open(result);
             var entry = registry.Get(Resolve(registry, result.GetValue(version)));
             var verdict = QualityGate.Decide(entry.Metrics, registry.Production()?.Metrics, gate);

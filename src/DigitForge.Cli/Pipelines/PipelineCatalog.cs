@@ -8,7 +8,7 @@ public static class PipelineCatalog
 {
     public const string Default = "mnist";
 
-    public static IReadOnlyList<IPipelineDefinition> All { get; } = [new MnistPipeline(), new HackerNews.HackerNewsPipeline()];
+    public static IReadOnlyList<IPipelineDefinition> All { get; } = [new Mnist.MnistPipeline(), new HackerNews.HackerNewsPipeline()];
 
     public static IPipelineDefinition Find(string name) =>
         All.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))

@@ -22,6 +22,12 @@ public sealed record PlottedMetric(string Name, double Min = double.NegativeInfi
     public static PlottedMetric Error(string name) => new(name, 0);
 }
 
+/// <summary>One file of a stage's outputs; the stage is named by its type.</summary>
+public sealed record StageOutput(Type Stage, string File)
+{
+    public string StageName => StageNames.Of(Stage);
+}
+
 /// <summary>A pipeline as the engine, the CLI and the Cake script see it, whatever its config type.</summary>
 public interface IPipelineDefinition
 {
@@ -50,6 +56,9 @@ public interface IPipelineDefinition
 
     /// <summary>The one metric of <see cref="Metrics"/> a dashboard plots over time; null: none.</summary>
     PlottedMetric? HeadlineMetric { get; }
+
+    /// <summary>The output holding the per-epoch training curves that <c>experiments plot</c> overlays (a JSON array of epochs); null: none.</summary>
+    StageOutput? TrainingHistory { get; }
 
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
@@ -82,6 +91,8 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
 
     public virtual PlottedMetric? HeadlineMetric => null;
+
+    public virtual StageOutput? TrainingHistory => null;
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

@@ -13,6 +13,9 @@ namespace DigitForge.Evaluation.Metrics;
 /// </summary>
 public static class ReportWriter
 {
+    /// <summary>The report's file name, in Evaluate's outputs and in a model version's folder.</summary>
+    public const string FileName = "metrics.json";
+
     private static readonly JsonSerializerSettings Settings = new()
     {
         Formatting = Formatting.Indented,

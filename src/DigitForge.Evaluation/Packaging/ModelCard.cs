@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using DigitForge.Engine.Hashing;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Training.Stages;
+using DigitForge.Training;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Evaluation.Packaging;

@@ -1,8 +1,10 @@
+using DigitForge.Engine.Stages;
+
 namespace DigitForge.HackerNews.Stories;
 
 /// <summary>A stories file that cannot be read: names the file, the line and column, and what was expected.</summary>
 public sealed class StoryFormatException(string path, long line, string? column, string problem)
-    : Exception(Describe(path, line, column, problem))
+    : Exception(Describe(path, line, column, problem)), IDataException
 {
     public string FilePath { get; } = path;
 

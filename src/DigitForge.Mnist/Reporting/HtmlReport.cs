@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using DigitForge.Registry.Gate;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Evaluation.Stages;
+using DigitForge.Registry.Gate;
 
-namespace DigitForge.Reporting.Html;
+namespace DigitForge.Mnist.Reporting;
 
 /// <summary>A figure of the report: its file name, caption and PNG bytes.</summary>
 public sealed record Figure(string FileName, string Caption, byte[] Png);

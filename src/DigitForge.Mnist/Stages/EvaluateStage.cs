@@ -1,20 +1,20 @@
+using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Evaluation;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Robustness;
-using DigitForge.Training.Model;
-using DigitForge.Training.Stages;
-using DigitForge.Training.Training;
 using DigitForge.Training;
+using DigitForge.Training.Model;
+using DigitForge.Training.Training;
 
-namespace DigitForge.Evaluation.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>Evaluate: the trained model on the held-out test split, written as JSON and text, plus its per-image logits and predictions.</summary>
 public sealed class EvaluateStage(EvaluateConfig config, TorchNumerics numerics) : IStage
 {
-    public const string MetricsFile = "metrics.json";
+    public const string MetricsFile = ReportWriter.FileName;
     public const string TextFile = "metrics.txt";
 
 
@@ -27,7 +27,7 @@ public sealed class EvaluateStage(EvaluateConfig config, TorchNumerics numerics)
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(EvaluateStage).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
+        [typeof(EvaluateStage).Assembly, typeof(ClassificationMetrics).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
         new { evaluate = config, train = new { numerics.Threads, numerics.Kernels } },
         new Dictionary<string, string>(),
         MlEnvironment.Facts(numerics.Kernels));

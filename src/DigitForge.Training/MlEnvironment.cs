@@ -3,7 +3,7 @@ using System.Runtime.Intrinsics.X86;
 using DigitForge.Engine.Platform;
 using DigitForge.Training.Model;
 
-namespace DigitForge.Training.Stages;
+namespace DigitForge.Training;
 
 /// <summary>Facts of the machine and libraries that change training and inference results.</summary>
 public static class MlEnvironment

@@ -1,25 +1,24 @@
 using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Packaging;
 using DigitForge.Evaluation.Robustness;
-using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Golden;
+using DigitForge.Mnist.Packaging;
+using DigitForge.Mnist.Stages;
 using DigitForge.Registry.Store;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
 using Newtonsoft.Json.Linq;
 using TorchSharp;
 
-namespace DigitForge.Evaluation.Tests.Packaging;
+namespace DigitForge.Mnist.Tests.Packaging;
 
 /// <summary>
 /// A model version written from real upstream stage folders: an (untrained, seeded) DigitCnn saved

@@ -1,11 +1,11 @@
 using DigitForge.Data;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Training;
 
-namespace DigitForge.Training.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>Train: fits the CNN on the training split, keeping the best epoch by validation accuracy or loss (<see cref="TrainConfig.KeepBestBy"/>).</summary>
 public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
@@ -25,7 +25,7 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
     public IReadOnlyList<string> VolatileOutputs => [HistoryFile, SummaryFile];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(TrainStage).Assembly, typeof(LabelledImages).Assembly],
+        [typeof(TrainStage).Assembly, typeof(DigitTrainer).Assembly, typeof(LabelledImages).Assembly],
         new { model, train },
         new Dictionary<string, string>(),
         MlEnvironment.Facts(train.Kernels));

@@ -1,14 +1,12 @@
-using DigitForge.Registry.Gate;
-using DigitForge.Data.Stages;
+using DigitForge.Data;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Evaluation.Stages;
-using DigitForge.Reporting.Html;
+using DigitForge.Mnist.Reporting;
+using DigitForge.Registry.Gate;
 using DigitForge.Reporting.Plots;
-using DigitForge.Training.Stages;
 
-namespace DigitForge.Reporting.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Report: the evaluation report of the model the last Promote decided on, as a self-contained
@@ -35,7 +33,7 @@ public sealed class ReportStage(string reportsRoot) : IStage
     public bool Cacheable => false;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(ScottPlot.Plot).Assembly],
+        [typeof(ReportStage).Assembly, typeof(AxisFit).Assembly, typeof(ScottPlot.Plot).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

@@ -1,20 +1,20 @@
-using DigitForge.Data.Stages;
+using DigitForge.Data;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Packaging;
 using DigitForge.Inference;
+using DigitForge.Mnist.Packaging;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Training.Model;
-using DigitForge.Training.Stages;
-using DigitForge.Training.Training;
 using DigitForge.Training;
+using DigitForge.Training.Model;
+using DigitForge.Training.Training;
 using Newtonsoft.Json.Linq;
 
-namespace DigitForge.Evaluation.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Promote: stores the evaluated model as a version (one per distinct weights, with its ONNX export,
@@ -42,7 +42,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
+        [typeof(PromoteStage).Assembly, typeof(ModelCard).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
         Config,
         new Dictionary<string, string>(),
         MlEnvironment.Facts(numerics.Kernels).Concat(target.Facts()).ToDictionary());

@@ -1,6 +1,6 @@
 using StbImageWriteSharp;
 
-namespace DigitForge.Reporting.Html;
+namespace DigitForge.Mnist.Reporting;
 
 /// <summary>A test image as a PNG, enlarged by whole pixels so a 28x28 digit is visible on a page.</summary>
 public static class DigitImage

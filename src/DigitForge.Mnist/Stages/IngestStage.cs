@@ -1,14 +1,16 @@
+using DigitForge.Data;
 using DigitForge.Data.Idx;
+using DigitForge.Data.Sources;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 
-namespace DigitForge.Data.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Ingest: reads the declared source, verifies it by hash and format, and writes it as plain
 /// IDX files (the source's official test set, if any, kept apart) plus a summary.
 /// </summary>
-public sealed class IngestStage(DataConfig config, Sources.SourceResolver sources) : IStage
+public sealed class IngestStage(DataConfig config, SourceResolver sources) : IStage
 {
     public const string SummaryFile = "summary.json";
 
@@ -20,7 +22,7 @@ public sealed class IngestStage(DataConfig config, Sources.SourceResolver source
     public bool HasOfficialTest => config.Idx?.TestImages is not null || config.Folder?.TestPath is not null;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(IngestStage).Assembly],
+        [typeof(IngestStage).Assembly, typeof(DataConfig).Assembly],
         new { data = config },
         sources.LocalInputs(config),
         new Dictionary<string, string>());

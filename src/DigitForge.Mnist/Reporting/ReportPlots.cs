@@ -1,11 +1,9 @@
 using System.Globalization;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Reporting.Plots;
 using ScottPlot;
 
-namespace DigitForge.Reporting.Plots;
-
-/// <summary>One training epoch as <c>history.json</c> records it (the fields the plots use).</summary>
-public sealed record EpochPoint(int Epoch, double TrainLoss, double TrainAccuracy, double ValLoss, double ValAccuracy, double LearningRate);
+namespace DigitForge.Mnist.Reporting;
 
 /// <summary>The report's figures, drawn with ScottPlot as PNG bytes.</summary>
 public static class ReportPlots

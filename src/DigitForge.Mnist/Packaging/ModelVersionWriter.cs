@@ -1,26 +1,26 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using DigitForge.Data;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Evaluation;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Evaluation.Packaging;
 using DigitForge.Evaluation.Robustness;
-using DigitForge.Evaluation.Stages;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
 using DigitForge.Inference.Golden;
+using DigitForge.Mnist.Stages;
 using DigitForge.Registry.Store;
+using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Stages;
 using DigitForge.Training.Training;
-using DigitForge.Training;
 using Microsoft.ML.OnnxRuntime;
 using Newtonsoft.Json.Linq;
 
-namespace DigitForge.Evaluation.Packaging;
+namespace DigitForge.Mnist.Packaging;
 
 /// <summary>
 /// Fills a new model version's folder: the TorchSharp weights and training record, the evaluation

@@ -1,9 +1,10 @@
+using DigitForge.Data;
 using DigitForge.Data.Idx;
 using DigitForge.Data.Splitting;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 
-namespace DigitForge.Data.Stages;
+namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Preprocess: a stratified, seeded train/validation/test split (the source's official test set,
@@ -23,7 +24,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PreprocessStage).Assembly],
+        [typeof(PreprocessStage).Assembly, typeof(PreprocessConfig).Assembly],
         new { preprocess = config },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

@@ -1,19 +1,17 @@
 using System.Globalization;
 using DigitForge.Data.Sources;
-using DigitForge.Data.Stages;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
-using DigitForge.Evaluation.Stages;
-using DigitForge.Reporting.Stages;
+using DigitForge.Mnist.Stages;
+using DigitForge.Registry.Gate;
 using DigitForge.Storage;
-using DigitForge.Training.Stages;
 using DigitForge.Training;
 
-namespace DigitForge.Cli.Pipelines;
+namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
-public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline
 {
     public override string Name => "mnist";
 
@@ -68,6 +66,11 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>
 
         return figures;
     }
+
+    public override StageOutput TrainingHistory => new(typeof(TrainStage), TrainStage.HistoryFile);
+
+    /// <summary>The quality gate <c>digitforge models promote</c> applies: the recipe's <c>promote</c> section.</summary>
+    public GateConfig Gate(object config) => ((MnistConfig)config).Promote;
 
     protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)
     {

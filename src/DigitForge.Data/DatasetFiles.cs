@@ -1,7 +1,7 @@
 using DigitForge.Data.Idx;
 using DigitForge.Engine.Stages;
 
-namespace DigitForge.Data.Stages;
+namespace DigitForge.Data;
 
 /// <summary>Names of the IDX file pairs the data stages exchange, e.g. train-images.idx + train-labels.idx.</summary>
 public static class DatasetFiles

@@ -4,7 +4,7 @@ using DigitForge.Evaluation;
 using DigitForge.Registry.Gate;
 using DigitForge.Training;
 
-namespace DigitForge.Cli.Pipelines;
+namespace DigitForge.Mnist;
 
 /// <summary>The MNIST recipe (configs/mnist/*.json): one section per stage concern.</summary>
 public sealed class MnistConfig
