@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace DigitForge.Scoring.Tests;
 
 /// <summary>
@@ -45,8 +43,7 @@ public sealed class Int8PortabilityTests(ScoringModel model) : IDisposable
         differing.Should().BeEmpty($"the int8 model's integer arithmetic must not depend on the CPU ({differing.Count} of {expected.Count} images differ)");
     }
 
-    private static Dictionary<string, (string Label, double Confidence)> Predictions(string csv) =>
-        File.ReadLines(csv).Skip(1).Select(line => line.Split(',')).ToDictionary(
-            cells => Path.GetFileName(cells[0]),
-            cells => (cells[1], double.Parse(cells[2], CultureInfo.InvariantCulture)));
+    // Read back by the tool's own result reader; an error row has no prediction and so differs.
+    private static Dictionary<string, (string? Label, double Confidence)> Predictions(string csv) =>
+        Scorer.Rows(csv).ToDictionary(row => Path.GetFileName(row.Path), row => (row.Prediction?.Label, (double)(row.Prediction?.Probability ?? float.NaN)));
 }
