@@ -32,6 +32,9 @@ public static class ExitCodes
     /// <summary><c>models verify</c>: a version's FP32 model does not reproduce its golden set on this CPU (digitforge-score and digitforge-serve use the same code).</summary>
     public const int GoldenCheckFailed = 10;
 
+    /// <summary>A sweep member's training was stopped by the sweep's pruning rule; nothing of the stage was committed.</summary>
+    public const int Pruned = 11;
+
     /// <summary>Interrupted (Ctrl+C); the stage's partial outputs were discarded.</summary>
     public const int Cancelled = 130;
 }

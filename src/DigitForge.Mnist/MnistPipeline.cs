@@ -69,6 +69,8 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
 
     public override StageOutput TrainingHistory => new(typeof(TrainStage), TrainStage.HistoryFile);
 
+    public override string ThreadsKey => "train.threads";
+
     /// <summary>The quality gate <c>digitforge models promote</c> applies: the recipe's <c>promote</c> section.</summary>
     public GateConfig Gate(object config) => ((MnistConfig)config).Promote;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DigitForge.Engine.Sweeps;
 
 namespace DigitForge.Training;
 
@@ -19,6 +20,7 @@ public sealed class ModelConfig : IValidatableObject
 
     /// <summary>Dropout rate after the first hidden layer.</summary>
     [Range(0.0, 0.9)]
+    [SweepRange(0.0, 0.5)]
     public double FcDropout { get; set; } = 0.2;
 
     public bool BatchNorm { get; set; } = true;

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DigitForge.Engine.Sweeps;
 
 namespace DigitForge.Training;
 
@@ -52,6 +53,7 @@ public sealed class TrainConfig
     public OptimizerKind Optimizer { get; set; } = OptimizerKind.Adam;
 
     [Range(1e-7, 10.0)]
+    [SweepRange(1e-4, 1e-2, Log = true)]
     public double LearningRate { get; set; } = 0.001;
 
     /// <summary>Momentum of SGD; ignored by Adam.</summary>
@@ -59,6 +61,7 @@ public sealed class TrainConfig
     public double Momentum { get; set; } = 0.9;
 
     [Range(0.0, 1.0)]
+    [SweepRange(1e-6, 1e-3, Log = true)]
     public double WeightDecay { get; set; } = 1e-5;
 
     [Required]
@@ -66,6 +69,7 @@ public sealed class TrainConfig
 
     /// <summary>Weight of the uniform distribution mixed into the one-hot targets (0 = plain cross-entropy).</summary>
     [Range(0.0, 0.5)]
+    [SweepRange(0.0, 0.2)]
     public double LabelSmoothing { get; set; }
 
     [Required]

@@ -22,6 +22,7 @@ public static class CommandLine
         root.Subcommands.Add(ScoreStoriesCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
         return root;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Storage;
+using DigitForge.Engine.Sweeps;
 using DigitForge.Engine.Text;
 using Newtonsoft.Json;
 
@@ -25,9 +26,15 @@ public static class ExperimentsCommand
         };
         var json = new Option<bool>("--json") { Description = "Machine-readable output." };
         var allParams = new Option<bool>("--all-params") { Description = "Every parameter, not only those that differ between the runs listed." };
-        var command = new Command("experiments", "List recorded runs with the parameters that differ between them and their metrics.") { sort, filter, json, allParams };
+        var sweep = new Option<string?>("--sweep") { Description = "One row per member of this sweep (its id, as digitforge sweep printed it): swept values, state, metrics, time, the best marked." };
+        var command = new Command("experiments", "List recorded runs with the parameters that differ between them and their metrics.") { sort, filter, json, allParams, sweep };
         command.SetAction(result => Guarded.Run(() =>
         {
+            if (result.GetValue(sweep) is { } id)
+            {
+                return Sweep(result, id, result.GetValue(json));
+            }
+
             var experiments = Experiments.Load(RunRecorder.History(result), Console.Error);
             var runs = experiments.Filter(result.GetValue(filter) ?? []);
             runs = Experiments.Sort(runs, result.GetValue(sort));
@@ -52,6 +59,31 @@ public static class ExperimentsCommand
         command.Subcommands.Add(ExperimentsDiff.Create());
         command.Subcommands.Add(ExperimentsPlot.Create());
         return command;
+    }
+
+    private static int Sweep(ParseResult result, string id, bool json)
+    {
+        var planFile = Path.Combine(CommonOptions.Paths(result).Home, "sweeps", id, SweepPlan.FileName);
+        if (!RunId.IsValid(id) || !File.Exists(planFile))
+        {
+            throw new ConfigException($"--sweep={id}: no such sweep ({planFile} is missing)");
+        }
+
+        var plan = SweepPlan.Read(planFile);
+        var experiments = Experiments.Load(RunRecorder.History(result), Console.Error);
+        var rows = SweepResults.Rows(plan, [.. experiments.Runs.Select(r => r.Run)], CommonOptions.Definition(result).HeadlineMetric);
+        if (json)
+        {
+            Console.WriteLine(JsonConvert.SerializeObject(SweepResults.Json(rows), JsonFile.Settings));
+            return ExitCodes.Success;
+        }
+
+        foreach (var line in SweepResults.Table(plan, rows))
+        {
+            Console.WriteLine(line);
+        }
+
+        return ExitCodes.Success;
     }
 
     private static void Print(IReadOnlyList<Experiment> runs, IReadOnlyList<string> keys)

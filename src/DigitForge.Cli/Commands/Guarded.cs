@@ -15,6 +15,10 @@ public static class Guarded
         {
             return verb();
         }
+        catch (Engine.Sweeps.TrialPrunedException ex)
+        {
+            return Fail(ExitCodes.Pruned, ex);
+        }
         catch (Engine.Storage.LockBusyException ex)
         {
             return Fail(ExitCodes.LockBusy, ex);

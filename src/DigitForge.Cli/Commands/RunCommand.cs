@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.CommandLine;
 using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
@@ -22,6 +23,7 @@ public static class RunCommand
         var command = new Command("run", "Run one pipeline stage (its upstream stages must have run).") { stage, rerun, force, requirePromotion };
         command.SetAction(result => Guarded.Run(() =>
         {
+            EndWithInput();
             var forced = result.GetValue(force);
             var pipeline = CommonOptions.Graph(result, forced);
             var name = pipeline.Find(result.GetValue(stage)!).Name;
@@ -52,5 +54,25 @@ public static class RunCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    // A sweep's stage process ends when its standard input closes, as it does when the sweep is killed:
+    // otherwise it would train on, orphaned, into a member folder the sweep run again builds anew.
+    private static void EndWithInput()
+    {
+        if (Environment.GetEnvironmentVariable(SweepRunner.ExitWithInputVariable) != "1")
+        {
+            return;
+        }
+
+        new Thread(() =>
+        {
+            while (Console.In.Read() >= 0)
+            {
+            }
+
+            Process.GetCurrentProcess().Kill();
+        })
+        { IsBackground = true, Name = "sweep watch" }.Start();
     }
 }

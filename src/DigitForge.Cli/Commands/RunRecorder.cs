@@ -5,6 +5,7 @@ using DigitForge.Engine.Hashing;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
+using DigitForge.Engine.Sweeps;
 
 namespace DigitForge.Cli.Commands;
 
@@ -17,7 +18,9 @@ namespace DigitForge.Cli.Commands;
 /// </summary>
 public static class RunRecorder
 {
-    public static RunHistory History(ParseResult result) => new(Path.Combine(CommonOptions.Paths(result).Home, "history"));
+    /// <summary>The pipeline's history, or the one a sweep pointed its members' processes at (<see cref="RunHistory.DirectoryVariable"/>).</summary>
+    public static RunHistory History(ParseResult result) =>
+        new(Environment.GetEnvironmentVariable(RunHistory.DirectoryVariable) is { Length: > 0 } directory ? directory : Path.Combine(CommonOptions.Paths(result).Home, "history"));
 
     /// <summary>The build's graph check: opens the run with every stage of its target already up to date.</summary>
     /// <param name="git">The tree's state, asked of git while the statuses were taken (a process of its own, so it runs beside them).</param>
@@ -117,6 +120,8 @@ public static class RunRecorder
                     ConfigHash = CanonicalJson.Hash(config),
                     Stages = stages,
                     Metrics = metrics,
+                    Sweep = Environment.GetEnvironmentVariable(RunId.SweepVariable) is { Length: > 0 } sweep ? sweep : null,
+                    Member = Environment.GetEnvironmentVariable(TrialBoard.MemberVariable) is { Length: > 0 } member ? member : null,
                 },
                 config);
         }

@@ -15,6 +15,9 @@ namespace DigitForge.Engine.History;
 public sealed class RunHistory(string directory)
 {
     public const string FileName = "runs.jsonl";
+
+    /// <summary>Another history folder for this process's runs: a sweep's members build in scratch folders and record into the pipeline's history.</summary>
+    public const string DirectoryVariable = "DIGITFORGE_HISTORY";
     private const string LockFileName = ".runs.lock";
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(30);
 

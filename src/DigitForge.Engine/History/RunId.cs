@@ -16,6 +16,9 @@ public static partial class RunId
     /// <summary>The build's target (a stage name), so the build's first call records only the stages the build is made of.</summary>
     public const string TargetVariable = "DIGITFORGE_RUN_TARGET";
 
+    /// <summary>The sweep a run is a part of, so its lines carry the sweep's id.</summary>
+    public const string SweepVariable = "DIGITFORGE_SWEEP";
+
     /// <summary>Sortable by time, unique enough for concurrent builds: <c>20261128-221500-3fa2c1</c>.</summary>
     public static string New() =>
         DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];

@@ -72,4 +72,24 @@ public sealed record RunLine
 
     /// <summary>The pipeline's headline metrics, on the finish line, when the run includes the stage that measures them.</summary>
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+    /// <summary>The sweep the run belongs to (<c>DIGITFORGE_SWEEP</c>); null outside one.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public string? Sweep { get; init; }
+
+    /// <summary>The sweep member the run builds (m03); null for a sweep's shared stages and its promotion.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public string? Member { get; init; }
+
+    /// <summary>How a sweep member ended, on the line the sweep writes after it: done, <c>pruned at epoch 3</c>, or failed with the reason.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public string? State { get; init; }
+
+    /// <summary>On the sweep's line: the member's validation figure after each epoch, as its training reported it.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public IReadOnlyList<double>? Curve { get; init; }
+
+    /// <summary>On the sweep's line: the member's wall time, from its first process to its last.</summary>
+    [JsonProperty(NullValueHandling = NullValueHandling.Ignore)]
+    public double? Seconds { get; init; }
 }

@@ -31,6 +31,18 @@ public sealed record RunRecord
 
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
 
+    public string? Sweep { get; init; }
+
+    public string? Member { get; init; }
+
+    /// <summary>A sweep member's end as the sweep recorded it; null for other runs, and for a member the sweep did not see end (killed).</summary>
+    public string? State { get; init; }
+
+    public IReadOnlyList<double> Curve { get; init; } = [];
+
+    /// <summary>A sweep member's wall time as the sweep measured it.</summary>
+    public double? Seconds { get; init; }
+
     public bool Finished => FinishedAt is not null;
 
     /// <summary>Groups lines by run id, in the order each run first appears.</summary>
@@ -69,6 +81,11 @@ public sealed record RunRecord
             ConfigHash = first.ConfigHash,
             Stages = stages,
             Metrics = lines.LastOrDefault(l => l.Metrics is not null)?.Metrics ?? new Dictionary<string, double>(),
+            Sweep = lines.Select(l => l.Sweep).FirstOrDefault(s => s is not null),
+            Member = lines.Select(l => l.Member).FirstOrDefault(m => m is not null),
+            State = lines.LastOrDefault(l => l.State is not null)?.State,
+            Curve = lines.LastOrDefault(l => l.Curve is not null)?.Curve ?? [],
+            Seconds = lines.LastOrDefault(l => l.Seconds is not null)?.Seconds,
         };
     }
 }

@@ -13,13 +13,14 @@ public sealed record BuildOptions(bool ForcePromotion = false, StageCache? Cache
 
 /// <summary>A metric a dashboard plots, with the values it can take, so a plot's axis never runs past them.</summary>
 /// <param name="Name">Its key in <see cref="IPipelineDefinition.Metrics"/>.</param>
-public sealed record PlottedMetric(string Name, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity)
+/// <param name="HigherIsBetter">Its sense: which of two runs is better (a sweep's best member).</param>
+public sealed record PlottedMetric(string Name, bool HigherIsBetter, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity)
 {
-    /// <summary>Accuracy, recall and the like: a share, from 0 to 1.</summary>
-    public static PlottedMetric Fraction(string name) => new(name, 0, 1);
+    /// <summary>Accuracy, recall and the like: a share, from 0 to 1, higher is better.</summary>
+    public static PlottedMetric Fraction(string name) => new(name, HigherIsBetter: true, 0, 1);
 
     /// <summary>Errors and losses: 0 at best, no upper bound.</summary>
-    public static PlottedMetric Error(string name) => new(name, 0);
+    public static PlottedMetric Error(string name) => new(name, HigherIsBetter: false, 0);
 }
 
 /// <summary>One file of a stage's outputs; the stage is named by its type.</summary>
@@ -60,6 +61,9 @@ public interface IPipelineDefinition
     /// <summary>The output holding the per-epoch training curves that <c>experiments plot</c> overlays (a JSON array of epochs); null: none.</summary>
     StageOutput? TrainingHistory { get; }
 
+    /// <summary>The config key of the thread count training runs with, which a sweep sets per member (<c>--jobs</c> splits the cores); null: none.</summary>
+    string? ThreadsKey { get; }
+
     /// <summary>The recipe, validated, as the pipeline's config class.</summary>
     object LoadConfig(string configFile, IEnumerable<ConfigOverride> overrides);
 
@@ -93,6 +97,8 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual PlottedMetric? HeadlineMetric => null;
 
     public virtual StageOutput? TrainingHistory => null;
+
+    public virtual string? ThreadsKey => null;
 
     /// <summary>The stages for a recipe, in any order: the graph orders them by their dependencies.</summary>
     protected abstract IEnumerable<IStage> Stages(TConfig config, PipelinePaths paths, BuildOptions options);

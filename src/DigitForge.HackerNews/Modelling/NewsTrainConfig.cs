@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using DigitForge.Engine.Sweeps;
 
 namespace DigitForge.HackerNews.Modelling;
 
@@ -36,12 +37,15 @@ public sealed class NewsTrainConfig
     public int Trees { get; set; } = 200;
 
     [Range(2, 1024)]
+    [SweepRange(4, 64)]
     public int Leaves { get; set; } = 16;
 
     [Range(1e-6, 1.0)]
+    [SweepRange(0.02, 0.4, Log = true)]
     public double LearningRate { get; set; } = 0.1;
 
     [Range(1, 100_000)]
+    [SweepRange(5, 100)]
     public int MinExamplesPerLeaf { get; set; } = 20;
 
     public int Seed { get; set; } = 42;

@@ -1,6 +1,7 @@
 using DigitForge.Data;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Engine.Sweeps;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Training;
@@ -40,7 +41,20 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
             context.Log.Warning(warning);
         }
 
-        var result = DigitTrainer.Train(model, train, trainSet, DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Validation), normalization, context.OutputDirectory, context.Log.Info, context.Cancellation, p => context.Log.Progress(p.Fraction, p.ToString()));
+        // In a sweep, each epoch's figure goes to its pruning board, judged in the sense the kept epoch is picked by.
+        var board = TrialBoard.FromEnvironment();
+        var byLoss = train.KeepBestBy == KeepBestBy.ValidationLoss;
+        var result = DigitTrainer.Train(
+            model,
+            train,
+            trainSet,
+            DatasetFiles.LoadUpstream<PreprocessStage>(context, DatasetFiles.Validation),
+            normalization,
+            context.OutputDirectory,
+            context.Log.Info,
+            context.Cancellation,
+            p => context.Log.Progress(p.Fraction, p.ToString()),
+            epochDone: board is null ? null : e => board.Report(e.Epoch, train.Epochs, byLoss ? e.ValLoss : e.ValAccuracy, higherIsBetter: !byLoss));
 
         JsonFile.Write(context.OutputFile(TrainedModel.FileName), new TrainedModel(
             model, normalization, [1, trainSet.Rows, trainSet.Columns], [.. Enumerable.Range(0, 10).Select(d => d.ToString(System.Globalization.CultureInfo.InvariantCulture))]));

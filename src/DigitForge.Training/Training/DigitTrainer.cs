@@ -36,6 +36,7 @@ public static class DigitTrainer
 
     /// <summary>Trains, writes <c>model.weights</c> (and nothing else) into <paramref name="outputDirectory"/>,
     /// and reports one line per epoch to <paramref name="log"/>.</summary>
+    /// <param name="epochDone">Told each epoch's figures after validation; throwing stops the training with nothing saved (a sweep's pruning).</param>
     public static TrainingResult Train(
         ModelConfig model,
         TrainConfig train,
@@ -46,7 +47,8 @@ public static class DigitTrainer
         Action<string>? log = null,
         CancellationToken cancellationToken = default,
         Action<TrainingProgress>? progress = null,
-        Func<DigitCnn, double>? probe = null)
+        Func<DigitCnn, double>? probe = null,
+        Action<EpochRecord>? epochDone = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);
@@ -59,7 +61,7 @@ public static class DigitTrainer
 
         lock (Gate)
         {
-            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, progress, probe, cancellationToken);
+            return TrainLocked(model, train, trainSet, validationSet, normalization, outputDirectory, log, progress, probe, epochDone, cancellationToken);
         }
     }
 
@@ -95,6 +97,7 @@ public static class DigitTrainer
         Action<string> log,
         Action<TrainingProgress>? progress,
         Func<DigitCnn, double>? probe,
+        Action<EpochRecord>? epochDone,
         CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
@@ -195,6 +198,7 @@ public static class DigitTrainer
                     $"train loss {trainLoss:F4} acc {trainAccuracy * 100:F2}%  " +
                     $"val loss {valLoss:F4} acc {valAccuracy * 100:F2}%  " +
                     $"lr {learningRate:G4}  {seconds:F1}s  {imagesPerSecond:F0} img/s{(isBest ? "  (best)" : string.Empty)}"));
+                epochDone?.Invoke(history[^1]);
 
                 if (config.EarlyStopping.Enabled && epochsWithoutImprovement >= config.EarlyStopping.Patience && epoch < config.Epochs)
                 {
