@@ -85,7 +85,8 @@ public sealed class RepoBuild : IDisposable
     /// Runs the CLI the build compiled (<c>build/bin/cli/digitforge.dll</c>) against this build's
     /// artifacts; with <paramref name="killAfter"/>, kill -9s it after that long if it is still running.
     /// </summary>
-    public BuildResult Cli(string[] arguments, TimeSpan? killAfter = null)
+    /// <param name="killWhen">kill -9s the whole process tree once an output line satisfies it.</param>
+    public BuildResult Cli(string[] arguments, TimeSpan? killAfter = null, Func<string, bool>? killWhen = null)
     {
         var start = new ProcessStartInfo("dotnet");
         foreach (var argument in arguments.Prepend(Path.Combine(Root, "build", "bin", "cli", "digitforge.dll")).Concat(["--root", Root, "--artifacts", Artifacts]))
@@ -93,7 +94,7 @@ public sealed class RepoBuild : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return Execute(start, TimeSpan.FromMinutes(5), killWhen: null, killAfter);
+        return Execute(start, TimeSpan.FromMinutes(5), killWhen, killAfter);
     }
 
     // Score and Serve (and their Compile targets) compile their tool when it is not up to date: in this
