@@ -3,6 +3,7 @@ using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
+using DigitForge.Engine.Sweeps;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Dashboard;
@@ -73,7 +74,43 @@ public static class DashboardCommand
             history.FilePath,
             definition.HeadlineMetric,
             definition.PublishingStage is null ? [] : Versions(RegistrySettings.Open(paths.Models, definition.Name), paths, pageFolder, warnings),
-            warnings);
+            warnings,
+            Sweeps(definition, paths, runs, warnings));
+    }
+
+    private const int SweepsShown = 5;
+
+    // The latest sweeps' members as the history has them, newest first.
+    private static List<DashboardSweep> Sweeps(IPipelineDefinition definition, PipelinePaths paths, IReadOnlyList<RunRecord> runs, List<string> warnings)
+    {
+        var folder = new DirectoryInfo(Path.Combine(paths.Home, "sweeps"));
+        if (!folder.Exists)
+        {
+            return [];
+        }
+
+        var sweeps = new List<DashboardSweep>();
+        foreach (var file in folder.EnumerateFiles(SweepPlan.FileName, SearchOption.AllDirectories).OrderByDescending(f => f.LastWriteTimeUtc).Take(SweepsShown))
+        {
+            try
+            {
+                var plan = SweepPlan.Read(file.FullName);
+                var rows = SweepResults.Rows(plan, runs, definition.HeadlineMetric);
+                sweeps.Add(new DashboardSweep(plan.Id, plan.Keys, [.. rows.Select(r => new DashboardSweepMember(
+                    r.Member.Name,
+                    r.Member.Values,
+                    r.State,
+                    definition.HeadlineMetric is { } metric && r.Metrics.TryGetValue(metric.Name, out var value) ? value : null,
+                    r.Run?.Curve ?? [],
+                    r.Best))]));
+            }
+            catch (InvalidDataException ex)
+            {
+                warnings.Add(ex.Message);
+            }
+        }
+
+        return sweeps;
     }
 
     // Whichever registry DIGITFORGE_REGISTRY configures, as `digitforge models` reads it.

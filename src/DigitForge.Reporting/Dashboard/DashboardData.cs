@@ -23,11 +23,22 @@ public sealed record DashboardVersion(
     string? RunId,
     string? ReportLink);
 
+/// <summary>One sweep member as the dashboard plots it.</summary>
+/// <param name="Values">Its swept keys' values, as given.</param>
+/// <param name="State">done, <c>pruned at epoch k</c>, failed ..., unfinished or pending.</param>
+/// <param name="Metric">The headline metric, for a done member.</param>
+/// <param name="Curve">Its validation figure per epoch, as its training reported it.</param>
+public sealed record DashboardSweepMember(string Name, IReadOnlyDictionary<string, string> Values, string State, double? Metric, IReadOnlyList<double> Curve, bool Best);
+
+/// <summary>A sweep: its swept keys and members.</summary>
+public sealed record DashboardSweep(string Id, IReadOnlyList<string> Keys, IReadOnlyList<DashboardSweepMember> Members);
+
 /// <summary>Everything the dashboard page shows, read beforehand; the page itself reads no file.</summary>
 /// <param name="GraphSvg">The stage graph with each stage's status, as inline SVG.</param>
 /// <param name="HeadlineMetric">The metric plotted over time (accuracy, mae) and its domain; null: no plot.</param>
 /// <param name="HistoryFile">Where the runs were read from, for the "no runs yet" message.</param>
 /// <param name="Warnings">Lines of the history or registry that could not be read.</param>
+/// <param name="Sweeps">The latest sweeps, newest first.</param>
 public sealed record DashboardData(
     string Pipeline,
     DateTimeOffset CreatedAt,
@@ -37,4 +48,5 @@ public sealed record DashboardData(
     string HistoryFile,
     PlottedMetric? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    IReadOnlyList<DashboardSweep> Sweeps);

@@ -35,6 +35,7 @@ public static class DashboardPage
 
         Stages(data, html);
         Runs(data, html);
+        Sweeps(data, html);
         Versions(data, html);
 
         if (data.Warnings.Count > 0)
@@ -157,6 +158,93 @@ public static class DashboardPage
         html.Append(CultureInfo.InvariantCulture, $"<figure class=\"metric-plot\" data-metric=\"{E(metric.Name)}\" data-runs=\"{E(ids)}\" data-values=\"{values}\">\n");
         html.Append(start < 0 ? svg : svg[start..]).Append('\n');
         html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(metric.Name)} of each run that measured it ({points.Count}), by start time; no-op builds are folded into the run they repeated</figcaption></figure>\n");
+    }
+
+    // Per sweep: the headline metric against each swept knob (done members; the best ringed), and every member's validation curve overlaid (pruned ones end early).
+    private static void Sweeps(DashboardData data, StringBuilder html)
+    {
+        if (data.Sweeps.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<h2>Sweeps</h2>\n");
+        foreach (var sweep in data.Sweeps)
+        {
+            var done = sweep.Members.Where(m => m.Metric is not null).ToList();
+            html.Append(CultureInfo.InvariantCulture, $"<h3 data-sweep=\"{E(sweep.Id)}\"><code>{E(sweep.Id)}</code>: {sweep.Members.Count} members, {done.Count} done, {sweep.Members.Count(m => m.State.StartsWith("pruned", StringComparison.Ordinal))} pruned</h3>\n");
+            if (data.HeadlineMetric is { } metric && done.Count > 0)
+            {
+                foreach (var key in sweep.Keys)
+                {
+                    Figure(html, "sweep-knob", $"data-sweep=\"{E(sweep.Id)}\" data-key=\"{E(key)}\"", KnobPlot(sweep, done, key, metric), $"{metric.Name} of each done member against {key}; the best is ringed");
+                }
+            }
+
+            if (sweep.Members.Any(m => m.Curve.Count > 0))
+            {
+                Figure(html, "sweep-curves", $"data-sweep=\"{E(sweep.Id)}\" data-members=\"{E(string.Join(' ', sweep.Members.Where(m => m.Curve.Count > 0).Select(m => m.Name)))}\"", CurvePlot(sweep), "each member's validation figure per epoch, as its training reported it; pruned members end where they were stopped");
+            }
+        }
+    }
+
+    private static Plot KnobPlot(DashboardSweep sweep, IReadOnlyList<DashboardSweepMember> done, string key, PlottedMetric metric)
+    {
+        // Numbers on a numeric axis (log when the values span more than a decade); anything else in order of first appearance.
+        var numbers = done.Select(m => double.TryParse(m.Values.GetValueOrDefault(key), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToList();
+        var numeric = numbers.All(n => n is not null);
+        var labels = done.Select(m => m.Values.GetValueOrDefault(key) ?? "-").Distinct().ToList();
+        var log = numeric && numbers.All(n => n > 0) && numbers.Max() / numbers.Min() > 10;
+        var xs = numeric ? numbers.Select(n => log ? Math.Log10(n!.Value) : n!.Value).ToArray() : done.Select(m => (double)labels.IndexOf(m.Values.GetValueOrDefault(key) ?? "-")).ToArray();
+        var ys = done.Select(m => m.Metric!.Value).ToArray();
+        var plot = new Plot();
+        var scatter = plot.Add.ScatterPoints(xs, ys);
+        scatter.MarkerSize = 8;
+        if (done.ToList().FindIndex(m => m.Best) is var best and >= 0)
+        {
+            var ring = plot.Add.Marker(xs[best], ys[best]);
+            ring.MarkerShape = MarkerShape.OpenCircle;
+            ring.MarkerSize = 18;
+        }
+
+        if (!numeric)
+        {
+            plot.Axes.Bottom.SetTicks([.. labels.Select((_, i) => (double)i)], [.. labels]);
+        }
+
+        var y = AxisFit.Range(ys, metric.Min, metric.Max);
+        var x = AxisFit.Range(xs, flat: 1);
+        plot.Axes.SetLimits(x.Min, x.Max, y.Min, y.Max);
+        plot.Title($"{sweep.Id}: {metric.Name} against {key}");
+        plot.XLabel(log ? $"log10 {key}" : key);
+        plot.YLabel(metric.Name);
+        return plot;
+    }
+
+    private static Plot CurvePlot(DashboardSweep sweep)
+    {
+        var plot = new Plot();
+        foreach (var member in sweep.Members.Where(m => m.Curve.Count > 0))
+        {
+            var line = plot.Add.Scatter(Enumerable.Range(1, member.Curve.Count).Select(e => (double)e).ToArray(), member.Curve.ToArray());
+            line.LegendText = $"{member.Name}{(member.Best ? " (best)" : string.Empty)}{(member.State.StartsWith("pruned", StringComparison.Ordinal) ? " (pruned)" : string.Empty)}";
+            line.LineWidth = member.Best ? 3 : 1;
+        }
+
+        plot.Title($"{sweep.Id}: validation per epoch");
+        plot.XLabel("epoch");
+        plot.YLabel("validation");
+        plot.ShowLegend();
+        return plot;
+    }
+
+    private static void Figure(StringBuilder html, string css, string data, Plot plot, string caption)
+    {
+        var svg = plot.GetSvgXml(PlotWidth, PlotHeight);
+        var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+        html.Append(CultureInfo.InvariantCulture, $"<figure class=\"{css}\" {data}>\n");
+        html.Append(start < 0 ? svg : svg[start..]).Append('\n');
+        html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(caption)}</figcaption></figure>\n");
     }
 
     private static void Versions(DashboardData data, StringBuilder html)
