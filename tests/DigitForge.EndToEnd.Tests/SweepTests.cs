@@ -87,6 +87,15 @@ public sealed partial class SweepTests : IDisposable
         var table = build.Cli(["experiments", "--sweep", id]);
         table.ExitCode.Should().Be(0, table.ToString());
         table.Output.Should().MatchRegex(@"m04\s+1e-7\s+\d+\s+pruned at epoch \d");
+
+        // Promoting the best builds nothing the sweep built again, and the version's run names the sweep.
+        var best = rows.Single(r => r.Value<bool>("best")).Value<string>("member");
+        var promoted = build.Cli(["sweep", "--config", "configs/mnist/ci.json", "--set=train.epochs=3", "--set=train.earlyStopping.enabled=false", "--sweep=train.learningRate=0.001,0.002,0.003,1e-7", "--prune=median", "--promote-best"]);
+        promoted.ExitCode.Should().Be(0, promoted.ToString());
+        promoted.Output.Should().Contain("4 members already recorded; building the 0 missing").And.Contain($"promoting {best} through the quality gate (run {id}.promote-{best}.");
+        var version = build.Cli(["models", "show", "1"]);
+        version.ExitCode.Should().Be(0, version.ToString());
+        version.Output.Should().MatchRegex($@"run\s+{id}\.promote-{best}\.");
     }
 
     private List<JObject> Rows(string id)

@@ -19,6 +19,12 @@ public static class LineageText
 
         Line($"{entry.Name}  {entry.Stage.ToString().ToLowerInvariant()}  created {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC");
         Line($"  folder     {model.Directory}");
+        if (manifest.RunId is { } run)
+        {
+            // The run in the history that stored it; a sweep's promotion's run id starts with the sweep's.
+            Line($"  run        {run}");
+        }
+
         Line($"  files      {(problems.Count == 0 ? $"intact ({manifest.Files.Count} files match {ModelManifest.FileName})" : "DAMAGED: " + string.Join("; ", problems))}");
         var lineage = manifest.Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
         if (lineage?.Stages is null)
