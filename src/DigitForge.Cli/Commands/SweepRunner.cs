@@ -52,11 +52,9 @@ public sealed class SweepRunner
 
     public int Run(bool promoteBest)
     {
+        // Written again by a rerun: the members are the same (the id says so), --jobs may not be.
         var planFile = Path.Combine(folder, SweepPlan.FileName);
-        if (!File.Exists(planFile))
-        {
-            plan.Write(planFile);
-        }
+        plan.Write(planFile);
 
         var threads = plan.ThreadsKey is { } key ? $", {key}={plan.Members[0].Overrides[^1].Split('=')[^1]} each" : string.Empty;
         Say($"sweep {plan.Id}: {plan.Members.Count} members of {plan.Pipeline} up to {plan.Target}, {plan.Jobs} at a time{threads}{(plan.Prune == PruneRule.Median ? ", pruned by the median" : string.Empty)}; plan {planFile}");

@@ -23,8 +23,10 @@ public sealed record EpochFigure(int Epoch, double Value);
 /// The pruning board of one sweep: a folder with one append-only file per member
 /// (<c>&lt;member&gt;.jsonl</c>, a line per epoch), so concurrent members never write the same file
 /// and a reader skips a line torn by a killed writer. A training stage of a sweep member reports each
-/// epoch's validation figure here; with <see cref="PruneRule.Median"/> it is stopped when that figure
-/// is worse than the median of at least <see cref="MinimumPeers"/> other members at the same epoch.
+/// epoch's validation figure here; with <see cref="PruneRule.Median"/> it is stopped when its best
+/// figure so far is worse than the median of at least <see cref="MinimumPeers"/> other members' figures
+/// at the same epoch (the best so far, not the epoch's own: one noisy epoch on a small validation split
+/// must not stop a member that was ahead).
 /// Reporting reads files and never touches the training's numbers, so a member that is not stopped
 /// trains the same weights as a build outside the sweep.
 /// </summary>
@@ -81,8 +83,8 @@ public sealed class TrialBoard(string directory, string member, PruneRule rule)
 
     /// <summary>
     /// Records the figure of <paramref name="epoch"/>, then, pruning by the median, throws
-    /// <see cref="TrialPrunedException"/> when it is worse than the peers' median there.
-    /// The last epoch is never pruned: stopping would save nothing.
+    /// <see cref="TrialPrunedException"/> when the member's best figure so far is worse than the
+    /// peers' median there. The last epoch is never pruned: stopping would save nothing.
     /// </summary>
     public void Report(int epoch, int lastEpoch, double value, bool higherIsBetter)
     {
@@ -98,7 +100,8 @@ public sealed class TrialBoard(string directory, string member, PruneRule rule)
             return;
         }
 
-        var peers = Curves(Directory)
+        var curves = Curves(Directory);
+        var peers = curves
             .Where(c => c.Key != Member)
             .Select(c => c.Value.LastOrDefault(f => f.Epoch == epoch))
             .OfType<EpochFigure>()
@@ -109,12 +112,14 @@ public sealed class TrialBoard(string directory, string member, PruneRule rule)
             return;
         }
 
+        var own = curves.GetValueOrDefault(Member)?.Select(f => f.Value).Append(value) ?? [value];
+        var best = higherIsBetter ? own.Max() : own.Min();
         var median = Median(peers);
-        if (higherIsBetter ? value < median : value > median)
+        if (higherIsBetter ? best < median : best > median)
         {
             throw new TrialPrunedException(Member, epoch, string.Create(
                 CultureInfo.InvariantCulture,
-                $"pruned at epoch {epoch}: validation {value:0.0000} is worse than the median {median:0.0000} of the {peers.Count} other members there"));
+                $"pruned at epoch {epoch}: best validation so far {best:0.0000} is worse than the median {median:0.0000} of the {peers.Count} other members there"));
         }
     }
 

@@ -16,13 +16,27 @@ public sealed class TrialBoardTests : IDisposable
         Report("m02", 0.80, 0.85);
         Report("m03", 0.70);
 
+        new TrialBoard(folder.Path, "m04", PruneRule.Median).Report(1, 5, 0.81, higherIsBetter: true);
+        var board = new TrialBoard(folder.Path, "m05", PruneRule.Median);
+        var report = () => board.Report(1, 5, 0.79, higherIsBetter: true);
+        report.Should().Throw<TrialPrunedException>()
+            .Where(e => e.Epoch == 1 && e.Member == "m05")
+            .WithMessage("pruned at epoch 1: best validation so far 0.7900 is worse than the median 0.8050 of the 4 other members there");
+        TrialBoard.Curves(folder.Path)["m05"].Select(f => f.Value).Should().Equal(0.79);
+    }
+
+    [Fact]
+    public void A_member_whose_best_so_far_beats_the_median_survives_a_bad_epoch()
+    {
+        Report("m01", 0.5, 0.6);
+        Report("m02", 0.5, 0.7);
+        Report("m03", 0.5, 0.8);
         var board = new TrialBoard(folder.Path, "m04", PruneRule.Median);
-        board.Report(1, 5, 0.81, higherIsBetter: true);
-        var second = () => board.Report(1, 5, 0.79, higherIsBetter: true);
-        second.Should().Throw<TrialPrunedException>()
-            .Where(e => e.Epoch == 1 && e.Member == "m04")
-            .WithMessage("pruned at epoch 1: validation 0.7900 is worse than the median 0.8000 of the 3 other members there");
-        TrialBoard.Curves(folder.Path)["m04"].Select(f => f.Value).Should().Equal(0.81, 0.79);
+        board.Report(1, 5, 0.9, higherIsBetter: true);
+        var bad = () => board.Report(2, 5, 0.4, higherIsBetter: true);
+        bad.Should().NotThrow("its best so far, 0.9, is above the median 0.7 of epoch 2");
+        var worse = () => new TrialBoard(folder.Path, "m05", PruneRule.Median).Report(2, 5, 0.6, higherIsBetter: true);
+        worse.Should().Throw<TrialPrunedException>();
     }
 
     [Fact]
@@ -31,9 +45,8 @@ public sealed class TrialBoardTests : IDisposable
         Report("m01", 0.3);
         Report("m02", 0.4);
         Report("m03", 0.5);
-        var board = new TrialBoard(folder.Path, "m04", PruneRule.Median);
-        board.Report(1, 5, 0.35, higherIsBetter: false);
-        var worse = () => board.Report(1, 5, 0.45, higherIsBetter: false);
+        new TrialBoard(folder.Path, "m04", PruneRule.Median).Report(1, 5, 0.35, higherIsBetter: false);
+        var worse = () => new TrialBoard(folder.Path, "m05", PruneRule.Median).Report(1, 5, 0.45, higherIsBetter: false);
         worse.Should().Throw<TrialPrunedException>();
     }
 
