@@ -98,6 +98,20 @@ public sealed partial class SweepTests : IDisposable
         version.Output.Should().MatchRegex($@"run\s+{id}\.promote-{best}\.");
     }
 
+    [Theory]
+    [InlineData("--sweep=train.learningRat=0.1,0.2", "error: sweep member m01 (train.learningRat=0.1): ", "'train.learningRat': unknown key")]
+    [InlineData("--sweep=train.seed=3..1", "error: --sweep 'train.seed=3..1': empty range (3 is above 1)", "")]
+    [InlineData("--sweep=train.seed=1..65", "error: the grid has 65 members (65 train.seed), more than --max-runs=64", "")]
+    [InlineData("--sweep=train.learningRate=0.1,20", "error: sweep member m02 (train.learningRate=20): ", "'train.learningRate': 20 is out of range")]
+    public void A_bad_sweep_is_one_line_and_exit_code_2_before_any_work(string sweep, string start, string names)
+    {
+        var result = build.Cli(["sweep", .. Tiny, sweep]);
+        result.ExitCode.Should().Be(2, result.ToString());
+        var error = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Subject;
+        error.Should().StartWith(start).And.Contain(names);
+        Directory.Exists(Path.Combine(build.Home, "sweeps")).Should().BeFalse("nothing was written");
+    }
+
     private List<JObject> Rows(string id)
     {
         var listed = build.Cli(["experiments", "--sweep", id, "--json"]);

@@ -28,7 +28,7 @@ public static class SweepCommand
         var seed = new Option<int>("--seed") { Description = "The random search's seed.", DefaultValueFactory = _ => 1 };
         var maxRuns = new Option<int>("--max-runs") { Description = "Refuse a sweep of more members than this.", DefaultValueFactory = _ => DefaultMaxRuns };
         var jobs = new Option<int>("--jobs") { Description = "Members built at once; the cores are split between them (the thread count is part of each member's recipe).", DefaultValueFactory = _ => 1 };
-        var prune = new Option<string?>("--prune") { Description = "median: stop a member whose validation figure after an epoch is worse than the median of the members that reached it." };
+        var prune = new Option<string?>("--prune") { Description = "median: stop a member whose best validation figure so far is worse than the median of the other members at that epoch." };
         var target = new Option<string?>("--target") { Description = "The stage each member is built up to (default: the stage that measures the metrics)." };
         var promoteBest = new Option<bool>("--promote-best") { Description = "Afterwards, build the best member up to the promoting stage in the artifacts folder: the ordinary quality gate decides." };
         var command = new Command("sweep", "Build many recipes of a pipeline (a grid or a random search), sharing unchanged stages, and compare them.")
