@@ -56,7 +56,7 @@ public sealed class SweepRunner
         var planFile = Path.Combine(folder, SweepPlan.FileName);
         plan.Write(planFile);
 
-        var threads = plan.ThreadsKey is { } key ? $", {key}={plan.Members[0].Overrides[^1].Split('=')[^1]} each" : string.Empty;
+        var threads = plan.ThreadsKey is { } key ? $", {plan.Members[0].Overrides.Last(o => o.StartsWith(key + "=", StringComparison.Ordinal))} each" : string.Empty;
         Say($"sweep {plan.Id}: {plan.Members.Count} members of {plan.Pipeline} up to {plan.Target}, {plan.Jobs} at a time{threads}{(plan.Prune == PruneRule.Median ? ", pruned by the median" : string.Empty)}; plan {planFile}");
         var pending = Rows().Where(r => !SweepResults.Settled(r)).Select(r => r.Member).ToList();
         if (pending.Count < plan.Members.Count)
