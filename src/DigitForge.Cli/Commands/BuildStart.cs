@@ -26,6 +26,9 @@ public sealed class BuildStart
         this.git = git;
     }
 
+    /// <summary>Each stage's status, by name, as the build starts.</summary>
+    public IReadOnlyDictionary<string, StageStatus> Statuses => statuses;
+
     /// <summary>Every stage is up to date: the build will run nothing.</summary>
     public bool AllUpToDate => statuses.Values.All(status => status.UpToDate);
 
@@ -38,9 +41,18 @@ public sealed class BuildStart
     }
 
     /// <summary>Opens the build's run in the history and returns the graph, statuses and summary as one line of JSON.</summary>
-    public string Open()
+    public string Open() =>
+        GraphCommand.Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, OpenRun(), Formatting.None);
+
+    /// <summary>Opens the build's run in the history and returns the build summary as it stands.</summary>
+    public IReadOnlyList<string> OpenRun()
     {
         RunRecorder.BuildStarted(result, graph, statuses.Values, git);
-        return GraphCommand.Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
+        return SummaryCommand.Lines(result, graph);
     }
+
+    /// <summary>A stale stage whose status can only be known once its upstreams ran: their outputs are not final yet.</summary>
+    public bool IsWaiting(string stage) =>
+        statuses.GetValueOrDefault(stage) is { UpToDate: false, Fingerprint: null }
+        && graph.Upstreams(stage).Any(upstream => statuses.GetValueOrDefault(upstream.Name)?.UpToDate == false);
 }
