@@ -19,6 +19,13 @@ public sealed class BuildRequestTests
     public void Bad_arguments_are_refused_naming_them(string argument, string message) =>
         FluentActions.Invoking(() => Parse(argument)).Should().Throw<BuildArgumentException>().WithMessage(message + "*");
 
+    [Theory]
+    [InlineData("--raw")]
+    [InlineData("--raw=")]
+    [InlineData("--raw=true")]
+    public void A_flag_is_set_bare_as_cake_passes_it_on_or_with_true(string argument) =>
+        Parse(argument).Flag("raw").Should().Be("--raw");
+
     [Fact]
     public void A_value_given_twice_is_refused_but_a_repeatable_one_is_kept_in_order()
     {

@@ -63,15 +63,15 @@ public sealed class BuildRequest
                     + (Distance(name.ToLowerInvariant(), nearest) <= 3 ? $"; did you mean --{nearest}?" : "; see --target=Help"));
             }
 
-            // Cake reads a bare --name as "true".
+            // Cake hands a bare --name on as an empty value.
             if (declared.Kind == ArgumentKind.Flag)
             {
-                if (value is not (null or "true" or "false"))
+                if (value is not (null or "" or "true" or "false"))
                 {
                     throw new BuildArgumentException($"--{declared.Name} is a flag and takes no value, not '{value}'");
                 }
 
-                value ??= "true";
+                value = value is null or "" ? "true" : value;
             }
             else if (value is null or "true" or "")
             {
