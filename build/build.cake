@@ -70,7 +70,7 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
 
     if (planned.TryGetProperty("recheck", out var recheck) && recheck.ValueKind == JsonValueKind.Array)
     {
-        task.WithCriteria(() => !IsUpToDateNow(Strings(recheck)), "up to date once its upstream ran (the line above says why)");
+        task.WithCriteria(() => !IsUpToDateNow(name, Strings(recheck)), "up to date once its upstream ran (the line above says why)");
     }
 
     var isStage = planned.TryGetProperty("stage", out var stage) && stage.GetBoolean();
@@ -160,7 +160,7 @@ string CompileCli()
     return StartSession();
 }
 
-bool IsUpToDateNow(string[] status)
+bool IsUpToDateNow(string stage, string[] status)
 {
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = Quoted(status), RedirectStandardOutput = true }, out var lines);
     if (exitCode != 0)
@@ -170,7 +170,7 @@ bool IsUpToDateNow(string[] status)
     }
 
     var line = lines.LastOrDefault() ?? string.Empty;
-    Information(line);
+    Information($"{stage}: {line}");
     return line.StartsWith("up to date", StringComparison.Ordinal) || line.StartsWith("restored from cache", StringComparison.Ordinal);
 }
 

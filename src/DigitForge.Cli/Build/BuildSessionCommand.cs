@@ -105,7 +105,8 @@ public static class BuildSessionCommand
 
             tasks.AddRange(BuildCatalogue.Targets.Select(t => ToolTask(request, t, t == tool ? command : null, NeededCompile(request, tool, command, t))));
             var reached = target;
-            if (stage is not null || CompiledTools.All.Any(c => c.CompileTarget == target))
+            var compileTarget = CompiledTools.All.FirstOrDefault(c => c.CompileTarget == target);
+            if (stage is not null || compileTarget is not null)
             {
                 // Cake refuses to skip its target task ("Could not reach target"), and these may be skipped.
                 reached = BuildCatalogue.Summary;
@@ -114,7 +115,9 @@ public static class BuildSessionCommand
                     name = BuildCatalogue.Summary,
                     description = "Prints where the outputs are and the headline figures.",
                     upstreams = new[] { target },
-                    printed = stage is not null ? summary : [],
+                    printed = stage is not null ? summary
+                        : compileTarget!.IsUpToDate(request.Root) ? [$"{Path.GetFileName(compileTarget.Assembly(request.Root))} is up to date: {Path.GetRelativePath(request.Root, compileTarget.Assembly(request.Root))}"]
+                        : [],
                     command = stage is not null ? request.Cli("summary") : null,
                 });
             }
@@ -195,7 +198,7 @@ public static class BuildSessionCommand
         name = target.Name,
         description = target.Description,
         upstreams = target.DependsOn is { } upstream ? new[] { upstream } : [],
-        skip = compile is null ? null : compile.IsUpToDate(request.Root) ? $"{compile.Name} up to date: {Path.GetRelativePath(request.Root, compile.Assembly(request.Root))}" : null,
+        skip = compile is not null && compile.IsUpToDate(request.Root) ? "up to date" : null,
         command = compile is not null ? target.Command(request) : command,
     };
 }
