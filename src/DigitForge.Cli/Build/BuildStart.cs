@@ -2,14 +2,14 @@ using System.CommandLine;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
-using Newtonsoft.Json;
 
-namespace DigitForge.Cli.Commands;
+using DigitForge.Cli.Commands;
+
+namespace DigitForge.Cli.Build;
 
 /// <summary>
-/// What a build starts from, taken by its lock holder once locked: the whole graph with every
-/// stage's status (after restoring what the stage cache holds, when asked) and the build summary as
-/// it stands. <see cref="Open"/> turns it into the one line of JSON the build script builds its tasks from.
+/// What a build starts from, taken by its session once locked: the whole graph with every stage's
+/// status (after restoring what the stage cache holds, when asked) and the build summary as it stands.
 /// </summary>
 public sealed class BuildStart
 {
@@ -39,10 +39,6 @@ public sealed class BuildStart
         var git = Task.Run(() => RunRecorder.Git(CommonOptions.Paths(result).Root));
         return new BuildStart(result, graph, GraphCommand.Statuses(graph, graph.Stages, restore), git);
     }
-
-    /// <summary>Opens the build's run in the history and returns the graph, statuses and summary as one line of JSON.</summary>
-    public string Open() =>
-        GraphCommand.Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, OpenRun(), Formatting.None);
 
     /// <summary>Opens the build's run in the history and returns the build summary as it stands.</summary>
     public IReadOnlyList<string> OpenRun()
