@@ -83,6 +83,14 @@ public static class BuildCatalogue
         new("all-params", ArgumentKind.Flag, "Experiments: every parameter, not only those that differ."),
         new("diff", ArgumentKind.Value, "Experiments: compare two runs or versions, e.g. v3,v5."),
         new("plot", ArgumentKind.Value, "Experiments: overlay two versions' training curves (with --out=FILE.svg)."),
+        new("sweep", ArgumentKind.Repeated, "Sweep: a key and its values, KEY=V1,V2 or KEY=LOW..HIGH (repeat for a grid); Experiments: one sweep's members (--sweep=ID)."),
+        new("search", ArgumentKind.Value, "Sweep: random:N, N members drawn from the ranges."),
+        new("seed", ArgumentKind.Value, "Sweep: the random search's seed (default 1)."),
+        new("max-runs", ArgumentKind.Value, "Sweep: refuse more members than this (default 64)."),
+        new("jobs", ArgumentKind.Value, "Sweep: members built at once, the cores split between them (default 1)."),
+        new("prune", ArgumentKind.Value, "Sweep: median, to stop members behind the median early."),
+        new("up-to", ArgumentKind.Value, "Sweep: the stage each member is built up to (default: the stage that measures the metrics)."),
+        new("promote-best", ArgumentKind.Flag, "Sweep: put the best member through the quality gate afterwards."),
     ];
 
     public static IEnumerable<BuildArgument> Arguments => Common.Concat(Options);
@@ -110,8 +118,10 @@ public static class BuildCatalogue
         new("DeleteModels", "Deletes model versions' files (--models=3,v4); lists them and deletes nothing without --confirm; production only with --include-production. The registry keeps their history.",
             ["models", "confirm", "include-production"], TargetNeeds.Graph,
             r => r.Cli([.. new[] { "models", "delete" }, .. r.List("models", "--models=3,v4"), r.Flag("confirm"), r.Flag("include-production")])),
-        new("Experiments", "Lists recorded runs with the parameters that differ and their metrics (--sort, --filter=KEY=VALUE, --json, --all-params); --diff=A,B compares two runs or versions; --plot=A,B --out=FILE.svg overlays two versions' training curves.",
-            ["sort", "filter", "json", "all-params", "diff", "plot", "out"], TargetNeeds.Graph, ExperimentsCommand),
+        new("Experiments", "Lists recorded runs with the parameters that differ and their metrics (--sort, --filter=KEY=VALUE, --json, --all-params); --sweep=ID one sweep's members; --diff=A,B compares two runs or versions; --plot=A,B --out=FILE.svg overlays two versions' training curves.",
+            ["sort", "filter", "json", "all-params", "diff", "plot", "out", "sweep"], TargetNeeds.Graph, ExperimentsCommand),
+        new("Sweep", "Builds many recipes at once (--sweep=KEY=V1,V2 ... for a grid, --search=random:N), sharing unchanged stages, --jobs at a time, --prune=median stopping hopeless ones; --promote-best promotes the best. Takes no lock itself: each member builds in a folder of its own.",
+            ["sweep", "search", "seed", "max-runs", "jobs", "prune", "up-to", "promote-best"], TargetNeeds.Nothing, SweepCommand),
         new("RegistryGc", "Removes a remote registry's unfinished uploads older than --min-age-minutes (default 60); never a registered version.",
             ["min-age-minutes"], TargetNeeds.Graph, r => r.Cli("models", "gc", r.Option("min-age-minutes"))),
         new("Dashboard", "Writes artifacts/<pipeline>/reports/dashboard.html (or --out=FILE): stage statuses, run history and model registry on one offline page.",
@@ -158,9 +168,14 @@ public static class BuildCatalogue
             }
         }
 
-        return request.Cli([.. new[] { "experiments", request.Option("sort"), request.Flag("json"), request.Flag("all-params") },
+        return request.Cli([.. new[] { "experiments", request.Option("sort"), request.Flag("json"), request.Flag("all-params"), request.Option("sweep") },
             .. request.Values("filter").Select(filter => $"--filter={filter}")]);
     }
+
+    private static IReadOnlyList<string> SweepCommand(BuildRequest request) =>
+        request.Cli([.. new[] { "sweep", request.Option("search"), request.Option("seed"), request.Option("max-runs"), request.Option("jobs"), request.Option("prune"),
+            request.Value("up-to") is { } stage ? $"--target={stage}" : null, request.Flag("promote-best") },
+            .. request.Values("sweep").Select(sweep => $"--sweep={sweep}")]);
 
     private static IReadOnlyList<string> ScoreCommand(BuildRequest request)
     {

@@ -16,14 +16,15 @@ using Newtonsoft.Json.Linq;
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
-/// Builds a planned sweep. Each member is an ordinary build of its recipe, made of the same CLI
-/// processes a build starts (<c>lock --graph</c> holding the lock and opening its run, one <c>run</c>
-/// per stage, <c>succeeded</c> closing it), in a scratch artifacts folder of its own under the sweep
-/// folder: so N members build at once, each under its own lock, and share the one stage cache and the
-/// pipeline's run history. The stages every member builds alike (Ingest, Preprocess) are built once
-/// first, into the cache, and restored by every member. A member's history lines carry the sweep id
-/// and its name; after it ends the sweep records its state, curve and time. Running the same sweep
-/// again builds only the members the history does not have as done or pruned.
+/// Builds a planned sweep. Each member is an ordinary build of its recipe, made of the CLI processes
+/// a build's stages are (<c>lock</c> holding the artifacts lock, one <c>run</c> per stage under its
+/// token, restoring from the stage cache what it holds), in a scratch artifacts folder of its own
+/// under the sweep folder: so N members build at once, each under its own lock, and share the one
+/// stage cache and the pipeline's run history. The stages every member builds alike (Ingest,
+/// Preprocess) are built once first, into the cache, and restored by every member. The sweep opens
+/// each member's run in the history and closes it with its state, metrics, curve and time; the stage
+/// processes record under the same run, with the sweep id and the member's name. Running the same
+/// sweep again builds only the members the history does not have as done or pruned.
 /// </summary>
 public sealed class SweepRunner
 {
@@ -121,14 +122,9 @@ public sealed class SweepRunner
         }
 
         Say($"shared: {string.Join(", ", shared)} (the same for every member), built once");
-        var member = pending[0];
-        var exit = Build(
-            RunIdOf("shared"),
-            Path.Combine(folder, "shared"),
-            member.Overrides,
-            shared,
-            new Dictionary<string, string?> { [RunId.SweepVariable] = plan.Id },
-            Path.Combine(folder, "logs", "shared.log"));
+        var (runId, artifacts, overrides) = (RunIdOf("shared"), Path.Combine(folder, "shared"), pending[0].Overrides);
+        var exit = Build(runId, artifacts, overrides, shared, new Dictionary<string, string?> { [RunId.SweepVariable] = plan.Id }, Path.Combine(folder, "logs", "shared.log"));
+        Close(runId, overrides, shared[^1], artifacts, exit == ExitCodes.Success);
         if (exit != ExitCodes.Success)
         {
             throw new StageException($"sweep {plan.Id}: the shared stages {string.Join(", ", shared)} failed (exit {exit}); see {Path.Combine(folder, "logs", "shared.log")}");
@@ -142,14 +138,14 @@ public sealed class SweepRunner
         var artifacts = Path.Combine(folder, "members", member.Name);
         var log = Path.Combine(folder, "logs", member.Name + ".log");
         var runId = RunIdOf(member.Name);
-        var graph = definition.Create(configFile, member.Overrides.Select(ConfigOverride.Parse), paths, new BuildOptions());
+        var stages = definition.Create(configFile, member.Overrides.Select(ConfigOverride.Parse), paths, new BuildOptions()).Closure(plan.Target).Select(s => s.Name).ToList();
         Say($"{member.Name}: building {string.Join(", ", member.Values.Select(kv => $"{kv.Key}={kv.Value}"))} (run {runId})");
         var clock = Stopwatch.StartNew();
         var exit = Build(
             runId,
             artifacts,
             member.Overrides,
-            [.. graph.Closure(plan.Target).Select(s => s.Name)],
+            stages,
             new Dictionary<string, string?>
             {
                 [RunId.SweepVariable] = plan.Id,
@@ -166,7 +162,7 @@ public sealed class SweepRunner
             ExitCodes.Pruned => $"{SweepResults.PrunedState} {curve.Select(f => f.Epoch).DefaultIfEmpty(0).Max().ToString(CultureInfo.InvariantCulture)}",
             _ => $"failed (exit {exit}): {LastError(log)}",
         };
-        Record(member, runId, state, [.. curve.Select(f => f.Value)], seconds);
+        Close(runId, member.Overrides, plan.Target, artifacts, exit == ExitCodes.Success, member, state, [.. curve.Select(f => f.Value)], seconds);
         if (exit is ExitCodes.Success or ExitCodes.Pruned)
         {
             // Its outputs are in the stage cache under their fingerprints, which the history names.
@@ -195,6 +191,7 @@ public sealed class SweepRunner
             [.. graph.Closure(stage).Select(s => s.Name)],
             new Dictionary<string, string?> { [RunId.SweepVariable] = plan.Id },
             Path.Combine(folder, "logs", "promote.log"));
+        Close(runId, best.Overrides, stage, paths.Artifacts, exit == ExitCodes.Success);
         if (exit != ExitCodes.Success)
         {
             throw new StageException($"--promote-best: building {best.Name} up to {stage} failed (exit {exit}); see {Path.Combine(folder, "logs", "promote.log")}");
@@ -213,15 +210,17 @@ public sealed class SweepRunner
     private string RunIdOf(string part) => $"{plan.Id}.{part}.{Guid.NewGuid().ToString("N")[..6]}";
 
     /// <summary>
-    /// One ordinary build of <paramref name="stages"/> (in build order) as a build script makes it: the lock
-    /// holder opens the run and restores what the stage cache holds, each stage that is not up to
-    /// date runs in a process of its own under the holder's token, and <c>succeeded</c> closes the run.
+    /// One ordinary build of <paramref name="stages"/> (in build order): the lock holder takes the
+    /// folder's artifacts lock, and each stage runs in a process of its own under its token, skipped
+    /// when up to date and restored when the stage cache holds it. The run is opened here and closed
+    /// by the caller (<see cref="Close"/>).
     /// </summary>
     /// <returns>The exit code of the first process that failed, or 0.</returns>
     private int Build(string runId, string artifacts, IReadOnlyList<string> overrides, IReadOnlyList<string> stages, Dictionary<string, string?> sweep, string logFile)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
         using var log = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
+        Append(Line(runId, overrides, stages[^1], sweep.GetValueOrDefault(TrialBoard.MemberVariable)) with { Start = true, Git = RunRecorder.Git(paths.Root) });
         var environment = new Dictionary<string, string?>(sweep)
         {
             [RunId.Variable] = runId,
@@ -231,34 +230,35 @@ public sealed class SweepRunner
         };
         string[] common = ["--pipeline", plan.Pipeline, "--config", configFile, "--root", paths.Root, "--artifacts", artifacts, .. overrides.SelectMany(o => new[] { "--set", o })];
 
-        using var holder = Start(["lock", "--graph", .. common, "--purpose", $"digitforge sweep {plan.Id} ({runId})", "--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)], environment, log, readOutput: true);
+        using var holder = Start(["lock", .. common, "--purpose", $"digitforge sweep {plan.Id} ({runId})", "--pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)], environment, log, readOutput: true);
         var locked = holder.StandardOutput.ReadLine();
-        var graph = locked is not null && locked.StartsWith("locked ", StringComparison.Ordinal) ? holder.StandardOutput.ReadLine() : null;
-        if (graph is null)
+        if (locked is null || !locked.StartsWith("locked ", StringComparison.Ordinal))
         {
             holder.WaitForExit();
             return holder.ExitCode == 0 ? ExitCodes.Failure : holder.ExitCode;
         }
 
-        var upToDate = ((JArray)JObject.Parse(graph)["stages"]!).ToDictionary(s => (string)s["name"]!, s => s.Value<bool?>("upToDate") == true, StringComparer.Ordinal);
-        environment[BuildLock.TokenVariable] = locked!["locked ".Length..];
+        environment[BuildLock.TokenVariable] = locked["locked ".Length..];
         environment[ExitWithInputVariable] = "1";
-        foreach (var stage in stages.Where(s => !upToDate.GetValueOrDefault(s)))
+        try
         {
-            using var run = Start(["run", stage, .. common], environment, log, readOutput: false);
-            run.WaitForExit();
-            if (run.ExitCode != ExitCodes.Success)
+            foreach (var stage in stages)
             {
-                holder.StandardInput.Close();
-                holder.WaitForExit();
-                return run.ExitCode;
+                using var run = Start(["run", stage, .. common], environment, log, readOutput: false);
+                run.WaitForExit();
+                if (run.ExitCode != ExitCodes.Success)
+                {
+                    return run.ExitCode;
+                }
             }
-        }
 
-        holder.StandardInput.WriteLine("succeeded");
-        holder.StandardInput.Close();
-        holder.WaitForExit();
-        return holder.ExitCode;
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            holder.StandardInput.Close();
+            holder.WaitForExit();
+        }
     }
 
     /// <summary>Starts this CLI with <paramref name="arguments"/>; its output goes to <paramref name="log"/> except, with <paramref name="readOutput"/>, its standard output.</summary>
@@ -316,36 +316,51 @@ public sealed class SweepRunner
         }
     }
 
-    /// <summary>The sweep's line for a member that ended: its state, curve and wall time, under the member's run.</summary>
-    private void Record(SweepMember member, string runId, string state, IReadOnlyList<double> curve, double seconds)
+    /// <summary>
+    /// Closes a run the sweep opened: finished, with the metrics read from <paramref name="artifacts"/>, when
+    /// the build succeeded; for a member, with its state, curve and wall time either way.
+    /// </summary>
+    private void Close(string runId, IReadOnlyList<string> overrides, string target, string artifacts, bool succeeded, SweepMember? member = null, string? state = null, IReadOnlyList<double>? curve = null, double? seconds = null)
+    {
+        var graph = definition.Create(configFile, overrides.Select(ConfigOverride.Parse), paths with { Artifacts = artifacts }, new BuildOptions());
+        var measured = definition.MetricsStage is { } measuring && graph.Closure(target).Any(s => s.Name == StageNames.Of(measuring));
+        Append(Line(runId, overrides, target, member?.Name) with
+        {
+            Finish = succeeded,
+            Metrics = succeeded && measured && definition.Metrics(graph) is { Count: > 0 } metrics ? metrics : null,
+            State = state,
+            Curve = curve,
+            Seconds = seconds,
+        });
+    }
+
+    /// <summary>A line of one of the sweep's runs, as the sweep process writes it.</summary>
+    private RunLine Line(string runId, IReadOnlyList<string> overrides, string target, string? member) => new()
+    {
+        Run = runId,
+        At = DateTimeOffset.UtcNow,
+        Process = "sweep",
+        User = Environment.UserName,
+        Host = Environment.MachineName,
+        Pipeline = plan.Pipeline,
+        Target = target,
+        Config = plan.Config,
+        Overrides = overrides,
+        ConfigHash = string.Empty,
+        Sweep = plan.Id,
+        Member = member,
+    };
+
+    private void Append(RunLine line)
     {
         try
         {
-            var config = CanonicalJson.ToToken(definition.LoadConfig(configFile, member.Overrides.Select(ConfigOverride.Parse)));
-            history.Append(
-                new RunLine
-                {
-                    Run = runId,
-                    At = DateTimeOffset.UtcNow,
-                    Process = "sweep",
-                    User = Environment.UserName,
-                    Host = Environment.MachineName,
-                    Pipeline = plan.Pipeline,
-                    Target = plan.Target,
-                    Config = plan.Config,
-                    Overrides = member.Overrides,
-                    ConfigHash = CanonicalJson.Hash(config),
-                    Sweep = plan.Id,
-                    Member = member.Name,
-                    State = state,
-                    Curve = curve,
-                    Seconds = seconds,
-                },
-                config);
+            var config = CanonicalJson.ToToken(definition.LoadConfig(configFile, line.Overrides.Select(ConfigOverride.Parse)));
+            history.Append(line with { ConfigHash = CanonicalJson.Hash(config) }, config);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Say($"warning: {member.Name} ({state}) not recorded in {history.FilePath}: {ex.Message}");
+            Say($"warning: run {line.Run} not recorded in {history.FilePath}: {ex.Message}");
         }
     }
 
