@@ -95,7 +95,7 @@ public static class ExperimentsCommand
             r.Run.Id,
             r.Run.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
             r.Run.Target ?? "-",
-            r.Run.Finished ? "finished" : "unfinished",
+            r.Run.Finished ? "finished" : r.Run.State ?? "unfinished",
             Commit(r.Run.Git),
             .. keys.Select(k => r.Params.GetValueOrDefault(k) ?? "-"),
             .. metrics.Select(m => r.Run.Metrics.TryGetValue(m, out var v) ? Format(v) : "-"),
