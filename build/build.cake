@@ -15,6 +15,11 @@ using System.Text.Json;
 var root = MakeAbsolute(Directory("..")).FullPath;
 var cli = System.IO.Path.Combine(root, "build", "bin", "cli", "digitforge.dll");
 
+// What this script and the CLI's build session agree on (the plan's shape); a CLI compiled for
+// another version of this script, or before there was a session, is compiled again.
+const string SessionProtocol = "1";
+var protocolFile = System.IO.Path.Combine(root, "build", "bin", "cli", "build-session.protocol");
+
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
 var listing = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
 
@@ -126,7 +131,7 @@ catch (Exception) when (failedWith != 0)
 // or its sources changed). A usage error, or a lock another build holds with --no-wait, ends the build here.
 string StartSession()
 {
-    if (!System.IO.File.Exists(cli))
+    if (!System.IO.File.Exists(cli) || !System.IO.File.Exists(protocolFile) || System.IO.File.ReadAllText(protocolFile).Trim() != SessionProtocol)
     {
         return null;
     }
@@ -157,6 +162,7 @@ string CompileCli()
     Run(new[] { "publish", System.IO.Path.Combine(root, "src/DigitForge.Cli/DigitForge.Cli.csproj"), "@" + System.IO.Path.Combine(root, "build/tools.rsp"),
         "-o", System.IO.Path.GetDirectoryName(cli), "--use-current-runtime", "--self-contained", "false", "-p:PublishReadyToRun=true", $"-p:SharedCompilationId={server}" });
     Run(new[] { cli, "tools", "compiled", "cli", "--compiler-server", server, "--root", root });
+    System.IO.File.WriteAllText(protocolFile, SessionProtocol);
     return StartSession();
 }
 
