@@ -192,6 +192,22 @@ public sealed class DigitTrainerTests
     }
 
     [Fact]
+    public void An_epoch_listener_sees_every_epoch_without_changing_the_weights_and_stops_the_run_with_nothing_saved_when_it_throws()
+    {
+        using var temp = new TempDirectory();
+        var train = Quick(epochs: 2);
+        var plain = Train(temp, train, run: "plain");
+        var seen = new List<int>();
+        var listened = DigitTrainer.Train(new ModelConfig(), train, TrainSet, ValidationSet, SyntheticDigits.Stats, temp.File("listened"), epochDone: e => seen.Add(e.Epoch));
+        seen.Should().Equal(1, 2);
+        Sha256(listened.WeightsPath).Should().Be(Sha256(plain.WeightsPath), "a sweep's pruning board only listens");
+
+        var stopped = () => DigitTrainer.Train(new ModelConfig(), train, TrainSet, ValidationSet, SyntheticDigits.Stats, temp.File("stopped"), epochDone: _ => throw new OperationCanceledException("pruned"));
+        stopped.Should().Throw<OperationCanceledException>().WithMessage("pruned");
+        Directory.Exists(temp.File("stopped")).Should().BeFalse("a stopped run writes no weights");
+    }
+
+    [Fact]
     public void Appearance_augmentations_train_reproducibly_and_change_the_weights()
     {
         using var temp = new TempDirectory();
