@@ -55,6 +55,24 @@ public sealed class SweepResultsTests
             "m05               40  pending        -        -      ");
     }
 
+    [Fact]
+    public void The_sweep_page_lists_every_range_a_config_class_declares_as_declared()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
+        {
+            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
+        }
+
+        var page = File.ReadAllLines(Path.Combine(directory.FullName, "docs", "sweeps.md"));
+        var declared = Pipelines.PipelineCatalog.All.SelectMany(p => SweepRanges.Declared(p.ConfigType).Select(r =>
+            $"| `{p.Name}` | `{r.Key}` | {Number(r.Min)} to {Number(r.Max)}{(r.Log ? ", log-uniform" : string.Empty)} |")).ToList();
+        declared.Should().NotBeEmpty();
+        page.Where(l => l.StartsWith("| `", StringComparison.Ordinal) && l.Contains(" to ", StringComparison.Ordinal)).Should().BeEquivalentTo(declared, "docs/sweeps.md's table is the [SweepRange] attributes");
+    }
+
+    private static string Number(double value) => value.ToString(value is > 0 and <= 0.01 ? "0e-0" : "0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     private static RunRecord Run(string member, bool finished, double? mae = null, string? state = null, int at = 0) => new()
     {
         Id = $"{Plan.Id}.{member}.{at}",
