@@ -128,6 +128,56 @@ public sealed class DashboardTests : IDisposable
         html.Should().Contain($"<tr data-version=\"1\" data-name=\"{first}\"").And.Contain("lineage unreadable:").And.Contain("<h2>Warnings</h2>");
     }
 
+    [Fact]
+    public void A_sweep_is_a_plot_of_the_metric_against_each_swept_knob_and_its_members_curves_overlaid()
+    {
+        var plan = new Engine.Sweeps.SweepPlan
+        {
+            Id = "sw-0123456789",
+            Pipeline = "mnist",
+            Config = "configs/mnist/ci.json",
+            Target = "Evaluate",
+            Jobs = 2,
+            Prune = Engine.Sweeps.PruneRule.Median,
+            Keys = ["train.learningRate", "train.seed"],
+            Members = [.. new[] { ("m01", "0.001", "1"), ("m02", "0.1", "1"), ("m03", "0.01", "2") }.Select(m =>
+                new Engine.Sweeps.SweepMember(m.Item1, new Dictionary<string, string> { ["train.learningRate"] = m.Item2, ["train.seed"] = m.Item3 }, [$"train.learningRate={m.Item2}", $"train.seed={m.Item3}"]))],
+        };
+        plan.Write(Path.Combine(Home, "sweeps", plan.Id, Engine.Sweeps.SweepPlan.FileName));
+        var history = new RunHistory(Path.Combine(Home, "history"));
+        var config = JObject.FromObject(new { train = new { epochs = 2 } });
+        foreach (var (member, accuracy, state, curve) in new[] { ("m01", (double?)0.9, "done", new[] { 0.5, 0.8 }), ("m02", 0.95, "done", [0.6, 0.9]), ("m03", null, "pruned at epoch 1", [0.1]) })
+        {
+            history.Append(
+                new RunLine
+                {
+                    Run = $"{plan.Id}.{member}.abcdef",
+                    At = DateTimeOffset.UtcNow,
+                    Process = "sweep",
+                    Finish = accuracy is not null,
+                    User = "u",
+                    Host = "h",
+                    Pipeline = "mnist",
+                    Config = plan.Config,
+                    ConfigHash = CanonicalJson.Hash(config),
+                    Metrics = accuracy is { } a ? new Dictionary<string, double> { ["accuracy"] = a } : null,
+                    Sweep = plan.Id,
+                    Member = member,
+                    State = state,
+                    Curve = curve,
+                },
+                config);
+        }
+
+        var (_, html) = Dashboard();
+
+        html.Should().Contain("<h3 data-sweep=\"sw-0123456789\"><code>sw-0123456789</code>: 3 members, 2 done, 1 pruned</h3>");
+        html.Should().Contain("<figure class=\"sweep-knob\" data-sweep=\"sw-0123456789\" data-key=\"train.learningRate\">")
+            .And.Contain("<figure class=\"sweep-knob\" data-sweep=\"sw-0123456789\" data-key=\"train.seed\">")
+            .And.Contain("<figure class=\"sweep-curves\" data-sweep=\"sw-0123456789\" data-members=\"m01 m02 m03\">")
+            .And.Contain("m02 (best)").And.Contain("m03 (pruned)").And.Contain("log10 train.learningRate");
+    }
+
     private (string File, string Html) Dashboard(string pipeline = "mnist")
     {
         var result = CommandLine.Build().Parse(["dashboard", "--pipeline", pipeline, "--root", RepositoryRoot(), "--artifacts", temp.Path]);
