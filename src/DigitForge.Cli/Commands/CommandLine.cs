@@ -19,7 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
         root.Subcommands.Add(LockAheadCommand.Create());
-        root.Subcommands.Add(ScoreStoriesCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
         return root;

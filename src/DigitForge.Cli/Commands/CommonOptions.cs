@@ -79,8 +79,8 @@ public static class CommonOptions
     public static object LoadConfig(ParseResult result) =>
         Definition(result).LoadConfig(ConfigFile(result, Paths(result)), Overrides(result));
 
-    private static string ConfigFile(ParseResult result, PipelinePaths paths) =>
+    public static string ConfigFile(ParseResult result, PipelinePaths paths) =>
         Path.GetFullPath(result.GetValue(Config) ?? Definition(result).DefaultConfig, paths.Root);
 
-    private static IEnumerable<ConfigOverride> Overrides(ParseResult result) => (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
+    public static IEnumerable<ConfigOverride> Overrides(ParseResult result) => (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
 }

@@ -73,7 +73,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
         var entry = registry.Register(added.Version, metrics, actor);
         context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
 
-        var decision = Promotion.Decide(registry, entry, production, () => QualityGate.Decide(metrics, production?.Metrics, gate), force, actor, context.Log.Info, context.Log.Warning);
+        var decision = Promotion.Decide(registry, entry, production, () => QualityGate.Decide(metrics, production?.Metrics, gate, MnistPipeline.Digits), force, actor, context.Log.Info, context.Log.Warning);
         JsonFile.Write(context.OutputFile(DecisionFile), decision);
     }
 

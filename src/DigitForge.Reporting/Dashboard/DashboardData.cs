@@ -35,6 +35,6 @@ public sealed record DashboardData(
     IReadOnlyList<DashboardStage> Stages,
     IReadOnlyList<RunRecord> Runs,
     string HistoryFile,
-    PlottedMetric? HeadlineMetric,
+    MetricSpec? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
     IReadOnlyList<string> Warnings);
