@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 
@@ -14,8 +15,12 @@ public static class ScoreCommand
 {
     public static Command Create()
     {
-        var input = new Option<string?>("--input") { Description = "What to score, relative to --root: a folder of images (mnist), a CSV or JSON Lines file of stories (hn); the pipeline's scorer says." };
-        var latest = new Option<int?>("--latest") { Description = "Score the newest N items of the pipeline's live source instead of --input (hn: the Hacker News API)." };
+        var input = new Option<string?>("--input")
+        {
+            Description = "What to score, relative to --root: "
+                + string.Join("; ", PipelineCatalog.BuiltIn.Where(p => p.Scorer is not null).Select(p => $"{p.Name}: {p.Scorer!.InputDescription}")) + ".",
+        };
+        var latest = new Option<int?>("--latest") { Description = "Score the newest N items of the pipeline's live source instead of --input, where its scorer has one." };
         var output = new Option<string>("--out") { Description = "Where the predictions go (.csv or .jsonl), relative to --root.", DefaultValueFactory = _ => "predictions.csv" };
         var model = new Option<string>("--model") { Description = "Model version (7, v0007, v0007-3fa2c1d or production).", DefaultValueFactory = _ => "production" };
         var recursive = new Option<bool>("--recursive") { Description = "Score sub-folders too." };
