@@ -97,15 +97,9 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, bool fo
         {
             File.Copy(context.UpstreamFile<TrainStage>(ToyModel.FileName), Path.Combine(directory, ToyModel.FileName));
             File.Copy(context.UpstreamFile<EvaluateStage>(ToyMetrics.FileName), Path.Combine(directory, ToyMetrics.FileName));
-            var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
-            var config = new JObject();
-            foreach (var stageConfig in records.Values.Select(r => r.Config).Append(CanonicalJson.ToToken(new { promote = gate })).OfType<JObject>())
-            {
-                config.Merge(stageConfig);
-            }
-
+            var lineage = VersionLineage.Of(context, production?.Name, (JObject)CanonicalJson.ToToken(new { promote = gate }));
             return JObject.FromObject(
-                new { version, parentProduction = production?.Name, stages = records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)), config },
+                new { version, lineage.ParentProduction, lineage.Stages, lineage.Config },
                 Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
         });
         var entry = registry.Register(added.Version, ToyPipeline.RegistryMetrics(metrics), actor);

@@ -47,7 +47,7 @@ public sealed record ScoreRequest
     public required TextWriter Log { get; init; }
 
     /// <summary>The options given that this scorer has no use for, by their command-line names, so it can refuse them.</summary>
-    public IEnumerable<string> GivenFlags()
+    private IEnumerable<string> GivenFlags()
     {
         (string Name, bool Given)[] flags =
         [

@@ -99,21 +99,9 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
             File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
         }
 
-        var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
-        var config = new JObject();
-        foreach (var stageConfig in records.Values.Select(r => r.Config).Append(CanonicalJson.ToToken(new { promote = gate })).OfType<JObject>())
-        {
-            config.Merge(stageConfig, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace });
-        }
-
+        var lineage = VersionLineage.Of(context, parentProduction, (JObject)CanonicalJson.ToToken(new { promote = gate }));
         return JObject.FromObject(
-            new
-            {
-                version,
-                parentProduction,
-                stages = records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
-                config,
-            },
+            new { version, lineage.ParentProduction, lineage.Stages, lineage.Config },
             Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
     }
 }
