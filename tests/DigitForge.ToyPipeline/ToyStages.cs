@@ -90,22 +90,22 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, bool fo
     public void Run(StageRunContext context)
     {
         var metrics = JsonFile.Read<ToyMetrics>(context.UpstreamFile<EvaluateStage>(ToyMetrics.FileName));
-        var registry = target.Open();
-        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
-        var production = registry.Production();
-        var added = registry.Store.Add(ContentHash.OfFile(context.UpstreamFile<TrainStage>(ToyModel.FileName)), (directory, version) =>
-        {
-            File.Copy(context.UpstreamFile<TrainStage>(ToyModel.FileName), Path.Combine(directory, ToyModel.FileName));
-            File.Copy(context.UpstreamFile<EvaluateStage>(ToyMetrics.FileName), Path.Combine(directory, ToyMetrics.FileName));
-            var lineage = VersionLineage.Of(context, production?.Name, (JObject)CanonicalJson.ToToken(new { promote = gate }));
-            return JObject.FromObject(
-                new { version, lineage.ParentProduction, lineage.Stages, lineage.Config },
-                Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
-        });
-        var entry = registry.Register(added.Version, ToyPipeline.RegistryMetrics(metrics), actor);
-        var decision = Promotion.Decide(
-            registry, entry, production, () => QualityGate.Decide(entry.Metrics, production?.Metrics, gate, ToyPipeline.Classes), force, actor, context.Log.Info, context.Log.Warning);
-        JsonFile.Write(context.OutputFile(PromotionDecision.FileName), decision);
+        Promotion.Publish(
+            context,
+            target,
+            ContentHash.OfFile(context.UpstreamFile<TrainStage>(ToyModel.FileName)),
+            (directory, version, production) =>
+            {
+                File.Copy(context.UpstreamFile<TrainStage>(ToyModel.FileName), Path.Combine(directory, ToyModel.FileName));
+                File.Copy(context.UpstreamFile<EvaluateStage>(ToyMetrics.FileName), Path.Combine(directory, ToyMetrics.FileName));
+                var lineage = VersionLineage.Of(context, production, (JObject)CanonicalJson.ToToken(new { promote = gate }));
+                return JObject.FromObject(
+                    new { version, lineage.ParentProduction, lineage.Stages, lineage.Config },
+                    Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
+            },
+            ToyPipeline.RegistryMetrics(metrics),
+            (entry, production, _) => QualityGate.Decide(entry.Metrics, production?.Metrics, gate, ToyPipeline.Classes),
+            force);
     }
 }
 

@@ -53,19 +53,16 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     public void Run(StageRunContext context)
     {
         var metrics = JsonFile.Read<NewsMetrics>(context.UpstreamFile<EvaluateStage>(NewsEvaluator.MetricsFile));
-        var registry = target.Open();
-        var store = registry.Store;
-        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
-        var production = registry.Production();
-
         // A version is the featurizer and the trees together: either alone predicts nothing.
         var contentHash = ContentHash.OfText(ContentHash.OfFile(context.UpstreamFile<FeaturizeStage>(Featurizer.ModelFile)) + ContentHash.OfFile(context.UpstreamFile<TrainStage>(NewsTrainer.ModelFile)));
-        var added = store.Add(contentHash, (directory, version) => WriteVersion(context, directory, version, production?.Name));
-        var entry = registry.Register(added.Version, Figures(metrics), actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
-
-        var decision = Promotion.Decide(registry, entry, production, () => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate), force, actor, context.Log.Info, context.Log.Warning);
-        JsonFile.Write(context.OutputFile(DecisionFile), decision);
+        Promotion.Publish(
+            context,
+            target,
+            contentHash,
+            (directory, version, production) => WriteVersion(context, directory, version, production),
+            Figures(metrics),
+            (_, production, store) => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate),
+            force);
     }
 
     /// <summary>What the registry lists of a version: its test figures, comparable on the same test set.</summary>
