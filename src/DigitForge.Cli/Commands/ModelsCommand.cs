@@ -22,7 +22,7 @@ public static class ModelsCommand
 {
     public static Command Create()
     {
-        var command = new Command("models", "List model versions with stage, accuracy and date.");
+        var command = new Command("models", "List model versions with stage, registry metrics and date.");
         command.SetAction(result => Guarded.Run(() =>
         {
             var registry = Open(result);

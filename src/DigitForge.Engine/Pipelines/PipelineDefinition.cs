@@ -1,3 +1,4 @@
+using System.Globalization;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Records;
@@ -36,9 +37,7 @@ public sealed record MetricSpec(string Name, MetricSense Sense, double Min = dou
     public bool IsFraction => Min == 0 && Max == 1;
 
     /// <summary>A value of this metric as text: a fraction as a percentage, anything else to four decimals.</summary>
-    public string Format(double value) => IsFraction
-        ? value.ToString("P2", System.Globalization.CultureInfo.InvariantCulture)
-        : value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+    public string Format(double value) => value.ToString(IsFraction ? "P2" : "0.####", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One figure of a model version, as <c>models compare</c> sets two versions' side by side.</summary>
