@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 
@@ -9,7 +8,7 @@ namespace DigitForge.Engine.Stages;
 /// <param name="pipeline">Part of every fingerprint: the same stage in two pipelines never shares a cache entry.</param>
 public sealed class Fingerprinter(StageStore store, string pipeline)
 {
-    private static readonly ConcurrentDictionary<string, string> AssemblyHashes = new();
+    private static readonly ConcurrentDictionary<Type, SortedDictionary<string, string>> CodeHashes = new();
 
     /// <summary>The components, or null with the reason when an upstream output is not usable.</summary>
     public FingerprintComponents? Compute(IStage stage, StageInputs inputs, out string? problem)
@@ -21,9 +20,9 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
             Config = CanonicalJson.Hash(inputs.Config),
         };
 
-        foreach (var assembly in inputs.Code)
+        foreach (var (assembly, hash) in CodeOf(stage.GetType()))
         {
-            components.Code[assembly.GetName().Name!] = HashOf(assembly);
+            components.Code[assembly] = hash;
         }
 
         foreach (var (name, path) in inputs.Files)
@@ -69,8 +68,6 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
 
     public static string FingerprintOf(FingerprintComponents components) => CanonicalJson.Hash(components);
 
-    private static string HashOf(Assembly assembly) =>
-        AssemblyHashes.GetOrAdd(assembly.Location, path => string.IsNullOrEmpty(path)
-            ? throw new InvalidOperationException($"{assembly.GetName().Name} has no file to hash")
-            : AssemblyCodeHash.OfFile(path));
+    /// <summary>The code the stage's type can reach, per assembly; a process's assemblies do not change under it.</summary>
+    public static SortedDictionary<string, string> CodeOf(Type stage) => CodeHashes.GetOrAdd(stage, type => CodeReach.From(type).Hashes);
 }

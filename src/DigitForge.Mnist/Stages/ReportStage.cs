@@ -33,7 +33,6 @@ public sealed class ReportStage(string reportsRoot) : IStage
     public bool Cacheable => false;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(AxisFit).Assembly, typeof(ScottPlot.Plot).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());
