@@ -58,6 +58,9 @@ public sealed class CodeReach
     /// <summary>Assembly name to the hash of what the root reaches in it (ours) or of all of it (others).</summary>
     public SortedDictionary<string, string> Hashes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every assembly file the walk read: the hashes hold while none of them changes.</summary>
+    public IEnumerable<string> Files => own.Values.OfType<CodeModule>().Select(m => m.Path).Concat(external.Values.OfType<string>()).Distinct().Order(StringComparer.Ordinal);
+
     /// <summary>Every type of ours reached, as "[Assembly]Namespace.Type/Nested".</summary>
     public SortedSet<string> Types { get; } = new(StringComparer.Ordinal);
 

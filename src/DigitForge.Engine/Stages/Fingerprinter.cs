@@ -9,6 +9,10 @@ namespace DigitForge.Engine.Stages;
 public sealed class Fingerprinter(StageStore store, string pipeline)
 {
     private static readonly ConcurrentDictionary<Type, SortedDictionary<string, string>> CodeHashes = new();
+    private readonly CodeHashCache codeCache = new(Path.Combine(store.Root, CodeCacheFile));
+
+    /// <summary>The stage types' code hashes kept between builds, beside the stage folders.</summary>
+    public const string CodeCacheFile = ".code-hashes.json";
 
     /// <summary>The components, or null with the reason when an upstream output is not usable.</summary>
     public FingerprintComponents? Compute(IStage stage, StageInputs inputs, out string? problem)
@@ -20,7 +24,7 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
             Config = CanonicalJson.Hash(inputs.Config),
         };
 
-        foreach (var (assembly, hash) in CodeOf(stage.GetType()))
+        foreach (var (assembly, hash) in CodeHashes.GetOrAdd(stage.GetType(), codeCache.Of))
         {
             components.Code[assembly] = hash;
         }
@@ -68,6 +72,4 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
 
     public static string FingerprintOf(FingerprintComponents components) => CanonicalJson.Hash(components);
 
-    /// <summary>The code the stage's type can reach, per assembly; a process's assemblies do not change under it.</summary>
-    public static SortedDictionary<string, string> CodeOf(Type stage) => CodeHashes.GetOrAdd(stage, type => CodeReach.From(type).Hashes);
 }
