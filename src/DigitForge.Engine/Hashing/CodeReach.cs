@@ -26,6 +26,7 @@ public sealed class CodeReach
 {
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Written), CodeModule> Modules = new();
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Written), string> WholeHashes = new();
+    private static readonly ConcurrentDictionary<(string Own, CodeModule Module, int Token), Memo> Memos = new();
     private static readonly (OperandType?[] One, OperandType?[] Two) Operands = OperandTable();
     private static readonly string SharedFramework = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)!)!)!;
     private static readonly Dictionary<string, string> Platform = PlatformAssemblies();
@@ -37,8 +38,8 @@ public sealed class CodeReach
     private readonly HashSet<(CodeModule, TypeDefinitionHandle)> types = [];
     private readonly HashSet<(CodeModule, MethodDefinitionHandle)> methods = [];
     private readonly HashSet<(CodeModule, FieldDefinitionHandle)> dataFields = [];
+    private List<Action<CodeReach>>? effects;
     private readonly HashSet<(CodeModule, MethodDefinitionHandle)> slots = [];
-    private readonly Dictionary<string, (CodeModule Module, TypeDefinitionHandle Type)> byName = new(StringComparer.Ordinal);
     private readonly Dictionary<CodeModule, List<(string Key, byte[] Hash)>> entities = [];
     private readonly Dictionary<CodeModule, CanonicalNames> names = [];
     private readonly Queue<Action> work = new();
@@ -154,18 +155,61 @@ public sealed class CodeReach
 
     internal void ReachType(CodeModule module, TypeDefinitionHandle handle)
     {
+        effects?.Add(walk => walk.ReachType(module, handle));
         if (types.Add((module, handle)))
         {
-            work.Enqueue(() => HashType(module, handle));
+            work.Enqueue(() => Memoized(module, handle, () => HashType(module, handle)));
         }
     }
 
     private void ReachMethod(CodeModule module, MethodDefinitionHandle handle)
     {
+        effects?.Add(walk => walk.ReachMethod(module, handle));
         if (methods.Add((module, handle)))
         {
-            work.Enqueue(() => HashMethod(module, handle));
+            work.Enqueue(() => Memoized(module, handle, () => HashMethod(module, handle)));
         }
+    }
+
+    /// <summary>Array-initialiser data of the compiler's holder type, reached field by field.</summary>
+    private void ReachData(CodeModule module, FieldDefinitionHandle handle)
+    {
+        effects?.Add(walk => walk.ReachData(module, handle));
+        if (dataFields.Add((module, handle)))
+        {
+            work.Enqueue(() => Memoized(module, handle, () => FieldData(module, handle)));
+        }
+    }
+
+    /// <summary>
+    /// Hashes one type, method or data field once per process for every walk from the same
+    /// assembly: a walk that meets it again takes its hash and replays what hashing it reached.
+    /// </summary>
+    private void Memoized(CodeModule module, EntityHandle handle, Func<Entry> hash)
+    {
+        var key = ($"{prefix}|{rootAssembly}", module, MetadataTokens.GetToken(handle));
+        if (Memos.TryGetValue(key, out var memo))
+        {
+            foreach (var effect in memo.Effects)
+            {
+                effect(this);
+            }
+        }
+        else
+        {
+            effects = [];
+            memo = new Memo(hash(), effects);
+            effects = null;
+            Memos.TryAdd(key, memo);
+        }
+
+        if (!entities.TryGetValue(module, out var list))
+        {
+            entities[module] = list = [];
+        }
+
+        list.Add((memo.Entry.Key, memo.Entry.Hash));
+        (memo.Entry.Key[0] == 'T' ? Types : memo.Entry.Key[0] == 'M' ? Methods : null)?.Add(memo.Entry.Name);
     }
 
     internal void ReachReference(CodeModule module, TypeReferenceHandle handle)
@@ -182,6 +226,7 @@ public sealed class CodeReach
 
     private void ReachExternal(string assembly, string near)
     {
+        effects?.Add(walk => walk.ReachExternal(assembly, near));
         if (!external.ContainsKey(assembly) && Locate(assembly, near) is var path && !IsFramework(assembly, path))
         {
             external[assembly] = path;
@@ -211,10 +256,12 @@ public sealed class CodeReach
 
     internal PrimitiveTypeCode EnumUnderlyingType(string type)
     {
-        if (byName.TryGetValue(type, out var found))
+        var close = type.IndexOf(']', StringComparison.Ordinal);
+        var assembly = type[1..close];
+        if (IsOwn(assembly) && OwnModule(assembly, own[rootAssembly]!) is { } module && Find(module, type[(close + 1)..]) is { } handle)
         {
-            var reader = found.Module.Reader;
-            foreach (var field in reader.GetTypeDefinition(found.Type).GetFields())
+            var reader = module.Reader;
+            foreach (var field in reader.GetTypeDefinition(handle).GetFields())
             {
                 var definition = reader.GetFieldDefinition(field);
                 if ((definition.Attributes & FieldAttributes.Static) == 0)
@@ -232,14 +279,12 @@ public sealed class CodeReach
 
     // ---- hashing what is reached ----
 
-    private void HashType(CodeModule module, TypeDefinitionHandle handle)
+    private Entry HashType(CodeModule module, TypeDefinitionHandle handle)
     {
         var reader = module.Reader;
         var type = reader.GetTypeDefinition(handle);
         var spell = Names(module);
         var name = $"[{module.Name}]{module.TypeName(handle)}";
-        byName[name] = (module, handle);
-        Types.Add(name);
         var text = new EntityText();
         text.Add("type", name, ((int)type.Attributes).ToString(System.Globalization.CultureInfo.InvariantCulture));
         text.Add("base", type.BaseType.IsNil ? "-" : TypeOf(spell, type.BaseType));
@@ -302,7 +347,7 @@ public sealed class CodeReach
             ReachType(module, moduleType);
         }
 
-        Entity(module, "T " + name, text);
+        return new Entry("T " + name, name, text.Hash());
     }
 
     private void ReachAccessors(CodeModule module, bool isInterface, IEnumerable<MethodDefinitionHandle> accessors)
@@ -331,14 +376,15 @@ public sealed class CodeReach
         Attributes(spell, text, field.GetCustomAttributes());
     }
 
-    private void FieldData(CodeModule module, FieldDefinitionHandle handle)
+    private Entry FieldData(CodeModule module, FieldDefinitionHandle handle)
     {
         var text = new EntityText();
         Field(module, Names(module), text, handle);
-        Entity(module, $"F [{module.Name}]<PrivateImplementationDetails>::{module.Reader.GetString(module.Reader.GetFieldDefinition(handle).Name)}", text);
+        var name = $"[{module.Name}]<PrivateImplementationDetails>::{module.Reader.GetString(module.Reader.GetFieldDefinition(handle).Name)}";
+        return new Entry("F " + name, name, text.Hash());
     }
 
-    private void HashMethod(CodeModule module, MethodDefinitionHandle handle)
+    private Entry HashMethod(CodeModule module, MethodDefinitionHandle handle)
     {
         var reader = module.Reader;
         var method = reader.GetMethodDefinition(handle);
@@ -346,7 +392,6 @@ public sealed class CodeReach
         ReachType(module, declaring);
         var spell = Names(module);
         var name = MethodName(module, handle);
-        Methods.Add($"[{module.Name}]{module.TypeName(declaring)}::{reader.GetString(method.Name)}");
         var text = new EntityText();
         text.Add("method", name, ((int)method.Attributes).ToString(System.Globalization.CultureInfo.InvariantCulture), ((int)method.ImplAttributes).ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var parameter in method.GetParameters())
@@ -385,7 +430,7 @@ public sealed class CodeReach
             }
         }
 
-        Entity(module, "M " + name, text);
+        return new Entry("M " + name, $"[{module.Name}]{module.TypeName(declaring)}::{reader.GetString(method.Name)}", text.Hash());
     }
 
     /// <summary>The IL with every token spelled by name; branch offsets are relative to the method, so they stay put.</summary>
@@ -455,9 +500,9 @@ public sealed class CodeReach
             case HandleKind.FieldDefinition:
                 var field = module.Reader.GetFieldDefinition((FieldDefinitionHandle)handle);
                 ReachType(module, field.GetDeclaringType());
-                if (module.TypeName(field.GetDeclaringType()) == "<PrivateImplementationDetails>" && dataFields.Add((module, (FieldDefinitionHandle)handle)))
+                if (module.TypeName(field.GetDeclaringType()) == "<PrivateImplementationDetails>")
                 {
-                    work.Enqueue(() => FieldData(module, (FieldDefinitionHandle)handle));
+                    ReachData(module, (FieldDefinitionHandle)handle);
                 }
 
                 return $"[{module.Name}]{module.TypeName(field.GetDeclaringType())}::{module.Reader.GetString(field.Name)}";
@@ -544,6 +589,7 @@ public sealed class CodeReach
 
     private void ReachCalled(CodeModule module, MethodDefinitionHandle handle)
     {
+        effects?.Add(walk => walk.ReachCalled(module, handle));
         ReachMethod(module, handle);
         var method = module.Reader.GetMethodDefinition(handle);
         if ((method.Attributes & MethodAttributes.Virtual) == 0 || !slots.Add((module, handle)))
@@ -878,16 +924,6 @@ public sealed class CodeReach
         return $"{constant.TypeCode}:{Convert.ToHexString(reader.GetBlobBytes(constant.Value))}";
     }
 
-    private void Entity(CodeModule module, string key, EntityText text)
-    {
-        if (!entities.TryGetValue(module, out var list))
-        {
-            entities[module] = list = [];
-        }
-
-        list.Add((key, text.Hash()));
-    }
-
     private static (OperandType?[] One, OperandType?[] Two) OperandTable()
     {
         var one = new OperandType?[256];
@@ -908,6 +944,11 @@ public sealed class CodeReach
 
         return (one, two);
     }
+
+    /// <param name="Key">Sorts the entities of an assembly for its hash: kind and spelled name.</param>
+    private sealed record Entry(string Key, string Name, byte[] Hash);
+
+    private sealed record Memo(Entry Entry, List<Action<CodeReach>> Effects);
 
     /// <summary>An entity's parts, each length-prefixed so no part can run into the next.</summary>
     private sealed class EntityText
