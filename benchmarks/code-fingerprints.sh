@@ -19,14 +19,14 @@ trap cleanup EXIT
 echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "baseline: $(git log -1 --format='%h %s' "$baseline")"
 git worktree add --quiet --detach "$work/baseline-src" "$baseline"
-dotnet build src/DigitForge.Cli -c Release -o "$work/ours" -nologo -v q >/dev/null
-dotnet build "$work/baseline-src/src/DigitForge.Cli" -c Release -o "$work/baseline" -nologo -v q >/dev/null
+compile() { dotnet build "$1" -c Release -o "$2" -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }; }
+compile src/DigitForge.Cli "$work/ours"
+compile "$work/baseline-src/src/DigitForge.Cli" "$work/baseline"
 
 # Prints "wall cpu" in seconds for one status run.
 status() { # cli pipeline artifacts
-  local out
-  out=$( { /usr/bin/time -f '%e %U %S' dotnet "$1/digitforge.dll" status --pipeline="$2" --artifacts="$3" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-  awk '{ printf "%.2f %.2f", $1, $2 + $3 }' <<<"$out"
+  /usr/bin/time -f '%e %U %S' -o "$work/time" dotnet "$1/digitforge.dll" status --pipeline="$2" --artifacts="$3" >/dev/null 2>&1
+  awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$work/time"
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 

@@ -33,6 +33,15 @@ public sealed class CodeReachTests : IDisposable
         public static class Table { public static readonly int[] Weights = [1, 2, 3]; public static readonly string Unit = "cm"; }
         public static class Limits { public const int Max = 10; }
         public sealed class Shown { public override string ToString() => "shown"; }
+
+        [AttributeUsage(AttributeTargets.All)]
+        public sealed class TagAttribute(Type type) : Attribute { public Type Type { get; } = type; }
+        public sealed class Tagged { public static int Weight = 3; }
+        public sealed class Item { public int Size { get; init; } = 5; }
+
+        public abstract class Step { public abstract int Apply(int x); }
+        public sealed class AddHundred : Step { public override int Apply(int x) => x + 100; }
+        public static class Steps { public static Step First() => new AddHundred(); }
         public sealed class Unrelated { public int Value() => 42; }
         """;
 
@@ -42,6 +51,7 @@ public sealed class CodeReachTests : IDisposable
         using System.Threading.Tasks;
         namespace Tiny;
 
+        [TinyLib.Tag(typeof(TinyLib.Tagged))]
         public sealed class Root
         {
             public int Run(int[] xs)
@@ -49,7 +59,7 @@ public sealed class CodeReachTests : IDisposable
                 var doubled = xs.Select(x => TinyLib.Helpers.Twice(x) + Local(x)).Sum();
                 var area = TinyLib.Shapes.Make(xs.Length > 3).Area();
                 return doubled + (int)area + TinyLib.Limits.Max + TinyLib.Table.Weights[0] + Steps().Count() + Later().Result + Vendor.Tool.Scale(1)
-                    + $"{new TinyLib.Shown()}".Length;
+                    + $"{new TinyLib.Shown()}".Length + new List<TinyLib.Item>().Count + TinyLib.Steps.First().Apply(1);
 
                 static int Local(int x) => x - 1;
             }
@@ -76,18 +86,18 @@ public sealed class CodeReachTests : IDisposable
     public void Dispose() => temp.Dispose();
 
     [Fact]
-    public void Reaches_helpers_in_another_assembly_lambdas_local_functions_state_machines_and_implementations()
+    public void Reaches_helpers_in_another_assembly_lambdas_local_functions_state_machines_overrides_attributes_and_generic_arguments()
     {
         var reach = Walk(Root, Library);
 
         reach.Types.Should().Contain([
             "[DigitForge.Tiny]Tiny.Root", "[DigitForge.Tiny]Tiny.Root/<>c", "[DigitForge.Tiny]Tiny.Root/<Steps>d__1", "[DigitForge.Tiny]Tiny.Root/<Later>d__2",
             "[DigitForge.TinyLib]TinyLib.Helpers", "[DigitForge.TinyLib]TinyLib.Square", "[DigitForge.TinyLib]TinyLib.Circle", "[DigitForge.TinyLib]TinyLib.Table",
-            "[DigitForge.TinyLib]TinyLib.Shown"]);
+            "[DigitForge.TinyLib]TinyLib.Shown", "[DigitForge.TinyLib]TinyLib.Tagged", "[DigitForge.TinyLib]TinyLib.Item"]);
         reach.Methods.Should().Contain([
             "[DigitForge.Tiny]Tiny.Root::<Run>g__Local|0_1", "[DigitForge.Tiny]Tiny.Root/<Later>d__2::MoveNext", "[DigitForge.Tiny]Tiny.Root/<Steps>d__1::MoveNext",
             "[DigitForge.TinyLib]TinyLib.Helpers::Twice", "[DigitForge.TinyLib]TinyLib.Circle::Area", "[DigitForge.TinyLib]TinyLib.Table::.cctor",
-            "[DigitForge.TinyLib]TinyLib.Shown::ToString"]);
+            "[DigitForge.TinyLib]TinyLib.Shown::ToString", "[DigitForge.TinyLib]TinyLib.AddHundred::Apply", "[DigitForge.TinyLib]TinyLib.Item::.ctor"]);
         reach.Methods.Should().NotContain("[DigitForge.TinyLib]TinyLib.Helpers::Unused");
         reach.Types.Should().NotContain(["[DigitForge.TinyLib]TinyLib.Unrelated", "[DigitForge.Tiny]Tiny.Other"]);
         reach.Hashes.Keys.Should().Equal("DigitForge.Tiny", "DigitForge.TinyLib", "Vendor");
@@ -112,6 +122,9 @@ public sealed class CodeReachTests : IDisposable
     [InlineData("lib", "[1, 2, 3]", "[1, 2, 4]")]
     [InlineData("lib", "\"cm\"", "\"mm\"")]
     [InlineData("lib", "\"shown\"", "\"seen\"")]
+    [InlineData("lib", "Weight = 3", "Weight = 4")]
+    [InlineData("lib", "} = 5;", "} = 6;")]
+    [InlineData("lib", "x + 100", "x + 101")]
     [InlineData("root", "yield return 2;", "yield return 3;")]
     [InlineData("root", "return 3;", "return 4;")]
     public void An_edit_the_root_reaches_changes_its_hash(string where, string before, string after)

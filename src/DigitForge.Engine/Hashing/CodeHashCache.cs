@@ -10,16 +10,21 @@ namespace DigitForge.Engine.Hashing;
 /// </summary>
 public sealed class CodeHashCache(string path)
 {
-    public SortedDictionary<string, string> Of(Type stage)
+    public SortedDictionary<string, string> Of(Type stage) => Of(
+        string.IsNullOrEmpty(stage.Assembly.Location) ? throw new InvalidOperationException($"{stage.Assembly.GetName().Name} has no file to read") : stage.Assembly.Location,
+        stage.FullName ?? throw new ArgumentException($"{stage} has no full name", nameof(stage)));
+
+    /// <summary>The hashes of what the type named <paramref name="typeName"/> in the assembly at <paramref name="assemblyPath"/> reaches.</summary>
+    public SortedDictionary<string, string> Of(string assemblyPath, string typeName)
     {
-        var key = $"{stage.Assembly.Location}|{stage.FullName}";
+        var key = $"{Path.GetFullPath(assemblyPath)}|{typeName}";
         var entries = Read();
         if (entries.TryGetValue(key, out var entry) && entry.Files.All(f => Stamp(f.Key) == f.Value))
         {
             return entry.Hashes;
         }
 
-        var reach = CodeReach.From(stage);
+        var reach = CodeReach.From(assemblyPath, typeName);
         entries[key] = new Entry(new SortedDictionary<string, string>(reach.Files.ToDictionary(f => f, Stamp), StringComparer.Ordinal), reach.Hashes);
         if (Directory.Exists(Path.GetDirectoryName(path)))
         {

@@ -85,10 +85,6 @@ public sealed class CodeReach
         return walk;
     }
 
-    public static CodeReach From(Type type) => From(
-        string.IsNullOrEmpty(type.Assembly.Location) ? throw new InvalidOperationException($"{type.Assembly.GetName().Name} has no file to read") : type.Assembly.Location,
-        type.FullName ?? throw new ArgumentException($"{type} has no full name", nameof(type)));
-
     private bool IsOwn(string assembly) => assembly == rootAssembly || assembly.StartsWith(prefix, StringComparison.Ordinal);
 
     private void Run()
@@ -114,7 +110,7 @@ public sealed class CodeReach
 
         foreach (var missing in own.Where(o => o.Value is null))
         {
-            Hashes[missing.Key] = "not found";
+            Hashes[missing.Key] = "missing";
         }
 
         // What another assembly references can run when it runs: its whole closure counts.
@@ -123,7 +119,7 @@ public sealed class CodeReach
         {
             if (external[name] is not { } path)
             {
-                Hashes[name] = "not found";
+                Hashes[name] = "missing";
                 continue;
             }
 
