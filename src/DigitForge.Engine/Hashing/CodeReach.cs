@@ -100,7 +100,7 @@ public sealed class CodeReach
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             foreach (var (key, bytes) in list)
             {
-                hash.AppendData(Encoding.UTF8.GetBytes(key));
+                hash.AppendData(Encoding.UTF8.GetBytes(key + "\0"));
                 hash.AppendData(bytes);
             }
 
