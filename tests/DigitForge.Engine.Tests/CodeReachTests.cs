@@ -112,6 +112,18 @@ public sealed class CodeReachTests : IDisposable
         Walk(Root, Library, Vendor.Replace("=> 0;", "=> 1;", StringComparison.Ordinal)).Hashes["Vendor"].Should().NotBe(original, "a vendor assembly is hashed whole");
     }
 
+    [Fact]
+    public void An_assembly_of_ours_that_is_not_there_is_recorded_as_missing()
+    {
+        var directory = Path.Combine(temp.Path, "missing");
+        var vendorPath = TinyCompiler.Compile(directory, "Vendor", Vendor);
+        var libraryPath = TinyCompiler.Compile(directory, "DigitForge.TinyLib", Library);
+        var rootPath = TinyCompiler.Compile(directory, "DigitForge.Tiny", Root, [libraryPath, vendorPath]);
+        File.Delete(libraryPath);
+
+        CodeReach.From(rootPath, "Tiny.Root").Hashes.Should().Contain("DigitForge.TinyLib", "missing");
+    }
+
     [Theory]
     [InlineData("lib", "x * 2", "x * 3")]
     [InlineData("root", "x - 1", "x - 2")]

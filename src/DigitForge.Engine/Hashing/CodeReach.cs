@@ -27,6 +27,7 @@ public sealed class CodeReach
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Written), CodeModule> Modules = new();
     private static readonly ConcurrentDictionary<(string Path, long Size, DateTime Written), string> WholeHashes = new();
     private static readonly ConcurrentDictionary<(string Own, CodeModule Module, int Token), Memo> Memos = new();
+    private static readonly ConcurrentDictionary<(string Own, CodeModule Root), (List<CodeModule> Scope, Dictionary<(CodeModule, TypeDefinitionHandle), List<(CodeModule, TypeDefinitionHandle)>> Subtypes)> Scopes = new();
     private static readonly (OperandType?[] One, OperandType?[] Two) Operands = OperandTable();
     private static readonly string SharedFramework = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(typeof(object).Assembly.Location)!)!)!;
     private static readonly Dictionary<string, string> Platform = PlatformAssemblies();
@@ -106,11 +107,6 @@ public sealed class CodeReach
 
             hash.AppendData(AssemblyCodeHash.Resources(module.Pe));
             Hashes[module.Name] = Convert.ToHexStringLower(hash.GetHashAndReset());
-        }
-
-        foreach (var missing in own.Where(o => o.Value is null))
-        {
-            Hashes[missing.Key] = "missing";
         }
 
         // What another assembly references can run when it runs: its whole closure counts.
@@ -214,8 +210,9 @@ public sealed class CodeReach
         {
             ReachType(target.Module, target.Type);
         }
-        else if (AssemblyOf(module, handle) is { } assembly && !IsOwn(assembly))
+        else if (AssemblyOf(module, handle) is { } assembly && (!IsOwn(assembly) || OwnModule(assembly, module) is null))
         {
+            // One of ours that is not there is recorded as missing, like any other.
             ReachExternal(assembly, Path.GetDirectoryName(module.Path)!);
         }
     }
@@ -236,7 +233,7 @@ public sealed class CodeReach
         var typeName = (comma < 0 ? serialized : serialized[..comma]).Trim();
         var assembly = comma < 0 ? null : serialized[(comma + 1)..].Split(',')[0].Trim();
         var target = assembly is null || assembly == module.Name ? module : IsOwn(assembly) ? OwnModule(assembly, module) : null;
-        if (assembly is not null && !IsOwn(assembly))
+        if (assembly is not null && target is null)
         {
             ReachExternal(assembly, Path.GetDirectoryName(module.Path)!);
         }
@@ -676,8 +673,23 @@ public sealed class CodeReach
             return subtypes;
         }
 
+        // The same for every walk from one assembly, so built once per process; each walk still
+        // counts the scope's files among those its hashes hold for.
+        var root = own[rootAssembly]!;
+        var (scope, index) = Scopes.GetOrAdd(($"{prefix}|{rootAssembly}", root), _ => Index(root));
+        foreach (var module in scope)
+        {
+            own.TryAdd(module.Name, module);
+        }
+
+        subtypes = index;
+        return subtypes;
+    }
+
+    private (List<CodeModule> Scope, Dictionary<(CodeModule, TypeDefinitionHandle), List<(CodeModule, TypeDefinitionHandle)>> Subtypes) Index(CodeModule root)
+    {
         // Our assemblies the root's references reach: where an override of a call it makes can live.
-        var scope = new List<CodeModule> { own[rootAssembly]! };
+        var scope = new List<CodeModule> { root };
         for (var i = 0; i < scope.Count; i++)
         {
             var reader = scope[i].Reader;
@@ -691,7 +703,7 @@ public sealed class CodeReach
             }
         }
 
-        subtypes = [];
+        var index = new Dictionary<(CodeModule, TypeDefinitionHandle), List<(CodeModule, TypeDefinitionHandle)>>();
         foreach (var module in scope)
         {
             var reader = module.Reader;
@@ -703,9 +715,9 @@ public sealed class CodeReach
                 {
                     if (DefinitionOf(module, supertype) is { } definition)
                     {
-                        if (!subtypes.TryGetValue(definition, out var list))
+                        if (!index.TryGetValue(definition, out var list))
                         {
-                            subtypes[definition] = list = [];
+                            index[definition] = list = [];
                         }
 
                         list.Add((module, handle));
@@ -714,7 +726,7 @@ public sealed class CodeReach
             }
         }
 
-        return subtypes;
+        return (scope, index);
     }
 
     // ---- resolving names to our definitions ----
