@@ -33,6 +33,17 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
 
         public static class Models { public static IModel Create() => new MeanModel(); }
 
+        public sealed class Summary(string model) { public override string ToString() => $"summary of {model}"; }
+
+        public static class Weights
+        {
+            public static async System.Threading.Tasks.Task<double> LoadAsync()
+            {
+                await System.Threading.Tasks.Task.Yield();
+                return 1.0;
+            }
+        }
+
         public static class Tuning
         {
             public const int Offset = 5;
@@ -72,7 +83,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
             public void Run(StageRunContext context)
             {
                 var values = File.ReadAllLines(context.UpstreamFile<IngestStage>("values.txt")).Select(int.Parse).ToList();
-                var fit = (TinyLib.Models.Create().Fit(values) * TinyLib.Tuning.Scale) + TinyLib.Tuning.Offset;
+                var fit = (TinyLib.Models.Create().Fit(values) * TinyLib.Tuning.Scale * TinyLib.Weights.LoadAsync().Result) + TinyLib.Tuning.Offset;
                 File.WriteAllText(context.OutputFile("model.txt"), fit.ToString(CultureInfo.InvariantCulture));
             }
         }
@@ -86,7 +97,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
             public void Run(StageRunContext context)
             {
                 var model = File.ReadAllText(context.UpstreamFile<TrainStage>("model.txt"));
-                File.WriteAllText(context.OutputFile("report.txt"), ReportText.Render(model) + TinyLib.Numbers.Describe(model.Length));
+                File.WriteAllText(context.OutputFile("report.txt"), ReportText.Render(model) + TinyLib.Numbers.Describe(model.Length) + $"\n{new TinyLib.Summary(model)}");
             }
         }
 
@@ -109,6 +120,8 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
         ("edit an interface implementation Train calls", "library", "=> values.Average();", "=> values.Average() + 1;", ["Train", "Report"]),
         ("edit a constant Train reads", "library", "Offset = 5", "Offset = 6", ["Train", "Report"]),
         ("edit a static field initialiser Train reads", "library", "Scale = 2.0", "Scale = 3.0", ["Train", "Report"]),
+        ("edit an async method Train awaits", "library", "return 1.0;", "return 2.0;", ["Train", "Report"]),
+        ("edit a ToString override Report formats", "library", "summary of", "overview of", ["Report"]),
         ("edit comments only", "both", "public sealed class", "// notes\n/* more */\npublic sealed class", []),
         ("edit a class only Report reaches", "pipeline", "$\"model: {model}\\n\"", "$\"fit: {model}\\n\"", ["Report"]),
         ("edit a library method only Report calls", "library", "$\"length {length}\"", "$\"size {length}\"", ["Report"]),
