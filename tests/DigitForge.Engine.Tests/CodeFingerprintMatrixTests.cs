@@ -63,7 +63,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
         {
             public string Description => "Makes numbers.";
             public IReadOnlyList<StageDependency> Dependencies => [];
-            public StageInputs DescribeInputs() => new(new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
+            public StageInputs DescribeInputs() => new(new { count = 5 }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
             public void Run(StageRunContext context)
             {
@@ -113,6 +113,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
     private static readonly (string Edit, string Where, string Before, string After, string[] Expected)[] Edits =
     [
         ("add a class to the pipeline", "pipeline", "internal static class ReportText", "public sealed class Added { public int[] Data = [1, 2]; public int Value() => 4; }\n\ninternal static class ReportText", []),
+        ("add a class with an anonymous type before the stages", "pipeline", "public sealed class IngestStage", "public static class Shapes { public static object Of() => new { area = 1 }; }\n\npublic sealed class IngestStage", []),
         ("add a class to the library", "library", "public static class Models", "public static class Added { public static int Value() => 4; }\n\npublic static class Models", []),
         ("edit a library helper Ingest calls", "library", "i * 3", "i * 4", All),
         ("edit a lambda in Ingest", "pipeline", "Shift(v) * 1", "Shift(v) * 2", All),
@@ -139,7 +140,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
 
         var falseSkips = 0;
         var needless = 0;
-        output.WriteLine($"{"edit",-48} {"expected",-22} {"ran",-22} false skips  needless reruns");
+        output.WriteLine($"{"edit",-54} {"expected",-22} {"ran",-22} false skips  needless reruns");
         foreach (var (edit, where, before, after, expected) in Edits)
         {
             var pipeline = where is "pipeline" or "both" ? Edited(Pipeline, before, after, edit) : Pipeline;
@@ -153,7 +154,7 @@ public sealed class CodeFingerprintMatrixTests(ITestOutputHelper output) : IDisp
             var extra = ran.Except(expected).Count();
             falseSkips += skipped;
             needless += extra;
-            output.WriteLine($"{edit,-48} {string.Join(",", expected),-22} {string.Join(",", ran),-22} {skipped,11}  {extra,15}");
+            output.WriteLine($"{edit,-54} {string.Join(",", expected),-22} {string.Join(",", ran),-22} {skipped,11}  {extra,15}");
         }
 
         output.WriteLine($"total: {falseSkips} false skips, {needless} needless reruns over {Edits.Length} edits");

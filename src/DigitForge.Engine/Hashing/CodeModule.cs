@@ -61,15 +61,32 @@ internal sealed class CodeModule : IDisposable
         return null;
     }
 
-    /// <summary>The type's name as reflection spells it, nested types after a '/'.</summary>
+    /// <summary>
+    /// The type's name as reflection spells it, nested types after a '/'; an anonymous type by its
+    /// properties, since the compiler numbers them across the whole assembly in source order, so
+    /// one added anywhere above would rename every one below it.
+    /// </summary>
     public string TypeName(TypeDefinitionHandle handle)
     {
         var type = Reader.GetTypeDefinition(handle);
+        var name = Reader.GetString(type.Name);
         var declaring = type.GetDeclaringType();
-        return declaring.IsNil
-            ? FullName(Reader.GetString(type.Namespace), Reader.GetString(type.Name))
-            : $"{TypeName(declaring)}/{Reader.GetString(type.Name)}";
+        if (!declaring.IsNil)
+        {
+            return $"{TypeName(declaring)}/{name}";
+        }
+
+        if (name.StartsWith(AnonymousType, StringComparison.Ordinal) && type.Namespace.IsNil)
+        {
+            var arity = name.IndexOf('`', StringComparison.Ordinal);
+            var properties = type.GetProperties().Select(p => Reader.GetString(Reader.GetPropertyDefinition(p).Name));
+            return $"{AnonymousType}{{{string.Join(",", properties)}}}{(arity < 0 ? string.Empty : name[arity..])}";
+        }
+
+        return FullName(Reader.GetString(type.Namespace), name);
     }
+
+    private const string AnonymousType = "<>f__AnonymousType";
 
     public void Dispose() => pe.Dispose();
 
