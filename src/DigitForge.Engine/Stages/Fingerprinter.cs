@@ -8,11 +8,11 @@ namespace DigitForge.Engine.Stages;
 /// <param name="pipeline">Part of every fingerprint: the same stage in two pipelines never shares a cache entry.</param>
 public sealed class Fingerprinter(StageStore store, string pipeline)
 {
+    // A process's assemblies do not change under it: each stage type is walked once per process.
     private static readonly ConcurrentDictionary<Type, SortedDictionary<string, string>> CodeHashes = new();
-    private readonly CodeHashCache codeCache = new(Path.Combine(store.Root, CodeCacheFile));
 
-    /// <summary>The stage types' code hashes kept between builds, beside the stage folders.</summary>
-    public const string CodeCacheFile = ".code-hashes.json";
+    // The stage types' code hashes kept between builds, beside the stage folders.
+    private readonly CodeHashCache codeCache = new(Path.Combine(store.Root, ".code-hashes.json"));
 
     /// <summary>The components, or null with the reason when an upstream output is not usable.</summary>
     public FingerprintComponents? Compute(IStage stage, StageInputs inputs, out string? problem)
@@ -71,5 +71,4 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
     }
 
     public static string FingerprintOf(FingerprintComponents components) => CanonicalJson.Hash(components);
-
 }
