@@ -16,7 +16,7 @@ public sealed class IngestStage(ToyData data) : IStage
 
     public IReadOnlyList<StageDependency> Dependencies => [];
 
-    public StageInputs DescribeInputs() => new([typeof(IngestStage).Assembly], new { data }, new Dictionary<string, string>(), new Dictionary<string, string>());
+    public StageInputs DescribeInputs() => new(new { data }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
     public void Run(StageRunContext context)
     {
@@ -36,7 +36,7 @@ public sealed class TrainStage(ToyTrain train) : IStage
 
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<IngestStage>(ToyRows.FileName)];
 
-    public StageInputs DescribeInputs() => new([typeof(TrainStage).Assembly], new { train }, new Dictionary<string, string>(), new Dictionary<string, string>());
+    public StageInputs DescribeInputs() => new(new { train }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
     public void Run(StageRunContext context)
     {
@@ -54,7 +54,7 @@ public sealed class EvaluateStage : IStage
 
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<IngestStage>(ToyRows.FileName), StageDependency.On<TrainStage>(ToyModel.FileName)];
 
-    public StageInputs DescribeInputs() => new([typeof(EvaluateStage).Assembly], new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
+    public StageInputs DescribeInputs() => new(new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
     public void Run(StageRunContext context)
     {
@@ -85,7 +85,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, bool fo
     public string? MissingEffect(string outputFolder) => target.MissingPromotion();
 
     public StageInputs DescribeInputs() =>
-        new([typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly], new { promote = gate }, new Dictionary<string, string>(), target.Facts());
+        new(new { promote = gate }, new Dictionary<string, string>(), target.Facts());
 
     public void Run(StageRunContext context)
     {
@@ -117,7 +117,7 @@ public sealed class ReportStage : IStage
 
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<EvaluateStage>(ToyMetrics.FileName), StageDependency.On<PromoteStage>(PromotionDecision.FileName)];
 
-    public StageInputs DescribeInputs() => new([typeof(ReportStage).Assembly], new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
+    public StageInputs DescribeInputs() => new(new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
     public void Run(StageRunContext context)
     {

@@ -157,7 +157,7 @@ public static class BuildSessionCommand
     {
         if (request.Target is not { } asked)
         {
-            return graph.Stages[^1].Name;
+            return graph.DefaultTarget;
         }
 
         return graph.Stages.FirstOrDefault(s => s.Name.Equals(asked, StringComparison.OrdinalIgnoreCase))?.Name

@@ -67,7 +67,7 @@ public static class GraphCommand
                 description = definition.Description,
                 publishing = definition.PublishingStage is { } publishing ? StageNames.Of(publishing) : null,
                 // What a build with no --target runs: the pipeline's last stage in build order.
-                defaultTarget = graph.Stages[^1].Name,
+                defaultTarget = graph.DefaultTarget,
                 stages = stages.Select(stage => new
                 {
                     name = stage.Name,

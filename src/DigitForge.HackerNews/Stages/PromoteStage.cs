@@ -45,7 +45,6 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     public string? MissingEffect(string outputFolder) => target.MissingPromotion();
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly],
         new { promote = gate },
         new Dictionary<string, string>(),
         target.Facts());

@@ -21,7 +21,6 @@ public sealed class ReportStage(string reportsRoot) : IStage
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(ScottPlot.Plot).Assembly, typeof(VersionReport).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

@@ -42,7 +42,6 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelCard).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
         Config,
         new Dictionary<string, string>(),
         MlEnvironment.Facts(numerics.Kernels).Concat(target.Facts()).ToDictionary());

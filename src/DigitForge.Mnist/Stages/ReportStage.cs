@@ -34,7 +34,6 @@ public sealed class ReportStage(string reportsRoot) : IStage
     public bool Cacheable => false;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(AxisFit).Assembly, typeof(ScottPlot.Plot).Assembly, typeof(VersionReport).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());
