@@ -33,6 +33,7 @@ var failedWith = 0;
 
 // Stages this build ran: none means the summary taken when the build started still holds.
 var stagesRun = 0;
+JsonElement? opened = null;
 
 // The session answers with the plan and holds the build's lock until its standard input closes. Kept
 // referenced to the end: a collected Process finalizes its standard input, releasing the lock mid-build.
@@ -79,9 +80,9 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
     }
 
     var isStage = planned.TryGetProperty("stage", out var stage) && stage.GetBoolean();
-    if (planned.TryGetProperty("printed", out var printed) && printed.ValueKind == JsonValueKind.Array && printed.GetArrayLength() > 0)
+    if (planned.TryGetProperty("printed", out var printed))
     {
-        // The summary: as the build found it, unless a stage has run since.
+        // The summary: as the build found it (given with the plan, or once the run was opened), unless a stage has run since.
         task.Does(() =>
         {
             if (stagesRun > 0)
@@ -90,7 +91,7 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
                 return;
             }
 
-            foreach (var line in printed.EnumerateArray())
+            foreach (var line in (printed.ValueKind == JsonValueKind.Array ? printed : Opened()).EnumerateArray())
             {
                 Information(line.GetString()!);
             }
@@ -100,7 +101,12 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
     {
         task.Does(() =>
         {
-            stagesRun += isStage ? 1 : 0;
+            if (isStage)
+            {
+                Opened();
+                stagesRun++;
+            }
+
             Run(Strings(command));
         });
     }
@@ -166,8 +172,19 @@ string CompileCli()
     return StartSession();
 }
 
+// The summary the session sends once it has opened the build's run in the history; read before
+// the first stage runs, so no stage records into a run that is not open yet.
+JsonElement Opened()
+{
+    opened ??= plan.RootElement.GetProperty("opens").GetBoolean()
+        ? JsonDocument.Parse(session.StandardOutput.ReadLine()!).RootElement.GetProperty("printed")
+        : JsonDocument.Parse("[]").RootElement;
+    return opened.Value;
+}
+
 bool IsUpToDateNow(string stage, string[] status)
 {
+    Opened();
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = Quoted(status), RedirectStandardOutput = true }, out var lines);
     if (exitCode != 0)
     {

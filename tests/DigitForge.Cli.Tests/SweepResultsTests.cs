@@ -34,18 +34,18 @@ public sealed class SweepResultsTests
             Run("m05", finished: true, mae: 1.0) with { Sweep = "sw-other" },
         ];
 
-        var rows = SweepResults.Rows(Plan, runs, PlottedMetric.Error("mae"));
+        var rows = SweepResults.Rows(Plan, runs, MetricSpec.Error("mae"));
 
         rows.Select(r => $"{r.Member.Name} {r.State}{(r.Best ? " *" : string.Empty)}").Should().Equal(
             "m01 done", "m02 done *", "m03 pruned at epoch 2", "m04 unfinished", "m05 pending");
         rows.Where(SweepResults.Settled).Select(r => r.Member.Name).Should().Equal("m01", "m02", "m03");
-        SweepResults.Rows(Plan, runs, PlottedMetric.Fraction("mae")).Single(r => r.Best).Member.Name.Should().Be("m01", "higher is better for a fraction");
+        SweepResults.Rows(Plan, runs, MetricSpec.Fraction("mae")).Single(r => r.Best).Member.Name.Should().Be("m01", "higher is better for a fraction");
     }
 
     [Fact]
     public void The_table_shows_swept_values_state_time_metrics_and_the_best()
     {
-        var rows = SweepResults.Rows(Plan, [Run("m01", finished: true, mae: 10.0) with { Seconds = 12.3 }], PlottedMetric.Error("mae"));
+        var rows = SweepResults.Rows(Plan, [Run("m01", finished: true, mae: 10.0) with { Seconds = 12.3 }], MetricSpec.Error("mae"));
         SweepResults.Table(Plan, rows).Should().Equal(
             "member  train.leaves    state  seconds      mae  best",
             "m01                8     done     12.3  10.0000     *",

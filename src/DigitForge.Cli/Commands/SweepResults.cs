@@ -28,7 +28,7 @@ public static class SweepResults
     public const string PrunedState = "pruned at epoch";
 
     /// <summary>One row per planned member, from its latest run in <paramref name="runs"/>; the best done member by the pipeline's headline metric is marked.</summary>
-    public static IReadOnlyList<SweepRow> Rows(SweepPlan plan, IReadOnlyList<RunRecord> runs, PlottedMetric? headline)
+    public static IReadOnlyList<SweepRow> Rows(SweepPlan plan, IReadOnlyList<RunRecord> runs, MetricSpec? headline)
     {
         var latest = runs
             .Where(r => r.Sweep == plan.Id && r.Member is not null)
@@ -38,7 +38,7 @@ public static class SweepResults
             ? new SweepRow(m, run.State ?? (run.Finished ? DoneState : "unfinished"), run, Best: false)
             : new SweepRow(m, "pending", null, Best: false)).ToList();
         if (headline is not null
-            && rows.Where(r => r.Done && r.Metrics.ContainsKey(headline.Name)).OrderBy(r => headline.HigherIsBetter ? -r.Metrics[headline.Name] : r.Metrics[headline.Name]).FirstOrDefault() is { } best)
+            && rows.Where(r => r.Done && r.Metrics.ContainsKey(headline.Name)).OrderBy(r => headline.Sense == MetricSense.HigherIsBetter ? -r.Metrics[headline.Name] : r.Metrics[headline.Name]).FirstOrDefault() is { } best)
         {
             rows[rows.IndexOf(best)] = best with { Best = true };
         }

@@ -46,7 +46,7 @@ public sealed record DashboardData(
     IReadOnlyList<DashboardStage> Stages,
     IReadOnlyList<RunRecord> Runs,
     string HistoryFile,
-    PlottedMetric? HeadlineMetric,
+    MetricSpec? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
     IReadOnlyList<string> Warnings,
     IReadOnlyList<DashboardSweep> Sweeps);

@@ -130,7 +130,7 @@ public static class DashboardPage
                 $"<br><span class=\"small noops\" data-count=\"{repeats.Count}\">+ {repeats.Count} no-op build{(repeats.Count == 1 ? string.Empty : "s")}, last {repeats[^1].StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}</span>");
 
     // The headline metric of each row whose run measured it, oldest first, drawn by ScottPlot as inline SVG.
-    private static void MetricPlot(IReadOnlyList<RunRow> rows, PlottedMetric metric, StringBuilder html)
+    private static void MetricPlot(IReadOnlyList<RunRow> rows, MetricSpec metric, StringBuilder html)
     {
         var points = rows.Select(r => r.Run).Where(r => r.Metrics.ContainsKey(metric.Name)).ToList();
         if (points.Count == 0)
@@ -188,7 +188,7 @@ public static class DashboardPage
         }
     }
 
-    private static Plot KnobPlot(DashboardSweep sweep, IReadOnlyList<DashboardSweepMember> done, string key, PlottedMetric metric)
+    private static Plot KnobPlot(DashboardSweep sweep, IReadOnlyList<DashboardSweepMember> done, string key, MetricSpec metric)
     {
         // Numbers on a numeric axis (log when the values span more than a decade); anything else in order of first appearance.
         var numbers = done.Select(m => double.TryParse(m.Values.GetValueOrDefault(key), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : (double?)null).ToList();
