@@ -14,7 +14,7 @@ using DigitForge.Scoring.Preprocessing;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using StbImageWriteSharp;
 
 // benchmarks/scoring.sh's helper:

@@ -8,7 +8,7 @@ using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stages;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.HackerNews;
 

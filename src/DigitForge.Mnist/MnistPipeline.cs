@@ -7,7 +7,7 @@ using DigitForge.Mnist.Packaging;
 using DigitForge.Mnist.Scoring;
 using DigitForge.Mnist.Stages;
 using DigitForge.Registry.Gate;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using DigitForge.Training;
 using Newtonsoft.Json.Linq;
 

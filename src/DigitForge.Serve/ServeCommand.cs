@@ -4,7 +4,7 @@ using DigitForge.Engine.Config;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Scoring.Models;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.Serve;
 

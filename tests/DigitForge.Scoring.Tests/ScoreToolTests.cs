@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 
 namespace DigitForge.Scoring.Tests;
 
@@ -131,7 +131,7 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
     public void PublishedTool_HasOnnxRuntimeAndNoTorch()
     {
         var output = dir.File("publish");
-        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(TestData.RepoRoot(), "src", "DigitForge.Score"), "--no-build", "-c", ScoreTool.Configuration, "-o", output])
+        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(TestData.RepoRoot(), "src", "DigitForge.ScoreTool"), "--no-build", "-c", ScoreTool.Configuration, "-o", output])
         {
             RedirectStandardOutput = true,
         })!;

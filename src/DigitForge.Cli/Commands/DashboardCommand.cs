@@ -6,7 +6,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Dashboard;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

@@ -4,7 +4,7 @@ using DigitForge.HackerNews.Api;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Stories;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.HackerNews.Scoring;
 

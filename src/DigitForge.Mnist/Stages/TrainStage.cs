@@ -3,7 +3,7 @@ using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Mnist.Stages;
 
