@@ -1,0 +1,111 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace DigitForge.Monitoring.Store;
+
+/// <summary>
+/// The embedded backend: one SQLite file in WAL mode. A transaction is durable once committed
+/// against a killed process (the WAL is in the OS's hands); <c>synchronous=NORMAL</c> may lose the
+/// last transactions on a power cut but never corrupts the file. Readers never block the writer.
+/// </summary>
+public sealed class SqliteMonitorStore : DbMonitorStore
+{
+    private SqliteMonitorStore(SqliteConnection connection, string path)
+        : base(connection, path)
+    {
+    }
+
+    private protected override SqlDialect Dialect => SqlDialect.Sqlite;
+
+    /// <summary>Opens (creating and migrating as needed) the database file at <paramref name="path"/>.</summary>
+    public static SqliteMonitorStore Open(string path)
+    {
+        path = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var builder = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+
+            // Seconds a statement waits for another process's write lock before failing.
+            DefaultTimeout = 30,
+        };
+        var connection = new SqliteConnection(builder.ToString());
+        try
+        {
+            connection.Open();
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+                pragma.ExecuteNonQuery();
+            }
+
+            var store = new SqliteMonitorStore(connection, path);
+            store.Migrate();
+            return store;
+        }
+        catch (SqliteException ex)
+        {
+            connection.Dispose();
+            throw new MonitorStoreException($"{path}: cannot use the monitoring database: {ex.Message}", ex);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private protected override DbTransaction BeginWriteTransaction() => ((SqliteConnection)Connection).BeginTransaction(deferred: false);
+
+    // BEGIN IMMEDIATE already holds the database's write lock.
+    private protected override void LockSchema(DbTransaction transaction)
+    {
+    }
+
+    public override void Append(IReadOnlyList<PredictionRecord> records)
+    {
+        using var transaction = BeginWriteTransaction();
+        using var command = Command(transaction, """
+            INSERT INTO predictions (id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source)
+            VALUES (@id, @at, @pipeline, @version, @precision, @hash, @prediction, @confidence, @value, @source)
+            """, ("id", ""), ("at", 0L), ("pipeline", ""), ("version", ""), ("precision", ""), ("hash", ""), ("prediction", ""), ("confidence", 0.0), ("value", 0.0), ("source", ""));
+        command.Prepare();
+        foreach (var record in records)
+        {
+            Set(command, "id", record.Id);
+            Set(command, "at", record.At.ToUnixTimeMilliseconds());
+            Set(command, "pipeline", record.Pipeline);
+            Set(command, "version", record.ModelVersion);
+            Set(command, "precision", record.Precision);
+            Set(command, "hash", record.InputHash);
+            Set(command, "prediction", record.Prediction);
+            Set(command, "confidence", record.Confidence);
+            Set(command, "value", record.Value);
+            Set(command, "source", record.Source);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>SQLite's own check of the file (<c>PRAGMA integrity_check</c>): "ok", or what is wrong.</summary>
+    public string IntegrityCheck()
+    {
+        using var command = Command(null, "PRAGMA integrity_check");
+        return string.Join("; ", Read(command));
+    }
+
+    private static IEnumerable<string> Read(DbCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
+}
