@@ -4,6 +4,8 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Mnist.Stages;
+using DigitForge.Monitoring;
+using DigitForge.Training.Model;
 using DigitForge.Registry.Gate;
 using DigitForge.Storage;
 using DigitForge.Training;
@@ -11,7 +13,7 @@ using DigitForge.Training;
 namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
-public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline, IMonitoredPipeline
 {
     public override string Name => "mnist";
 
@@ -68,6 +70,15 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
     }
 
     public override StageOutput TrainingHistory => new(typeof(TrainStage), TrainStage.HistoryFile);
+
+    public PredictionKind Predicts => PredictionKind.Classification;
+
+    /// <summary>The digits, as the exported model names its labels.</summary>
+    public IReadOnlyList<string> Classes { get; } = [.. Enumerable.Range(0, DigitCnn.Classes).Select(d => d.ToString(CultureInfo.InvariantCulture))];
+
+    public MonitorConfig Monitor(object config) => ((MnistConfig)config).Monitor;
+
+    public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Accuracy;
 
     /// <summary>The quality gate <c>digitforge models promote</c> applies: the recipe's <c>promote</c> section.</summary>
     public GateConfig Gate(object config) => ((MnistConfig)config).Promote;

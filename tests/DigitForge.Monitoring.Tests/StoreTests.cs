@@ -99,7 +99,7 @@ public sealed class StoreTests : IDisposable
     public void Any_other_address_is_refused_naming_the_variable(string url)
     {
         var parse = () => PostgresMonitorStore.Parse(url);
-        parse.Should().Throw<FormatException>().WithMessage($"DIGITFORGE_MONITOR={url}: expected postgres://*");
+        parse.Should().Throw<Engine.Config.ConfigException>().WithMessage($"DIGITFORGE_MONITOR={url}: expected postgres://*");
     }
 
     public void Dispose() => temp.Dispose();

@@ -4,6 +4,8 @@ using DigitForge.HackerNews.Api;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Monitoring;
+using DigitForge.Monitoring.Store;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Storage;
@@ -23,7 +25,8 @@ public static class ScoreStoriesCommand
         var latest = new Option<int?>("--latest") { Description = "Score the newest N stories from the Hacker News API instead of a file." };
         var output = new Option<string>("--out") { Description = "Where the predictions go (.csv or .jsonl).", DefaultValueFactory = _ => "predictions.csv" };
         var model = new Option<string?>("--model") { Description = "Model version (7, v0007, v0007-3fa2c1d or production; default production)." };
-        var command = new Command("score", "Predict comment counts for stories with the registry's production model (pipeline hn).") { input, latest, output, model };
+        var log = new Option<bool>("--log") { Description = "Record each scored story (id, time, model version, content hash, predicted count) in the pipeline's prediction log: DIGITFORGE_MONITOR (postgres://...) or artifacts/<pipeline>/monitor.db." };
+        var command = new Command("score", "Predict comment counts for stories with the registry's production model (pipeline hn).") { input, latest, output, model, log };
         command.SetAction(result => Guarded.Run(() =>
         {
             if (CommonOptions.Definition(result) is not HackerNewsPipeline)
@@ -48,8 +51,19 @@ public static class ScoreStoriesCommand
                 : Newest(result.GetValue(latest)!.Value, (NewsConfig)CommonOptions.LoadConfig(result));
             var target = Path.GetFullPath(result.GetValue(output)!, paths.Root);
             var format = target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? ScoreFormat.JsonLines : ScoreFormat.Csv;
-            var summary = ScoreOutput.Write(target, scorer.Score(requests), format);
+            using var predictions = result.GetValue(log) ? new BatchedPredictionLog(MonitorStores.Open(paths.Home)) : null;
+            var withoutId = new System.Runtime.CompilerServices.StrongBox<int>();
+            var results = predictions is null ? scorer.Score(requests) : StoryLog.Recorded(requests, scorer.Score, predictions, paths.Pipeline, version.Name, withoutId);
+            var summary = ScoreOutput.Write(target, results, format);
             Console.WriteLine($"{summary.Rows} stories, {summary.Rows - summary.Errors} scored, {summary.Errors} errors, with {version.Name}: {target}");
+            if (predictions is not null)
+            {
+                predictions.Dispose(); // stores what is pending, so the count below is complete
+                Console.WriteLine($"prediction log: {predictions.Written} predictions recorded in {predictions.Location}"
+                    + (withoutId.Value > 0 ? $"; {withoutId.Value} scored stories without an id not recorded" : string.Empty)
+                    + (predictions.Lost > 0 ? $"; {predictions.Lost} lost: {predictions.LastError}" : string.Empty));
+            }
+
             return summary.Errors == 0 ? ExitCodes.Success : ExitCodes.CompletedWithFailures;
         }));
         return command;

@@ -49,7 +49,7 @@ public sealed class PostgresMonitorStore : DbMonitorStore
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("postgres" or "postgresql") || uri.Host.Length == 0 || uri.AbsolutePath.Trim('/').Length == 0)
         {
-            throw new FormatException($"{MonitorStores.Variable}={Redact(url)}: expected postgres://user[:password]@host[:port]/database");
+            throw new Engine.Config.ConfigException($"{MonitorStores.Variable}={Redact(url)}: expected postgres://user[:password]@host[:port]/database");
         }
 
         var userInfo = uri.UserInfo.Split(':', 2);

@@ -153,7 +153,7 @@ public sealed class ScoringRun : IDisposable
             // artifacts/<pipeline>/models -> artifacts/<pipeline>/monitor.db
             return new BatchedPredictionLog(MonitorStores.Open(Path.GetDirectoryName(Path.GetFullPath(request.ModelsRoot))!));
         }
-        catch (FormatException ex)
+        catch (Engine.Config.ConfigException ex)
         {
             throw new ScoringSetupException(SetupProblem.Usage, ex.Message, ex);
         }

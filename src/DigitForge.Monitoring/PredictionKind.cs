@@ -1,7 +1,7 @@
 namespace DigitForge.Monitoring;
 
 /// <summary>What a pipeline predicts, which decides its live figures.</summary>
-public enum MonitoredTask
+public enum PredictionKind
 {
     /// <summary>A label out of <see cref="IMonitoredPipeline.Classes"/>: live accuracy, PSI of labels and confidences.</summary>
     Classification,
@@ -10,12 +10,12 @@ public enum MonitoredTask
     Regression,
 }
 
-/// <summary>A pipeline whose predictions are logged and monitored: it declares its task, its classes and its <c>monitor</c> section.</summary>
+/// <summary>A pipeline whose predictions are logged and monitored: it declares what it predicts, its classes and its <c>monitor</c> section.</summary>
 public interface IMonitoredPipeline
 {
     string Name { get; }
 
-    MonitoredTask Task { get; }
+    PredictionKind Predicts { get; }
 
     /// <summary>The labels a classification predicts (feedback outside them is counted and refused); empty for a regression.</summary>
     IReadOnlyList<string> Classes { get; }
