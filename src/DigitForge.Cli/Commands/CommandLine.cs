@@ -22,6 +22,8 @@ public static class CommandLine
         root.Subcommands.Add(ScoreStoriesCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
+        root.Subcommands.Add(FeedbackCommand.Create());
+        root.Subcommands.Add(OutcomesCommand.Create());
         return root;
     }
 }
