@@ -24,6 +24,7 @@ public static class CommandLine
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(FeedbackCommand.Create());
         root.Subcommands.Add(OutcomesCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         return root;
     }
 }
