@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Inference.Drift;
 using DigitForge.Monitoring.Reporting;
@@ -21,11 +22,14 @@ public static class MonitorCommand
     {
         var json = new Option<bool>("--json") { Description = "Print the report as JSON instead of a table." };
         var at = new Option<DateTimeOffset?>("--at") { Description = "Report as of this time (ISO 8601; default now): predictions before it, the version serving then, the day before it judged." };
-        var notify = new Option<Uri?>("--notify") { Description = $"On a breach, POST a repository_dispatch event (drift-detected) to this URL, retried with back-off; {DispatchNotifier.TokenVariable} is sent as a bearer token when set." };
+        var notify = new Option<string?>("--notify") { Description = $"On a breach, POST a repository_dispatch event (drift-detected) to this URL, retried with back-off; {DispatchNotifier.TokenVariable} is sent as a bearer token when set." };
         var command = new Command("monitor", "Live performance per day and model version, drift, the version serving, and the thresholds breached (exit 5).") { json, at, notify };
         command.SetAction(result => Guarded.Run(() =>
         {
             var pipeline = FeedbackCommand.Monitored(result);
+            var notifyUrl = result.GetValue(notify) is { } text
+                ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed : throw new ConfigException($"--notify={text}: expected an http:// or https:// URL")
+                : null;
             var config = pipeline.Monitor(CommonOptions.LoadConfig(result));
             var paths = CommonOptions.Paths(result);
             var registry = RegistrySettings.Open(paths.Models, pipeline.Name);
@@ -69,7 +73,7 @@ public static class MonitorCommand
                 Console.Error.WriteLine(breach.Message);
             }
 
-            if (result.GetValue(notify) is { } url)
+            if (notifyUrl is { } url)
             {
                 using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
                 try
