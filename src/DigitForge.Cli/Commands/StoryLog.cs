@@ -6,7 +6,7 @@ using DigitForge.Monitoring;
 namespace DigitForge.Cli.Commands;
 
 /// <summary>Records scored stories in the prediction log as their results stream out of the scorer.</summary>
-internal static class StoryLog
+public static class StoryLog
 {
     /// <summary>
     /// The results of <paramref name="score"/> over <paramref name="requests"/>, each scored story with an id
