@@ -50,6 +50,19 @@ public sealed class LabelFeedbackTests : IDisposable
         report.Refused.Should().BeEquivalentTo(new Dictionary<string, int> { ["unknown id (never predicted)"] = 1 });
     }
 
+    [Fact]
+    public void A_regression_takes_numbers_as_its_labels_and_counts_the_rest()
+    {
+        using var store = SqliteMonitorStore.Open(temp.File("monitor.db"));
+        store.Append([Logged("41000000", [1]) with { Pipeline = "hn" }, Logged("41000013", [2]) with { Pipeline = "hn" }]);
+        File.WriteAllText(temp.File("counts.csv"), "41000000,120\n41000013,many\n");
+
+        var report = LabelFeedback.Record(store, "hn", [], LabelFeedback.Read(temp.File("counts.csv")), "feedback counts.csv", DateTimeOffset.UnixEpoch);
+
+        store.Outcomes("hn").Values.Select(o => (o.Id, o.Label, o.Value)).Should().Equal(("41000000", (string?)null, (double?)120));
+        report.Refused.Should().BeEquivalentTo(new Dictionary<string, int> { ["value not a number"] = 1 });
+    }
+
     public void Dispose() => temp.Dispose();
 
     private string Scored(string relative, byte[] content)
