@@ -1,28 +1,27 @@
 using System.Text.RegularExpressions;
+using DigitForge.Cli.Build;
 using YamlDotNet.RepresentationModel;
 
 namespace DigitForge.Build.Tests;
 
 /// <summary>
-/// .github/workflows/pipeline.yml names what exists (build.cake's targets and arguments, the pipeline's
+/// .github/workflows/pipeline.yml names what exists (the build's targets and arguments, the pipeline's
 /// stages, the CLI's commands, the stage files it reads) and never promotes from a pull request.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed partial class WorkflowTests
 {
     private static readonly string Root = Tools.RepoRoot;
-    private static readonly string Cake = File.ReadAllText(Path.Combine(Root, "build", "build.cake"));
     private static readonly YamlMappingNode Workflow = Load();
 
     /// <summary>The MNIST pipeline's stages, in declaration order (the Cake task of each).</summary>
     private static readonly List<string> Stages = [.. StageDeclaration().Matches(File.ReadAllText(Path.Combine(Root, "src", "DigitForge.Mnist", "MnistPipeline.cs"))).Select(m => m.Groups[1].Value)];
 
     [Fact]
-    public void BuildCommands_NameTargetsAndArgumentsBuildCakeKnows()
+    public void BuildCommands_NameTargetsAndArgumentsTheBuildKnows()
     {
-        var tasks = CakeTask().Matches(Cake).Select(m => m.Groups[1].Value).Concat(Stages).ToHashSet();
-        var known = KnownArguments().Match(Cake).Groups[1].Value;
-        var arguments = Quoted().Matches(known).Select(m => m.Groups[1].Value).ToHashSet();
+        var tasks = BuildCatalogue.Targets.Select(t => t.Name).Concat(Stages).ToHashSet();
+        var arguments = BuildCatalogue.Arguments.Select(a => a.Name).ToHashSet();
         var invocations = Steps().SelectMany(s => BuildInvocations(s.Run)).ToList();
 
         invocations.Should().NotBeEmpty();
@@ -37,7 +36,7 @@ public sealed partial class WorkflowTests
     [Fact]
     public void CliCommands_AndTheStageFilesRead_Exist()
     {
-        var cli = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src", "DigitForge.Cli", "Commands"), "*.cs").Select(File.ReadAllText));
+        var cli = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src", "DigitForge.Cli"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
         var commands = CliCall().Matches(string.Join('\n', Steps().Select(s => s.Run))).ToList();
         commands.Should().NotBeEmpty();
         foreach (var call in commands.SelectMany(c => c.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)))
@@ -45,7 +44,7 @@ public sealed partial class WorkflowTests
             cli.Should().Contain($"new Command(\"{call}\"", "the workflow runs `digitforge ... {0}`", call);
         }
 
-        var sources = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText)) + Cake;
+        var sources = string.Join('\n', Directory.GetFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories).Select(File.ReadAllText));
         var read = StageFile().Matches(File.ReadAllText(WorkflowPath)).ToList();
         read.Should().NotBeEmpty();
         foreach (var file in read)
@@ -140,9 +139,9 @@ public sealed partial class WorkflowTests
 
     private static IEnumerable<string> BuildInvocations(string run) => BuildCall().Matches(run).Select(m => m.Value);
 
-    /// <summary>The value of --name=value; build.cake's default target (Evaluate) when not given.</summary>
+    /// <summary>The value of --name=value; the default target (the last stage) when not given.</summary>
     private static string Argument(string invocation, string name) =>
-        Regex.Match(invocation, $@"--{name}=(\S+)") is { Success: true } match ? match.Groups[1].Value : "Evaluate";
+        Regex.Match(invocation, $@"--{name}=(\S+)") is { Success: true } match ? match.Groups[1].Value : Stages[^1];
 
     private static YamlMappingNode Map(YamlMappingNode node, string key) => (YamlMappingNode)node.Children[new YamlScalarNode(key)];
 
@@ -151,15 +150,6 @@ public sealed partial class WorkflowTests
 
     [GeneratedRegex(@"\./build\.sh[^\n;|&]*")]
     private static partial Regex BuildCall();
-
-    [GeneratedRegex(@"Task\(""(\w+)""\)")]
-    private static partial Regex CakeTask();
-
-    [GeneratedRegex(@"var knownArguments = new\[\]\s*\{([^}]*)\}")]
-    private static partial Regex KnownArguments();
-
-    [GeneratedRegex(@"""([^""]+)""")]
-    private static partial Regex Quoted();
 
     [GeneratedRegex(@"(?<=\s)--([a-z][a-z-]*)")]
     private static partial Regex Switch();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DigitForge.Cli.Build;
 
 namespace DigitForge.Cli.Commands;
 
@@ -18,7 +19,10 @@ public static class CommandLine
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
-        root.Subcommands.Add(LockAheadCommand.Create());
+        root.Subcommands.Add(BuildSessionCommand.Create());
+        root.Subcommands.Add(BuildHelpCommand.Create());
+        root.Subcommands.Add(ToolsCommand.Create());
+        root.Subcommands.Add(CleanCommand.Create());
         root.Subcommands.Add(ScoreStoriesCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());

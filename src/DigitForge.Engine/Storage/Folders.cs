@@ -21,4 +21,21 @@ public static class Folders
             // Left for the next clean-up.
         }
     }
+
+    /// <summary>
+    /// Puts a complete folder where another was, by renames: a reader sees the old folder or the new
+    /// one, never a mix, and a process running files from the old one keeps them (they are deleted
+    /// once it lets go).
+    /// </summary>
+    public static void Replace(string complete, string destination)
+    {
+        var old = destination + ".old-" + Guid.NewGuid().ToString("N")[..8];
+        if (Directory.Exists(destination))
+        {
+            Directory.Move(destination, old);
+        }
+
+        Directory.Move(complete, destination);
+        DeleteQuietly(old);
+    }
 }

@@ -2,14 +2,14 @@ using System.CommandLine;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
-using Newtonsoft.Json;
 
-namespace DigitForge.Cli.Commands;
+using DigitForge.Cli.Commands;
+
+namespace DigitForge.Cli.Build;
 
 /// <summary>
-/// What a build starts from, taken by its lock holder once locked: the whole graph with every
-/// stage's status (after restoring what the stage cache holds, when asked) and the build summary as
-/// it stands. <see cref="Open"/> turns it into the one line of JSON the build script builds its tasks from.
+/// What a build starts from, taken by its session once locked: the whole graph with every stage's
+/// status (after restoring what the stage cache holds, when asked) and the build summary as it stands.
 /// </summary>
 public sealed class BuildStart
 {
@@ -26,6 +26,9 @@ public sealed class BuildStart
         this.git = git;
     }
 
+    /// <summary>Each stage's status, by name, as the build starts.</summary>
+    public IReadOnlyDictionary<string, StageStatus> Statuses => statuses;
+
     /// <summary>Every stage is up to date: the build will run nothing.</summary>
     public bool AllUpToDate => statuses.Values.All(status => status.UpToDate);
 
@@ -37,10 +40,15 @@ public sealed class BuildStart
         return new BuildStart(result, graph, GraphCommand.Statuses(graph, graph.Stages, restore), git);
     }
 
-    /// <summary>Opens the build's run in the history and returns the graph, statuses and summary as one line of JSON.</summary>
-    public string Open()
+    /// <summary>Opens the build's run in the history and returns the build summary as it stands.</summary>
+    public IReadOnlyList<string> OpenRun()
     {
         RunRecorder.BuildStarted(result, graph, statuses.Values, git);
-        return GraphCommand.Json(CommonOptions.Definition(result), graph, graph.Stages, statuses, SummaryCommand.Lines(result, graph), Formatting.None);
+        return SummaryCommand.Lines(result, graph);
     }
+
+    /// <summary>A stale stage whose status can only be known once its upstreams ran: their outputs are not final yet.</summary>
+    public bool IsWaiting(string stage) =>
+        statuses.GetValueOrDefault(stage) is { UpToDate: false, Fingerprint: null }
+        && graph.Upstreams(stage).Any(upstream => statuses.GetValueOrDefault(upstream.Name)?.UpToDate == false);
 }

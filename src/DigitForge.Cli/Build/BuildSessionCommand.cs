@@ -1,0 +1,204 @@
+using System.CommandLine;
+using DigitForge.Cli.Commands;
+using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using Newtonsoft.Json;
+
+namespace DigitForge.Cli.Build;
+
+/// <summary>
+/// <c>digitforge build-session --root DIR -- BUILD-ARGUMENTS</c>: what build/build.cake asks before it
+/// makes its tasks. It reads the build's arguments against <see cref="BuildCatalogue"/>; for a stage
+/// target it takes the artifacts lock, restores what the stage cache holds and opens the build's run
+/// in the history; then it prints the plan (every task with its upstreams, command and, where known,
+/// why it is skipped) as one line of JSON, and holds the lock until its standard input closes, which
+/// happens when the build ends, however it ends. A <c>succeeded</c> line first closes the run with its metrics.
+/// It prints <c>stale</c> instead when the CLI's own sources changed: the script compiles it and asks again.
+/// </summary>
+public static class BuildSessionCommand
+{
+    /// <summary>The first line when the CLI must be compiled again first.</summary>
+    public const string Stale = "stale";
+
+    public static Command Create()
+    {
+        var listing = new Option<bool>("--listing") { Description = "Only list the tasks (Cake's --description, --tree, --dryrun): no lock, no status, nothing written." };
+        var buildArguments = new Argument<string[]>("build-arguments") { Description = "The build's arguments as --name=value, after --.", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("build-session", "Plan a build for build/build.cake and hold its lock (started by the script).") { listing, buildArguments };
+        command.SetAction(result => Guarded.Run(() =>
+        {
+            var root = Path.GetFullPath(result.GetValue(CommonOptions.Root)!);
+            var listingOnly = result.GetValue(listing);
+            if (!listingOnly && !CompiledTools.Cli.IsUpToDate(root))
+            {
+                Console.WriteLine(Stale);
+                return ExitCodes.Success;
+            }
+
+            BuildRequest request;
+            try
+            {
+                request = BuildRequest.Parse(root, CompiledTools.Cli.Assembly(root), result.GetValue(buildArguments) ?? []);
+            }
+            catch (BuildArgumentException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.UsageError;
+            }
+
+            if (!listingOnly)
+            {
+                PrecompiledCake.Ensure(root, Console.Error);
+            }
+
+            try
+            {
+                return Plan(request, listingOnly);
+            }
+            catch (BuildArgumentException ex)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return ExitCodes.UsageError;
+            }
+        }));
+        return command;
+    }
+
+    private static int Plan(BuildRequest request, bool listingOnly)
+    {
+        // The verbs' own options, for the engine's calls made here.
+        var common = CommandLine.Build().Parse(["status", .. request.CommonArguments()]);
+        Pipelines.PipelineCatalog.Find(request.Pipeline);
+        var tool = request.Target is { } asked ? BuildCatalogue.Find(asked) : null;
+        var command = tool is not null && !listingOnly ? tool.Command(request) : null;
+        var graph = tool is { Needs: TargetNeeds.Nothing } ? null : CommonOptions.Graph(common);
+        var stage = tool is null ? FindStage(request, graph!) : null;
+        var target = tool?.Name ?? stage!;
+        Environment.SetEnvironmentVariable(RunId.Variable, RunId.FromEnvironment() ?? RunId.New());
+        Environment.SetEnvironmentVariable(RunId.TargetVariable, target);
+
+        BuildLock? held = null;
+        BuildStart? start = null;
+        IReadOnlyList<string>? summary = null;
+        try
+        {
+            if (stage is not null && !listingOnly)
+            {
+                held = BuildLock.Acquire(
+                    Path.Combine(Path.GetFullPath(request.Artifacts, request.Root), request.Pipeline, "stages"),
+                    request.Has("no-wait") ? TimeSpan.Zero : TimeSpan.FromHours(12),
+                    message => Console.Error.WriteLine($"lock: {message}"),
+                    request.Purpose(target));
+                // Stage commands re-enter the build's lock through its token; restoring here is one of them.
+                Environment.SetEnvironmentVariable(BuildLock.TokenVariable, held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable));
+                start = BuildStart.Check(common, graph!, restore: true);
+                summary = start.OpenRun();
+            }
+
+            var tasks = new List<object>();
+            if (graph is not null)
+            {
+                tasks.AddRange(StageTasks(request, CommonOptions.Definition(common), graph, start));
+            }
+
+            tasks.AddRange(BuildCatalogue.Targets.Select(t => ToolTask(request, t, t == tool ? command : null, NeededCompile(request, tool, command, t))));
+            var reached = target;
+            var compileTarget = CompiledTools.All.FirstOrDefault(c => c.CompileTarget == target);
+            if (stage is not null || compileTarget is not null)
+            {
+                // Cake refuses to skip its target task ("Could not reach target"), and these may be skipped.
+                reached = BuildCatalogue.Summary;
+                tasks.Add(new
+                {
+                    name = BuildCatalogue.Summary,
+                    description = "Prints where the outputs are and the headline figures.",
+                    upstreams = new[] { target },
+                    printed = stage is not null ? summary
+                        : compileTarget!.IsUpToDate(request.Root) ? [$"{Path.GetFileName(compileTarget.Assembly(request.Root))} is up to date: {Path.GetRelativePath(request.Root, compileTarget.Assembly(request.Root))}"]
+                        : [],
+                    command = stage is not null ? request.Cli("summary") : null,
+                });
+            }
+
+            Console.WriteLine(JsonConvert.SerializeObject(new
+            {
+                target,
+                reached,
+                holdsLock = held is not null,
+                environment = new[] { RunId.Variable, RunId.TargetVariable, BuildLock.TokenVariable }
+                    .ToDictionary(name => name, Environment.GetEnvironmentVariable),
+                tasks,
+            }, Formatting.None));
+            Console.Out.Flush();
+            if (held is not null)
+            {
+                LockCommand.HoldUntilClosed(common, Console.In, graph);
+            }
+
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    private static string FindStage(BuildRequest request, StageGraph graph)
+    {
+        if (request.Target is not { } asked)
+        {
+            return graph.Stages[^1].Name;
+        }
+
+        return graph.Stages.FirstOrDefault(s => s.Name.Equals(asked, StringComparison.OrdinalIgnoreCase))?.Name
+            ?? throw new BuildArgumentException($"unknown target {asked}; targets are: "
+                + string.Join(", ", graph.Stages.Select(s => s.Name).Concat(BuildCatalogue.Targets.Select(t => t.Name))));
+    }
+
+    private static IEnumerable<object> StageTasks(BuildRequest request, IPipelineDefinition definition, StageGraph graph, BuildStart? start)
+    {
+        var publishing = definition.PublishingStage is { } type ? StageNames.Of(type) : null;
+        foreach (var stage in graph.Stages)
+        {
+            var status = start?.Statuses.GetValueOrDefault(stage.Name);
+            // A forced promotion must reach the gate even when nothing upstream changed.
+            var checks = status is not null && !request.Has("rerun") && !(stage.Name == publishing && request.Has("force"));
+            var waiting = checks && start!.IsWaiting(stage.Name);
+            if (checks && !status!.UpToDate && !waiting)
+            {
+                Console.Error.WriteLine($"{stage.Name}: {status.Describe()}");
+            }
+
+            yield return new
+            {
+                name = stage.Name,
+                description = stage.Description,
+                upstreams = graph.Upstreams(stage.Name).Select(u => u.Name),
+                stage = true,
+                skip = checks && status!.UpToDate ? status.Describe() : null,
+                recheck = waiting ? request.Cli("status", stage.Name, "--brief", "--restore") : null,
+                command = request.RunStage(stage.Name, stage.Name == publishing),
+            };
+        }
+    }
+
+    // The compile a target depends on, when its command starts that tool (Score for stories runs the CLI instead).
+    private static CompiledTool? NeededCompile(BuildRequest request, ToolTarget? asked, IReadOnlyList<string>? command, ToolTarget candidate) =>
+        CompiledTools.All.FirstOrDefault(c => c.CompileTarget == candidate.Name) is { } compiled
+        && (asked == candidate || (asked?.DependsOn == candidate.Name && command?.Contains(compiled.Assembly(request.Root)) == true))
+            ? compiled
+            : null;
+
+    /// <param name="command">What it runs when it is the target; null when it is not.</param>
+    /// <param name="compile">The tool this compile target compiles, when the build needs it.</param>
+    private static object ToolTask(BuildRequest request, ToolTarget target, IReadOnlyList<string>? command, CompiledTool? compile) => new
+    {
+        name = target.Name,
+        description = target.Description,
+        upstreams = target.DependsOn is { } upstream ? new[] { upstream } : [],
+        skip = compile is not null && compile.IsUpToDate(request.Root) ? "up to date" : null,
+        command = compile is not null ? target.Command(request) : command,
+    };
+}
