@@ -107,8 +107,8 @@ public sealed partial class WorkflowTests
 
         Text(Map(jobs, "monitor"), "if").Should().Contain($"github.event.schedule == '{daily}'");
         Text(Map(jobs, "retrain"), "if").Should().Contain($"github.event.schedule != '{daily}'", "the daily run only monitors; a breach's dispatch retrains");
-        JobSteps(Map(jobs, "monitor")).Should().Contain(run => run.Contains("digitforge.dll monitor", StringComparison.Ordinal)
-            && run.Contains("--notify \"https://api.github.com/repos/${{ github.repository }}/dispatches\"", StringComparison.Ordinal));
+        JobSteps(Map(jobs, "monitor")).SelectMany(BuildInvocations).Should().Contain(invocation => Argument(invocation, "target") == "Monitor"
+            && invocation.Contains("--notify=\"https://api.github.com/repos/${{ github.repository }}/dispatches\"", StringComparison.Ordinal));
     }
 
     private static string WorkflowPath => Path.Combine(Root, ".github", "workflows", "pipeline.yml");
