@@ -21,6 +21,9 @@ public sealed record PredictionLogOptions(int BatchSize = 512, TimeSpan? Interva
 /// </summary>
 public sealed class BatchedPredictionLog : IPredictionLog
 {
+    // How often a partly filled batch looks for more records, and at most how late a closed log stores its last batch.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
+
     private readonly IMonitorStore store;
     private readonly PredictionLogOptions options;
     private readonly Channel<PredictionRecord> queue;
@@ -82,40 +85,43 @@ public sealed class BatchedPredictionLog : IPredictionLog
     {
         var reader = queue.Reader;
         var batch = new List<PredictionRecord>(options.BatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var due = DateTime.MaxValue;
+        while (true)
         {
-            var due = DateTime.UtcNow + options.FlushInterval;
-            while (batch.Count < options.BatchSize)
+            while (batch.Count < options.BatchSize && reader.TryRead(out var record))
             {
-                if (reader.TryRead(out var record))
-                {
-                    batch.Add(record);
-                    continue;
-                }
-
-                var left = due - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !await MoreWithin(reader, left).ConfigureAwait(false))
-                {
-                    break;
-                }
+                batch.Add(record);
             }
 
-            Store(batch);
-            batch.Clear();
-        }
-    }
+            var closed = reader.Completion.IsCompleted;
+            if (batch.Count > 0 && (batch.Count >= options.BatchSize || DateTime.UtcNow >= due || closed))
+            {
+                Store(batch);
+                batch.Clear();
+                continue;
+            }
 
-    /// <summary>True when a record arrived within <paramref name="wait"/>; false on time-out or when the queue was closed.</summary>
-    private static async Task<bool> MoreWithin(ChannelReader<PredictionRecord> reader, TimeSpan wait)
-    {
-        using var timeout = new CancellationTokenSource(wait);
-        try
-        {
-            return await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            if (closed)
+            {
+                return;
+            }
+
+            if (batch.Count == 0)
+            {
+                // Idle: woken by the first record of the next batch only.
+                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                due = DateTime.UtcNow + options.FlushInterval;
+                continue;
+            }
+
+            // Filling: look again every tick instead of waking for every record, which under load would
+            // cost the requests a thread-pool turn each.
+            var left = due - DateTime.UtcNow;
+            await Task.Delay(left < TimeSpan.Zero ? TimeSpan.Zero : left < Tick ? left : Tick).ConfigureAwait(false);
         }
     }
 

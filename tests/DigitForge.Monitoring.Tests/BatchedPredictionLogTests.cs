@@ -52,14 +52,14 @@ public sealed class BatchedPredictionLogTests : IDisposable
         var path = temp.File("monitor.db");
         using var log = new BatchedPredictionLog(SqliteMonitorStore.Open(path), new PredictionLogOptions(1, TimeSpan.FromMilliseconds(10)));
 
-        // NOT NULL id: the store refuses this one record's batch.
+        // No id: the store refuses this one record's batch.
         log.Record(Records.Numbered(0) with { Id = null! });
         log.Record(Records.Numbered(1));
         SpinWait.SpinUntil(() => log.Written + log.Lost == 2, TimeSpan.FromSeconds(10)).Should().BeTrue();
 
         log.Lost.Should().Be(1);
         log.Written.Should().Be(1);
-        log.LastError.Should().Contain("NOT NULL");
+        log.LastError.Should().NotBeNullOrEmpty();
     }
 
     public void Dispose() => temp.Dispose();
