@@ -74,8 +74,9 @@ public sealed record MonitorReport(
     private static List<Breach> Judge(List<DayFigures> days, DateOnly judged, MonitorConfig config, PredictionKind predicts)
     {
         var breaches = new List<Breach>();
+        // Volume is judged once predictions are logged at all: a pipeline nobody scores yet has not stopped.
         var volume = days.Where(d => d.Day == judged).Sum(d => d.Volume);
-        if (volume < config.MinVolume)
+        if (days.Count > 0 && volume < config.MinVolume)
         {
             breaches.Add(new("monitor.minVolume", config.MinVolume, volume, judged, null,
                 Invariant($"monitor.minVolume breached: {volume} predictions on {judged:yyyy-MM-dd}, {config.MinVolume - volume} below the minimum of {config.MinVolume}")));
@@ -124,6 +125,11 @@ public sealed record MonitorReport(
         yield return ServingAt is { } s
             ? Invariant($"serving at {At:yyyy-MM-ddTHH:mm:ssZ}: {s.Version} ({s.How} {s.Since:yyyy-MM-ddTHH:mm:ssZ})")
             : Invariant($"serving at {At:yyyy-MM-ddTHH:mm:ssZ}: no production version");
+        if (Days.Count == 0)
+        {
+            yield return "no predictions logged";
+        }
+
         yield return Breaches.Count == 0
             ? Invariant($"{JudgedDay:yyyy-MM-dd}: within every threshold")
             : Invariant($"{JudgedDay:yyyy-MM-dd}: {Breaches.Count} threshold(s) breached");
