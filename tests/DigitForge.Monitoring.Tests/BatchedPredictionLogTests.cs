@@ -12,13 +12,14 @@ public sealed class BatchedPredictionLogTests : IDisposable
     {
         var commits = new List<long>();
         var path = temp.File("monitor.db");
-        using var log = new BatchedPredictionLog(SqliteMonitorStore.Open(path), new PredictionLogOptions(10, TimeSpan.FromMilliseconds(300)), total => { lock (commits) commits.Add(total); });
+        // An interval long enough that a busy machine's scheduling never flushes the first ten early.
+        using var log = new BatchedPredictionLog(SqliteMonitorStore.Open(path), new PredictionLogOptions(10, TimeSpan.FromSeconds(2)), total => { lock (commits) commits.Add(total); });
         for (var i = 0; i < 13; i++)
         {
             log.Record(Records.Numbered(i));
         }
 
-        SpinWait.SpinUntil(() => log.Written == 13, TimeSpan.FromSeconds(10)).Should().BeTrue("the last 3 are written once the interval has passed");
+        SpinWait.SpinUntil(() => log.Written == 13, TimeSpan.FromSeconds(20)).Should().BeTrue("the last 3 are written once the interval has passed");
         lock (commits)
         {
             commits.Should().Equal(10, 13);

@@ -52,7 +52,7 @@ public sealed class MonitorReportTests : IDisposable
         var shifted = MonitorReport.Build(store, new Pipeline(), config, entries, _ => null, Day1.AddDays(2));
         var quiet = MonitorReport.Build(store, new Pipeline(), config, entries, _ => null, Day1.AddDays(3));
 
-        MonitorReport.Build(store, new Pipeline(), config, entries, _ => null, Day1).Breaches.Should().BeEmpty("nothing was logged before the first day: scoring has not started, not stopped");
+        MonitorReport.Build(store, new Pipeline(), config, entries, _ => null, Day1.AddHours(20)).Breaches.Should().BeEmpty("nothing was logged by the day before: scoring has not started, not stopped");
         shifted.Breaches.Should().ContainSingle().Which.Threshold.Should().Be("monitor.maxPsi");
         shifted.Breaches[0].Value.Should().BeGreaterThan(1);
         quiet.Breaches.Should().ContainSingle().Which.Message.Should().Be("monitor.minVolume breached: 3 predictions on 2026-06-03, 47 below the minimum of 50");

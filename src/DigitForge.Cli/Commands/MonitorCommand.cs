@@ -30,22 +30,7 @@ public static class MonitorCommand
             var notifyUrl = result.GetValue(notify) is { } text
                 ? Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" ? parsed : throw new ConfigException($"--notify={text}: expected an http:// or https:// URL")
                 : null;
-            var config = pipeline.Monitor(CommonOptions.LoadConfig(result));
-            var paths = CommonOptions.Paths(result);
-            var registry = RegistrySettings.Open(paths.Models, pipeline.Name);
-            var entries = registry.List();
-            var numbers = entries.Where(e => e.Stage != Registry.ModelStage.Deleted).ToDictionary(e => e.Name, e => e.Version, StringComparer.Ordinal);
-            PredictionProfile? Reference(string version) =>
-                numbers.TryGetValue(version, out var number) && Path.Combine(registry.Store.Get(number).Directory, PredictionProfile.FileName) is var file && File.Exists(file)
-                    ? JsonFile.Read<PredictionProfile>(file)
-                    : null;
-
-            MonitorReport report;
-            using (var store = MonitorStores.Open(paths.Home))
-            {
-                report = MonitorReport.Build(store, pipeline, config, entries, Reference, result.GetValue(at) ?? DateTimeOffset.UtcNow);
-            }
-
+            var report = Report(result, pipeline, result.GetValue(at) ?? DateTimeOffset.UtcNow);
             if (result.GetValue(json))
             {
                 Console.WriteLine(JsonConvert.SerializeObject(report, new JsonSerializerSettings
@@ -91,5 +76,22 @@ public static class MonitorCommand
             return ExitCodes.ThresholdBreached;
         }));
         return command;
+    }
+
+    /// <summary>The chosen pipeline's report as of <paramref name="at"/>: its log, its outcomes, its registry and its recipe's thresholds.</summary>
+    public static MonitorReport Report(ParseResult result, Monitoring.IMonitoredPipeline pipeline, DateTimeOffset at)
+    {
+        var config = pipeline.Monitor(CommonOptions.LoadConfig(result));
+        var paths = CommonOptions.Paths(result);
+        var registry = RegistrySettings.Open(paths.Models, pipeline.Name);
+        var entries = registry.List();
+        var numbers = entries.Where(e => e.Stage != Registry.ModelStage.Deleted).ToDictionary(e => e.Name, e => e.Version, StringComparer.Ordinal);
+        PredictionProfile? Reference(string version) =>
+            numbers.TryGetValue(version, out var number) && Path.Combine(registry.Store.Get(number).Directory, PredictionProfile.FileName) is var file && File.Exists(file)
+                ? JsonFile.Read<PredictionProfile>(file)
+                : null;
+
+        using var store = MonitorStores.Open(paths.Home);
+        return MonitorReport.Build(store, pipeline, config, entries, Reference, at);
     }
 }

@@ -74,9 +74,9 @@ public sealed record MonitorReport(
     private static List<Breach> Judge(List<DayFigures> days, DateOnly judged, MonitorConfig config, PredictionKind predicts)
     {
         var breaches = new List<Breach>();
-        // Volume is judged once predictions are logged at all: a pipeline nobody scores yet has not stopped.
+        // Volume is judged once predictions were logged by the judged day: scoring that has not started has not stopped.
         var volume = days.Where(d => d.Day == judged).Sum(d => d.Volume);
-        if (days.Count > 0 && volume < config.MinVolume)
+        if (days.Any(d => d.Day <= judged) && volume < config.MinVolume)
         {
             breaches.Add(new("monitor.minVolume", config.MinVolume, volume, judged, null,
                 Invariant($"monitor.minVolume breached: {volume} predictions on {judged:yyyy-MM-dd}, {config.MinVolume - volume} below the minimum of {config.MinVolume}")));
