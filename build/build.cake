@@ -15,6 +15,11 @@ using System.Text.Json;
 var root = MakeAbsolute(Directory("..")).FullPath;
 var cli = System.IO.Path.Combine(root, "build", "bin", "cli", "digitforge.dll");
 
+// What this script and the CLI's build session agree on (the plan's shape); a CLI compiled for
+// another version of this script, or before there was a session, is compiled again.
+const string SessionProtocol = "1";
+var protocolFile = System.IO.Path.Combine(root, "build", "bin", "cli", "build-session.protocol");
+
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
 var listing = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
 
@@ -28,6 +33,7 @@ var failedWith = 0;
 
 // Stages this build ran: none means the summary taken when the build started still holds.
 var stagesRun = 0;
+JsonElement? opened = null;
 
 // The session answers with the plan and holds the build's lock until its standard input closes. Kept
 // referenced to the end: a collected Process finalizes its standard input, releasing the lock mid-build.
@@ -74,9 +80,9 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
     }
 
     var isStage = planned.TryGetProperty("stage", out var stage) && stage.GetBoolean();
-    if (planned.TryGetProperty("printed", out var printed) && printed.ValueKind == JsonValueKind.Array && printed.GetArrayLength() > 0)
+    if (planned.TryGetProperty("printed", out var printed))
     {
-        // The summary: as the build found it, unless a stage has run since.
+        // The summary: as the build found it (given with the plan, or once the run was opened), unless a stage has run since.
         task.Does(() =>
         {
             if (stagesRun > 0)
@@ -85,7 +91,7 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
                 return;
             }
 
-            foreach (var line in printed.EnumerateArray())
+            foreach (var line in (printed.ValueKind == JsonValueKind.Array ? printed : Opened()).EnumerateArray())
             {
                 Information(line.GetString()!);
             }
@@ -95,7 +101,12 @@ foreach (var planned in plan.RootElement.GetProperty("tasks").EnumerateArray())
     {
         task.Does(() =>
         {
-            stagesRun += isStage ? 1 : 0;
+            if (isStage)
+            {
+                Opened();
+                stagesRun++;
+            }
+
             Run(Strings(command));
         });
     }
@@ -126,7 +137,7 @@ catch (Exception) when (failedWith != 0)
 // or its sources changed). A usage error, or a lock another build holds with --no-wait, ends the build here.
 string StartSession()
 {
-    if (!System.IO.File.Exists(cli))
+    if (!System.IO.File.Exists(cli) || !System.IO.File.Exists(protocolFile) || System.IO.File.ReadAllText(protocolFile).Trim() != SessionProtocol)
     {
         return null;
     }
@@ -157,11 +168,23 @@ string CompileCli()
     Run(new[] { "publish", System.IO.Path.Combine(root, "src/DigitForge.Cli/DigitForge.Cli.csproj"), "@" + System.IO.Path.Combine(root, "build/tools.rsp"),
         "-o", System.IO.Path.GetDirectoryName(cli), "--use-current-runtime", "--self-contained", "false", "-p:PublishReadyToRun=true", $"-p:SharedCompilationId={server}" });
     Run(new[] { cli, "tools", "compiled", "cli", "--compiler-server", server, "--root", root });
+    System.IO.File.WriteAllText(protocolFile, SessionProtocol);
     return StartSession();
+}
+
+// The summary the session sends once it has opened the build's run in the history; read before
+// the first stage runs, so no stage records into a run that is not open yet.
+JsonElement Opened()
+{
+    opened ??= plan.RootElement.GetProperty("opens").GetBoolean()
+        ? JsonDocument.Parse(session.StandardOutput.ReadLine()!).RootElement.GetProperty("printed")
+        : JsonDocument.Parse("[]").RootElement;
+    return opened.Value;
 }
 
 bool IsUpToDateNow(string stage, string[] status)
 {
+    Opened();
     var exitCode = StartProcess("dotnet", new ProcessSettings { Arguments = Quoted(status), RedirectStandardOutput = true }, out var lines);
     if (exitCode != 0)
     {

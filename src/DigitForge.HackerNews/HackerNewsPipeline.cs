@@ -4,14 +4,17 @@ using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Reporting;
+using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stages;
 using DigitForge.Monitoring;
+using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
 using DigitForge.Storage;
 
 namespace DigitForge.HackerNews;
 
 /// <summary>The seeds' second system: how many comments will a Hacker News story get, from what is known when it is submitted.</summary>
-public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IMonitoredPipeline
+public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline
 {
     public override string Name => "hn";
 
@@ -47,11 +50,14 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IMonito
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
-    public override PlottedMetric HeadlineMetric => PlottedMetric.Error("mae");
+    public override IReadOnlyList<MetricSpec> MetricSpecs { get; } =
+        [MetricSpec.Error("mae"), MetricSpec.Score("spearman"), MetricSpec.Score("r2"), MetricSpec.Error("baselineMae")];
 
-    public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
+    public override IPipelineScorer Scorer { get; } = new StoryScorer();
+
+    public override IReadOnlyDictionary<string, double> Metrics(string folder)
     {
-        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), NewsEvaluator.MetricsFile);
+        var metrics = Path.Combine(folder, NewsEvaluator.MetricsFile);
         if (!File.Exists(metrics))
         {
             return new Dictionary<string, double>();
@@ -65,6 +71,12 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IMonito
         };
         return figures.Where(f => f.Value is not null).ToDictionary(f => f.Name, f => f.Value!.Value);
     }
+
+    /// <summary>The recipe's <c>promote</c> section on the versions' metrics.json, as the Promote stage applies it.</summary>
+    public GateDecision Gate(object config, GateSubject candidate, GateSubject? production) =>
+        NewsGate.Decide(ReadMetrics(candidate.Files), production is null ? null : ReadMetrics(production.Files), ((NewsConfig)config).Promote);
+
+    private static NewsMetrics ReadMetrics(ModelVersion version) => JsonFile.Read<NewsMetrics>(version.File(NewsEvaluator.MetricsFile));
 
     protected override IEnumerable<IStage> Stages(NewsConfig config, PipelinePaths paths, BuildOptions options) =>
     [

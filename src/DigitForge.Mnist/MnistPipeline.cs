@@ -3,12 +3,15 @@ using DigitForge.Data.Sources;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Evaluation.Metrics;
+using DigitForge.Mnist.Packaging;
+using DigitForge.Mnist.Scoring;
 using DigitForge.Mnist.Stages;
 using DigitForge.Monitoring;
 using DigitForge.Training.Model;
 using DigitForge.Registry.Gate;
 using DigitForge.Storage;
 using DigitForge.Training;
+using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Mnist;
 
@@ -43,11 +46,22 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
-    public override PlottedMetric HeadlineMetric => PlottedMetric.Fraction("accuracy");
+    public override IReadOnlyList<MetricSpec> MetricSpecs { get; } =
+    [
+        MetricSpec.Fraction("accuracy"), MetricSpec.Error("loss"), MetricSpec.Fraction("lowestRecall"), MetricSpec.Fraction("ece") with { Sense = MetricSense.LowerIsBetter },
+        MetricSpec.Fraction("worstShiftAccuracy"),
+    ];
 
-    public override IReadOnlyDictionary<string, double> Metrics(StageGraph graph)
+    /// <summary>The ten classes, by label: how gate reasons, lineage and comparisons name them.</summary>
+    public static IReadOnlyList<string> Digits { get; } = [.. Enumerable.Range(0, 10).Select(d => string.Create(CultureInfo.InvariantCulture, $"digit {d}"))];
+
+    public override IReadOnlyList<string> ClassNames => Digits;
+
+    public override IPipelineScorer Scorer { get; } = new ImageScorer();
+
+    public override IReadOnlyDictionary<string, double> Metrics(string folder)
     {
-        var metrics = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>()), EvaluateStage.MetricsFile);
+        var metrics = Path.Combine(folder, EvaluateStage.MetricsFile);
         if (!File.Exists(metrics))
         {
             return new Dictionary<string, double>();
@@ -80,8 +94,15 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
 
     public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Accuracy;
 
-    /// <summary>The quality gate <c>digitforge models promote</c> applies: the recipe's <c>promote</c> section.</summary>
-    public GateConfig Gate(object config) => ((MnistConfig)config).Promote;
+    public override IReadOnlyList<VersionFigure> Figures(string folder) => ReportFigures.Of(ReportWriter.Read(Path.Combine(folder, ReportWriter.FileName)), Digits);
+
+    public override IEnumerable<string> VersionFacts(string folder, JObject details) => VersionText.Facts(folder, details);
+
+    public override VersionCheck CheckVersion(string folder) => GoldenChecks.Run(folder);
+
+    /// <summary>The recipe's <c>promote</c> section on the registry's figures, as the Promote stage applies it.</summary>
+    public GateDecision Gate(object config, GateSubject candidate, GateSubject? production) =>
+        QualityGate.Decide(candidate.Entry.Metrics, production?.Entry.Metrics, ((MnistConfig)config).Promote, Digits);
 
     protected override IEnumerable<IStage> Stages(MnistConfig config, PipelinePaths paths, BuildOptions options)
     {

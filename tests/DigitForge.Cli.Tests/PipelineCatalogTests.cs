@@ -16,9 +16,9 @@ public sealed class PipelineCatalogTests : IDisposable
     public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
 
     [Fact]
-    public void Every_pipeline_is_monitored_and_the_image_tools_log_under_the_MNIST_pipelines_name()
+    public void The_built_in_pipelines_are_monitored_and_the_image_tools_log_under_the_MNIST_pipelines_name()
     {
-        PipelineCatalog.All.Should().AllBeAssignableTo<Monitoring.IMonitoredPipeline>();
+        PipelineCatalog.BuiltIn.Should().AllBeAssignableTo<Monitoring.IMonitoredPipeline>();
         Scoring.Pipeline.ScoringRun.Pipeline.Should().Be(new Mnist.MnistPipeline().Name);
         new Mnist.MnistPipeline().Classes.Should().HaveCount(10);
     }
@@ -51,6 +51,28 @@ public sealed class PipelineCatalogTests : IDisposable
         var act = () => PipelineCatalog.Find("cifar");
 
         act.Should().Throw<ConfigException>().WithMessage($"unknown pipeline 'cifar'; pipelines are: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}");
+    }
+
+    [Fact]
+    public void Assemblies_in_the_variable_add_their_pipelines_after_the_built_in_ones()
+    {
+        var toy = Path.Combine(AppContext.BaseDirectory, "DigitForge.ToyPipeline.dll");
+
+        PipelineCatalog.With(toy).Select(p => p.Name).Should().Equal([.. PipelineCatalog.BuiltIn.Select(p => p.Name), "toy"]);
+        PipelineCatalog.With(null).Should().Equal(PipelineCatalog.BuiltIn);
+    }
+
+    [Fact]
+    public void A_pipeline_named_twice_or_an_assembly_without_one_is_refused_naming_it()
+    {
+        var toy = Path.Combine(AppContext.BaseDirectory, "DigitForge.ToyPipeline.dll");
+        var engine = typeof(IPipelineDefinition).Assembly.Location;
+
+        var twice = () => PipelineCatalog.With(toy + Path.PathSeparator + toy);
+        var none = () => PipelineCatalog.With(engine);
+
+        twice.Should().Throw<ConfigException>().WithMessage("DIGITFORGE_PIPELINE_ASSEMBLIES: pipeline 'toy' is declared twice (DigitForge.ToyPipeline.ToyPipeline, DigitForge.ToyPipeline.ToyPipeline)");
+        none.Should().Throw<ConfigException>().WithMessage($"DIGITFORGE_PIPELINE_ASSEMBLIES: {engine} declares no public pipeline*");
     }
 
     private static string RepositoryRoot()

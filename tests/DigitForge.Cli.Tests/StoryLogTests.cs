@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using DigitForge.Cli.Commands;
 using DigitForge.HackerNews.Scoring;
 using DigitForge.Monitoring;
 using DigitForge.Monitoring.Store;

@@ -37,16 +37,19 @@ public sealed class CodeFingerprintTests : IDisposable
     }
 
     [Fact]
-    public void A_clone_with_comment_edits_and_cli_edits_reruns_nothing_and_a_real_training_change_reruns_train_and_evaluate()
+    public void A_clone_with_comment_edits_and_unreachable_code_reruns_nothing_and_a_reachable_training_change_reruns_train_and_evaluate()
     {
         // 1. Comments and whitespace in the training code: the assembly's bytes change (PDB id, MVID), its code does not.
         Edit("src/DigitForge.Training/TrainConfig.cs", "/// <summary>The <c>train</c> section.",
             "// A comment-only edit: nothing may re-run for it.\n\n/* and a block\n   comment */\n/// <summary>The <c>train</c> section.");
         Edit("src/DigitForge.Training/TrainConfig.cs", "public sealed class TrainConfig", "public   sealed class TrainConfig  ");
 
-        // 2. Real code in the CLI, which no stage's fingerprint includes. One compile for both edits and
-        // the clone (a compile costs a minute here): the seeded stages were built by this checkout's CLI,
-        // so if the clone's compile, either edit or anything else re-ran a stage, this build would show it.
+        // 2. Real code no stage can reach: a new class in the training code, and one in the CLI. One
+        // compile for the edits and the clone (a compile costs a minute here): the seeded stages were
+        // built by this checkout's CLI, so if the clone's compile, an edit or anything else re-ran a
+        // stage, this build would show it.
+        File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Training/EndToEndProbe.cs"),
+            "namespace DigitForge.Training;\n\ninternal static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
         File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Cli/EndToEndProbe.cs"),
             "namespace DigitForge.Cli;\n\npublic static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
         var edited = Evaluate();
@@ -55,10 +58,9 @@ public sealed class CodeFingerprintTests : IDisposable
         edited.Statuses(Stages).Should().AllBe("Skipped", edited.ToString());
         edited.Output.Should().NotContain("code changed");
 
-        // 3. A new class in the training code is a metadata change: Train and what reads its code re-run,
-        // naming the assembly. Internal, so the projects that reference the training code need no recompile.
-        File.WriteAllText(Path.Combine(clone.Path, "src/DigitForge.Training/EndToEndProbe.cs"),
-            "namespace DigitForge.Training;\n\ninternal static class EndToEndProbe\n{\n    public static int Answer => 42;\n}\n");
+        // 3. A real change in training code both Train and Evaluate reach (the network's shape check):
+        // they re-run, naming the assembly; Ingest and Preprocess cannot reach it.
+        Edit("src/DigitForge.Training/Model/DigitCnn.cs", "needs 3 positive channel counts.", "needs three positive channel counts.");
         var changed = Evaluate();
         changed.ExitCode.Should().Be(0, changed.ToString());
         changed.Statuses(Stages).Should().Equal(["Skipped", "Skipped", "Succeeded", "Succeeded"], changed.ToString());

@@ -1,13 +1,8 @@
-using System.Text;
 using DigitForge.Engine.Hashing;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Emit;
-using Microsoft.CodeAnalysis.Text;
 
 namespace DigitForge.Engine.Tests;
 
-/// <summary>Tiny libraries compiled as the build compiles ours (deterministic, Release, portable PDB), then hashed.</summary>
+/// <summary>Tiny libraries compiled as the build compiles ours (<see cref="TinyCompiler"/>), then hashed whole.</summary>
 [Trait("Category", "Unit")]
 public sealed class AssemblyCodeHashTests : IDisposable
 {
@@ -121,37 +116,6 @@ public sealed class AssemblyCodeHashTests : IDisposable
         act.Should().Throw<BadImageFormatException>();
     }
 
-    /// <summary>Compiles <paramref name="source"/> into its own folder under a fixed name and path, as PathMap does for ours.</summary>
-    private string Compile(string folder, string source, string? resource = null, string version = "1.0.0.0", string? reference = null, string name = "Tiny")
-    {
-        SyntaxTree Tree(string text, string file) => CSharpSyntaxTree.ParseText(
-            SourceText.From(text, Encoding.UTF8, SourceHashAlgorithm.Sha256), new CSharpParseOptions(LanguageVersion.Latest), path: $"/_/src/{name}/{file}");
-        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        List<MetadataReference> references =
-        [
-            MetadataReference.CreateFromFile(typeof(object).Assembly.Location),
-            MetadataReference.CreateFromFile(Path.Combine(runtime, "System.Runtime.dll")),
-            .. reference is null ? [] : new[] { MetadataReference.CreateFromFile(reference) },
-        ];
-        var compilation = CSharpCompilation.Create(
-            name,
-            [Tree(source, "Library.cs"), Tree($"[assembly: System.Reflection.AssemblyVersion(\"{version}\")]", "AssemblyInfo.cs")],
-            references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, deterministic: true, nullableContextOptions: NullableContextOptions.Enable));
-
-        var directory = Path.Combine(temp.Path, folder);
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, name + ".dll");
-        using (var pe = File.Create(path))
-        using (var pdb = File.Create(Path.ChangeExtension(path, ".pdb")))
-        {
-            var resources = resource is null
-                ? null
-                : new[] { new ResourceDescription("Tiny.labels.txt", () => new MemoryStream(Encoding.UTF8.GetBytes(resource)), isPublic: true) };
-            var result = compilation.Emit(pe, pdb, manifestResources: resources, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: $"/_/src/{name}/obj/{name}.pdb"));
-            result.Success.Should().BeTrue(string.Join("\n", result.Diagnostics));
-        }
-
-        return path;
-    }
+    private string Compile(string folder, string source, string? resource = null, string version = "1.0.0.0", string? reference = null, string name = "Tiny") =>
+        TinyCompiler.Compile(Path.Combine(temp.Path, folder), name, source, reference is null ? null : [reference], resource, version);
 }

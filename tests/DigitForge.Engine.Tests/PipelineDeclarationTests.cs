@@ -99,7 +99,7 @@ public sealed class PipelineDeclarationTests : IDisposable
 
         public virtual IReadOnlyList<StageDependency> Dependencies => [];
 
-        public StageInputs DescribeInputs() => new([], new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
+        public StageInputs DescribeInputs() => new(new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
         public void Run(StageRunContext context)
         {

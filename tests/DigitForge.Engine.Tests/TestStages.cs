@@ -22,7 +22,6 @@ public sealed class RepeatStage(string source) : IStage
     public IReadOnlyList<StageDependency> Dependencies => [];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(RepeatStage).Assembly],
         new { times = Times },
         new Dictionary<string, string> { ["source"] = source },
         new Dictionary<string, string> { ["tool"] = Environment });
@@ -59,7 +58,6 @@ public sealed class CountStage : IStage
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<RepeatStage>("out.txt")];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(CountStage).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

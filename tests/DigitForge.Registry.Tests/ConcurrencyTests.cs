@@ -74,7 +74,7 @@ public sealed class ConcurrencyTests : IDisposable
         // The store and registry still take changes: the killed processes' locks died with them.
         var model = TestModels.Add(store, "after").Version;
         registry.Register(model, TestModels.Metrics());
-        registry.Promote(model.Number, QualityGate.Decide(TestModels.Metrics(), registry.Production()!.Metrics, new GateConfig()));
+        registry.Promote(model.Number, QualityGate.Decide(TestModels.Metrics(), registry.Production()!.Metrics, new GateConfig(), TestModels.Digits));
         registry.Production()!.Version.Should().Be(model.Number);
         Directory.GetDirectories(Path.Combine(store.Root, ".staging")).Should().BeEmpty("the next add cleans what killed writes left");
     }

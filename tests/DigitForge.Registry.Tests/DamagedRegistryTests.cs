@@ -20,7 +20,7 @@ public sealed class DamagedRegistryTests : IDisposable
             registry.Register(TestModels.Add(store, seed).Version, TestModels.Metrics());
         }
 
-        registry.Promote(1, QualityGate.Decide(TestModels.Metrics(), null, new GateConfig()));
+        registry.Promote(1, QualityGate.Decide(TestModels.Metrics(), null, new GateConfig(), TestModels.Digits));
     }
 
     public void Dispose() => temp.Dispose();

@@ -8,7 +8,7 @@ namespace DigitForge.Registry.Tests;
 public sealed class DeletionTests : IDisposable
 {
     private static readonly Actor Bob = new Actor("bob", "laptop-7") with { Via = "digitforge models delete --confirm" };
-    private static readonly GateDecision Pass = QualityGate.Decide(TestModels.Metrics(), production: null, new GateConfig());
+    private static readonly GateDecision Pass = QualityGate.Decide(TestModels.Metrics(), production: null, new GateConfig(), TestModels.Digits);
 
     private readonly TempDirectory temp = new();
     private readonly ModelStore store;

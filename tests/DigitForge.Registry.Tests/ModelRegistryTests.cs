@@ -9,8 +9,8 @@ namespace DigitForge.Registry.Tests;
 public sealed class ModelRegistryTests : IDisposable
 {
     private static readonly Actor Alice = new("alice", "build-01");
-    private static readonly GateDecision Pass = QualityGate.Decide(TestModels.Metrics(), production: null, new GateConfig());
-    private static readonly GateDecision Fail = QualityGate.Decide(TestModels.Metrics(0.5), production: null, new GateConfig());
+    private static readonly GateDecision Pass = QualityGate.Decide(TestModels.Metrics(), production: null, new GateConfig(), TestModels.Digits);
+    private static readonly GateDecision Fail = QualityGate.Decide(TestModels.Metrics(0.5), production: null, new GateConfig(), TestModels.Digits);
 
     private readonly TempDirectory temp = new();
     private readonly ModelStore store;

@@ -28,7 +28,7 @@ public sealed class QualityGateTests
     [Fact]
     public void Candidate_meeting_every_threshold_with_no_production_is_promoted()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.991, 0.97), production: null, Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.991, 0.97), production: null, Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Promote);
         decision.Failures.Should().BeEmpty();
@@ -41,7 +41,7 @@ public sealed class QualityGateTests
     [Fact]
     public void Accuracy_below_the_minimum_is_rejected_saying_measured_and_required()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.975), production: null, Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.975), production: null, Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().Equal("accuracy 97.50 % is below the minimum 98.00 %");
@@ -50,16 +50,27 @@ public sealed class QualityGateTests
     [Fact]
     public void Class_recall_below_the_minimum_is_rejected_naming_the_digit()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(lowestRecall: 0.93), production: null, Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(lowestRecall: 0.93), production: null, Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().Equal("lowest class recall 93.00 % (digit 8) is below the minimum 95.00 %");
     }
 
     [Fact]
+    public void A_reason_names_the_weakest_class_as_its_pipeline_does()
+    {
+        string[] wines = ["class_0", "class_1", "class_2", "class_3", "class_4", "class_5", "class_6", "class_7", "barbera"];
+
+        QualityGate.Decide(TestModels.Metrics(lowestRecall: 0.93), production: null, Config, wines).Failures
+            .Should().Equal("lowest class recall 93.00 % (barbera) is below the minimum 95.00 %");
+        QualityGate.Decide(TestModels.Metrics(lowestRecall: 0.93), production: null, Config, classNames: null).Failures
+            .Should().Equal("lowest class recall 93.00 % (class 8) is below the minimum 95.00 %");
+    }
+
+    [Fact]
     public void Every_failed_threshold_is_listed()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.9, 0.5), production: null, Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.9, 0.5), production: null, Config, TestModels.Digits);
 
         decision.Failures.Should().HaveCount(2);
     }
@@ -67,7 +78,7 @@ public sealed class QualityGateTests
     [Fact]
     public void Exactly_the_minimum_passes()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.98, 0.95), production: null, Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.98, 0.95), production: null, Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Promote);
     }
@@ -75,7 +86,7 @@ public sealed class QualityGateTests
     [Fact]
     public void Worse_than_production_beyond_the_tolerance_is_rejected()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.9890), TestModels.Metrics(0.9920), Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.9890), TestModels.Metrics(0.9920), Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().Equal("accuracy 98.90 % vs production 99.20 %: drop of 0.30 points exceeds the allowed 0.20 points");
@@ -87,7 +98,7 @@ public sealed class QualityGateTests
     [InlineData(0.9930, "no drop")]
     public void Within_the_tolerance_of_production_is_promoted(double accuracy, string verdict)
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(accuracy), TestModels.Metrics(0.9920), Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(accuracy), TestModels.Metrics(0.9920), Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Promote);
         decision.Checks.Single(c => c.Rule == QualityGate.ProductionRule).Reason.Should().EndWith(verdict);
@@ -96,7 +107,7 @@ public sealed class QualityGateTests
     [Fact]
     public void Production_measured_on_another_test_set_is_not_compared_and_the_candidate_is_rejected_saying_so()
     {
-        var decision = QualityGate.Decide(TestModels.Metrics(0.999), TestModels.Metrics(0.95, testSet: "0a1b2c3d4e5f"), Config);
+        var decision = QualityGate.Decide(TestModels.Metrics(0.999), TestModels.Metrics(0.95, testSet: "0a1b2c3d4e5f"), Config, TestModels.Digits);
 
         decision.Outcome.Should().Be(GateOutcome.Reject);
         decision.Failures.Should().ContainSingle().Which.Should().Be(

@@ -10,6 +10,9 @@ internal static class TestModels
     public const string WeightsFile = "weights.bin";
     public const string TestSet = "5e7d1c0aa9b3f2e4";
 
+    /// <summary>Class names as the MNIST pipeline declares them.</summary>
+    public static IReadOnlyList<string> Digits { get; } = [.. Enumerable.Range(0, 10).Select(d => $"digit {d}")];
+
     public static string HashOf(string seed) => ContentHash.OfText(seed);
 
     public static AddedModel Add(ModelStore store, string seed) =>

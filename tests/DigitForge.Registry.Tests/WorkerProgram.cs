@@ -28,7 +28,7 @@ public static class WorkerProgram
             var model = TestModels.Add(store, $"{name}-{round}").Version;
             var metrics = TestModels.Metrics();
             registry.Register(model, metrics);
-            registry.Promote(model.Number, QualityGate.Decide(metrics, registry.Production()?.Metrics, new GateConfig()));
+            registry.Promote(model.Number, QualityGate.Decide(metrics, registry.Production()?.Metrics, new GateConfig(), TestModels.Digits));
             Console.WriteLine($"{name} {round} {model.Name}");
         }
 

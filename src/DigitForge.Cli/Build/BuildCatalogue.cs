@@ -123,11 +123,11 @@ public static class BuildCatalogue
             ["max-age-days", "max-size-mb"], TargetNeeds.Graph, r => r.Cli("cache", "gc", r.Option("max-age-days"), r.Option("max-size-mb"))),
         new("Clean", "Deletes every pipeline's stage outputs and reports and the compiled tools; never a model version or the registry.",
             [], TargetNeeds.Nothing, r => r.Cli("clean")),
-        new(CompiledTools.Score.CompileTarget, "Builds the digitforge-score tool when its sources changed.",
+        new(CompiledTools.Score.CompileTarget, "Builds the standalone digitforge-score tool when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Score.Name)),
-        new("Score", "Scores inputs with the production model of the pipeline's registry: a folder of images (--input=DIR), or for a pipeline that scores stories a CSV/JSON Lines file (--input=FILE) or the newest stories on the API (--latest=N).",
-            ["input", "out", "latest", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision", "no-log"], TargetNeeds.Nothing,
-            ScoreCommand, CompiledTools.Score.CompileTarget),
+        new("Score", "Scores inputs with the production model (or --model=N) through the pipeline's scorer: a folder of images (--input=DIR), or for a pipeline that scores stories a CSV/JSON Lines file (--input=FILE) or the newest stories on the API (--latest=N).",
+            ["input", "out", "latest", "model", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision", "no-log"], TargetNeeds.Nothing,
+            ScoreCommand),
         new(CompiledTools.Serve.CompileTarget, "Builds the digitforge-serve service when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Serve.Name)),
         new("Serve", "Serves the production model of the artifacts' registry over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.",
@@ -172,20 +172,12 @@ public static class BuildCatalogue
             .. request.Values("filter").Select(filter => $"--filter={filter}")]);
     }
 
-    private static IReadOnlyList<string> ScoreCommand(BuildRequest request)
-    {
-        var output = request.FromRoot(request.Value("out") ?? "predictions.csv");
-        if (request.Pipeline == "hn")
-        {
-            return request.Cli("score", request.Value("input") is { } file ? $"--input={request.FromRoot(file)}" : null, request.Option("latest"), $"--out={output}", Log(request));
-        }
-
-        var input = request.Value("input") ?? throw new BuildArgumentException("Score needs --input=<folder of images>");
-        return [CompiledTools.Score.Assembly(request.Root), request.FromRoot(input), "--models-root", request.ModelsFolder, "--out", output,
-            .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag).OfType<string>(),
-            .. request.Value("precision") is { } precision ? new[] { "--precision", precision } : [], .. Log(request) is { } log ? new[] { log } : []];
-    }
-
-    // Scheduled scoring is what the live figures are made of: the build's Score records by default.
-    private static string? Log(BuildRequest request) => request.Has("no-log") ? null : "--log";
+    // Every pipeline scores through the scorer it declares; paths are taken from the repository. Scheduled
+    // scoring is what the live figures are made of, so the build's Score records its predictions by default
+    // (for a pipeline that declares how it is monitored; another's scorer would refuse --log).
+    private static IReadOnlyList<string> ScoreCommand(BuildRequest request) =>
+        request.Cli([.. new[] { "score", request.Value("input") is { } input ? $"--input={request.FromRoot(input)}" : null,
+                $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision") },
+            .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag),
+            request.Has("no-log") || Pipelines.PipelineCatalog.Find(request.Pipeline) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
 }

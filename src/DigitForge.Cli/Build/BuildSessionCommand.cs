@@ -12,8 +12,9 @@ namespace DigitForge.Cli.Build;
 /// <c>digitforge build-session --root DIR -- BUILD-ARGUMENTS</c>: what build/build.cake asks before it
 /// makes its tasks. It reads the build's arguments against <see cref="BuildCatalogue"/>; for a stage
 /// target it takes the artifacts lock, restores what the stage cache holds and opens the build's run
-/// in the history; then it prints the plan (every task with its upstreams, command and, where known,
-/// why it is skipped) as one line of JSON, and holds the lock until its standard input closes, which
+/// in the history; it prints the plan (every task with its upstreams, command and, where known, why it
+/// is skipped) as one line of JSON, then, having opened the run, the summary as it stands as a second
+/// line, and holds the lock until its standard input closes, which
 /// happens when the build ends, however it ends. A <c>succeeded</c> line first closes the run with its metrics.
 /// It prints <c>stale</c> instead when the CLI's own sources changed: the script compiles it and asks again.
 /// </summary>
@@ -81,7 +82,6 @@ public static class BuildSessionCommand
 
         BuildLock? held = null;
         BuildStart? start = null;
-        IReadOnlyList<string>? summary = null;
         try
         {
             if (stage is not null && !listingOnly)
@@ -94,7 +94,6 @@ public static class BuildSessionCommand
                 // Stage commands re-enter the build's lock through its token; restoring here is one of them.
                 Environment.SetEnvironmentVariable(BuildLock.TokenVariable, held.Owner?.Token ?? Environment.GetEnvironmentVariable(BuildLock.TokenVariable));
                 start = BuildStart.Check(common, graph!, restore: true);
-                summary = start.OpenRun();
             }
 
             var tasks = new List<object>();
@@ -115,9 +114,9 @@ public static class BuildSessionCommand
                     name = BuildCatalogue.Summary,
                     description = "Prints where the outputs are and the headline figures.",
                     upstreams = new[] { target },
-                    printed = stage is not null ? summary
+                    printed = stage is not null ? null
                         : compileTarget!.IsUpToDate(request.Root) ? [$"{Path.GetFileName(compileTarget.Assembly(request.Root))} is up to date: {Path.GetRelativePath(request.Root, compileTarget.Assembly(request.Root))}"]
-                        : [],
+                        : Array.Empty<string>(),
                     command = stage is not null ? request.Cli("summary") : null,
                 });
             }
@@ -127,11 +126,20 @@ public static class BuildSessionCommand
                 target,
                 reached,
                 holdsLock = held is not null,
+                opens = start is not null,
                 environment = new[] { RunId.Variable, RunId.TargetVariable, BuildLock.TokenVariable }
                     .ToDictionary(name => name, Environment.GetEnvironmentVariable),
                 tasks,
             }, Formatting.None));
             Console.Out.Flush();
+            if (start is not null)
+            {
+                // After the plan, so this overlaps Cake making its tasks; the script reads it before
+                // the first stage runs, so the run is opened before any stage records into it.
+                Console.WriteLine(JsonConvert.SerializeObject(new { printed = start.OpenRun() }, Formatting.None));
+                Console.Out.Flush();
+            }
+
             if (held is not null)
             {
                 LockCommand.HoldUntilClosed(common, Console.In, graph);
@@ -149,7 +157,7 @@ public static class BuildSessionCommand
     {
         if (request.Target is not { } asked)
         {
-            return graph.Stages[^1].Name;
+            return graph.DefaultTarget;
         }
 
         return graph.Stages.FirstOrDefault(s => s.Name.Equals(asked, StringComparison.OrdinalIgnoreCase))?.Name

@@ -28,8 +28,33 @@ public sealed class CompiledTool(string name, string project, string assembly)
 
     public string Assembly(string root) => Path.Combine(Folder(root), assembly);
 
-    public bool IsUpToDate(string root) =>
-        File.Exists(Assembly(root)) && File.Exists(Stamp(root)) && File.ReadAllText(Stamp(root)).Trim() == SourcesHash(root);
+    /// <summary>
+    /// Whether the compiled tool is from the current sources. The stamp holds the sources' content hash
+    /// and a hash of their paths, sizes and modification times; while the latter matches, no file is
+    /// read (as git's index does), and when only it differs the content decides, and the stamp is renewed.
+    /// </summary>
+    public bool IsUpToDate(string root)
+    {
+        if (!File.Exists(Assembly(root)) || !File.Exists(Stamp(root)))
+        {
+            return false;
+        }
+
+        var stamp = File.ReadAllLines(Stamp(root));
+        var files = SourceFiles(root);
+        if (stamp.Length == 2 && stamp[1] == StatHash(root, files))
+        {
+            return true;
+        }
+
+        if (stamp.Length == 0 || stamp[0] != ContentHash(root, files))
+        {
+            return false;
+        }
+
+        WriteStamp(root);
+        return true;
+    }
 
     /// <summary>Compiles into a fresh folder and puts it in place whole, with its stamp.</summary>
     public void Compile(string root, TextWriter log)
@@ -53,7 +78,7 @@ public sealed class CompiledTool(string name, string project, string assembly)
                 throw new ToolCompileException($"compiling {project} failed (dotnet build exited with {process.ExitCode}); the errors are above");
             }
 
-            File.WriteAllText(Path.Combine(staging, StampName), SourcesHash(root));
+            File.WriteAllText(Path.Combine(staging, StampName), StampText(root));
             Folders.Replace(staging, Folder(root));
         }
         finally
@@ -64,11 +89,18 @@ public sealed class CompiledTool(string name, string project, string assembly)
     }
 
     /// <summary>Writes the stamp of a tool compiled by someone else (the build script compiles the CLI).</summary>
-    public void WriteStamp(string root) => File.WriteAllText(Stamp(root), SourcesHash(root));
+    public void WriteStamp(string root) => File.WriteAllText(Stamp(root), StampText(root));
 
     private string Stamp(string root) => Path.Combine(Folder(root), StampName);
 
-    public string SourcesHash(string root)
+    private string StampText(string root)
+    {
+        var files = SourceFiles(root);
+        return ContentHash(root, files) + "\n" + StatHash(root, files) + "\n";
+    }
+
+    // The project's files and those of every project it references, with what every compile shares.
+    private List<string> SourceFiles(string root)
     {
         var shared = new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", ResponseFile }
             .Select(file => Path.Combine(root, file))
@@ -76,14 +108,32 @@ public sealed class CompiledTool(string name, string project, string assembly)
         var sources = Projects(Path.Combine(root, project), new HashSet<string>(StringComparer.Ordinal))
             .SelectMany(csproj => Directory.EnumerateFiles(Path.GetDirectoryName(csproj)!, "*", SearchOption.AllDirectories))
             .Where(file => !IsBuildOutput(Path.GetRelativePath(root, file)));
+        return [.. shared.Concat(sources).Where(File.Exists).Distinct().Order(StringComparer.Ordinal)];
+    }
+
+    private static string ContentHash(string root, IEnumerable<string> files)
+    {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var file in shared.Concat(sources).Where(File.Exists).Distinct().Order(StringComparer.Ordinal))
+        foreach (var file in files)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(Path.GetRelativePath(root, file).Replace('\\', '/') + "\n"));
             sha.AppendData(File.ReadAllBytes(file));
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    // A file added, removed, resized or touched changes this; its content is not read.
+    private static string StatHash(string root, IEnumerable<string> files)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            var info = new FileInfo(file);
+            sha.AppendData(Encoding.UTF8.GetBytes($"{Path.GetRelativePath(root, file).Replace('\\', '/')}\t{info.Length}\t{info.LastWriteTimeUtc.Ticks}\n"));
+        }
+
+        return "stat:" + Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
     private static bool IsBuildOutput(string relative) =>

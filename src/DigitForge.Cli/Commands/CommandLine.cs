@@ -23,7 +23,7 @@ public static class CommandLine
         root.Subcommands.Add(BuildHelpCommand.Create());
         root.Subcommands.Add(ToolsCommand.Create());
         root.Subcommands.Add(CleanCommand.Create());
-        root.Subcommands.Add(ScoreStoriesCommand.Create());
+        root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
         root.Subcommands.Add(FeedbackCommand.Create());

@@ -12,7 +12,7 @@ public static class CommonOptions
 {
     public static readonly Option<string> Pipeline = new("--pipeline", "-p")
     {
-        Description = $"Which pipeline: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}.",
+        Description = $"Which pipeline: {string.Join(", ", PipelineCatalog.BuiltIn.Select(p => p.Name))}, or one loaded from {PipelineCatalog.AssembliesVariable}.",
         DefaultValueFactory = _ => PipelineCatalog.Default,
         Recursive = true,
     };
@@ -79,8 +79,8 @@ public static class CommonOptions
     public static object LoadConfig(ParseResult result) =>
         Definition(result).LoadConfig(ConfigFile(result, Paths(result)), Overrides(result));
 
-    private static string ConfigFile(ParseResult result, PipelinePaths paths) =>
+    public static string ConfigFile(ParseResult result, PipelinePaths paths) =>
         Path.GetFullPath(result.GetValue(Config) ?? Definition(result).DefaultConfig, paths.Root);
 
-    private static IEnumerable<ConfigOverride> Overrides(ParseResult result) => (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
+    public static IEnumerable<ConfigOverride> Overrides(ParseResult result) => (result.GetValue(Set) ?? []).Select(ConfigOverride.Parse);
 }

@@ -90,7 +90,7 @@ public static class DashboardCommand
         var serializer = JsonSerializer.Create(JsonFile.Settings);
         return [.. registry.List().Select(entry =>
         {
-            var report = Path.Combine(paths.Reports, entry.Name + ".html");
+            var report = VersionReport.PathOf(paths.Reports, entry.Name);
             var link = File.Exists(report) ? string.Join('/', Path.GetRelativePath(pageFolder, report).Split(Path.DirectorySeparatorChar).Select(Uri.EscapeDataString)) : null;
             if (entry.Stage == ModelStage.Deleted)
             {

@@ -66,6 +66,8 @@ public static class GraphCommand
                 pipeline = definition.Name,
                 description = definition.Description,
                 publishing = definition.PublishingStage is { } publishing ? StageNames.Of(publishing) : null,
+                // What a build with no --target runs: the pipeline's last stage in build order.
+                defaultTarget = graph.DefaultTarget,
                 stages = stages.Select(stage => new
                 {
                     name = stage.Name,

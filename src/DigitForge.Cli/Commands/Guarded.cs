@@ -1,4 +1,5 @@
 using DigitForge.Engine.Config;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 
 namespace DigitForge.Cli.Commands;
@@ -22,6 +23,18 @@ public static class Guarded
         catch (ConfigException ex)
         {
             return Fail(ExitCodes.UsageError, ex);
+        }
+        catch (ScoreSetupException ex)
+        {
+            return Fail(
+                ex.Problem switch
+                {
+                    ScoreSetupProblem.Usage => ExitCodes.UsageError,
+                    ScoreSetupProblem.RemoteUnavailable => ExitCodes.RemoteUnavailable,
+                    ScoreSetupProblem.GoldenCheckFailed => ExitCodes.GoldenCheckFailed,
+                    _ => ExitCodes.DataError,
+                },
+                ex);
         }
         catch (Registry.RegistryUnavailableException ex)
         {

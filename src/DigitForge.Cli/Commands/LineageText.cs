@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Storage;
-using DigitForge.Evaluation.Packaging;
+using DigitForge.Engine.History;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Records;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using Newtonsoft.Json;
@@ -12,7 +14,7 @@ namespace DigitForge.Cli.Commands;
 /// <summary>The text of <c>digitforge models show</c>: what made a version, how good it is, and what happened to it.</summary>
 public static class LineageText
 {
-    public static string Format(RegistryEntry entry, ModelVersion model, ModelManifest manifest, IReadOnlyList<string> problems)
+    public static string Format(IPipelineDefinition definition, RegistryEntry entry, ModelVersion model, ModelManifest manifest, IReadOnlyList<string> problems)
     {
         var text = new StringBuilder();
         void Line(FormattableString line) => text.Append(line.ToString(CultureInfo.InvariantCulture)).Append('\n');
@@ -20,28 +22,22 @@ public static class LineageText
         Line($"{entry.Name}  {entry.Stage.ToString().ToLowerInvariant()}  created {manifest.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC");
         Line($"  folder     {model.Directory}");
         Line($"  files      {(problems.Count == 0 ? $"intact ({manifest.Files.Count} files match {ModelManifest.FileName})" : "DAMAGED: " + string.Join("; ", problems))}");
-        var lineage = manifest.Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
+        var lineage = manifest.Details.ToObject<VersionLineage>(JsonSerializer.Create(JsonFile.Settings));
         if (lineage?.Stages is null)
         {
             Line($"  details    {manifest.Details.ToString(Formatting.None)}");
         }
         else
         {
-            var m = lineage.Metrics;
             Line($"  parent     {lineage.ParentProduction ?? "none (no production model when it was built)"}");
-            Line($"  metrics    accuracy {m.Accuracy:P2}, loss {m.Loss:0.0000}, lowest recall {m.LowestRecall:P2} (digit {m.LowestRecallLabel}), ECE {m.ExpectedCalibrationError:0.0000} on {m.TestImages} test images (test set {ContentHash.Short(lineage.TestSetSha256)})");
-            if (entry.Metrics.WorstShiftAccuracy is { } worst)
+            var metrics = definition.Metrics(model.Directory);
+            var figures = definition.MetricSpecs.Where(spec => metrics.ContainsKey(spec.Name)).Select(spec => $"{spec.Name} {spec.Format(metrics[spec.Name])}").ToList();
+            Line($"  metrics    {(figures.Count == 0 ? entry.Metrics.Describe(definition.ClassNames) : string.Join(", ", figures))} (test set {ContentHash.Short(entry.Metrics.TestSetFingerprint)})");
+            foreach (var fact in definition.VersionFacts(model.Directory, manifest.Details))
             {
-                Line($"  robustness worst shift {entry.Metrics.WorstShift} at {worst:P2} (evaluate.robustness; every shift in metrics.json)");
+                Line($"  {fact}");
             }
 
-            Line($"  onnx       {lineage.Onnx.File}, opset {lineage.Onnx.Opset}; parity: {lineage.Onnx.Parity}");
-            if (lineage.Int8 is { } int8)
-            {
-                Line($"  int8       {int8.File ?? "not stored"}; parity: {int8.Parity}");
-            }
-
-            Line($"  weights    sha256 {lineage.WeightsSha256}");
             foreach (var (stage, facts) in lineage.Stages)
             {
                 var reads = facts.Files.Concat(facts.Inputs).Select(f => $"{f.Key} {ContentHash.Short(f.Value)}");
@@ -51,13 +47,13 @@ public static class LineageText
                 Line($"             code {string.Join(", ", code)}");
             }
 
-            var t = lineage.Timings;
-            Line($"  timings    train {t.TrainSeconds:0.0} s ({t.EpochsRun} epoch(s), best {t.BestEpoch}, {t.TrainImagesPerSecond:0} images/s), evaluate {t.EvaluateSeconds:0.0} s, export and parity {t.ExportSeconds:0.00} s");
-            Line($"  libraries  {string.Join(", ", lineage.Libraries.Select(l => $"{l.Key} {l.Value}"))}");
-            Line($"  config");
-            foreach (var (key, value) in ModelCard.Flatten(lineage.Config))
+            if (lineage.Config is { } config)
             {
-                Line($"    {key} = {value}");
+                Line($"  config");
+                foreach (var (key, value) in ConfigFlattener.Flatten(config))
+                {
+                    Line($"    {key} = {value}");
+                }
             }
         }
 
@@ -66,13 +62,12 @@ public static class LineageText
     }
 
     /// <summary>A deleted version: its files are gone, the registry's record of it is what is left.</summary>
-    public static string FormatDeleted(RegistryEntry entry)
+    public static string FormatDeleted(RegistryEntry entry, IReadOnlyList<string>? classNames)
     {
         var text = new StringBuilder();
-        var m = entry.Metrics;
         text.Append(CultureInfo.InvariantCulture, $"{entry.Name}  deleted  created {entry.CreatedAt:yyyy-MM-dd HH:mm:ss} UTC\n");
         text.Append(CultureInfo.InvariantCulture, $"  files      deleted; the registry keeps this entry and its history\n");
-        text.Append(CultureInfo.InvariantCulture, $"  metrics    accuracy {m.Accuracy:P2}, lowest recall {m.LowestRecall:P2} (digit {m.LowestRecallLabel}) (test set {ContentHash.Short(m.TestSetFingerprint)})\n");
+        text.Append(CultureInfo.InvariantCulture, $"  metrics    {entry.Metrics.Describe(classNames)} (test set {ContentHash.Short(entry.Metrics.TestSetFingerprint)})\n");
         History(entry, text);
         return text.ToString();
     }

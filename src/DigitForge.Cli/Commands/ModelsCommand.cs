@@ -3,9 +3,7 @@ using System.Globalization;
 using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
-using DigitForge.Evaluation.Metrics;
-using DigitForge.Inference;
-using DigitForge.Inference.Golden;
+using DigitForge.Engine.Pipelines;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
@@ -24,7 +22,7 @@ public static class ModelsCommand
 {
     public static Command Create()
     {
-        var command = new Command("models", "List model versions with stage, accuracy and date.");
+        var command = new Command("models", "List model versions with stage, registry metrics and date.");
         command.SetAction(result => Guarded.Run(() =>
         {
             var registry = Open(result);
@@ -36,7 +34,7 @@ public static class ModelsCommand
 
             foreach (var entry in entries)
             {
-                Console.WriteLine(Describe(entry));
+                Console.WriteLine(Describe(entry, CommonOptions.Definition(result)));
             }
 
             return ExitCodes.Success;
@@ -106,7 +104,7 @@ public static class ModelsCommand
             Console.WriteLine(confirmed ? "deleting:" : "would delete:");
             foreach (var entry in named)
             {
-                Console.WriteLine("  " + Describe(entry) + (entry.Stage == ModelStage.Deleted ? "  (already deleted)" : string.Empty));
+                Console.WriteLine("  " + Describe(entry, CommonOptions.Definition(result)) + (entry.Stage == ModelStage.Deleted ? "  (already deleted)" : string.Empty));
             }
 
             if (!withProduction && named.FirstOrDefault(e => e.Stage == ModelStage.Production) is { } production)
@@ -140,16 +138,16 @@ public static class ModelsCommand
         return delete;
     }
 
-    private static string Describe(RegistryEntry entry) => string.Create(
+    private static string Describe(RegistryEntry entry, IPipelineDefinition definition) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{entry.Name}  {Stage(entry.Stage),-10}  {entry.Metrics.Describe()}  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}");
+        $"{entry.Name}  {Stage(entry.Stage),-10}  {entry.Metrics.Describe(definition.ClassNames)}  {entry.CreatedAt.ToLocalTime():yyyy-MM-dd HH:mm}");
 
     private static Command Compare()
     {
         var before = new Option<string?>("--base") { Description = "The version to compare against (default: production)." };
         var after = new Option<string?>("--candidate") { Description = "The version compared (default: the newest other version)." };
         var markdown = new Option<string?>("--markdown") { Description = "Also write the comparison as Markdown to this file (for a pull-request comment)." };
-        var compare = new Command("compare", "Compare two versions' test metrics, overall and per digit, with the change.") { before, after, markdown };
+        var compare = new Command("compare", "Compare two versions' test figures as their pipeline declares them (overall and per class for a classifier), with the change.") { before, after, markdown };
         compare.SetAction(result => Guarded.Run(() =>
         {
             var (store, registry) = OpenBoth(result);
@@ -158,14 +156,15 @@ public static class ModelsCommand
                 ? registry.GetStored(Resolve(registry, named))
                 : registry.List().LastOrDefault(e => e.Version != baseEntry.Version && e.Stage != ModelStage.Deleted)
                     ?? throw new RegistryException($"{registry.FilePath}: no other version to compare {baseEntry.Name} with");
-            var reports = new[] { baseEntry, candidateEntry }.Select(entry =>
+            var definition = CommonOptions.Definition(result);
+            var figures = new[] { baseEntry, candidateEntry }.Select(entry =>
             {
                 var model = store.Get(entry.Version);
                 store.EnsureIntact(model);
-                return ReportWriter.Read(model.File(ReportWriter.FileName));
+                return definition.Figures(model.Directory);
             }).ToList();
-            var comparison = ReportComparison.Compare(
-                baseEntry.Name, reports[0], candidateEntry.Name, reports[1], baseEntry.Metrics.TestSetFingerprint == candidateEntry.Metrics.TestSetFingerprint);
+            var comparison = VersionComparison.Compare(
+                baseEntry.Name, figures[0], candidateEntry.Name, figures[1], baseEntry.Metrics.TestSetFingerprint == candidateEntry.Metrics.TestSetFingerprint);
             Console.Write(comparison.ToText());
             if (result.GetValue(markdown) is { } file)
             {
@@ -193,7 +192,7 @@ public static class ModelsCommand
                 var serializer = JsonSerializer.Create(JsonFile.Settings);
                 Console.Write(result.GetValue(json)
                     ? new JObject { ["registry"] = JObject.FromObject(entry, serializer) }.ToString(Formatting.Indented) + "\n"
-                    : LineageText.FormatDeleted(entry));
+                    : LineageText.FormatDeleted(entry, CommonOptions.Definition(result).ClassNames));
                 return ExitCodes.Success;
             }
 
@@ -212,7 +211,7 @@ public static class ModelsCommand
             }
             else
             {
-                Console.Write(LineageText.Format(entry, model, manifest, problems));
+                Console.Write(LineageText.Format(CommonOptions.Definition(result), entry, model, manifest, problems));
             }
 
             return problems.Count == 0 ? ExitCodes.Success : ExitCodes.DataError;
@@ -227,12 +226,13 @@ public static class ModelsCommand
         var promote = new Command("promote", "Put a candidate (or, with --force, a rejected version) through the quality gate of --config against production.") { version, force };
         promote.SetAction(result => Guarded.Run(() =>
         {
-            var gate = CommonOptions.Definition(result) is IGatedPipeline gated
-                ? gated.Gate(CommonOptions.LoadConfig(result))
-                : throw new ConfigException($"models promote applies a recipe's quality gate; pipeline {CommonOptions.Definition(result).Name} promotes through its Promote stage");
-            var registry = Open(result);
-            var entry = registry.Get(Resolve(registry, result.GetValue(version)));
-            var verdict = QualityGate.Decide(entry.Metrics, registry.Production()?.Metrics, gate);
+            var gated = CommonOptions.Definition(result) as IGatedPipeline
+                ?? throw new ConfigException($"models promote applies a pipeline's quality gate; pipeline {CommonOptions.Definition(result).Name} declares none");
+            var config = CommonOptions.LoadConfig(result);
+            var (store, registry) = OpenBoth(result);
+            var entry = registry.GetStored(Resolve(registry, result.GetValue(version)));
+            var production = registry.Production() is { } current ? new GateSubject(current, store.Get(current.Version)) : null;
+            var verdict = gated.Gate(config, new GateSubject(entry, store.Get(entry.Version)), production);
             var forced = result.GetValue(force);
             foreach (var check in verdict.Checks)
             {
@@ -267,6 +267,7 @@ public static class ModelsCommand
         var verify = new Command("verify", "Check every version's files against its manifest (SHA-256) and that the registry is readable.");
         verify.SetAction(result => Guarded.Run(() =>
         {
+            var definition = CommonOptions.Definition(result);
             var (store, registry) = OpenBoth(result);
             var entries = registry.List();
             var registered = entries.Select(e => e.Version).ToHashSet();
@@ -295,11 +296,11 @@ public static class ModelsCommand
 
                 try
                 {
-                    var (golden, fp32Failed) = GoldenChecks(model);
-                    failed += fp32Failed ? 1 : 0;
-                    Console.WriteLine($"{model.Name}: intact{note}; {golden}");
+                    var check = definition.CheckVersion(model.Directory);
+                    failed += check?.Failed == true ? 1 : 0;
+                    Console.WriteLine($"{model.Name}: intact{note}" + (check is null ? string.Empty : $"; {check.Summary}"));
                 }
-                catch (Exception ex) when (ex is InvalidDataException or InvalidOnnxModelException)
+                catch (InvalidDataException ex)
                 {
                     // Hashed but unusable (written so at promote): as damaged as a modified file.
                     damaged++;
@@ -314,7 +315,7 @@ public static class ModelsCommand
 
             if (failed > 0)
             {
-                Console.Error.WriteLine($"error: the fp32 model of {failed} version(s) does not reproduce its golden set on {CpuClass.Current}: scoring and serving refuse it here");
+                Console.Error.WriteLine($"error: {failed} version(s) fail the check they are loaded with on this machine (the lines above say which): scoring and serving refuse them here");
             }
 
             return damaged > 0 ? ExitCodes.DataError : failed > 0 ? ExitCodes.GoldenCheckFailed : ExitCodes.Success;
@@ -322,41 +323,8 @@ public static class ModelsCommand
         return verify;
     }
 
-    /// <summary>
-    /// The golden check of each of <paramref name="model"/>'s ONNX models on this CPU, as one line, and whether FP32 failed
-    /// (the model is then not the one promoted). An int8 failure is reported but is no error: scoring and serving fall back to FP32.
-    /// An unreadable golden set is a <see cref="InvalidDataException"/> naming the file.
-    /// </summary>
-    private static (string Line, bool Fp32Failed) GoldenChecks(ModelVersion model)
-    {
-        if (!File.Exists(model.GoldenSetPath))
-        {
-            return ("no golden set (promoted before golden sets were written)", false);
-        }
-
-        var set = GoldenSet.Read(model.GoldenSetPath);
-        var results = new List<GoldenCheckResult>();
-        foreach (var path in new[] { model.OnnxPath, model.Int8OnnxPath }.Where(File.Exists))
-        {
-            using var onnx = OnnxDigitModel.Load(path);
-            if (GoldenCheck.Run(onnx, set, model.GoldenSetPath) is { } result)
-            {
-                results.Add(result);
-            }
-        }
-
-        var fp32Failed = results.Any(r => r.Precision == PrecisionChoice.Name(ModelPrecision.Fp32) && !r.Passed);
-        var int8Note = results.Any(r => r.Precision == PrecisionChoice.Name(ModelPrecision.Int8) && !r.Passed) && !fp32Failed
-            ? "; scoring and serving use fp32 here unless --precision int8 is given (then they refuse)"
-            : string.Empty;
-        return (results.Count == 0 ? "golden set holds no answers for its models" : string.Join("; ", results.Select(r => r.Summary)) + int8Note, fp32Failed);
-    }
-
     /// <summary>The version <paramref name="reference"/> names; none, or "production", names the production version.</summary>
-    internal static int Resolve(ModelRegistry registry, string? reference) =>
-        reference is null || reference.Trim().Equals("production", StringComparison.OrdinalIgnoreCase)
-            ? registry.Production()?.Version ?? throw new RegistryException($"{registry.FilePath}: there is no production model; name a version")
-            : ModelReference.Parse(reference).Resolve(registry);
+    internal static int Resolve(ModelRegistry registry, string? reference) => ModelReference.ResolveOrProduction(registry, reference);
 
     private static string Stage(ModelStage stage) => stage.ToString().ToLowerInvariant();
 

@@ -1,16 +1,73 @@
+using System.Reflection;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 
 namespace DigitForge.Cli.Pipelines;
 
-/// <summary>Every pipeline this build hosts; <c>--pipeline=NAME</c> picks one.</summary>
+/// <summary>
+/// Every pipeline this build hosts; <c>--pipeline=NAME</c> picks one. The built-in pipelines are listed here and
+/// nowhere else; a pipeline built outside this repository's CLI (a plug-in, or one that lives only in tests) is
+/// loaded from the assemblies named by <see cref="AssembliesVariable"/> (docs/add-a-pipeline.md).
+/// </summary>
 public static class PipelineCatalog
 {
     public const string Default = "mnist";
 
-    public static IReadOnlyList<IPipelineDefinition> All { get; } = [new Mnist.MnistPipeline(), new HackerNews.HackerNewsPipeline()];
+    /// <summary>Assembly paths, separated by the platform's path separator (':' on Linux, ';' on Windows), whose public
+    /// <see cref="IPipelineDefinition"/> classes with a parameterless constructor are pipelines too.</summary>
+    public const string AssembliesVariable = "DIGITFORGE_PIPELINE_ASSEMBLIES";
+
+    public static IReadOnlyList<IPipelineDefinition> BuiltIn { get; } = [new Mnist.MnistPipeline(), new HackerNews.HackerNewsPipeline()];
+
+    private static readonly Lazy<IReadOnlyList<IPipelineDefinition>> Everything = new(() => With(Environment.GetEnvironmentVariable(AssembliesVariable)));
+
+    /// <summary>The built-in pipelines and those of <see cref="AssembliesVariable"/>; a bad path or a name given twice is a <see cref="ConfigException"/>.</summary>
+    public static IReadOnlyList<IPipelineDefinition> All => Everything.Value;
 
     public static IPipelineDefinition Find(string name) =>
         All.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ConfigException($"unknown pipeline '{name}'; pipelines are: {string.Join(", ", All.Select(p => p.Name))}");
+
+    /// <summary>The built-in pipelines and those declared in the assemblies of <paramref name="assemblies"/> (the variable's value; null: none).</summary>
+    public static IReadOnlyList<IPipelineDefinition> With(string? assemblies)
+    {
+        var loaded = (assemblies ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .SelectMany(Load);
+        List<IPipelineDefinition> all = [.. BuiltIn, .. loaded];
+        if (all.GroupBy(p => p.Name, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ConfigException($"{AssembliesVariable}: pipeline '{twice.Key}' is declared twice ({string.Join(", ", twice.Select(p => p.GetType().FullName))})");
+        }
+
+        return all;
+    }
+
+    private static IEnumerable<IPipelineDefinition> Load(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (!File.Exists(full))
+        {
+            throw new ConfigException($"{AssembliesVariable}: {full} does not exist");
+        }
+
+        Assembly assembly;
+        try
+        {
+            // LoadFrom resolves the assembly's own dependencies from its folder; the engine's types stay the CLI's.
+            assembly = Assembly.LoadFrom(full);
+        }
+        catch (BadImageFormatException ex)
+        {
+            throw new ConfigException($"{AssembliesVariable}: {full} is not a .NET assembly ({ex.Message})");
+        }
+
+        var pipelines = assembly.GetExportedTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IPipelineDefinition).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (IPipelineDefinition)Activator.CreateInstance(t)!)
+            .ToList();
+        return pipelines.Count > 0
+            ? pipelines
+            : throw new ConfigException($"{AssembliesVariable}: {full} declares no public pipeline (a class implementing IPipelineDefinition with a parameterless constructor)");
+    }
 }

@@ -2,7 +2,6 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Records;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
-using DigitForge.Evaluation.Packaging;
 using DigitForge.Registry.Store;
 using Newtonsoft.Json;
 
@@ -36,7 +35,7 @@ public static class VersionReproducer
         Func<string, IStageLog> logFor,
         CancellationToken cancellation = default)
     {
-        var lineage = manifest.Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
+        var lineage = manifest.Details.ToObject<VersionLineage>(JsonSerializer.Create(JsonFile.Settings));
         if (lineage?.Config is null || lineage.Stages is null)
         {
             throw new StageException($"{version.ManifestPath}: no recorded recipe (details.config and details.stages), so {version.Name} cannot be re-trained from it");
@@ -81,9 +80,9 @@ public static class VersionReproducer
     }
 
     /// <summary>A stage's lineage entry as the record it was copied from (outputs aside); empty when the lineage lacks the stage.</summary>
-    private static StageRecord Recorded(string stage, ModelLineage lineage) => new()
+    private static StageRecord Recorded(string stage, VersionLineage lineage) => new()
     {
         Stage = stage,
-        Components = lineage.Stages.TryGetValue(stage, out var entry) ? entry.ToComponents() : new FingerprintComponents(),
+        Components = lineage.Stages!.TryGetValue(stage, out var entry) ? entry.ToComponents() : new FingerprintComponents(),
     };
 }

@@ -49,8 +49,7 @@ public static class AssemblyCodeHash
             }
         }
 
-        var resources = cor.ResourcesDirectory;
-        Part(hash, "resources", resources.Size == 0 ? [] : Bytes(pe, resources.RelativeVirtualAddress, resources.Size));
+        Part(hash, "resources", Resources(pe));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -86,9 +85,16 @@ public static class AssemblyCodeHash
         return block;
     }
 
+    /// <summary>The managed resources' bytes, as they sit in the image.</summary>
+    internal static byte[] Resources(PEReader pe)
+    {
+        var resources = pe.PEHeaders.CorHeader!.ResourcesDirectory;
+        return resources.Size == 0 ? [] : Bytes(pe, resources.RelativeVirtualAddress, resources.Size);
+    }
+
     /// <summary>The size of an RVA field's data from its type: a primitive, or a value type of this
     /// module with an explicit size (what compilers emit for array initialisers); null otherwise.</summary>
-    private static int? FieldDataSize(MetadataReader metadata, FieldDefinition field)
+    internal static int? FieldDataSize(MetadataReader metadata, FieldDefinition field)
     {
         var signature = metadata.GetBlobReader(field.Signature);
         signature.ReadSignatureHeader();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Records;
@@ -11,16 +12,40 @@ namespace DigitForge.Engine.Pipelines;
 /// <param name="Cache">Where stale stages are restored from and new outputs kept; none: every stale stage runs.</param>
 public sealed record BuildOptions(bool ForcePromotion = false, StageCache? Cache = null);
 
-/// <summary>A metric a dashboard plots, with the values it can take, so a plot's axis never runs past them.</summary>
-/// <param name="Name">Its key in <see cref="IPipelineDefinition.Metrics"/>.</param>
-public sealed record PlottedMetric(string Name, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity)
+/// <summary>Which way a metric improves: what <c>models compare</c> calls better or worse.</summary>
+public enum MetricSense
 {
-    /// <summary>Accuracy, recall and the like: a share, from 0 to 1.</summary>
-    public static PlottedMetric Fraction(string name) => new(name, 0, 1);
+    HigherIsBetter,
+    LowerIsBetter,
+}
+
+/// <summary>
+/// A metric a pipeline records, its sense, and the values it can take (so a plot's axis never runs past them).
+/// </summary>
+/// <param name="Name">Its key in <see cref="IPipelineDefinition.Metrics(string)"/>.</param>
+public sealed record MetricSpec(string Name, MetricSense Sense, double Min = double.NegativeInfinity, double Max = double.PositiveInfinity)
+{
+    /// <summary>Accuracy, recall and the like: a share, from 0 to 1, higher is better.</summary>
+    public static MetricSpec Fraction(string name) => new(name, MetricSense.HigherIsBetter, 0, 1);
 
     /// <summary>Errors and losses: 0 at best, no upper bound.</summary>
-    public static PlottedMetric Error(string name) => new(name, 0);
+    public static MetricSpec Error(string name) => new(name, MetricSense.LowerIsBetter, 0);
+
+    /// <summary>A correlation or R²: at most 1, higher is better.</summary>
+    public static MetricSpec Score(string name) => new(name, MetricSense.HigherIsBetter, double.NegativeInfinity, 1);
+
+    public bool IsFraction => Min == 0 && Max == 1;
+
+    /// <summary>A value of this metric as text: a fraction as a percentage, anything else to four decimals.</summary>
+    public string Format(double value) => value.ToString(IsFraction ? "P2" : "0.####", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One figure of a model version, as <c>models compare</c> sets two versions' side by side.</summary>
+/// <param name="RecallOf">The class whose recall this is, if it is one: the comparison lists the classes that got better or worse by it.</param>
+public sealed record VersionFigure(string Name, double Value, MetricSense Sense, string? RecallOf = null);
+
+/// <summary>What a model version's on-load check found (a golden set, say), as one line; <paramref name="Failed"/>: scoring and serving refuse the version on this machine.</summary>
+public sealed record VersionCheck(string Summary, bool Failed);
 
 /// <summary>One file of a stage's outputs; the stage is named by its type.</summary>
 public sealed record StageOutput(Type Stage, string File)
@@ -54,8 +79,32 @@ public interface IPipelineDefinition
     /// <summary>The headline metrics as numbers, for the run history, read from the committed outputs; empty when not measured.</summary>
     IReadOnlyDictionary<string, double> Metrics(StageGraph graph);
 
-    /// <summary>The one metric of <see cref="Metrics"/> a dashboard plots over time; null: none.</summary>
-    PlottedMetric? HeadlineMetric { get; }
+    /// <summary>
+    /// The headline metrics read from <paramref name="folder"/>: the <see cref="MetricsStage"/>'s outputs, or a model
+    /// version that keeps them; empty when the folder holds none.
+    /// </summary>
+    IReadOnlyDictionary<string, double> Metrics(string folder);
+
+    /// <summary>Every metric <see cref="Metrics(string)"/> gives, with its sense and range, headline first.</summary>
+    IReadOnlyList<MetricSpec> MetricSpecs { get; }
+
+    /// <summary>The one metric of <see cref="Metrics(StageGraph)"/> a dashboard plots over time; null: none.</summary>
+    MetricSpec? HeadlineMetric { get; }
+
+    /// <summary>A classifier's class names by label (index), for gate reasons, lineage and comparisons; null: not a classifier.</summary>
+    IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Every figure of a model version in <paramref name="folder"/> that <c>models compare</c> sets side by side, details included.</summary>
+    IReadOnlyList<VersionFigure> Figures(string folder);
+
+    /// <summary>What <c>models show</c> says of a version beyond the shared lineage (exports, timings, libraries), from its folder and manifest details.</summary>
+    IEnumerable<string> VersionFacts(string folder, JObject details);
+
+    /// <summary>The check a version passes where it is loaded (a golden set, say), run by <c>models verify</c>; null: the pipeline has none.</summary>
+    VersionCheck? CheckVersion(string folder);
+
+    /// <summary>How <c>digitforge score</c> scores inputs with this pipeline's models; null: it has no scorer.</summary>
+    IPipelineScorer? Scorer { get; }
 
     /// <summary>The output holding the per-epoch training curves that <c>experiments plot</c> overlays (a JSON array of epochs); null: none.</summary>
     StageOutput? TrainingHistory { get; }
@@ -88,9 +137,29 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
 
     public virtual Type? MetricsStage => null;
 
-    public virtual IReadOnlyDictionary<string, double> Metrics(StageGraph graph) => new Dictionary<string, double>();
+    public IReadOnlyDictionary<string, double> Metrics(StageGraph graph) =>
+        MetricsStage is { } stage ? Metrics(graph.Store.DirectoryOf(StageNames.Of(stage))) : new Dictionary<string, double>();
 
-    public virtual PlottedMetric? HeadlineMetric => null;
+    public virtual IReadOnlyDictionary<string, double> Metrics(string folder) => new Dictionary<string, double>();
+
+    public virtual IReadOnlyList<MetricSpec> MetricSpecs => [];
+
+    public virtual MetricSpec? HeadlineMetric => MetricSpecs.FirstOrDefault();
+
+    public virtual IReadOnlyList<string>? ClassNames => null;
+
+    /// <summary>By default the headline metrics, each with its declared sense.</summary>
+    public virtual IReadOnlyList<VersionFigure> Figures(string folder)
+    {
+        var metrics = Metrics(folder);
+        return [.. MetricSpecs.Where(spec => metrics.ContainsKey(spec.Name)).Select(spec => new VersionFigure(spec.Name, metrics[spec.Name], spec.Sense))];
+    }
+
+    public virtual IEnumerable<string> VersionFacts(string folder, JObject details) => [];
+
+    public virtual VersionCheck? CheckVersion(string folder) => null;
+
+    public virtual IPipelineScorer? Scorer => null;
 
     public virtual StageOutput? TrainingHistory => null;
 

@@ -68,6 +68,9 @@ public sealed class StageGraph
 
     public IReadOnlyList<IStage> Stages { get; }
 
+    /// <summary>What a build without a target builds: the last stage, which needs all the others.</summary>
+    public string DefaultTarget => Stages[^1].Name;
+
     public StageStore Store { get; }
 
     public IStage Find(string name) => stages.TryGetValue(name, out var stage)

@@ -35,7 +35,7 @@ public sealed class FingerprintComponents
     /// <summary>The pipeline the stage belongs to.</summary>
     public string Pipeline { get; set; } = string.Empty;
 
-    /// <summary>Assembly name to the hash of its code (<see cref="Hashing.AssemblyCodeHash"/>).</summary>
+    /// <summary>Assembly name to the hash of the code the stage reaches in it (<see cref="Hashing.CodeReach"/>).</summary>
     public SortedDictionary<string, string> Code { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>SHA-256 of the canonical JSON of the stage's config.</summary>

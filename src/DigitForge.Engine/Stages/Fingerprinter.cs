@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Records;
 
@@ -9,7 +8,11 @@ namespace DigitForge.Engine.Stages;
 /// <param name="pipeline">Part of every fingerprint: the same stage in two pipelines never shares a cache entry.</param>
 public sealed class Fingerprinter(StageStore store, string pipeline)
 {
-    private static readonly ConcurrentDictionary<string, string> AssemblyHashes = new();
+    // A process's assemblies do not change under it: each stage type is walked once per process.
+    private static readonly ConcurrentDictionary<Type, SortedDictionary<string, string>> CodeHashes = new();
+
+    // The stage types' code hashes kept between builds, beside the stage folders.
+    private readonly CodeHashCache codeCache = new(Path.Combine(store.Root, ".code-hashes.json"));
 
     /// <summary>The components, or null with the reason when an upstream output is not usable.</summary>
     public FingerprintComponents? Compute(IStage stage, StageInputs inputs, out string? problem)
@@ -21,9 +24,9 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
             Config = CanonicalJson.Hash(inputs.Config),
         };
 
-        foreach (var assembly in inputs.Code)
+        foreach (var (assembly, hash) in CodeHashes.GetOrAdd(stage.GetType(), codeCache.Of))
         {
-            components.Code[assembly.GetName().Name!] = HashOf(assembly);
+            components.Code[assembly] = hash;
         }
 
         foreach (var (name, path) in inputs.Files)
@@ -68,9 +71,4 @@ public sealed class Fingerprinter(StageStore store, string pipeline)
     }
 
     public static string FingerprintOf(FingerprintComponents components) => CanonicalJson.Hash(components);
-
-    private static string HashOf(Assembly assembly) =>
-        AssemblyHashes.GetOrAdd(assembly.Location, path => string.IsNullOrEmpty(path)
-            ? throw new InvalidOperationException($"{assembly.GetName().Name} has no file to hash")
-            : AssemblyCodeHash.OfFile(path));
 }

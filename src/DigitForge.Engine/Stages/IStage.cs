@@ -1,8 +1,9 @@
 namespace DigitForge.Engine.Stages;
 
 /// <summary>
-/// One step of a pipeline. Its fingerprint covers <see cref="DescribeInputs"/> plus the hashes
-/// of the upstream files it consumes; <see cref="Run"/> writes its outputs into a fresh folder.
+/// One step of a pipeline. Its fingerprint covers <see cref="DescribeInputs"/>, the code its type
+/// reaches (<see cref="Hashing.CodeReach"/>) and the hashes of the upstream files it consumes;
+/// <see cref="Run"/> writes its outputs into a fresh folder.
 /// </summary>
 public interface IStage
 {

@@ -20,7 +20,6 @@ public sealed class EvaluateStage : IStage
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(EvaluateStage).Assembly, typeof(Microsoft.ML.MLContext).Assembly, typeof(Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer).Assembly],
         new { },
         new Dictionary<string, string>(),
         NewsEnvironment.Facts());

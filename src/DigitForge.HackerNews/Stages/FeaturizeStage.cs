@@ -12,7 +12,6 @@ public sealed class FeaturizeStage(FeaturesConfig config) : IStage
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<SplitStage>(SplitStage.TrainFile)];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(FeaturizeStage).Assembly, typeof(Microsoft.ML.MLContext).Assembly],
         new { features = config },
         new Dictionary<string, string>(),
         NewsEnvironment.Facts());

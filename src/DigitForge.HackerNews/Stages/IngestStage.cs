@@ -23,7 +23,6 @@ public sealed class IngestStage(NewsDataConfig config, string root, string check
     public IReadOnlyList<StageDependency> Dependencies => [];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(IngestStage).Assembly],
         new { data = config.Source == NewsSource.Api ? (object)new { source = config.Source, api = config.Api } : new { source = config.Source, bundled = config.Bundled } },
         config.Source == NewsSource.Bundled ? new Dictionary<string, string> { ["stories"] = BundledPath } : new Dictionary<string, string>(),
         new Dictionary<string, string>());

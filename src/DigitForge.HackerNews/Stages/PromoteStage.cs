@@ -45,7 +45,6 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     public string? MissingEffect(string outputFolder) => target.MissingPromotion();
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelRegistry).Assembly],
         new { promote = gate },
         new Dictionary<string, string>(),
         target.Facts());
@@ -53,19 +52,16 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     public void Run(StageRunContext context)
     {
         var metrics = JsonFile.Read<NewsMetrics>(context.UpstreamFile<EvaluateStage>(NewsEvaluator.MetricsFile));
-        var registry = target.Open();
-        var store = registry.Store;
-        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
-        var production = registry.Production();
-
         // A version is the featurizer and the trees together: either alone predicts nothing.
         var contentHash = ContentHash.OfText(ContentHash.OfFile(context.UpstreamFile<FeaturizeStage>(Featurizer.ModelFile)) + ContentHash.OfFile(context.UpstreamFile<TrainStage>(NewsTrainer.ModelFile)));
-        var added = store.Add(contentHash, (directory, version) => WriteVersion(context, directory, version, production?.Name));
-        var entry = registry.Register(added.Version, Figures(metrics), actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
-
-        var decision = Promotion.Decide(registry, entry, production, () => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate), force, actor, context.Log.Info, context.Log.Warning);
-        JsonFile.Write(context.OutputFile(DecisionFile), decision);
+        Promotion.Publish(
+            context,
+            target,
+            contentHash,
+            (directory, version, production) => WriteVersion(context, directory, version, production),
+            Figures(metrics),
+            (_, production, store) => NewsGate.Decide(metrics, ProductionMetrics(store, production), gate),
+            force);
     }
 
     /// <summary>The registry figure of a version's test MAE, which live MAE is compared with.</summary>
@@ -102,21 +98,9 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
             File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
         }
 
-        var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
-        var config = new JObject();
-        foreach (var stageConfig in records.Values.Select(r => r.Config).Append(CanonicalJson.ToToken(new { promote = gate })).OfType<JObject>())
-        {
-            config.Merge(stageConfig, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace });
-        }
-
+        var lineage = VersionLineage.Of(context, parentProduction, (JObject)CanonicalJson.ToToken(new { promote = gate }));
         return JObject.FromObject(
-            new
-            {
-                version,
-                parentProduction,
-                stages = records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
-                config,
-            },
+            new { version, lineage.ParentProduction, lineage.Stages, lineage.Config },
             Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings));
     }
 }

@@ -4,6 +4,7 @@ using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Reporting;
 using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
 
 namespace DigitForge.HackerNews.Stages;
 
@@ -20,7 +21,6 @@ public sealed class ReportStage(string reportsRoot) : IStage
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(ScottPlot.Plot).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());
@@ -36,10 +36,7 @@ public sealed class ReportStage(string reportsRoot) : IStage
             context.OutputDirectory,
             DateTimeOffset.UtcNow);
 
-        // One copy per model version, kept when the stage folder moves on.
-        Directory.CreateDirectory(reportsRoot);
-        var copy = Path.Combine(reportsRoot, $"{decision.Version}.html");
-        AtomicFile.WriteAllText(copy, File.ReadAllText(context.OutputFile(NewsReport.ReportFile)));
+        var copy = VersionReport.Keep(reportsRoot, decision.Version, File.ReadAllText(context.OutputFile(NewsReport.ReportFile)));
         context.Log.Info($"report: {copy}");
     }
 }

@@ -19,7 +19,6 @@ public sealed class SplitStage(SplitConfig config) : IStage
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<IngestStage>(IngestStage.StoriesFile)];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(SplitStage).Assembly],
         new { split = config },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

@@ -20,7 +20,6 @@ public sealed class TrainStage(NewsTrainConfig config) : IStage
     public IReadOnlyList<string> VolatileOutputs => [NewsTrainer.RecordFile];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(TrainStage).Assembly, typeof(Microsoft.ML.MLContext).Assembly, typeof(Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer).Assembly],
         new { train = config },
         new Dictionary<string, string>(),
         NewsEnvironment.Facts());

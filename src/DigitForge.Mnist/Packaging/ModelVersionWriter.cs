@@ -85,21 +85,16 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
         context.Log.Info($"exported {ModelVersion.OnnxFileName} in {exportSeconds:0.00} s; parity with TorchSharp: {parity}");
 
         // The lineage is every stage the calling stage reads from, as it declared them.
+        var shared = VersionLineage.Of(context, parentProduction, config);
         var records = context.Upstreams.ToDictionary(s => s, context.UpstreamRecord);
         var training = JObject.Parse(File.ReadAllText(context.UpstreamFile<TrainStage>(TrainStage.SummaryFile)));
-        var mergedConfig = new JObject();
-        foreach (var stageConfig in records.Values.Select(r => r.Config).Append(config).OfType<JObject>())
-        {
-            mergedConfig.Merge(stageConfig, new JsonMergeSettings { MergeArrayHandling = MergeArrayHandling.Replace });
-        }
-
         var lineage = new ModelLineage(
             version,
             records[StageNames.Of<TrainStage>()].Outputs[DigitTrainer.WeightsFileName],
             TestSetHash(context),
-            parentProduction,
-            records.ToDictionary(r => r.Key, r => StageLineage.Of(r.Value)),
-            mergedConfig,
+            shared.ParentProduction,
+            shared.Stages!,
+            shared.Config!,
             Libraries(),
             new ModelTimings(
                 records[StageNames.Of<TrainStage>()].Seconds,

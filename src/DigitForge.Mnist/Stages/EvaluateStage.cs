@@ -27,7 +27,6 @@ public sealed class EvaluateStage(EvaluateConfig config, TorchNumerics numerics)
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(EvaluateStage).Assembly, typeof(ClassificationMetrics).Assembly, typeof(DigitPredictor).Assembly, typeof(IdxFile).Assembly],
         new { evaluate = config, train = new { numerics.Threads, numerics.Kernels } },
         new Dictionary<string, string>(),
         MlEnvironment.Facts(numerics.Kernels));

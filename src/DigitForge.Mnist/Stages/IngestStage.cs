@@ -22,7 +22,6 @@ public sealed class IngestStage(DataConfig config, SourceResolver sources) : ISt
     public bool HasOfficialTest => config.Idx?.TestImages is not null || config.Folder?.TestPath is not null;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(IngestStage).Assembly, typeof(DataConfig).Assembly],
         new { data = config },
         sources.LocalInputs(config),
         new Dictionary<string, string>());

@@ -24,7 +24,6 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PreprocessStage).Assembly, typeof(PreprocessConfig).Assembly],
         new { preprocess = config },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());

@@ -42,7 +42,6 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
     ];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(PromoteStage).Assembly, typeof(ModelCard).Assembly, typeof(ModelRegistry).Assembly, typeof(DigitPredictor).Assembly, typeof(OnnxDigitModel).Assembly],
         Config,
         new Dictionary<string, string>(),
         MlEnvironment.Facts(numerics.Kernels).Concat(target.Facts()).ToDictionary());
@@ -60,21 +59,16 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
         var metrics = new ModelMetrics(
             report.Accuracy, report.LowestRecall, report.LowestRecallLabel, ModelVersionWriter.TestSetHash(context),
             WorstShift: report.Robustness?.Worst.Name, WorstShiftAccuracy: report.Robustness?.Worst.Accuracy);
-        var registry = target.Open();
-        var store = registry.Store;
-        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
-        var production = registry.Production();
-
-        var added = store.Add(
+        Promotion.Publish(
+            context,
+            target,
             ContentHash.OfFile(context.UpstreamFile<TrainStage>(DigitTrainer.WeightsFileName)),
-            (directory, version) => JObject.FromObject(
-                new ModelVersionWriter(numerics).Write(context, directory, version, production?.Name, (JObject)CanonicalJson.ToToken(Config)),
-                Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)));
-        var entry = registry.Register(added.Version, metrics, actor);
-        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
-
-        var decision = Promotion.Decide(registry, entry, production, () => QualityGate.Decide(metrics, production?.Metrics, gate), force, actor, context.Log.Info, context.Log.Warning);
-        JsonFile.Write(context.OutputFile(DecisionFile), decision);
+            (directory, version, production) => JObject.FromObject(
+                new ModelVersionWriter(numerics).Write(context, directory, version, production, (JObject)CanonicalJson.ToToken(Config)),
+                Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)),
+            metrics,
+            (_, production, _) => QualityGate.Decide(metrics, production?.Metrics, gate, MnistPipeline.Digits),
+            force);
     }
 
 }

@@ -4,6 +4,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Evaluation.Metrics;
 using DigitForge.Mnist.Reporting;
 using DigitForge.Registry.Gate;
+using DigitForge.Registry.Store;
 using DigitForge.Reporting.Plots;
 
 namespace DigitForge.Mnist.Stages;
@@ -33,7 +34,6 @@ public sealed class ReportStage(string reportsRoot) : IStage
     public bool Cacheable => false;
 
     public StageInputs DescribeInputs() => new(
-        [typeof(ReportStage).Assembly, typeof(AxisFit).Assembly, typeof(ScottPlot.Plot).Assembly],
         new { },
         new Dictionary<string, string>(),
         new Dictionary<string, string>());
@@ -67,9 +67,7 @@ public sealed class ReportStage(string reportsRoot) : IStage
 
         var html = HtmlReport.Render(decision, report, figures, wrong, DateTimeOffset.UtcNow, context.PipelinePicture());
         AtomicFile.WriteAllText(context.OutputFile(HtmlFile), html);
-        Directory.CreateDirectory(reportsRoot);
-        var kept = Path.Combine(reportsRoot, decision.Version + ".html");
-        AtomicFile.WriteAllText(kept, html);
+        var kept = VersionReport.Keep(reportsRoot, decision.Version, html);
         context.Log.Info($"report of {decision.Version}: {kept} ({html.Length / 1024} KiB, {figures.Length} figures, {wrong.Count} wrong examples)");
     }
 

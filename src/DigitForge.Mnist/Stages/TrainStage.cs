@@ -25,7 +25,6 @@ public sealed class TrainStage(ModelConfig model, TrainConfig train) : IStage
     public IReadOnlyList<string> VolatileOutputs => [HistoryFile, SummaryFile];
 
     public StageInputs DescribeInputs() => new(
-        [typeof(TrainStage).Assembly, typeof(DigitTrainer).Assembly, typeof(LabelledImages).Assembly],
         new { model, train },
         new Dictionary<string, string>(),
         MlEnvironment.Facts(train.Kernels));

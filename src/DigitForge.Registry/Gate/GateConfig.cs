@@ -8,7 +8,7 @@ public sealed class GateConfig
     [Range(0.0, 1.0)]
     public double MinAccuracy { get; set; } = 0.98;
 
-    /// <summary>Every class must reach this recall, so one weak digit cannot hide behind a good average.</summary>
+    /// <summary>Every class must reach this recall, so one weak class cannot hide behind a good average.</summary>
     [Range(0.0, 1.0)]
     public double MinClassRecall { get; set; } = 0.95;
 

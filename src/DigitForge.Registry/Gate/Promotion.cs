@@ -1,3 +1,7 @@
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using Newtonsoft.Json.Linq;
+
 namespace DigitForge.Registry.Gate;
 
 /// <summary>
@@ -8,6 +12,35 @@ namespace DigitForge.Registry.Gate;
 /// </summary>
 public static class Promotion
 {
+    /// <summary>
+    /// What every pipeline's publishing stage does: stores the version (once per content hash) in the target registry,
+    /// registers it with its metrics, lets the gate decide, and writes the decision to the stage's <c>decision.json</c>.
+    /// </summary>
+    /// <param name="writeVersion">Writes the version's files into a folder and returns its manifest details; given the
+    /// folder, the version's name and the production version's name (null: none) when it was built.</param>
+    /// <param name="gate">The gate on the registered candidate against production (null: none yet), from the version store.</param>
+    /// <param name="force">Promote even when the gate rejects (recorded as an override).</param>
+    public static PromotionDecision Publish(
+        StageRunContext context,
+        RegistryTarget target,
+        string contentHash,
+        Func<string, string, string?, JObject> writeVersion,
+        ModelMetrics metrics,
+        Func<RegistryEntry, RegistryEntry?, IVersionStore, GateDecision> gate,
+        bool force)
+    {
+        var registry = target.Open();
+        var store = registry.Store;
+        var actor = Actor.CurrentVia(force ? "build: Promote stage --force" : "build: Promote stage");
+        var production = registry.Production();
+        var added = store.Add(contentHash, (directory, version) => writeVersion(directory, version, production?.Name));
+        var entry = registry.Register(added.Version, metrics, actor);
+        context.Log.Info($"{added.Version.Name} {(added.Created ? "stored" : "already stored")} in {store.Location}, {entry.Stage.ToString().ToLowerInvariant()}");
+        var decision = Decide(registry, entry, production, () => gate(entry, production, store), force, actor, context.Log.Info, context.Log.Warning);
+        JsonFile.Write(context.OutputFile(PromotionDecision.FileName), decision);
+        return decision;
+    }
+
     public static PromotionDecision Decide(ModelRegistry registry, RegistryEntry entry, RegistryEntry? production, Func<GateDecision> gate, bool force, Actor actor, Action<string> info, Action<string> warning)
     {
         if (production?.Version == entry.Version)

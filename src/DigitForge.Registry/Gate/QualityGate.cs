@@ -20,11 +20,12 @@ public static class QualityGate
     // Accuracies are ratios of counts; a margin this small absorbs float error at exact boundaries only.
     private const double Epsilon = 1e-9;
 
-    public static GateDecision Decide(ModelMetrics candidate, ModelMetrics? production, GateConfig config)
+    /// <param name="classNames">The pipeline's class names by label, so a reason names the weakest class as the pipeline does.</param>
+    public static GateDecision Decide(ModelMetrics candidate, ModelMetrics? production, GateConfig config, IReadOnlyList<string>? classNames)
     {
-        var measured = Classifier.Of(candidate, "the candidate");
-        var current = production is null ? null : Classifier.Of(production, "production");
-        GateCheck[] checks = [Accuracy(measured, config), ClassRecall(measured, config), AgainstProduction(measured, current, config)];
+        var measured = Classifier.Of(candidate, "the candidate", classNames);
+        var current = production is null ? null : Classifier.Of(production, "production", classNames);
+        GateCheck[] checks = [Accuracy(measured, config), ClassRecall(measured, config, classNames), AgainstProduction(measured, current, config)];
         return new(WorstShift(candidate, config) is { } shift ? [.. checks, shift] : checks);
     }
 
@@ -52,9 +53,9 @@ public static class QualityGate
             ? new(AccuracyRule, true, $"accuracy {Percent(candidate.Accuracy)} meets the minimum {Percent(config.MinAccuracy)}")
             : new(AccuracyRule, false, $"accuracy {Percent(candidate.Accuracy)} is below the minimum {Percent(config.MinAccuracy)}");
 
-    private static GateCheck ClassRecall(Classifier candidate, GateConfig config)
+    private static GateCheck ClassRecall(Classifier candidate, GateConfig config, IReadOnlyList<string>? classNames)
     {
-        var measured = $"lowest class recall {Percent(candidate.LowestRecall)} (digit {candidate.LowestRecallLabel.ToString(CultureInfo.InvariantCulture)})";
+        var measured = $"lowest class recall {Percent(candidate.LowestRecall)} ({ModelMetrics.ClassName(candidate.LowestRecallLabel, classNames)})";
         return candidate.LowestRecall + Epsilon >= config.MinClassRecall
             ? new(ClassRecallRule, true, $"{measured} meets the minimum {Percent(config.MinClassRecall)}")
             : new(ClassRecallRule, false, $"{measured} is below the minimum {Percent(config.MinClassRecall)}");
@@ -93,9 +94,9 @@ public static class QualityGate
     /// <summary>What this gate reads of a model's metrics; a model without them is not a classifier it can judge.</summary>
     private sealed record Classifier(double Accuracy, double LowestRecall, int LowestRecallLabel, string TestSet)
     {
-        public static Classifier Of(ModelMetrics metrics, string which) =>
+        public static Classifier Of(ModelMetrics metrics, string which, IReadOnlyList<string>? classNames) =>
             metrics is { Accuracy: { } accuracy, LowestRecall: { } recall, LowestRecallLabel: { } label }
                 ? new(accuracy, recall, label, metrics.TestSetFingerprint)
-                : throw new RegistryException($"the classification gate needs accuracy and class recall, and {which}'s metrics have none ({metrics.Describe()})");
+                : throw new RegistryException($"the classification gate needs accuracy and class recall, and {which}'s metrics have none ({metrics.Describe(classNames)})");
     }
 }

@@ -23,6 +23,12 @@ public sealed partial record ModelReference(int Number, string? ShortHash)
         return reference is not null;
     }
 
+    /// <summary>The version <paramref name="reference"/> names; none, or "production", names the production version.</summary>
+    public static int ResolveOrProduction(ModelRegistry registry, string? reference) =>
+        reference is null || reference.Trim().Equals("production", StringComparison.OrdinalIgnoreCase)
+            ? registry.Production()?.Version ?? throw new RegistryException($"{registry.FilePath}: there is no production model; name a version")
+            : Parse(reference).Resolve(registry);
+
     /// <summary>The version number, after checking a given hash part against the registered name.</summary>
     public int Resolve(ModelRegistry registry)
     {

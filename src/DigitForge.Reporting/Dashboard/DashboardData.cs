@@ -36,7 +36,7 @@ public sealed record DashboardData(
     IReadOnlyList<DashboardStage> Stages,
     IReadOnlyList<RunRecord> Runs,
     string HistoryFile,
-    PlottedMetric? HeadlineMetric,
+    MetricSpec? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
     IReadOnlyList<string> Warnings,
     Monitoring.Reporting.MonitorReport? Live = null);

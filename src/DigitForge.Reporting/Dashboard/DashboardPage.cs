@@ -133,7 +133,7 @@ public static class DashboardPage
                 $"<br><span class=\"small noops\" data-count=\"{repeats.Count}\">+ {repeats.Count} no-op build{(repeats.Count == 1 ? string.Empty : "s")}, last {repeats[^1].StartedAt.UtcDateTime:yyyy-MM-dd HH:mm}</span>");
 
     // The headline metric of each row whose run measured it, oldest first, drawn by ScottPlot as inline SVG.
-    private static void MetricPlot(IReadOnlyList<RunRow> rows, PlottedMetric metric, StringBuilder html)
+    private static void MetricPlot(IReadOnlyList<RunRow> rows, MetricSpec metric, StringBuilder html)
     {
         var points = rows.Select(r => r.Run).Where(r => r.Metrics.ContainsKey(metric.Name)).ToList();
         if (points.Count == 0)

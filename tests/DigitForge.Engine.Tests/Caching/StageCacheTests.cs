@@ -144,7 +144,7 @@ public sealed class StageCacheTests : IDisposable
 
         public bool Cacheable => false;
 
-        public StageInputs DescribeInputs() => new([typeof(EffectStage).Assembly], new { knob = Knob }, new Dictionary<string, string>(), new Dictionary<string, string>());
+        public StageInputs DescribeInputs() => new(new { knob = Knob }, new Dictionary<string, string>(), new Dictionary<string, string>());
 
         public void Run(StageRunContext context) => File.WriteAllText(context.OutputFile("out.txt"), Knob.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -1,8 +1,7 @@
 using System.Globalization;
 using DigitForge.Scoring.Output;
-using DigitForge.Scoring.Pipeline;
 
-namespace DigitForge.Score;
+namespace DigitForge.Scoring.Pipeline;
 
 /// <summary>The human part of a run's output: what is about to happen, and the summary at the end.</summary>
 public static class SummaryPrinter

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
-using DigitForge.HackerNews.Scoring;
 using DigitForge.Monitoring;
 
-namespace DigitForge.Cli.Commands;
+namespace DigitForge.HackerNews.Scoring;
 
 /// <summary>Records scored stories in the prediction log as their results stream out of the scorer.</summary>
 public static class StoryLog
