@@ -38,7 +38,7 @@ internal sealed partial class PredictionLogging : IDisposable
         if (mode != PredictionLogMode.Off)
         {
             log = new BatchedPredictionLog(MonitorStores.Open(Path.GetDirectoryName(options.ModelsRoot)!));
-            LogOpened(logger, mode, log.Location);
+            LogOpened(logger, mode.ToString().ToLowerInvariant(), log.Location);
         }
     }
 
@@ -58,5 +58,5 @@ internal sealed partial class PredictionLogging : IDisposable
     private static bool IsTrue(string value) => value is "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "prediction log: {Mode} predictions recorded in {Location}")]
-    private static partial void LogOpened(ILogger logger, PredictionLogMode mode, string location);
+    private static partial void LogOpened(ILogger logger, string mode, string location);
 }
