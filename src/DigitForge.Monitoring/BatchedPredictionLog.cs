@@ -85,11 +85,17 @@ public sealed class BatchedPredictionLog : IPredictionLog
     {
         var reader = queue.Reader;
         var batch = new List<PredictionRecord>(options.BatchSize);
-        var due = DateTime.MaxValue;
+        var due = DateTime.UtcNow;
         while (true)
         {
             while (batch.Count < options.BatchSize && reader.TryRead(out var record))
             {
+                // A batch is due an interval after its first record, however that record arrived.
+                if (batch.Count == 0)
+                {
+                    due = DateTime.UtcNow + options.FlushInterval;
+                }
+
                 batch.Add(record);
             }
 
@@ -114,7 +120,6 @@ public sealed class BatchedPredictionLog : IPredictionLog
                     return;
                 }
 
-                due = DateTime.UtcNow + options.FlushInterval;
                 continue;
             }
 
