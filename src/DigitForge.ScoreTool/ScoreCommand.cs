@@ -83,13 +83,18 @@ public static class ScoreCommand
         DefaultValueFactory = _ => Inference.Drift.DriftCheck.DefaultThreshold,
     };
 
+    private static readonly Option<bool> Log = new("--log")
+    {
+        Description = "Record every prediction (file path, time, model version, precision, content hash, label, confidence) in the pipeline's prediction log: DIGITFORGE_MONITOR (postgres://...) or monitor.db beside --models-root. Needs a registry model.",
+    };
+
     private static readonly Option<bool> FailOnDrift = new("--fail-on-drift") { Description = "Exit with code 5 when the folder drifted (for CI to trigger retraining)." };
 
     public static RootCommand Create()
     {
         var command = new RootCommand("Score a folder of digit images offline with a DigitForge ONNX model.")
         {
-            Folder, Model, Precision, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift,
+            Folder, Model, Precision, ModelsRoot, Out, Recursive, AllFiles, TopK, Batch, Threads, Raw, MinConfidence, ShardOption, Resume, Overwrite, MaxPixels, DriftThreshold, FailOnDrift, Log,
         };
         command.Subcommands.Add(MergeCommand.Create());
         command.SetAction(result => ScoreApp.Run(() => Request(result), Console.Out, Console.Error, result.GetValue(FailOnDrift)));
@@ -132,6 +137,7 @@ public static class ScoreCommand
             Overwrite = result.GetValue(Overwrite),
             MinConfidence = result.GetValue(MinConfidence),
             DriftThreshold = result.GetValue(DriftThreshold),
+            Log = result.GetValue(Log),
             Settings = new ScoringSettings
             {
                 TopK = result.GetValue(TopK),

@@ -73,8 +73,16 @@ public static class DashboardCommand
             history.FilePath,
             definition.HeadlineMetric,
             definition.PublishingStage is null ? [] : Versions(RegistrySettings.Open(paths.Models, definition.Name), paths, pageFolder, warnings),
-            warnings);
+            warnings,
+            Live(result, definition, paths));
     }
+
+    // Only where predictions are logged: the dashboard reads, it does not create a database.
+    private static Monitoring.Reporting.MonitorReport? Live(ParseResult result, IPipelineDefinition definition, PipelinePaths paths) =>
+        definition is Monitoring.IMonitoredPipeline monitored
+            && (File.Exists(Path.Combine(paths.Home, Monitoring.Store.MonitorStores.FileName)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Monitoring.Store.MonitorStores.Variable)))
+            ? MonitorCommand.Report(result, monitored, DateTimeOffset.UtcNow)
+            : null;
 
     // Whichever registry DIGITFORGE_REGISTRY configures, as `digitforge models` reads it.
     private static List<DashboardVersion> Versions(ModelRegistry registry, PipelinePaths paths, string pageFolder, List<string> warnings)

@@ -28,6 +28,7 @@ public sealed record DashboardVersion(
 /// <param name="HeadlineMetric">The metric plotted over time (accuracy, mae) and its domain; null: no plot.</param>
 /// <param name="HistoryFile">Where the runs were read from, for the "no runs yet" message.</param>
 /// <param name="Warnings">Lines of the history or registry that could not be read.</param>
+/// <param name="Live">The live performance from the prediction log (<c>digitforge monitor</c>'s report); null: nothing logged.</param>
 public sealed record DashboardData(
     string Pipeline,
     DateTimeOffset CreatedAt,
@@ -37,4 +38,5 @@ public sealed record DashboardData(
     string HistoryFile,
     MetricSpec? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
-    IReadOnlyList<string> Warnings);
+    IReadOnlyList<string> Warnings,
+    Monitoring.Reporting.MonitorReport? Live = null);
