@@ -1,7 +1,7 @@
 # Sourced by the scoring benchmarks: publishes digitforge-score into $work/tool (refusing an output
 # with TorchSharp in it: inference must not depend on it), builds the benchmark helper, and sets
 # the arrays `score` and `helper` to run them. Needs $work (a scratch folder) and the repo as cwd.
-dotnet publish src/DigitForge.Score -c Release -o "$work/tool" --nologo -v quiet >/dev/null
+dotnet publish src/DigitForge.ScoreTool -c Release -o "$work/tool" --nologo -v quiet >/dev/null
 if find "$work/tool" -iname '*torch*' | grep -q .; then
   echo "error: the published tool contains TorchSharp/libtorch files" >&2
   exit 1

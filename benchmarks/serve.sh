@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Load benchmark of the published digitforge-serve on loopback (not a timed test).
 # Usage: benchmarks/serve.sh [seconds] [model.onnx]
+#        benchmarks/serve.sh log [seconds] [model.onnx]
+#   log      the prediction log's cost instead: two services on one registry, --prediction-log off and
+#            all (every prediction recorded in monitor.db), measured alternately at 8 clients, five
+#            rounds each; prints each round, the median p99 of each and their ratio
 #   seconds  per level (default 10); each level also stops after 50,000 requests
 #   model    an .onnx file; by default the default architecture trained for one epoch by
 #            DigitForge.ScoringBench (same network as the pipeline's, so the same speed)
@@ -10,11 +14,20 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
+mode=levels
+if [[ "${1:-}" == log ]]; then
+  mode=log
+  shift
+fi
 seconds=${1:-10}
 model=${2:-}
 work=$(mktemp -d)
 server=
-cleanup() { [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$work"; }
+logged=
+cleanup() {
+  for pid in $server $logged; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 dotnet publish src/DigitForge.Serve -c Release -o "$work/serve" --nologo -v quiet >/dev/null
@@ -35,14 +48,41 @@ if [[ -z "$model" ]]; then
 fi
 "${bench[@]}" registry "$model" "$work/models"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_ready() {
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null
+}
+port=$(free_port)
 dotnet "$work/serve/digitforge-serve.dll" --port "$port" --models-root "$work/models" >"$work/serve.log" 2>&1 &
 server=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null
+wait_ready "$port"
+
+if [[ "$mode" == log ]]; then
+  # A second registry folder of the same model, so the logging service's monitor.db is its own.
+  cp -r "$work/models" "$work/logged-models"
+  logged_port=$(free_port)
+  dotnet "$work/serve/digitforge-serve.dll" --port "$logged_port" --models-root "$work/logged-models" --prediction-log all >"$work/logged.log" 2>&1 &
+  logged=$!
+  wait_ready "$logged_port"
+  echo "loadavg before: $(cat /proc/loadavg)  cores: $(nproc)"
+  for round in 1 2 3 4 5; do
+    echo "log off: $("${bench[@]}" load "http://127.0.0.1:$port" "$work/pngs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+    echo "log on:  $("${bench[@]}" load "http://127.0.0.1:$logged_port" "$work/pngs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+  done
+  echo "loadavg after:  $(cat /proc/loadavg)"
+  median() { grep "^$1" "$work/rounds" | sed 's/.* p99 \([0-9.]*\) ms.*/\1/' | sort -n | sed -n 3p; }
+  off=$(median "log off")
+  on=$(median "log on")
+  awk -v off="$off" -v on="$on" 'BEGIN { printf "median p99 at 8 clients: log off %.2f ms, log on %.2f ms, on/off %.3f\n", off, on, on / off }'
+  kill "$logged" && wait "$logged" 2>/dev/null || true
+  logged=
+  echo "predictions recorded: $(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from predictions").fetchone()[0])' "$work/monitor.db" 2>/dev/null || echo "(python3 sqlite3 unavailable)")"
+  exit 0
+fi
 
 echo "loadavg before: $(cat /proc/loadavg)  cores: $(nproc)"
 for clients in 1 8 64; do

@@ -1,5 +1,5 @@
 using System.Globalization;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Benchmarks;
 

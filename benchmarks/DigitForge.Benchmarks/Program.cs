@@ -65,7 +65,7 @@ if (options.Measure is { } kind)
     {
         "ours" => OurTrainingLoop.Run(recipe, data, options.Weights!),
         "plain" => PlainTrainingLoop.Run(recipe, data),
-        "evaluate" => EvaluationRun.Run(recipe, data, Path.Combine(options.Weights!, DigitForge.Training.Training.DigitTrainer.WeightsFileName)),
+        "evaluate" => EvaluationRun.Run(recipe, data, Path.Combine(options.Weights!, DigitForge.Training.Loop.DigitTrainer.WeightsFileName)),
         _ => throw new ArgumentException($"unknown measurement '{kind}'"),
     };
     Console.WriteLine(JsonSerializer.Serialize(measurement, measurement.GetType()));

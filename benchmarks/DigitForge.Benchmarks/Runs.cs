@@ -1,6 +1,6 @@
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Benchmarks;
 

@@ -14,7 +14,7 @@ using DigitForge.Scoring.Preprocessing;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using StbImageWriteSharp;
 
 // benchmarks/scoring.sh's helper:
@@ -183,10 +183,11 @@ static void PrepareInBatches(MnistPreprocessor preprocessor, List<ListedFile> fi
     using var preparer = new ImagePreparer(preprocessor, ScoringSettings.DefaultMaxPixels, ScoringSettings.DefaultMaxFileBytes);
     var all = files.ToArray();
     var errors = new string?[batch];
+    var hashes = new string?[batch];
     for (var start = 0; start < all.Length; start += batch)
     {
         var chunk = all.AsSpan(start, Math.Min(batch, all.Length - start));
-        preparer.PrepareAll(chunk, inputs.AsSpan(start * 784, chunk.Length * 784), 784, errors, CancellationToken.None);
+        preparer.PrepareAll(chunk, inputs.AsSpan(start * 784, chunk.Length * 784), 784, errors, hashes, CancellationToken.None);
         if (Array.Find(errors, e => e is not null) is { } error)
         {
             throw new InvalidOperationException(error);

@@ -3,7 +3,7 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish src/DigitForge.Score/DigitForge.Score.csproj -c Release -o /app \
+RUN dotnet publish src/DigitForge.ScoreTool/DigitForge.ScoreTool.csproj -c Release -o /app \
  && if find /app -iname '*torch*' | grep -q .; then echo "TorchSharp/libtorch in the scoring image" >&2; exit 1; fi
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0

@@ -20,6 +20,9 @@ public static class ExitCodes
     /// <summary>With --fail-on-drift: the scored inputs drifted from the model's test set.</summary>
     public const int Drifted = 5;
 
+    /// <summary><c>monitor</c>: a threshold of the recipe's monitor section was breached. Drift's code: either way the model no longer fits what it sees, and retraining is due.</summary>
+    public const int ThresholdBreached = Drifted;
+
     /// <summary>With --no-wait: another build holds the artifacts lock; it is named.</summary>
     public const int LockBusy = 6;
 

@@ -6,20 +6,29 @@ using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Reporting;
 using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stages;
+using DigitForge.Monitoring;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.HackerNews;
 
 /// <summary>The seeds' second system: how many comments will a Hacker News story get, from what is known when it is submitted.</summary>
-public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline
+public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline
 {
     public override string Name => "hn";
 
     public override string Description => "Hacker News: predicts a story's comment count from its title, domain and time (ML.NET TF-IDF + FastTree).";
 
     public override Type PublishingStage => typeof(PromoteStage);
+
+    public PredictionKind Predicts => PredictionKind.Regression;
+
+    public IReadOnlyList<string> Classes => [];
+
+    public MonitorConfig Monitor(object config) => ((NewsConfig)config).Monitor;
+
+    public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Figures is { } figures && figures.TryGetValue(PromoteStage.MaeFigure, out var mae) ? mae : null;
 
     public override IEnumerable<string> Headlines(StageGraph graph)
     {

@@ -24,4 +24,7 @@ public sealed class NewsConfig
     /// <summary>The quality gate a candidate must pass to become production.</summary>
     [Required]
     public NewsGateConfig Promote { get; set; } = new();
+
+    /// <summary>Live monitoring of the served model: when comment counts are settled, and the thresholds <c>digitforge monitor</c> alerts on.</summary>
+    public Monitoring.MonitorConfig Monitor { get; set; } = new();
 }

@@ -27,4 +27,7 @@ public sealed class MnistConfig
     /// <summary>The quality gate a candidate must pass to become production.</summary>
     [Required]
     public GateConfig Promote { get; set; } = new();
+
+    /// <summary>Live monitoring of the served model: when feedback is judged, and the thresholds <c>digitforge monitor</c> alerts on.</summary>
+    public Monitoring.MonitorConfig Monitor { get; set; } = new();
 }

@@ -6,15 +6,17 @@ using DigitForge.Evaluation.Metrics;
 using DigitForge.Mnist.Packaging;
 using DigitForge.Mnist.Scoring;
 using DigitForge.Mnist.Stages;
+using DigitForge.Monitoring;
+using DigitForge.Training.Model;
 using DigitForge.Registry.Gate;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using DigitForge.Training;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
-public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline, IMonitoredPipeline
 {
     public override string Name => "mnist";
 
@@ -84,6 +86,15 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
     public override StageOutput TrainingHistory => new(typeof(TrainStage), TrainStage.HistoryFile);
 
     public override string ThreadsKey => "train.threads";
+
+    public PredictionKind Predicts => PredictionKind.Classification;
+
+    /// <summary>The digits, as the exported model names its labels.</summary>
+    public IReadOnlyList<string> Classes { get; } = [.. Enumerable.Range(0, DigitCnn.Classes).Select(d => d.ToString(CultureInfo.InvariantCulture))];
+
+    public MonitorConfig Monitor(object config) => ((MnistConfig)config).Monitor;
+
+    public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Accuracy;
 
     public override IReadOnlyList<VersionFigure> Figures(string folder) => ReportFigures.Of(ReportWriter.Read(Path.Combine(folder, ReportWriter.FileName)), Digits);
 

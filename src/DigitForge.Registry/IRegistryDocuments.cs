@@ -3,7 +3,7 @@ namespace DigitForge.Registry;
 /// <summary>
 /// Where the registry document lives and how it changes without losing a concurrent update: a local
 /// file under an OS lock (<see cref="LocalRegistryDocuments"/>) or a remote object replaced by
-/// compare-and-swap (DigitForge.Storage).
+/// compare-and-swap (DigitForge.Remote).
 /// </summary>
 public interface IRegistryDocuments
 {

@@ -3,7 +3,7 @@ using DigitForge.Inference;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Scoring.Models;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.Serve;
 

@@ -56,6 +56,7 @@ public static partial class ServeApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServeMetrics>();
         builder.Services.AddSingleton<Predictor>();
+        builder.Services.AddSingleton<PredictionLogging>();
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
 
@@ -124,7 +125,10 @@ public static partial class ServeApp
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         var predictor = app.Services.GetRequiredService<Predictor>();
-        app.MapPost("/v1/predict", (Func<HttpContext, Task<Results<Ok<Prediction>, ProblemHttpResult>>>)(context => PredictOne(context, options, host, predictor, metrics)))
+
+        // Opened here, so a store that cannot be used stops the start instead of the first logged request.
+        var logging = app.Services.GetRequiredService<PredictionLogging>();
+        app.MapPost("/v1/predict", (Func<HttpContext, Task<Results<Ok<Prediction>, ProblemHttpResult>>>)(context => PredictOne(context, options, host, predictor, metrics, logging)))
             .WithTags(ServeOpenApi.Predictions)
             .WithSummary("Predicts the digit in one image.")
             .WithDescription("The body is the image itself (any content type: PNG, JPEG, BMP or GIF are recognised by their first bytes) or a multipart/form-data form with exactly one file.")
@@ -135,7 +139,7 @@ public static partial class ServeApp
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-        app.MapPost("/v1/predict/batch", (Func<HttpContext, Task<Results<Ok<BatchResponse>, ProblemHttpResult>>>)(context => PredictBatch(context, options, host, predictor, metrics)))
+        app.MapPost("/v1/predict/batch", (Func<HttpContext, Task<Results<Ok<BatchResponse>, ProblemHttpResult>>>)(context => PredictBatch(context, options, host, predictor, metrics, logging)))
             .WithTags(ServeOpenApi.Predictions)
             .WithSummary("Predicts the digits in several images, one model run.")
             .WithDescription("A multipart/form-data form with 1 to --max-batch files. An image that cannot be scored gets an error in its result; the others are still predicted.")
@@ -183,7 +187,7 @@ public static partial class ServeApp
 
     private static ProblemHttpResult Problem(ImageProblem problem) => TypedResults.Problem(statusCode: problem.Status, title: problem.Title, detail: problem.Detail);
 
-    private static async Task<Results<Ok<Prediction>, ProblemHttpResult>> PredictOne(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    private static async Task<Results<Ok<Prediction>, ProblemHttpResult>> PredictOne(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics, PredictionLogging logging)
     {
         byte[] buffer;
         int length;
@@ -223,6 +227,11 @@ public static partial class ServeApp
 
             var prediction = predictor.Predict(model, pixels, 1);
             metrics.Predicted(model, prediction);
+            if (logging.Wanted(context.Request))
+            {
+                logging.Record(PredictionLogging.Id(context), model, Monitoring.PredictionRecord.HashOf(buffer.AsSpan(0, length)), prediction[0]);
+            }
+
             return TypedResults.Ok(prediction[0]);
         }
         finally
@@ -231,7 +240,7 @@ public static partial class ServeApp
         }
     }
 
-    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics)
+    private static async Task<Results<Ok<BatchResponse>, ProblemHttpResult>> PredictBatch(HttpContext context, ServeOptions options, ModelHost host, Predictor predictor, ServeMetrics metrics, PredictionLogging logging)
     {
         if (!IsMultipart(context.Request))
         {
@@ -259,6 +268,7 @@ public static partial class ServeApp
         var size = model.Model.Rows * model.Model.Columns;
         var pixels = new byte[files.Count * size];
         var problems = new ImageProblem?[files.Count];
+        var hashes = logging.Wanted(context.Request) ? new string[files.Count] : null;
         var good = new List<int>(files.Count);
         for (var i = 0; i < files.Count; i++)
         {
@@ -266,6 +276,10 @@ public static partial class ServeApp
             try
             {
                 problems[i] = predictor.Prepare(buffer, length, model.Model, pixels.AsSpan(good.Count * size, size));
+                if (hashes is not null)
+                {
+                    hashes[i] = Monitoring.PredictionRecord.HashOf(buffer.AsSpan(0, length));
+                }
             }
             finally
             {
@@ -289,6 +303,11 @@ public static partial class ServeApp
         {
             var index = good.IndexOf(i);
             results[i] = new BatchResult { File = files[i].FileName, Prediction = index >= 0 ? predictions[index] : null, Error = problems[i] };
+            if (hashes is not null && index >= 0)
+            {
+                // Each image under the request's id and its file name in the form.
+                logging.Record($"{PredictionLogging.Id(context)}/{files[i].FileName}", model, hashes[i], predictions[index]);
+            }
         }
 
         return TypedResults.Ok(new BatchResponse(model.Name, files.Count, files.Count - good.Count, results));

@@ -4,7 +4,7 @@ using DigitForge.Engine.Config;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Scoring.Models;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.Serve;
 
@@ -46,6 +46,12 @@ public static class ServeCommand
 
     private static readonly Option<int> DriftWindow = new("--drift-window") { Description = "Recent predictions that live drift against the model's reference is measured on.", DefaultValueFactory = _ => 1000 };
 
+    private static readonly Option<PredictionLogMode> PredictionLog = new("--prediction-log")
+    {
+        Description = $"Which predictions are recorded in the prediction log (DIGITFORGE_MONITOR=postgres://..., else monitor.db beside --models-root): off; requested (requests with the header {PredictionLogging.Header}: true or the query ?log=true; the id is the {PredictionLogging.IdHeader} header or the request's trace id); all.",
+        DefaultValueFactory = _ => PredictionLogMode.Off,
+    };
+
     private static readonly Option<bool> NoRequestLog = new("--no-request-log") { Description = "Do not write a log line per request." };
 
     /// <summary>The model does not reproduce its golden set on this CPU (digitforge-score's code for the same).</summary>
@@ -55,7 +61,7 @@ public static class ServeCommand
     {
         var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics, /openapi/v1.json).")
         {
-            Urls, Port, ModelsRoot, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog,
+            Urls, Port, ModelsRoot, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog, PredictionLog,
         };
         command.SetAction(parse =>
         {
@@ -78,7 +84,7 @@ public static class ServeCommand
                 CheckPrecision(registry, options);
                 app = ServeApp.Build(options);
             }
-            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException or Inference.InvalidOnnxModelException)
+            catch (Exception ex) when (ex is ArgumentException or ConfigException or InvalidDataException or Inference.InvalidOnnxModelException or Monitoring.Store.MonitorStoreException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 2;
@@ -117,6 +123,7 @@ public static class ServeCommand
             ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(ShutdownSeconds)),
             DriftWindow = parse.GetValue(DriftWindow),
             LogRequests = !parse.GetValue(NoRequestLog),
+            PredictionLog = parse.GetValue(PredictionLog),
         };
     }
 

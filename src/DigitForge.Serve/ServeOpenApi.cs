@@ -34,7 +34,7 @@ internal static class ServeOpenApi
         return Task.CompletedTask;
     });
 
-    /// <summary>The request body of the predict endpoints, which read it themselves (so nothing is inferred).</summary>
+    /// <summary>The request body of the predict endpoints, which read it themselves (so nothing is inferred), and their prediction-log parameters.</summary>
     public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> ImageBody(bool batch) => (operation, _, _) =>
     {
         var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
@@ -57,6 +57,15 @@ internal static class ServeOpenApi
                 content[type] = new OpenApiMediaType { Schema = binary };
             }
         }
+
+        // The prediction log's opt-in (digitforge-serve --prediction-log requested) and the id a record gets.
+        operation.Parameters ??= [];
+        var flag = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true", "1"] };
+        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.Header, In = ParameterLocation.Header, Schema = flag,
+            Description = "true: record this request's predictions in the prediction log, when the service runs with --prediction-log requested." });
+        operation.Parameters.Add(new OpenApiParameter { Name = "log", In = ParameterLocation.Query, Schema = flag, Description = $"As the {PredictionLogging.Header} header." });
+        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.IdHeader, In = ParameterLocation.Header, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Description = "The id the prediction is recorded under (a batch's images: <id>/<file name>); default: the request's trace id." });
 
         operation.RequestBody = new OpenApiRequestBody
         {

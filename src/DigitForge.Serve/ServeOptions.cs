@@ -55,6 +55,9 @@ public sealed record ServeOptions
     /// <summary>One structured log line per request (on), or none (off).</summary>
     public bool LogRequests { get; init; } = true;
 
+    /// <summary>Which predictions go into the prediction log (DIGITFORGE_MONITOR, else monitor.db beside <see cref="ModelsRoot"/>).</summary>
+    public PredictionLogMode PredictionLog { get; init; } = PredictionLogMode.Off;
+
     public void Validate()
     {
         Check(MaxRequestBytes >= 1, $"--max-request-bytes {MaxRequestBytes}: expected at least 1");

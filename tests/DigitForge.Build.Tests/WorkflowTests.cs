@@ -98,6 +98,19 @@ public sealed partial class WorkflowTests
         File.ReadAllText(WorkflowPath).Should().Contain("$GITHUB_STEP_SUMMARY").And.Contain("id-token: write");
     }
 
+    [Fact]
+    public void Monitor_RunsOnItsOwnDailySchedule_AndDispatchesDriftDetected_WhichRetrains()
+    {
+        var crons = ((YamlSequenceNode)Map(Workflow, "on").Children[new YamlScalarNode("schedule")]).Children.Cast<YamlMappingNode>().Select(c => Text(c, "cron")!).ToList();
+        var daily = crons.Should().ContainSingle(c => c.EndsWith("* * *", StringComparison.Ordinal)).Subject;
+        var jobs = Map(Workflow, "jobs");
+
+        Text(Map(jobs, "monitor"), "if").Should().Contain($"github.event.schedule == '{daily}'");
+        Text(Map(jobs, "retrain"), "if").Should().Contain($"github.event.schedule != '{daily}'", "the daily run only monitors; a breach's dispatch retrains");
+        JobSteps(Map(jobs, "monitor")).SelectMany(BuildInvocations).Should().Contain(invocation => Argument(invocation, "target") == "Monitor"
+            && invocation.Contains("--notify=\"https://api.github.com/repos/${{ github.repository }}/dispatches\"", StringComparison.Ordinal));
+    }
+
     private static string WorkflowPath => Path.Combine(Root, ".github", "workflows", "pipeline.yml");
 
     private static YamlMappingNode Load()

@@ -59,6 +59,17 @@ public sealed class BuildRequestTests
     }
 
     [Fact]
+    public void Monitoring_targets_call_their_verbs_and_Score_records_unless_told_not_to()
+    {
+        Target("Feedback", "--input=labels.csv").Should().StartWith([Cli, "feedback", "--input=/repo/labels.csv"]);
+        Target("Outcomes", "--at=2026-06-10T06:00:00Z").Should().StartWith([Cli, "outcomes", "--at=2026-06-10T06:00:00Z"]);
+        Target("Monitor", "--json", "--notify=https://api.github.com/repos/o/r/dispatches").Should().StartWith([Cli, "monitor", "--json", "--notify=https://api.github.com/repos/o/r/dispatches"]);
+        Target("Score", "--input=incoming").Should().Contain("--log");
+        Target("Score", "--input=incoming", "--no-log").Should().NotContain("--log");
+        FluentActions.Invoking(() => Target("Feedback")).Should().Throw<BuildArgumentException>().WithMessage("Feedback needs --input=*");
+    }
+
+    [Fact]
     public void A_target_missing_what_it_needs_is_a_usage_error()
     {
         FluentActions.Invoking(() => Target("DeleteModels")).Should().Throw<BuildArgumentException>().WithMessage("--models is needed, e.g. --models=3,v4");

@@ -15,6 +15,14 @@ public sealed class PipelineCatalogTests : IDisposable
 
     public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
 
+    [Fact]
+    public void The_built_in_pipelines_are_monitored_and_the_image_tools_log_under_the_MNIST_pipelines_name()
+    {
+        PipelineCatalog.BuiltIn.Should().AllBeAssignableTo<Monitoring.IMonitoredPipeline>();
+        Scoring.Pipeline.ScoringRun.Pipeline.Should().Be(new Mnist.MnistPipeline().Name);
+        new Mnist.MnistPipeline().Classes.Should().HaveCount(10);
+    }
+
     [Theory]
     [MemberData(nameof(Pipelines))]
     public void Each_pipeline_builds_a_valid_graph_from_its_default_recipe(string name)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 using YamlDotNet.RepresentationModel;
 
 namespace DigitForge.Scoring.Tests;
@@ -31,7 +31,7 @@ public sealed partial class DeploymentFilesTests
 
         var script = List(container, "args").Single();
         script.Should().Contain("--shard $((JOB_COMPLETION_INDEX + 1))/$SHARDS", "indexes are 0-based, --shard is 1-based");
-        Dll(script).Should().Be(AssemblyName("DigitForge.Score"));
+        Dll(script).Should().Be(AssemblyName("DigitForge.ScoreTool"));
         OptionsIn(script).Should().BeSubsetOf(Names(ScoreCommand.Create()));
         OptionValue(script, "--out").Should().StartWith(PartsFolder + "/");
         ClaimsAreDeclared(job);
@@ -68,7 +68,7 @@ public sealed partial class DeploymentFilesTests
     }
 
     [Theory]
-    [InlineData("score.Dockerfile", "DigitForge.Score", "mcr.microsoft.com/dotnet/runtime:10.0")]
+    [InlineData("score.Dockerfile", "DigitForge.ScoreTool", "mcr.microsoft.com/dotnet/runtime:10.0")]
     [InlineData("serve.Dockerfile", "DigitForge.Serve", "mcr.microsoft.com/dotnet/aspnet:10.0")]
     public void Dockerfile_PublishesTheProject_OnTheRuntimeImage_AsANonRootUser(string file, string project, string runtimeImage)
     {

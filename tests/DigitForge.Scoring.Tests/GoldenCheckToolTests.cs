@@ -1,7 +1,7 @@
 using DigitForge.Inference;
 using DigitForge.Inference.Golden;
 using DigitForge.Registry.Store;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Scoring.Tests;

@@ -1,5 +1,5 @@
 using DigitForge.Registry.Store;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 using DigitForge.Scoring.Models;
 using Newtonsoft.Json.Linq;
 

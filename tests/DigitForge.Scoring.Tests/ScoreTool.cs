@@ -8,7 +8,7 @@ internal static class ScoreTool
     public sealed record Result(int ExitCode, string Output, string Error);
 
     /// <summary>The Score project's build output of the same configuration as these tests.</summary>
-    public static string ProjectOutput => Path.Combine(TestData.RepoRoot(), "src", "DigitForge.Score", "bin", Configuration, "net10.0");
+    public static string ProjectOutput => Path.Combine(TestData.RepoRoot(), "src", "DigitForge.ScoreTool", "bin", Configuration, "net10.0");
 
     public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 

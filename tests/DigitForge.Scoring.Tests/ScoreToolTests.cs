@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 
 namespace DigitForge.Scoring.Tests;
 
@@ -116,6 +116,27 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
     }
 
     [Fact]
+    public void WithLog_RecordsEachPrediction_InTheMonitorDatabaseBesideTheModels()
+    {
+        var version = new TestRegistry(dir.File("artifacts/mnist/models")).Add(File.ReadAllBytes(model.OnnxPath), "trained", promote: true);
+        var folder = WriteDigits(3);
+        ImageFiles.Write(folder, "zero.png", []);
+
+        var result = ScoreTool.Run(dir.Path, folder, "--models-root", "artifacts/mnist/models", "--log", "--out", "preds.csv");
+        var byPath = ScoreTool.Run(dir.Path, folder, "--model", model.OnnxPath, "--log", "--out", "other.csv");
+
+        result.ExitCode.Should().Be(ExitCodes.CompletedWithFailures, result.Error);
+        result.Output.Should().Contain($"prediction log: 3 predictions recorded in {dir.File("artifacts/mnist/monitor.db")}");
+        using var store = Monitoring.Store.SqliteMonitorStore.Open(dir.File("artifacts/mnist/monitor.db"));
+        var logged = store.Predictions("mnist", DateTimeOffset.MaxValue).ToList();
+        var rows = File.ReadAllLines(dir.File("preds.csv")).Skip(1).Select(line => line.Split(',')).Where(cells => cells[1].Length > 0).ToDictionary(cells => cells[0], cells => cells[1]);
+        logged.Should().HaveCount(3).And.OnlyContain(r => r.ModelVersion == version.Name && r.Precision == "fp32" && r.Source == "score" && r.Confidence > 0);
+        logged.Select(r => (r.Id, r.Prediction)).Should().BeEquivalentTo(rows.Select(row => (Path.Combine(folder, row.Key), (string?)row.Value)));
+        logged[0].InputHash.Should().Be(Monitoring.PredictionRecord.HashOf(File.ReadAllBytes(logged[0].Id)));
+        (byPath.ExitCode, byPath.Error.Trim()).Should().Be((ExitCodes.UsageError, $"error: --log records the model version of each prediction; {model.OnnxPath} is a file, not a registry version"));
+    }
+
+    [Fact]
     public void UnreadableModel_ExitsThree_NamingTheFile()
     {
         var folder = WriteDigits(1);
@@ -131,7 +152,7 @@ public sealed class ScoreToolTests(ScoringModel model) : IDisposable
     public void PublishedTool_HasOnnxRuntimeAndNoTorch()
     {
         var output = dir.File("publish");
-        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(TestData.RepoRoot(), "src", "DigitForge.Score"), "--no-build", "-c", ScoreTool.Configuration, "-o", output])
+        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", Path.Combine(TestData.RepoRoot(), "src", "DigitForge.ScoreTool"), "--no-build", "-c", ScoreTool.Configuration, "-o", output])
         {
             RedirectStandardOutput = true,
         })!;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using DigitForge.Score;
+using DigitForge.ScoreTool;
 
 namespace DigitForge.Scoring.Tests;
 

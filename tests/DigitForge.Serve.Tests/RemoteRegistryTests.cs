@@ -5,7 +5,7 @@ using DigitForge.Engine.Hashing;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using DigitForge.Tests.Azurite;
 using Newtonsoft.Json.Linq;
 using Xunit.Abstractions;

@@ -5,7 +5,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.ToyPipeline;
 

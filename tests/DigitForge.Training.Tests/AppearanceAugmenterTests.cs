@@ -1,6 +1,6 @@
 using DigitForge.Data;
 using DigitForge.Engine.Config;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using TorchSharp;
 using Newtonsoft.Json.Linq;
 using static TorchSharp.torch;

@@ -1,4 +1,4 @@
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,6 +100,6 @@ public sealed class BatchAugmenterTests
     private static Tensor SyntheticBatch(int count)
     {
         var images = SyntheticDigits.Make(count, seed: 3);
-        return Training.ImageTensors.Normalised(images, SyntheticDigits.Stats);
+        return DigitForge.Training.Loop.ImageTensors.Normalised(images, SyntheticDigits.Stats);
     }
 }

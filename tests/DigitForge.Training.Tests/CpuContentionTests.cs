@@ -1,4 +1,4 @@
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Training.Tests;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using DigitForge.Data;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Training.Tests;
 

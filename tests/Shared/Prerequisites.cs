@@ -17,6 +17,12 @@ public static class Prerequisites
 
     public static Prerequisite Node { get; } = new(["node", "npm"], ["nodejs", "npm"], "the remote-cache tests install and run Azurite, the storage emulator, with them");
 
+    /// <summary>
+    /// PostgreSQL's server programs, for the monitoring store's tests, which start a throwaway server with them.
+    /// Debian keeps them off PATH, in /usr/lib/postgresql/&lt;major&gt;/bin.
+    /// </summary>
+    public static Prerequisite Postgres { get; } = new(["initdb", "pg_ctl", "postgres"], ["postgresql"], "the monitoring store's tests start a throwaway PostgreSQL server with them", ["/usr/lib/postgresql/*/bin"]);
+
     /// <summary>Skips the calling <c>[SkippableFact]</c> test (throw it); <see cref="PrerequisiteReport"/> prints the reason.</summary>
     public static SkipException Skip(string reason)
     {
@@ -76,10 +82,13 @@ public sealed class Prerequisite
     private readonly string[] packages;
     private readonly string usedBy;
     private readonly Lazy<string> path;
+    private readonly string[] folders;
 
-    internal Prerequisite(string[] commands, string[] packages, string usedBy)
+    /// <param name="folders">Folders looked in after PATH; one segment may be <c>*</c> (the highest match is taken).</param>
+    internal Prerequisite(string[] commands, string[] packages, string usedBy, string[]? folders = null)
     {
         this.commands = commands;
+        this.folders = folders ?? [];
         this.packages = packages;
         this.usedBy = usedBy;
         path = new Lazy<string>(Resolve); // ExecutionAndPublication: one attempt, a skip is remembered too
@@ -121,6 +130,13 @@ public sealed class Prerequisite
         return Which(commands[0])!;
     }
 
+    /// <summary>The full path of <paramref name="command"/>, one of this prerequisite's commands, after <see cref="Require"/>.</summary>
+    public string PathOf(string command)
+    {
+        Require();
+        return Which(command) ?? throw new ArgumentException($"{command} is not one of {string.Join(", ", commands)}", nameof(command));
+    }
+
     private string[] Missing() => [.. commands.Where(command => Which(command) is null)];
 
     private SkipException Skip(string why) =>
@@ -152,11 +168,30 @@ public sealed class Prerequisite
         }
     }
 
-    private static string? Which(string command) =>
+    private string? Which(string command) =>
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Concat(folders.SelectMany(Expand))
             .SelectMany(folder => Executables.Select(extension => Path.Combine(folder, command + extension)))
             .FirstOrDefault(file => File.Exists(file) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & AnyExecute) != 0));
+
+    // "/usr/lib/postgresql/*/bin": the existing matches, highest (numerically) first.
+    private static IEnumerable<string> Expand(string folder)
+    {
+        var star = folder.IndexOf('*', StringComparison.Ordinal);
+        if (star < 0)
+        {
+            return [folder];
+        }
+
+        var parent = folder[..star];
+        var rest = folder[(star + 1)..].TrimStart('/');
+        return Directory.Exists(parent)
+            ? Directory.GetDirectories(parent)
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(d), out var major) ? major : -1)
+                .Select(d => Path.Combine(d, rest))
+            : [];
+    }
 }
 
 /// <summary>

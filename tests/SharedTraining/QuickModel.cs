@@ -1,7 +1,7 @@
 using DigitForge.Data;
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Tests.Shared;
 

@@ -64,7 +64,7 @@ public static class BuildCatalogue
         new("max-size-mb", ArgumentKind.Value, "CacheGc: shrink the cache to this size."),
         new("min-age-minutes", ArgumentKind.Value, "RegistryGc: only unfinished uploads older than this (default 60)."),
         new("format", ArgumentKind.Value, "Graph: mermaid (default), dot, svg or json."),
-        new("input", ArgumentKind.Value, "Score: a folder of images, or a CSV/JSON Lines file of stories."),
+        new("input", ArgumentKind.Value, "Score: a folder of images, or a CSV/JSON Lines file of stories; Feedback: a CSV of path,label or a folder of label sub-folders."),
         new("out", ArgumentKind.Value, "Score, Dashboard, Experiments --plot: the file to write."),
         new("latest", ArgumentKind.Value, "Score (stories): score the newest N stories from the API."),
         new("recursive", ArgumentKind.Flag, "Score: include sub-folders."),
@@ -73,13 +73,16 @@ public static class BuildCatalogue
         new("overwrite", ArgumentKind.Flag, "Score: replace an existing output file."),
         new("fail-on-drift", ArgumentKind.Flag, "Score: exit non-zero when the inputs drift from the training data."),
         new("all-files", ArgumentKind.Flag, "Score: try every file, not only known image extensions."),
+        new("no-log", ArgumentKind.Flag, "Score: do not record the predictions in the pipeline's prediction log (recorded by default)."),
+        new("at", ArgumentKind.Value, "Outcomes, Monitor: as of this time (ISO 8601; default now)."),
+        new("notify", ArgumentKind.Value, "Monitor: on a breached threshold, POST a repository_dispatch drift-detected event to this URL."),
         new("precision", ArgumentKind.Value, "Score, Serve: int8 or fp32 (default: what the version's parity record allows)."),
         new("port", ArgumentKind.Value, "Serve: the port on 127.0.0.1 (default 8080)."),
         new("urls", ArgumentKind.Value, "Serve: the addresses to listen on, instead of --port."),
         new("api-key", ArgumentKind.Value, "Serve: the key requests must present."),
         new("sort", ArgumentKind.Value, "Experiments: order by a metric (METRIC[:asc])."),
         new("filter", ArgumentKind.Repeated, "Experiments: only runs with KEY=VALUE."),
-        new("json", ArgumentKind.Flag, "Experiments: JSON instead of a table."),
+        new("json", ArgumentKind.Flag, "Experiments, Monitor: JSON instead of a table."),
         new("all-params", ArgumentKind.Flag, "Experiments: every parameter, not only those that differ."),
         new("diff", ArgumentKind.Value, "Experiments: compare two runs or versions, e.g. v3,v5."),
         new("plot", ArgumentKind.Value, "Experiments: overlay two versions' training curves (with --out=FILE.svg)."),
@@ -133,7 +136,7 @@ public static class BuildCatalogue
         new(CompiledTools.Score.CompileTarget, "Builds the standalone digitforge-score tool when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Score.Name)),
         new("Score", "Scores inputs with the production model (or --model=N) through the pipeline's scorer: a folder of images (--input=DIR), or for a pipeline that scores stories a CSV/JSON Lines file (--input=FILE) or the newest stories on the API (--latest=N).",
-            ["input", "out", "latest", "model", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision"], TargetNeeds.Nothing,
+            ["input", "out", "latest", "model", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision", "no-log"], TargetNeeds.Nothing,
             ScoreCommand),
         new(CompiledTools.Serve.CompileTarget, "Builds the digitforge-serve service when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Serve.Name)),
@@ -144,6 +147,13 @@ public static class BuildCatalogue
                 .. r.Value("api-key") is { } key ? new[] { "--api-key", key } : [],
                 .. r.Value("precision") is { } precision ? new[] { "--precision", precision } : []],
             CompiledTools.Serve.CompileTarget),
+        new("Feedback", "Records the true labels of logged predictions (--input=labels.csv of path,label, or a folder of label sub-folders); exit 4 when some could not be recorded.",
+            ["input"], TargetNeeds.Nothing,
+            r => r.Cli("feedback", $"--input={r.FromRoot(r.Value("input") ?? throw new BuildArgumentException("Feedback needs --input=<labels.csv or folder of label sub-folders>"))}")),
+        new("Outcomes", "Records the settled comment counts of logged Hacker News stories predicted at least monitor.settleHours ago (--pipeline=hn).",
+            ["at"], TargetNeeds.Nothing, r => r.Cli("outcomes", r.Option("at"))),
+        new("Monitor", "Live performance per day and model version, drift and the version serving (--at=TIME); exit 5 on a breached monitor threshold, sent to --notify=URL.",
+            ["json", "at", "notify"], TargetNeeds.Nothing, r => r.Cli("monitor", r.Flag("json"), r.Option("at"), r.Option("notify"))),
         new("Help", "Lists the targets and arguments.",
             [], TargetNeeds.Nothing, r => r.Cli("build-help")),
     ];
@@ -177,9 +187,12 @@ public static class BuildCatalogue
             request.Value("up-to") is { } stage ? $"--target={stage}" : null, request.Flag("promote-best") },
             .. request.Values("sweep").Select(sweep => $"--sweep={sweep}")]);
 
-    // Every pipeline scores through the scorer it declares; paths are taken from the repository.
+    // Every pipeline scores through the scorer it declares; paths are taken from the repository. Scheduled
+    // scoring is what the live figures are made of, so the build's Score records its predictions by default
+    // (for a pipeline that declares how it is monitored; another's scorer would refuse --log).
     private static IReadOnlyList<string> ScoreCommand(BuildRequest request) =>
         request.Cli([.. new[] { "score", request.Value("input") is { } input ? $"--input={request.FromRoot(input)}" : null,
                 $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision") },
-            .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag)]);
+            .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag),
+            request.Has("no-log") || Pipelines.PipelineCatalog.Find(request.Pipeline) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
 }

@@ -32,31 +32,25 @@ public static class BuildSessionCommand
         {
             var root = Path.GetFullPath(result.GetValue(CommonOptions.Root)!);
             var listingOnly = result.GetValue(listing);
-            if (!listingOnly && !CompiledTools.Cli.IsUpToDate(root))
+
+            // Checked beside reading the recipe, and decided before anything is refused or locked: a
+            // CLI compiled from other sources may not know this build's arguments, and must not run stages.
+            var stale = listingOnly ? Task.FromResult(false) : Task.Run(() => !CompiledTools.Cli.IsUpToDate(root));
+            try
             {
+                var request = BuildRequest.Parse(root, CompiledTools.Cli.Assembly(root), result.GetValue(buildArguments) ?? []);
+                if (!listingOnly)
+                {
+                    PrecompiledCake.Ensure(root, Console.Error);
+                }
+
+                return Plan(request, listingOnly, stale);
+            }
+            catch (Exception) when (stale.Result)
+            {
+                // Whatever this CLI made of the build, the one compiled from the sources decides.
                 Console.WriteLine(Stale);
                 return ExitCodes.Success;
-            }
-
-            BuildRequest request;
-            try
-            {
-                request = BuildRequest.Parse(root, CompiledTools.Cli.Assembly(root), result.GetValue(buildArguments) ?? []);
-            }
-            catch (BuildArgumentException ex)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return ExitCodes.UsageError;
-            }
-
-            if (!listingOnly)
-            {
-                PrecompiledCake.Ensure(root, Console.Error);
-            }
-
-            try
-            {
-                return Plan(request, listingOnly);
             }
             catch (BuildArgumentException ex)
             {
@@ -67,7 +61,7 @@ public static class BuildSessionCommand
         return command;
     }
 
-    private static int Plan(BuildRequest request, bool listingOnly)
+    private static int Plan(BuildRequest request, bool listingOnly, Task<bool> stale)
     {
         // The verbs' own options, for the engine's calls made here.
         var common = CommandLine.Build().Parse(["status", .. request.CommonArguments()]);
@@ -75,6 +69,12 @@ public static class BuildSessionCommand
         var tool = request.Target is { } asked ? BuildCatalogue.Find(asked) : null;
         var command = tool is not null && !listingOnly ? tool.Command(request) : null;
         var graph = tool is { Needs: TargetNeeds.Nothing } ? null : CommonOptions.Graph(common);
+        if (stale.Result)
+        {
+            Console.WriteLine(Stale);
+            return ExitCodes.Success;
+        }
+
         var stage = tool is null ? FindStage(request, graph!) : null;
         var target = tool?.Name ?? stage!;
         Environment.SetEnvironmentVariable(RunId.Variable, RunId.FromEnvironment() ?? RunId.New());

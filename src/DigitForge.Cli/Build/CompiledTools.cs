@@ -162,7 +162,7 @@ public static class CompiledTools
 {
     public static readonly CompiledTool Cli = new("cli", "src/DigitForge.Cli/DigitForge.Cli.csproj", "digitforge.dll");
 
-    public static readonly CompiledTool Score = new("score", "src/DigitForge.Score/DigitForge.Score.csproj", "digitforge-score.dll");
+    public static readonly CompiledTool Score = new("score", "src/DigitForge.ScoreTool/DigitForge.ScoreTool.csproj", "digitforge-score.dll");
 
     public static readonly CompiledTool Serve = new("serve", "src/DigitForge.Serve/DigitForge.Serve.csproj", "digitforge-serve.dll");
 

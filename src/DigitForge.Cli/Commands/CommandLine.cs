@@ -26,6 +26,9 @@ public static class CommandLine
         root.Subcommands.Add(ScoreCommand.Create());
         root.Subcommands.Add(ExperimentsCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
+        root.Subcommands.Add(FeedbackCommand.Create());
+        root.Subcommands.Add(OutcomesCommand.Create());
+        root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         return root;
     }

@@ -3,7 +3,7 @@ using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.Cli.Commands;
 

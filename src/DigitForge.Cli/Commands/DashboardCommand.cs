@@ -7,7 +7,7 @@ using DigitForge.Engine.Sweeps;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using DigitForge.Reporting.Dashboard;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -75,6 +75,7 @@ public static class DashboardCommand
             definition.HeadlineMetric,
             definition.PublishingStage is null ? [] : Versions(RegistrySettings.Open(paths.Models, definition.Name), paths, pageFolder, warnings),
             warnings,
+            Live(result, definition, paths),
             Sweeps(definition, paths, runs, warnings));
     }
 
@@ -112,6 +113,13 @@ public static class DashboardCommand
 
         return sweeps;
     }
+
+    // Only where predictions are logged: the dashboard reads, it does not create a database.
+    private static Monitoring.Reporting.MonitorReport? Live(ParseResult result, IPipelineDefinition definition, PipelinePaths paths) =>
+        definition is Monitoring.IMonitoredPipeline monitored
+            && (File.Exists(Path.Combine(paths.Home, Monitoring.Store.MonitorStores.FileName)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Monitoring.Store.MonitorStores.Variable)))
+            ? MonitorCommand.Report(result, monitored, DateTimeOffset.UtcNow)
+            : null;
 
     // Whichever registry DIGITFORGE_REGISTRY configures, as `digitforge models` reads it.
     private static List<DashboardVersion> Versions(ModelRegistry registry, PipelinePaths paths, string pageFolder, List<string> warnings)

@@ -48,6 +48,10 @@ public static class Guarded
         {
             return Fail(ExitCodes.DataError, ex);
         }
+        catch (Monitoring.Store.MonitorStoreException ex)
+        {
+            return Fail(ExitCodes.DataError, ex);
+        }
         catch (Exception ex) when (ex is IDataException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or HttpRequestException)
         {
             return Fail(ExitCodes.DataError, ex);

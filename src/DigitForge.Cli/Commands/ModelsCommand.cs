@@ -7,7 +7,7 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 

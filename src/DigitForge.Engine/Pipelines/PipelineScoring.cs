@@ -33,6 +33,9 @@ public sealed record ScoreRequest
 
     public bool FailOnDrift { get; init; }
 
+    /// <summary><c>--log</c>: record each prediction in the pipeline's prediction log (docs/monitor.md).</summary>
+    public bool Record { get; init; }
+
     /// <summary><c>int8</c> or <c>fp32</c>; null: the scorer's default.</summary>
     public string? Precision { get; init; }
 
@@ -53,6 +56,7 @@ public sealed record ScoreRequest
         [
             ("--input", Input is not null), ("--latest", Latest is not null), ("--recursive", Recursive), ("--resume", Resume), ("--overwrite", Overwrite),
             ("--all-files", AllFiles), ("--raw", Raw), ("--fail-on-drift", FailOnDrift), ("--precision", Precision is not null),
+            ("--log", Record),
         ];
         return flags.Where(f => f.Given).Select(f => f.Name);
     }

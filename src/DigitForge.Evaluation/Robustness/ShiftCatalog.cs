@@ -1,5 +1,5 @@
 using DigitForge.Data;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Evaluation.Robustness;
 

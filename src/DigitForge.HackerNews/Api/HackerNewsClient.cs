@@ -113,6 +113,16 @@ public sealed class HackerNewsClient : IDisposable
         return new NewestStories(walk.Stories, maxItem, walk.IdsSettled, fetched, fromCheckpoint, !walk.IsComplete);
     }
 
+    /// <summary>The items with these ids as they are now, in the same order; an id the API has no item for gets an item with just its id.</summary>
+    /// <exception cref="HackerNewsUnavailableException">An item kept failing.</exception>
+    internal async Task<IReadOnlyList<HackerNewsItem>> GetItemsAsync(IReadOnlyList<long> ids, CancellationToken cancellationToken = default)
+    {
+        var items = new HackerNewsItem[ids.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), parallel, async (index, token) => items[index] = await GetItemAsync(ids[index], token));
+        return items;
+    }
+
     /// <summary>The newest item id.</summary>
     public async Task<long> GetMaxItemAsync(CancellationToken cancellationToken = default)
     {

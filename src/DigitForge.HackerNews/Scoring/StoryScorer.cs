@@ -3,8 +3,10 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.HackerNews.Api;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Monitoring;
+using DigitForge.Monitoring.Store;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.HackerNews.Scoring;
 
@@ -19,7 +21,7 @@ public sealed class StoryScorer : IPipelineScorer
     public ScoreOutcome Score(Engine.Pipelines.ScoreRequest request, CancellationToken cancellation)
     {
         // Writing is atomic and never resumes: the file is replaced whole, so --overwrite is what it always does.
-        request.RefuseOtherThan("--input", "--latest", "--overwrite");
+        request.RefuseOtherThan("--input", "--latest", "--overwrite", "--log");
         if (request.Input is null == request.Latest is null)
         {
             throw new ConfigException("score needs exactly one of --input=FILE or --latest=N");
@@ -37,8 +39,20 @@ public sealed class StoryScorer : IPipelineScorer
         var format = request.Output.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || request.Output.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
             ? ScoreFormat.JsonLines
             : ScoreFormat.Csv;
-        var summary = ScoreOutput.Write(request.Output, scorer.Score(requests.TakeWhile(_ => !cancellation.IsCancellationRequested)), format);
+        requests = requests.TakeWhile(_ => !cancellation.IsCancellationRequested);
+        using var predictions = request.Record ? new BatchedPredictionLog(MonitorStores.Open(request.Paths.Home)) : null;
+        var withoutId = new System.Runtime.CompilerServices.StrongBox<int>();
+        var results = predictions is null ? scorer.Score(requests) : StoryLog.Recorded(requests, scorer.Score, predictions, request.Paths.Pipeline, version.Name, withoutId);
+        var summary = ScoreOutput.Write(request.Output, results, format);
         request.Log.WriteLine($"{summary.Rows} stories, {summary.Rows - summary.Errors} scored, {summary.Errors} errors, with {version.Name}: {request.Output}");
+        if (predictions is not null)
+        {
+            predictions.Dispose(); // stores what is pending, so the count below is complete
+            request.Log.WriteLine($"prediction log: {predictions.Written} predictions recorded in {predictions.Location}"
+                + (withoutId.Value > 0 ? $"; {withoutId.Value} scored stories without an id not recorded" : string.Empty)
+                + (predictions.Lost > 0 ? $"; {predictions.Lost} lost: {predictions.LastError}" : string.Empty));
+        }
+
         return cancellation.IsCancellationRequested ? ScoreOutcome.Cancelled
             : summary.Errors == 0 ? ScoreOutcome.Scored
             : ScoreOutcome.CompletedWithFailures;

@@ -64,12 +64,15 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
             force);
     }
 
+    /// <summary>The registry figure of a version's test MAE, which live MAE is compared with.</summary>
+    public const string MaeFigure = "mae";
+
     /// <summary>What the registry lists of a version: its test figures, comparable on the same test set.</summary>
     public static ModelMetrics Figures(NewsMetrics metrics)
     {
         var figures = new Dictionary<string, double>
         {
-            ["mae"] = Math.Round(metrics.Model.Count.Mae, 4),
+            [MaeFigure] = Math.Round(metrics.Model.Count.Mae, 4),
             ["medianBaselineMae"] = Math.Round(metrics.MedianBaseline.Count.Mae, 4),
         };
 

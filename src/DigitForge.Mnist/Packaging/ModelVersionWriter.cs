@@ -16,7 +16,7 @@ using DigitForge.Registry.Store;
 using DigitForge.Training;
 using DigitForge.Training.Model;
 using DigitForge.Training.Onnx;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using Microsoft.ML.OnnxRuntime;
 using Newtonsoft.Json.Linq;
 

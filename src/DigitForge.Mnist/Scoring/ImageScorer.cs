@@ -16,7 +16,7 @@ public sealed class ImageScorer : IPipelineScorer
 
     public ScoreOutcome Score(ScoreRequest request, CancellationToken cancellation)
     {
-        request.RefuseOtherThan("--input", "--recursive", "--resume", "--overwrite", "--all-files", "--raw", "--fail-on-drift", "--precision");
+        request.RefuseOtherThan("--input", "--recursive", "--resume", "--overwrite", "--all-files", "--raw", "--fail-on-drift", "--precision", "--log");
         var folder = request.Input ?? throw new ScoreSetupException(ScoreSetupProblem.Usage, "score needs --input=<folder of images>");
         try
         {
@@ -32,6 +32,7 @@ public sealed class ImageScorer : IPipelineScorer
                 Resume = request.Resume,
                 Overwrite = request.Overwrite,
                 Settings = new ScoringSettings { Preprocess = !request.Raw },
+                Log = request.Record,
             });
             SummaryPrinter.Start(request.Log, run);
             var outcome = PlainProgress.RunAsync(run, request.Log, TimeSpan.FromSeconds(5), cancellation).GetAwaiter().GetResult();

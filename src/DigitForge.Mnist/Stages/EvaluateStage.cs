@@ -7,7 +7,7 @@ using DigitForge.Evaluation.Metrics;
 using DigitForge.Evaluation.Robustness;
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Mnist.Stages;
 

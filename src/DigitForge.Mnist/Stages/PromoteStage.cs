@@ -11,7 +11,7 @@ using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using Newtonsoft.Json.Linq;
 
 namespace DigitForge.Mnist.Stages;

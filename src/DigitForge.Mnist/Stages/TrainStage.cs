@@ -4,7 +4,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.Engine.Sweeps;
 using DigitForge.Training;
 using DigitForge.Training.Model;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Mnist.Stages;
 

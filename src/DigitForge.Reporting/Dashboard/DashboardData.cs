@@ -38,7 +38,8 @@ public sealed record DashboardSweep(string Id, IReadOnlyList<string> Keys, IRead
 /// <param name="HeadlineMetric">The metric plotted over time (accuracy, mae) and its domain; null: no plot.</param>
 /// <param name="HistoryFile">Where the runs were read from, for the "no runs yet" message.</param>
 /// <param name="Warnings">Lines of the history or registry that could not be read.</param>
-/// <param name="Sweeps">The latest sweeps, newest first.</param>
+/// <param name="Live">The live performance from the prediction log (<c>digitforge monitor</c>'s report); null: nothing logged.</param>
+/// <param name="Sweeps">The latest sweeps, newest first; null: none.</param>
 public sealed record DashboardData(
     string Pipeline,
     DateTimeOffset CreatedAt,
@@ -49,4 +50,5 @@ public sealed record DashboardData(
     MetricSpec? HeadlineMetric,
     IReadOnlyList<DashboardVersion> Versions,
     IReadOnlyList<string> Warnings,
-    IReadOnlyList<DashboardSweep> Sweeps);
+    Monitoring.Reporting.MonitorReport? Live = null,
+    IReadOnlyList<DashboardSweep>? Sweeps = null);

@@ -37,6 +37,10 @@ public static class DashboardPage
         Runs(data, html);
         Sweeps(data, html);
         Versions(data, html);
+        if (data.Live is { } live)
+        {
+            Live(live, data.Versions, html);
+        }
 
         if (data.Warnings.Count > 0)
         {
@@ -163,13 +167,13 @@ public static class DashboardPage
     // Per sweep: the headline metric against each swept knob (done members; the best ringed), and every member's validation curve overlaid (pruned ones end early).
     private static void Sweeps(DashboardData data, StringBuilder html)
     {
-        if (data.Sweeps.Count == 0)
+        if (data.Sweeps is not { Count: > 0 } sweeps)
         {
             return;
         }
 
         html.Append("<h2>Sweeps</h2>\n");
-        foreach (var sweep in data.Sweeps)
+        foreach (var sweep in sweeps)
         {
             var done = sweep.Members.Where(m => m.Metric is not null).ToList();
             html.Append(CultureInfo.InvariantCulture, $"<h3 data-sweep=\"{E(sweep.Id)}\"><code>{E(sweep.Id)}</code>: {sweep.Members.Count} members, {done.Count} done, {sweep.Members.Count(m => m.State.StartsWith("pruned", StringComparison.Ordinal))} pruned</h3>\n");
@@ -246,6 +250,81 @@ public static class DashboardPage
         html.Append(start < 0 ? svg : svg[start..]).Append('\n');
         html.Append(CultureInfo.InvariantCulture, $"<figcaption>{E(caption)}</figcaption></figure>\n");
     }
+
+    /// <summary>The live metric of each version per day against the figure it was promoted with, promotions and rollbacks marked; then the day table.</summary>
+    private static void Live(Monitoring.Reporting.MonitorReport live, IReadOnlyList<DashboardVersion> versions, StringBuilder html)
+    {
+        void Line(FormattableString text) => html.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+
+        var regression = live.Predicts == Monitoring.PredictionKind.Regression;
+        var metric = regression ? "live MAE" : "live accuracy";
+        Line($"<h2>Live performance</h2>");
+        Line($"<p class=\"small\">From the prediction log ({E(live.Store)}) and the outcomes joined to it; <code>digitforge monitor</code> judges it against the recipe's thresholds.</p>");
+        var measured = live.Days.Where(d => (regression ? d.LiveMae : d.LiveAccuracy) is not null).ToList();
+        if (measured.Count > 0)
+        {
+            var plot = new Plot();
+            foreach (var version in measured.GroupBy(d => d.Version))
+            {
+                var xs = version.Select(d => Noon(d.Day)).ToArray();
+                var line = plot.Add.Scatter(xs, [.. version.Select(d => (regression ? d.LiveMae : d.LiveAccuracy)!.Value)]);
+                line.LegendText = $"{version.Key} {metric}";
+                line.MarkerSize = 8;
+                if (version.First().Promoted is { } promoted)
+                {
+                    var promotedLine = plot.Add.Scatter(new[] { xs.Min() - 0.5, xs.Max() + 0.5 }, new[] { promoted, promoted });
+                    promotedLine.LegendText = $"{version.Key} promoted";
+                    promotedLine.LinePattern = LinePattern.Dashed;
+                    promotedLine.MarkerSize = 0;
+                    promotedLine.Color = line.Color;
+                }
+            }
+
+            var changes = new Monitoring.Reporting.ServingHistory([.. versions.Select(v => v.Entry)]).Changes;
+            foreach (var (from, version, how) in changes)
+            {
+                var marker = plot.Add.VerticalLine(from.UtcDateTime.ToOADate());
+                marker.Text = $"{how} {version?.Name ?? "none"}";
+                marker.LinePattern = LinePattern.Dotted;
+            }
+
+            plot.Axes.DateTimeTicksBottom();
+            var days = measured.Select(d => Noon(d.Day)).ToArray();
+            var values = measured.SelectMany(d => new[] { (regression ? d.LiveMae : d.LiveAccuracy)!.Value, d.Promoted ?? double.NaN }).Where(double.IsFinite).ToArray();
+            var (x, y) = (AxisFit.Range(days, flat: 1), AxisFit.Range(values, 0, regression ? double.PositiveInfinity : 1));
+            plot.Axes.SetLimits(x.Min - 0.5, x.Max + 0.5, y.Min, y.Max);
+            plot.Title($"{metric} per day against the promoted figure");
+            plot.XLabel("day (UTC)");
+            plot.YLabel(metric);
+            plot.ShowLegend();
+            var svg = plot.GetSvgXml(PlotWidth, PlotHeight);
+            var start = svg.IndexOf("<svg", StringComparison.Ordinal);
+            Line($"<figure class=\"live-plot\" data-metric=\"{E(metric)}\" data-changes=\"{changes.Count}\">");
+            html.Append(start < 0 ? svg : svg[start..]).Append('\n');
+            Line($"<figcaption>{E(metric)} of each version per day where outcomes exist (points), the figure it was promoted with (dashed), promotions and rollbacks (dotted)</figcaption></figure>");
+        }
+        else
+        {
+            Line($"<p class=\"empty\" id=\"no-outcomes\">No outcomes yet: <code>digitforge feedback</code> or <code>digitforge outcomes</code> records them.</p>");
+        }
+
+        Line($"<table class=\"live\"><tr><th>day</th><th>version</th><th>volume</th><th>outcomes</th><th>{E(metric)}</th><th>promoted</th><th>PSI</th></tr>");
+        foreach (var day in live.Days)
+        {
+            var value = regression ? day.LiveMae : day.LiveAccuracy;
+            Line($"<tr data-day=\"{day.Day:yyyy-MM-dd}\" data-version=\"{E(day.Version)}\" data-live=\"{value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty}\" data-promoted=\"{day.Promoted?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty}\">");
+            Line($"<td>{day.Day:yyyy-MM-dd}</td><td>{E(day.Version)}</td><td class=\"num\">{day.Volume}</td><td class=\"num\">{day.Outcomes}</td><td class=\"num\">{value?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-"}</td><td class=\"num\">{day.Promoted?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "-"}</td><td class=\"num\">{day.Psi?.ToString("0.000", CultureInfo.InvariantCulture) ?? "-"}</td></tr>");
+        }
+
+        Line($"</table>");
+        foreach (var breach in live.Breaches)
+        {
+            Line($"<p class=\"bad\" data-breach=\"{E(breach.Threshold)}\">{E(breach.Message)}</p>");
+        }
+    }
+
+    // A day's figure sits in the middle of its day, so a promotion marked at its time falls on the right side of it.
+    private static double Noon(DateOnly day) => day.ToDateTime(new TimeOnly(12, 0)).ToOADate();
 
     private static void Versions(DashboardData data, StringBuilder html)
     {

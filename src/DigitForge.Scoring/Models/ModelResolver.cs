@@ -2,7 +2,7 @@ using DigitForge.Registry;
 using DigitForge.Engine.Config;
 using DigitForge.Inference;
 using DigitForge.Registry.Store;
-using DigitForge.Storage;
+using DigitForge.Remote;
 
 namespace DigitForge.Scoring.Models;
 

@@ -11,6 +11,9 @@ public sealed record ScoredImage(string Path, IReadOnlyList<LabelProbability> To
 {
     public bool Failed => Error is not null;
 
+    /// <summary>The SHA-256 of the file's content (lower-case hex) when the run hashes its inputs (the prediction log); else null.</summary>
+    public string? InputHash { get; init; }
+
     /// <summary>The best label and its probability; null for an error row.</summary>
     public LabelProbability? Prediction => Failed ? null : Top[0];
 

@@ -81,13 +81,13 @@ public sealed class BatchScorer
     private void Work(Run run, OnnxDigitModel model)
     {
         var batch = new Batch(settings.BatchSize, pixelsPerImage, classes);
-        using var preparer = new ImagePreparer(preprocessor, settings.MaxPixels, settings.MaxFileBytes);
+        using var preparer = new ImagePreparer(preprocessor, settings.MaxPixels, settings.MaxFileBytes, settings.HashInputs);
         var token = run.Stop.Token;
         try
         {
             while (run.Take(batch, settings.BatchSize) is { } sequence)
             {
-                preparer.PrepareAll(batch.Files.AsSpan(0, batch.Count), batch.Pixels, pixelsPerImage, batch.Errors, token);
+                preparer.PrepareAll(batch.Files.AsSpan(0, batch.Count), batch.Pixels, pixelsPerImage, batch.Errors, batch.Hashes, token);
 
                 run.Hand(sequence, Score(batch, model));
             }
@@ -125,7 +125,7 @@ public sealed class BatchScorer
             var path = batch.Files[i].RelativePath;
             rows[i] = batch.Errors[i] is { } error
                 ? ScoredImage.Failure(path, error)
-                : ScoredImage.Scored(path, Top(logits.Slice(scored * classes, classes), probabilities.AsSpan(scored++ * classes, classes)));
+                : ScoredImage.Scored(path, Top(logits.Slice(scored * classes, classes), probabilities.AsSpan(scored++ * classes, classes))) with { InputHash = batch.Hashes[i] };
         }
 
         return rows;
@@ -225,6 +225,8 @@ public sealed class BatchScorer
         public ListedFile[] Files { get; } = new ListedFile[capacity];
 
         public string?[] Errors { get; } = new string?[capacity];
+
+        public string?[] Hashes { get; } = new string?[capacity];
 
         public byte[] Pixels { get; } = new byte[capacity * pixelsPerImage];
 

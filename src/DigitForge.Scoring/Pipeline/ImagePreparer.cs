@@ -8,7 +8,7 @@ namespace DigitForge.Scoring.Pipeline;
 /// One worker's path from file to model input: read the file, then <see cref="DigitInput"/>.
 /// Keeps its buffers from file to file; one instance per thread.
 /// </summary>
-internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPixels, long maxFileBytes) : IDisposable
+internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPixels, long maxFileBytes, bool hashInputs = false) : IDisposable
 {
     private readonly FileBuffer file = new();
     private readonly GreyImage grey = new();
@@ -18,8 +18,9 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
 
     /// <summary>Writes the model input of each of <paramref name="files"/> into consecutive
     /// <paramref name="pixelsPerImage"/>-byte slices of <paramref name="targets"/>, and into
-    /// <paramref name="errors"/> null or the reason that file cannot be scored.</summary>
-    public void PrepareAll(ReadOnlySpan<ListedFile> files, Span<byte> targets, int pixelsPerImage, Span<string?> errors, CancellationToken cancellation)
+    /// <paramref name="errors"/> null or the reason that file cannot be scored, and into <paramref name="hashes"/> the
+    /// SHA-256 of each file read when the preparer hashes its inputs.</summary>
+    public void PrepareAll(ReadOnlySpan<ListedFile> files, Span<byte> targets, int pixelsPerImage, Span<string?> errors, Span<string?> hashes, CancellationToken cancellation)
     {
         for (var start = 0; start < files.Length; start += IoUringFileReader.Slots)
         {
@@ -30,7 +31,7 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
                 cancellation.ThrowIfCancellationRequested();
                 var target = targets.Slice((start + i) * pixelsPerImage, pixelsPerImage);
                 var (content, length) = batchReader is not null && batchReader.TryGet(i, out var data, out var read) ? (data, read) : (null, 0);
-                errors[start + i] = Prepare(chunk[i].FullPath, content, length, target);
+                (errors[start + i], hashes[start + i]) = Prepare(chunk[i].FullPath, content, length, target);
             }
         }
     }
@@ -55,9 +56,10 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
     }
 
     /// <summary>The model input for the file at <paramref name="path"/> into <paramref name="target"/>, from
-    /// <paramref name="content"/> when it was read already, else read here; null, or why it cannot be scored.</summary>
-    private string? Prepare(string path, byte[]? content, int length, Span<byte> target)
+    /// <paramref name="content"/> when it was read already, else read here; null, or why it cannot be scored; and the file's hash.</summary>
+    private (string? Error, string? Hash) Prepare(string path, byte[]? content, int length, Span<byte> target)
     {
+        string? hash = null;
         try
         {
             if (content is null)
@@ -66,16 +68,17 @@ internal sealed class ImagePreparer(IDigitPreprocessor preprocessor, long maxPix
                 (content, length) = (file.Data, file.Length);
             }
 
-            return DigitInput.Prepare(content, length, maxPixels, grey, preprocessor, target)?.Reason;
+            hash = hashInputs ? Monitoring.PredictionRecord.HashOf(content.AsSpan(0, length)) : null;
+            return (DigitInput.Prepare(content, length, maxPixels, grey, preprocessor, target)?.Reason, hash);
         }
         catch (UnreadableImageException ex)
         {
-            return ex.Message;
+            return (ex.Message, hash);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Bad input must not stop the run, even where it trips a bug; the row says it is one.
-            return $"internal error while preparing the image ({ex.GetType().Name}: {ex.Message})";
+            return ($"internal error while preparing the image ({ex.GetType().Name}: {ex.Message})", hash);
         }
     }
 }

@@ -38,4 +38,10 @@ public sealed record ScoringRequest
     public double DriftThreshold { get; init; } = Inference.Drift.DriftCheck.DefaultThreshold;
 
     public ScoringSettings Settings { get; init; } = new();
+
+    /// <summary>
+    /// <c>--log</c>: record every prediction in the pipeline's prediction log (<c>DIGITFORGE_MONITOR</c>, else
+    /// <c>monitor.db</c> beside the models folder). Needs a registry version: a file given by path has none.
+    /// </summary>
+    public bool Log { get; init; }
 }

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using DigitForge.Inference;
 using DigitForge.Inference.Drift;
+using DigitForge.Monitoring;
+using DigitForge.Monitoring.Store;
 using DigitForge.Scoring.Listing;
 using DigitForge.Scoring.Models;
 using DigitForge.Scoring.Output;
@@ -16,6 +18,9 @@ namespace DigitForge.Scoring.Pipeline;
 /// </summary>
 public sealed class ScoringRun : IDisposable
 {
+    /// <summary>The pipeline whose models this tool scores (<c>MnistPipeline.Name</c>), as the prediction log names it.</summary>
+    public const string Pipeline = "mnist";
+
     private readonly ScoringRequest request;
     private readonly OnnxDigitModel[] models;
     private readonly RunRecord record;
@@ -24,8 +29,9 @@ public sealed class ScoringRun : IDisposable
 
     private readonly FileCount count;
 
-    private ScoringRun(ScoringRequest request, FileCount count, ResolvedModel resolved, OnnxDigitModel[] models, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary, PredictionProfile? reference)
+    private ScoringRun(ScoringRequest request, FileCount count, ResolvedModel resolved, OnnxDigitModel[] models, RunRecord record, ResultFormat format, ExistingResults? existing, ScoringSummary summary, PredictionProfile? reference, BatchedPredictionLog? log)
     {
+        Log = log;
         this.count = count;
         Reference = reference;
         this.request = request;
@@ -40,6 +46,9 @@ public sealed class ScoringRun : IDisposable
     }
 
     public ResolvedModel Model { get; }
+
+    /// <summary>The prediction log this run records into (<c>--log</c>); null when it records nothing.</summary>
+    public BatchedPredictionLog? Log { get; }
 
     /// <summary>The golden check of a registry version's model (and why int8 gave way to FP32, if it did); null for a file given by path.</summary>
     public GoldenOutcome? Golden { get; private init; }
@@ -117,7 +126,8 @@ public sealed class ScoringRun : IDisposable
             var record = new RunRecord(resolved.Description, resolved.OnnxPath, Sha256(resolved.OnnxPath), settings.Preprocess, settings.TopK, request.Recursive, request.Shard.ToString(), request.AllFiles);
             var summary = new ScoringSummary(model.Labels, request.MinConfidence);
             var existing = OpenExisting(request, output, format, record, summary);
-            return new ScoringRun(request, count, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath)) { Golden = golden };
+            var log = request.Log ? OpenLog(request, resolved) : null;
+            return new ScoringRun(request, count, resolved, models, record, format, existing, summary, LoadReference(resolved.OnnxPath), log) { Golden = golden };
         }
         catch
         {
@@ -128,6 +138,28 @@ public sealed class ScoringRun : IDisposable
 
             count.Dispose();
             throw;
+        }
+    }
+
+    private static BatchedPredictionLog OpenLog(ScoringRequest request, ResolvedModel resolved)
+    {
+        if (resolved.Source is null)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, $"--log records the model version of each prediction; {resolved.OnnxPath} is a file, not a registry version");
+        }
+
+        try
+        {
+            // artifacts/<pipeline>/models -> artifacts/<pipeline>/monitor.db
+            return new BatchedPredictionLog(MonitorStores.Open(Path.GetDirectoryName(Path.GetFullPath(request.ModelsRoot))!));
+        }
+        catch (Engine.Config.ConfigException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Usage, ex.Message, ex);
+        }
+        catch (MonitorStoreException ex)
+        {
+            throw new ScoringSetupException(SetupProblem.Input, ex.Message, ex);
         }
     }
 
@@ -203,15 +235,20 @@ public sealed class ScoringRun : IDisposable
         using var fingerprint = new ListingFingerprint();
         using (var writer = OpenWriter())
         {
-            var scorer = new BatchScorer(models, request.Settings);
+            var scorer = new BatchScorer(models, request.Settings with { HashInputs = Log is not null });
             completed = await scorer.RunAsync(
                 Listed(file => Summary.Skip(file.RelativePath), fingerprint),
                 rows =>
                 {
+                    var at = DateTimeOffset.UtcNow;
                     foreach (var row in rows)
                     {
                         writer.Write(row);
                         Summary.Add(row);
+                        if (Log is not null && row.Prediction is { } prediction)
+                        {
+                            Log.Record(new PredictionRecord(Path.Join(Folder, row.Path), at, Pipeline, Model.Source!.Version.Name, Precision, row.InputHash!, prediction.Label, prediction.Probability, null, "score"));
+                        }
                     }
 
                     writer.Flush();
@@ -220,6 +257,9 @@ public sealed class ScoringRun : IDisposable
                 },
                 cancellation);
         }
+
+        // Stored before the summary, which counts what the log holds.
+        Log?.Dispose();
 
         // Not after an interruption: walking a large tree would delay the stop.
         if (completed && !request.Recursive)
@@ -233,6 +273,7 @@ public sealed class ScoringRun : IDisposable
 
     public void Dispose()
     {
+        Log?.Dispose();
         Dispose(models);
         count.Dispose();
     }

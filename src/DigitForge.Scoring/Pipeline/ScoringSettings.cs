@@ -23,6 +23,9 @@ public sealed record ScoringSettings
     /// <summary>MNIST-style preprocessing (on) or the image as is, only greyed and resized (off).</summary>
     public bool Preprocess { get; init; } = true;
 
+    /// <summary>Give each scored row the SHA-256 of its file (<see cref="Output.ScoredImage.InputHash"/>), for the prediction log.</summary>
+    public bool HashInputs { get; init; }
+
     public void Validate()
     {
         Check(BatchSize is >= 1 and <= 65536, $"--batch {BatchSize}: expected 1 to 65536");

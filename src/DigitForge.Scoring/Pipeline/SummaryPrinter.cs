@@ -65,6 +65,11 @@ public static class SummaryPrinter
         output.WriteLine(run.Drift is { } drift
             ? drift.ToString()
             : run.Reference is null ? "drift: not checked (the model has no reference.json beside it)" : "drift: not checked (no image scored)");
+        if (run.Log is { } log)
+        {
+            output.WriteLine(Invariant($"prediction log: {log.Written:N0} predictions recorded in {log.Location}{(log.Lost > 0 ? $"; {log.Lost:N0} lost: {log.LastError}" : string.Empty)}"));
+        }
+
         if (!outcome.Completed)
         {
             output.WriteLine("  run the same command with --resume to continue");

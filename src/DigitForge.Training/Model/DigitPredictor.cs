@@ -1,5 +1,5 @@
 using DigitForge.Data;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using DigitForge.Evaluation.Robustness;
-using DigitForge.Training.Training;
+using DigitForge.Training.Loop;
 
 namespace DigitForge.Evaluation.Tests.Robustness;
 

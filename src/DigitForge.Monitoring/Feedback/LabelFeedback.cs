@@ -1,0 +1,131 @@
+using System.Globalization;
+using DigitForge.Monitoring.Store;
+
+namespace DigitForge.Monitoring.Feedback;
+
+/// <summary>One label given for a predicted input: <see cref="Reference"/> names it (an id as logged, or a file), <see cref="Where"/> locates the entry.</summary>
+public sealed record LabelEntry(string Reference, string Label, string Where);
+
+/// <summary>
+/// Labels given later for predicted inputs (<c>digitforge feedback</c>): a CSV of <c>path,label</c> or a
+/// folder with one sub-folder per label, joined to the prediction log by id, by the file's full
+/// path, or by its content hash (a file moved or copied since it was scored).
+/// </summary>
+public static class LabelFeedback
+{
+    /// <summary>The entries of <paramref name="input"/>: a folder of label sub-folders, or a CSV file (<c>path,label</c>, header optional; paths relative to the file's folder).</summary>
+    public static IEnumerable<LabelEntry> Read(string input) =>
+        Directory.Exists(input) ? ReadFolder(input)
+        : File.Exists(input) ? ReadCsv(input)
+        : throw new FileNotFoundException($"{input}: no such file or folder of labels");
+
+    /// <summary>Joins <paramref name="entries"/> to <paramref name="pipeline"/>'s prediction log and records their labels as outcomes.</summary>
+    /// <param name="classes">The labels a classification predicts, any other is refused; empty for a regression, whose labels are numbers.</param>
+    public static GroundTruthReport Record(IMonitorStore store, string pipeline, IReadOnlyList<string> classes, IEnumerable<LabelEntry> entries, string source, DateTimeOffset now)
+    {
+        var report = new GroundTruthReport();
+        var known = classes.ToHashSet(StringComparer.Ordinal);
+        var labelled = new Dictionary<string, string>(StringComparer.Ordinal);
+        var outcomes = new List<Outcome>();
+        foreach (var entry in entries)
+        {
+            report.Given++;
+            double? value = null;
+            if (known.Count == 0)
+            {
+                if (!double.TryParse(entry.Label, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+                {
+                    report.Refuse("value not a number", $"{entry.Where}: '{entry.Label}'");
+                    continue;
+                }
+
+                value = number;
+            }
+            else if (!known.Contains(entry.Label))
+            {
+                report.Refuse("label outside the classes", $"{entry.Where}: '{entry.Label}'");
+                continue;
+            }
+
+            var ids = Match(store, pipeline, entry.Reference);
+            if (ids.Count == 0)
+            {
+                report.Refuse("unknown id (never predicted)", $"{entry.Where}: {entry.Reference}");
+                continue;
+            }
+
+            foreach (var id in ids)
+            {
+                if (labelled.TryGetValue(id, out var first))
+                {
+                    report.Refuse("duplicate", $"{entry.Where}: {id} labelled again{(first == entry.Label ? string.Empty : $", {entry.Label} after {first}")}; the first label is kept");
+                    continue;
+                }
+
+                labelled[id] = entry.Label;
+                outcomes.Add(new Outcome(pipeline, id, value is null ? entry.Label : null, value, now, source));
+            }
+        }
+
+        store.RecordOutcomes(outcomes);
+        report.Recorded = outcomes.Count;
+        return report;
+    }
+
+    /// <summary>The logged ids <paramref name="reference"/> names: itself, else the file's full path, else every input with the file's content.</summary>
+    private static IReadOnlyList<string> Match(IMonitorStore store, string pipeline, string reference)
+    {
+        if (store.WasPredicted(pipeline, reference))
+        {
+            return [reference];
+        }
+
+        var path = Path.GetFullPath(reference);
+        if (store.WasPredicted(pipeline, path))
+        {
+            return [path];
+        }
+
+        return File.Exists(path) ? store.IdsWithInput(pipeline, PredictionRecord.HashOf(File.ReadAllBytes(path))) : [];
+    }
+
+    private static IEnumerable<LabelEntry> ReadFolder(string folder)
+    {
+        foreach (var labelFolder in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+        {
+            var label = Path.GetFileName(labelFolder);
+            foreach (var file in Directory.GetFiles(labelFolder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+            {
+                yield return new LabelEntry(file, label, Path.GetRelativePath(folder, file));
+            }
+        }
+    }
+
+    private static IEnumerable<LabelEntry> ReadCsv(string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var number = 0;
+        foreach (var line in File.ReadLines(file))
+        {
+            number++;
+            var where = string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileName(file)} line {number}");
+            if (line.Length == 0 || (number == 1 && line.Trim().Equals("path,label", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            // The label is the last field, so a path may hold commas.
+            var comma = line.LastIndexOf(',');
+            if (comma <= 0)
+            {
+                throw new InvalidDataException($"{where}: expected path,label, got '{line}'");
+            }
+
+            var reference = line[..comma].Trim().Trim('"');
+            var absolute = Path.IsPathRooted(reference) ? reference : Path.Combine(folder, reference);
+
+            // A reference that is no file stays as written: an id the service logged, say.
+            yield return new LabelEntry(File.Exists(absolute) ? absolute : reference, line[(comma + 1)..].Trim(), where);
+        }
+    }
+}

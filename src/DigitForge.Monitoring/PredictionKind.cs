@@ -1,0 +1,28 @@
+namespace DigitForge.Monitoring;
+
+/// <summary>What a pipeline predicts, which decides its live figures.</summary>
+public enum PredictionKind
+{
+    /// <summary>A label out of <see cref="IMonitoredPipeline.Classes"/>: live accuracy, PSI of labels and confidences.</summary>
+    Classification,
+
+    /// <summary>A number: live MAE and Spearman, PSI of the predicted values.</summary>
+    Regression,
+}
+
+/// <summary>A pipeline whose predictions are logged and monitored: it declares what it predicts, its classes and its <c>monitor</c> section.</summary>
+public interface IMonitoredPipeline
+{
+    string Name { get; }
+
+    PredictionKind Predicts { get; }
+
+    /// <summary>The labels a classification predicts (feedback outside them is counted and refused); empty for a regression.</summary>
+    IReadOnlyList<string> Classes { get; }
+
+    /// <summary>The recipe's <c>monitor</c> section.</summary>
+    MonitorConfig Monitor(object config);
+
+    /// <summary>The test-split figure a version was promoted with, from its registry metrics: accuracy, or MAE for a regression; null when not recorded.</summary>
+    double? PromotedFigure(Registry.ModelMetrics metrics);
+}
