@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using DigitForge.Engine.Platform;
 using DigitForge.Scoring;
 using DigitForge.Scoring.Pipeline;
 
@@ -13,34 +13,14 @@ public static class ScoreApp
         try
         {
             using var run = ScoringRun.Prepare(request());
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            };
-            Console.CancelKeyPress += onCancel;
-
-            // Batch systems stop (or pre-empt) a job with SIGTERM: end as cleanly as on Ctrl+C.
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                cancellation.Cancel();
-            });
-            try
-            {
-                SummaryPrinter.Start(output, run);
-                var outcome = ProgressDisplay.For(output).RunAsync(run, cancellation.Token).GetAwaiter().GetResult();
-                SummaryPrinter.End(output, run, outcome);
-                return !outcome.Completed ? ExitCodes.Cancelled
-                    : failOnDrift && run.Drift?.Drifted == true ? ExitCodes.Drifted
-                    : outcome.HasFailures ? ExitCodes.CompletedWithFailures
-                    : ExitCodes.Success;
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
+            using var cancellation = new ConsoleCancellation();
+            SummaryPrinter.Start(output, run);
+            var outcome = ProgressDisplay.For(output).RunAsync(run, cancellation.Token).GetAwaiter().GetResult();
+            SummaryPrinter.End(output, run, outcome);
+            return !outcome.Completed ? ExitCodes.Cancelled
+                : failOnDrift && run.Drift?.Drifted == true ? ExitCodes.Drifted
+                : outcome.HasFailures ? ExitCodes.CompletedWithFailures
+                : ExitCodes.Success;
         }
         catch (ScoringSetupException ex)
         {

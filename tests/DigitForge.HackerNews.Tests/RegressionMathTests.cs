@@ -7,7 +7,7 @@ public sealed class RegressionMathTests
 {
     [Fact]
     public void Tied_values_share_their_average_rank() =>
-        RegressionMath.Ranks([10, 20, 20, 5, 20]).Should().Equal(2, 4, 4, 1, 4);
+        DigitForge.Engine.Statistics.RankCorrelation.Ranks([10, 20, 20, 5, 20]).Should().Equal(2, 4, 4, 1, 4);
 
     [Fact]
     public void Spearman_matches_a_hand_computed_value_with_ties()

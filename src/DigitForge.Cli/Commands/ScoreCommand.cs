@@ -1,8 +1,8 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Platform;
 
 namespace DigitForge.Cli.Commands;
 
@@ -60,34 +60,14 @@ public static class ScoreCommand
                 Log = Console.Out,
             };
 
-            using var cancellation = new CancellationTokenSource();
-            ConsoleCancelEventHandler onCancel = (_, e) =>
+            using var cancellation = new ConsoleCancellation();
+            return scorer.Score(request, cancellation.Token) switch
             {
-                e.Cancel = true;
-                cancellation.Cancel();
+                ScoreOutcome.Scored => ExitCodes.Success,
+                ScoreOutcome.CompletedWithFailures => ExitCodes.CompletedWithFailures,
+                ScoreOutcome.Drifted => ExitCodes.Drifted,
+                _ => ExitCodes.Cancelled,
             };
-            Console.CancelKeyPress += onCancel;
-
-            // Batch systems stop (or pre-empt) a job with SIGTERM: end as cleanly as on Ctrl+C.
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
-            {
-                signal.Cancel = true;
-                cancellation.Cancel();
-            });
-            try
-            {
-                return scorer.Score(request, cancellation.Token) switch
-                {
-                    ScoreOutcome.Scored => ExitCodes.Success,
-                    ScoreOutcome.CompletedWithFailures => ExitCodes.CompletedWithFailures,
-                    ScoreOutcome.Drifted => ExitCodes.Drifted,
-                    _ => ExitCodes.Cancelled,
-                };
-            }
-            finally
-            {
-                Console.CancelKeyPress -= onCancel;
-            }
         }));
         return command;
     }

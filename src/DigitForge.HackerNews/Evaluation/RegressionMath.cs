@@ -50,7 +50,7 @@ public static class RegressionMath
     public static double? Spearman(IReadOnlyList<double> actual, IReadOnlyList<double> predicted)
     {
         Check(actual, predicted);
-        return Pearson(Ranks(actual), Ranks(predicted));
+        return Engine.Statistics.RankCorrelation.Spearman(actual, predicted);
     }
 
     public static double Median(IReadOnlyList<double> values)
@@ -60,40 +60,6 @@ public static class RegressionMath
         var sorted = values.Order().ToArray();
         var middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    }
-
-    /// <summary>1-based ranks; a run of equal values gets the mean of the ranks it spans.</summary>
-    public static double[] Ranks(IReadOnlyList<double> values)
-    {
-        var order = Enumerable.Range(0, values.Count).OrderBy(i => values[i]).ToArray();
-        var ranks = new double[values.Count];
-        for (var start = 0; start < order.Length;)
-        {
-            var end = start;
-            while (end + 1 < order.Length && values[order[end + 1]] == values[order[start]])
-                end++;
-            var rank = (start + end) / 2.0 + 1;
-            for (var k = start; k <= end; k++)
-                ranks[order[k]] = rank;
-            start = end + 1;
-        }
-
-        return ranks;
-    }
-
-    private static double? Pearson(double[] x, double[] y)
-    {
-        var meanX = x.Average();
-        var meanY = y.Average();
-        double xy = 0, xx = 0, yy = 0;
-        for (var i = 0; i < x.Length; i++)
-        {
-            xy += (x[i] - meanX) * (y[i] - meanY);
-            xx += (x[i] - meanX) * (x[i] - meanX);
-            yy += (y[i] - meanY) * (y[i] - meanY);
-        }
-
-        return xx == 0 || yy == 0 ? null : xy / Math.Sqrt(xx * yy);
     }
 
     private static void Check(IReadOnlyList<double> actual, IReadOnlyList<double> predicted)

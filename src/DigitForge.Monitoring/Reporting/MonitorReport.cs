@@ -191,7 +191,7 @@ public sealed record MonitorReport(
                 outcomes,
                 classification && outcomes > 0 ? (double)correct / outcomes : null,
                 !classification && outcomes > 0 ? predicted.Zip(actual, (p, a) => Math.Abs(p - a)).Average() : null,
-                classification ? null : Spearman.Of(predicted, actual),
+                classification ? null : Engine.Statistics.RankCorrelation.Spearman(predicted, actual),
                 Psi(classification, reference, baseline),
                 promoted);
         }
