@@ -14,7 +14,7 @@ runtimes="$(dirname "$(readlink -f "$(command -v dotnet)")")/shared/Microsoft.NE
 for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$version"/tools/net*.0 2>/dev/null | sort -Vr); do
   major=${tools##*/net}
   if compgen -G "$runtimes/${major%.0}.*" >/dev/null && [[ -f "$tools/any/Cake.dll" ]]; then
-    # Cake and the CLI's build session start without W^X double mapping and tiered PGO, which cost
+    # Cake and the CLI's build planner start without W^X double mapping and tiered PGO, which cost
     # about 0.15 s of a no-op build's start; the script gives them back to every process it starts after.
     export DIGITFORGE_RESTORE_DOTNET_EnableWriteXorExecute=${DOTNET_EnableWriteXorExecute-unset} DIGITFORGE_RESTORE_DOTNET_TieredPGO=${DOTNET_TieredPGO-unset}
     export DOTNET_EnableWriteXorExecute=0 DOTNET_TieredPGO=0

@@ -15,10 +15,10 @@ using System.Text.Json;
 var root = MakeAbsolute(Directory("..")).FullPath;
 var cli = System.IO.Path.Combine(root, "build", "bin", "cli", "digitforge.dll");
 
-// What this script and the CLI's build session agree on (the plan's shape); a CLI compiled for
-// another version of this script, or before there was a session, is compiled again.
-const string SessionProtocol = "1";
-var protocolFile = System.IO.Path.Combine(root, "build", "bin", "cli", "build-session.protocol");
+// What this script and the CLI's build planner agree on (the plan's shape); a CLI compiled for
+// another version of this script, or before there was a planner, is compiled again.
+const string PlannerProtocol = "2";
+var protocolFile = System.IO.Path.Combine(root, "build", "bin", "cli", "build-plan.protocol");
 
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
 var listing = System.Environment.GetCommandLineArgs().Any(a => a is "--dryrun" or "--noop" or "--whatif" or "--tree" or "--description" or "--showdescription");
@@ -35,10 +35,10 @@ var failedWith = 0;
 var stagesRun = 0;
 JsonElement? opened = null;
 
-// The session answers with the plan and holds the build's lock until its standard input closes. Kept
+// The planner answers with the plan and holds the build's lock until its standard input closes. Kept
 // referenced to the end: a collected Process finalizes its standard input, releasing the lock mid-build.
-Process session = null;
-var plan = JsonDocument.Parse(StartSession() ?? CompileCli() ?? throw new CakeException(1, "the digitforge CLI still reports stale sources after compiling it"));
+Process planner = null;
+var plan = JsonDocument.Parse(StartPlanner() ?? CompileCli() ?? throw new CakeException(1, "the digitforge CLI still reports stale sources after compiling it"));
 foreach (var variable in plan.RootElement.GetProperty("environment").EnumerateObject())
 {
     System.Environment.SetEnvironmentVariable(variable.Name, variable.Value.GetString());
@@ -119,11 +119,11 @@ try
     // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
     if (plan.RootElement.GetProperty("holdsLock").GetBoolean())
     {
-        session.StandardInput.WriteLine("succeeded");
+        planner.StandardInput.WriteLine("succeeded");
     }
 
-    session.StandardInput.Close();
-    session.WaitForExit();
+    planner.StandardInput.Close();
+    planner.WaitForExit();
 }
 catch (Exception) when (failedWith != 0)
 {
@@ -135,25 +135,25 @@ catch (Exception) when (failedWith != 0)
 
 // The CLI's answer to this build's arguments, the plan; null when it must be compiled first (missing,
 // or its sources changed). A usage error, or a lock another build holds with --no-wait, ends the build here.
-string StartSession()
+string StartPlanner()
 {
-    if (!System.IO.File.Exists(cli) || !System.IO.File.Exists(protocolFile) || System.IO.File.ReadAllText(protocolFile).Trim() != SessionProtocol)
+    if (!System.IO.File.Exists(cli) || !System.IO.File.Exists(protocolFile) || System.IO.File.ReadAllText(protocolFile).Trim() != PlannerProtocol)
     {
         return null;
     }
 
     var start = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-    foreach (var argument in new[] { cli, "build-session", "--root", root }.Concat(listing ? new[] { "--listing" } : Array.Empty<string>()).Append("--").Concat(buildArguments))
+    foreach (var argument in new[] { cli, "build-plan", "--root", root }.Concat(listing ? new[] { "--listing" } : Array.Empty<string>()).Append("--").Concat(buildArguments))
     {
         start.ArgumentList.Add(argument);
     }
 
-    session = Process.Start(start)!;
-    var first = session.StandardOutput.ReadLine();
+    planner = Process.Start(start)!;
+    var first = planner.StandardOutput.ReadLine();
     if (first is null)
     {
-        session.WaitForExit();
-        System.Environment.Exit(session.ExitCode == 0 ? 1 : session.ExitCode);
+        planner.WaitForExit();
+        System.Environment.Exit(planner.ExitCode == 0 ? 1 : planner.ExitCode);
     }
 
     return first == "stale" ? null : first;
@@ -168,16 +168,16 @@ string CompileCli()
     Run(new[] { "publish", System.IO.Path.Combine(root, "src/DigitForge.Cli/DigitForge.Cli.csproj"), "@" + System.IO.Path.Combine(root, "build/tools.rsp"),
         "-o", System.IO.Path.GetDirectoryName(cli), "--use-current-runtime", "--self-contained", "false", "-p:PublishReadyToRun=true", $"-p:SharedCompilationId={server}" });
     Run(new[] { cli, "tools", "compiled", "cli", "--compiler-server", server, "--root", root });
-    System.IO.File.WriteAllText(protocolFile, SessionProtocol);
-    return StartSession();
+    System.IO.File.WriteAllText(protocolFile, PlannerProtocol);
+    return StartPlanner();
 }
 
-// The summary the session sends once it has opened the build's run in the history; read before
+// The summary the planner sends once it has opened the build's run in the history; read before
 // the first stage runs, so no stage records into a run that is not open yet.
 JsonElement Opened()
 {
     opened ??= plan.RootElement.GetProperty("opens").GetBoolean()
-        ? JsonDocument.Parse(session.StandardOutput.ReadLine()!).RootElement.GetProperty("printed")
+        ? JsonDocument.Parse(planner.StandardOutput.ReadLine()!).RootElement.GetProperty("printed")
         : JsonDocument.Parse("[]").RootElement;
     return opened.Value;
 }

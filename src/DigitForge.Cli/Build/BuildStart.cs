@@ -8,7 +8,7 @@ using DigitForge.Cli.Commands;
 namespace DigitForge.Cli.Build;
 
 /// <summary>
-/// What a build starts from, taken by its session once locked: the whole graph with every stage's
+/// What a build starts from, taken by its planner once locked: the whole graph with every stage's
 /// status (after restoring what the stage cache holds, when asked) and the build summary as it stands.
 /// </summary>
 public sealed class BuildStart

@@ -19,7 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(CacheCommand.Create());
         root.Subcommands.Add(GraphCommand.Create());
         root.Subcommands.Add(LockCommand.Create());
-        root.Subcommands.Add(BuildSessionCommand.Create());
+        root.Subcommands.Add(BuildPlanCommand.Create());
         root.Subcommands.Add(BuildHelpCommand.Create());
         root.Subcommands.Add(ToolsCommand.Create());
         root.Subcommands.Add(CleanCommand.Create());

@@ -9,7 +9,7 @@ namespace DigitForge.Cli.Commands;
 /// <c>locked TOKEN</c> once it has it and keeps it until its standard input closes, which happens
 /// when the process that started it ends, however it ends (kill -9 included). Stage commands
 /// started with its token in <c>DIGITFORGE_BUILD_LOCK</c> run under it. A build takes its lock
-/// through <see cref="Build.BuildSessionCommand"/> instead, which also plans the build.
+/// through <see cref="Build.BuildPlanCommand"/> instead, which also plans the build.
 /// </summary>
 public static class LockCommand
 {

@@ -10,9 +10,9 @@ using DigitForge.Engine.Sweeps;
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
-/// Writes the run history as a build goes: the build session (<c>build-session</c>) opens the
+/// Writes the run history as a build goes: the build planner (<c>build-plan</c>) opens the
 /// run with the stages already up to date, each <c>status --restore</c> and <c>run</c> adds a
-/// stage, and the session closes it with the metrics when the build says it succeeded. A <c>digitforge run</c> outside a build is
+/// stage, and the planner closes it with the metrics when the build says it succeeded. A <c>digitforge run</c> outside a build is
 /// a run of its own, opened and closed by itself. A history that cannot be written costs the
 /// record, never the build: it is a warning.
 /// </summary>

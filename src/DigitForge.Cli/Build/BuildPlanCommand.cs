@@ -9,7 +9,7 @@ using Newtonsoft.Json;
 namespace DigitForge.Cli.Build;
 
 /// <summary>
-/// <c>digitforge build-session --root DIR -- BUILD-ARGUMENTS</c>: what build/build.cake asks before it
+/// <c>digitforge build-plan --root DIR -- BUILD-ARGUMENTS</c>: what build/build.cake asks before it
 /// makes its tasks. It reads the build's arguments against <see cref="BuildCatalogue"/>; for a stage
 /// target it takes the artifacts lock, restores what the stage cache holds and opens the build's run
 /// in the history; it prints the plan (every task with its upstreams, command and, where known, why it
@@ -18,7 +18,7 @@ namespace DigitForge.Cli.Build;
 /// happens when the build ends, however it ends. A <c>succeeded</c> line first closes the run with its metrics.
 /// It prints <c>stale</c> instead when the CLI's own sources changed: the script compiles it and asks again.
 /// </summary>
-public static class BuildSessionCommand
+public static class BuildPlanCommand
 {
     /// <summary>The first line when the CLI must be compiled again first.</summary>
     public const string Stale = "stale";
@@ -27,7 +27,7 @@ public static class BuildSessionCommand
     {
         var listing = new Option<bool>("--listing") { Description = "Only list the tasks (Cake's --description, --tree, --dryrun): no lock, no status, nothing written." };
         var buildArguments = new Argument<string[]>("build-arguments") { Description = "The build's arguments as --name=value, after --.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("build-session", "Plan a build for build/build.cake and hold its lock (started by the script).") { listing, buildArguments };
+        var command = new Command("build-plan", "Plan a build for build/build.cake and hold its lock (started by the script).") { listing, buildArguments };
         command.SetAction(result => Guarded.Run(() =>
         {
             var root = Path.GetFullPath(result.GetValue(CommonOptions.Root)!);
