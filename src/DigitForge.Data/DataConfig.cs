@@ -11,6 +11,12 @@ public sealed class DataConfig : IValidatableObject
     /// <summary>A folder with one sub-folder per label.</summary>
     public FolderSourceConfig? Folder { get; set; }
 
+    /// <summary>
+    /// Feedback snapshots (ids printed by digitforge feedback export) whose labelled images are added to the training split;
+    /// the validation and test splits stay as the source makes them.
+    /// </summary>
+    public List<string>? Feedback { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if ((Idx is null) == (Folder is null))

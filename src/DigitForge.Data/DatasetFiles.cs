@@ -12,6 +12,9 @@ public static class DatasetFiles
     public const string Validation = "validation";
     public const string Test = "test";
 
+    /// <summary>Labelled feedback exported from the prediction log (a feedback snapshot), added to the training split.</summary>
+    public const string Feedback = "feedback";
+
     public static string Images(string set) => $"{set}-images.idx";
 
     public static string Labels(string set) => $"{set}-labels.idx";

@@ -52,4 +52,15 @@ public sealed class LabelledImages
 
         return new LabelledImages(pixels, labels, Rows, Columns);
     }
+
+    /// <summary>These images followed by <paramref name="more"/> of the same size, copied.</summary>
+    public LabelledImages Append(LabelledImages more)
+    {
+        if ((more.Rows, more.Columns) != (Rows, Columns))
+        {
+            throw new ArgumentException($"cannot append {more.Rows}x{more.Columns} images to {Rows}x{Columns} ones", nameof(more));
+        }
+
+        return new LabelledImages([.. Pixels, .. more.Pixels], [.. Labels, .. more.Labels], Rows, Columns);
+    }
 }

@@ -6,7 +6,10 @@ using DigitForge.Evaluation.Metrics;
 using DigitForge.Mnist.Packaging;
 using DigitForge.Mnist.Scoring;
 using DigitForge.Mnist.Stages;
+using DigitForge.Mnist.Feedback;
 using DigitForge.Monitoring;
+using DigitForge.Monitoring.Feedback;
+using DigitForge.Monitoring.Store;
 using DigitForge.Training.Model;
 using DigitForge.Registry.Gate;
 using DigitForge.Remote;
@@ -16,7 +19,7 @@ using Newtonsoft.Json.Linq;
 namespace DigitForge.Mnist;
 
 /// <summary>The MNIST pipeline: the seeds' CNN on handwritten digits, from ingest to report.</summary>
-public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline, IMonitoredPipeline
+public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipeline, IMonitoredPipeline, IFeedbackExporter
 {
     public override string Name => "mnist";
 
@@ -96,6 +99,9 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
 
     public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Accuracy;
 
+    public FeedbackManifest ExportFeedback(IMonitorStore store, object config, PipelinePaths paths, FeedbackWindow window) =>
+        ImageFeedback.Export(store, Name, Classes, paths.Feedback, window);
+
     public override IReadOnlyList<VersionFigure> Figures(string folder) => ReportFigures.Of(ReportWriter.Read(Path.Combine(folder, ReportWriter.FileName)), Digits);
 
     public override IEnumerable<string> VersionFacts(string folder, JObject details) => VersionText.Facts(folder, details);
@@ -112,7 +118,7 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
         return
         [
             ingest,
-            new PreprocessStage(config.Preprocess, ingest.HasOfficialTest),
+            new PreprocessStage(config.Preprocess, ingest.HasOfficialTest, [.. (config.Data!.Feedback ?? []).Select(id => FeedbackSnapshots.Read(paths.Feedback, id))]),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, TorchNumerics.Of(config.Train)),
             new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), TorchNumerics.Of(config.Train), options.ForcePromotion),

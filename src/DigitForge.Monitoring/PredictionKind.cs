@@ -26,3 +26,13 @@ public interface IMonitoredPipeline
     /// <summary>The test-split figure a version was promoted with, from its registry metrics: accuracy, or MAE for a regression; null when not recorded.</summary>
     double? PromotedFigure(Registry.ModelMetrics metrics);
 }
+
+/// <summary>A monitored pipeline whose labelled feedback can become training data (<c>digitforge feedback export</c>).</summary>
+public interface IFeedbackExporter
+{
+    /// <summary>
+    /// Writes the predictions of <paramref name="window"/> that have valid ground truth, with it, as a feedback snapshot under
+    /// <paramref name="paths"/>' feedback folder, in the form the pipeline's ingest produces; the same data gives the same snapshot.
+    /// </summary>
+    Feedback.FeedbackManifest ExportFeedback(Store.IMonitorStore store, object config, Engine.Pipelines.PipelinePaths paths, Feedback.FeedbackWindow window);
+}

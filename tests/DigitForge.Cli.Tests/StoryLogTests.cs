@@ -28,7 +28,7 @@ public sealed class StoryLogTests : IDisposable
         using (var log = new BatchedPredictionLog(SqliteMonitorStore.Open(path)))
         {
             // Answers a batch behind, as the scorer does: the pairing must not depend on the timing.
-            results = [.. StoryLog.Recorded(requests, Score, log, "hn", "v0002-abcdef0", withoutId)];
+            results = [.. StoryLog.Recorded(requests, Score, log, "hn", "v0002-abcdef0", null, withoutId)];
         }
 
         results.Should().HaveCount(4);

@@ -74,7 +74,9 @@ public static class BuildCatalogue
         new("fail-on-drift", ArgumentKind.Flag, "Score: exit non-zero when the inputs drift from the training data."),
         new("all-files", ArgumentKind.Flag, "Score: try every file, not only known image extensions."),
         new("no-log", ArgumentKind.Flag, "Score: do not record the predictions in the pipeline's prediction log (recorded by default)."),
-        new("at", ArgumentKind.Value, "Outcomes, Monitor: as of this time (ISO 8601; default now)."),
+        new("at", ArgumentKind.Value, "Score, Feedback: record as made at this time; Outcomes, Monitor: as of this time (ISO 8601; default now)."),
+        new("since", ArgumentKind.Value, "ExportFeedback: only predictions made at or after this time (ISO 8601)."),
+        new("until", ArgumentKind.Value, "ExportFeedback: only predictions made before this time (ISO 8601)."),
         new("notify", ArgumentKind.Value, "Monitor: on a breached threshold, POST a repository_dispatch drift-detected event to this URL."),
         new("precision", ArgumentKind.Value, "Score, Serve: int8 or fp32 (default: what the version's parity record allows)."),
         new("port", ArgumentKind.Value, "Serve: the port on 127.0.0.1 (default 8080)."),
@@ -136,7 +138,7 @@ public static class BuildCatalogue
         new(CompiledTools.Score.CompileTarget, "Builds the standalone digitforge-score tool when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Score.Name)),
         new("Score", "Scores inputs with the production model (or --model=N) through the pipeline's scorer: a folder of images (--input=DIR), or for a pipeline that scores stories a CSV/JSON Lines file (--input=FILE) or the newest stories on the API (--latest=N).",
-            ["input", "out", "latest", "model", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision", "no-log"], TargetNeeds.Nothing,
+            ["input", "out", "latest", "model", "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files", "precision", "no-log", "at"], TargetNeeds.Nothing,
             ScoreCommand),
         new(CompiledTools.Serve.CompileTarget, "Builds the digitforge-serve service when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Serve.Name)),
@@ -148,8 +150,10 @@ public static class BuildCatalogue
                 .. r.Value("precision") is { } precision ? new[] { "--precision", precision } : []],
             CompiledTools.Serve.CompileTarget),
         new("Feedback", "Records the true labels of logged predictions (--input=labels.csv of path,label, or a folder of label sub-folders); exit 4 when some could not be recorded.",
-            ["input"], TargetNeeds.Nothing,
-            r => r.Cli("feedback", $"--input={r.FromRoot(r.Value("input") ?? throw new BuildArgumentException("Feedback needs --input=<labels.csv or folder of label sub-folders>"))}")),
+            ["input", "at"], TargetNeeds.Nothing,
+            r => r.Cli("feedback", $"--input={r.FromRoot(r.Value("input") ?? throw new BuildArgumentException("Feedback needs --input=<labels.csv or folder of label sub-folders>"))}", r.Option("at"))),
+        new("ExportFeedback", "Writes the labelled feedback (--since/--until) as an immutable snapshot artifacts/<pipeline>/feedback/<id>/ and prints its id, for the recipe's data.feedback.",
+            ["since", "until"], TargetNeeds.Nothing, r => r.Cli("feedback", "export", r.Option("since"), r.Option("until"))),
         new("Outcomes", "Records the settled comment counts of logged Hacker News stories predicted at least monitor.settleHours ago (--pipeline=hn).",
             ["at"], TargetNeeds.Nothing, r => r.Cli("outcomes", r.Option("at"))),
         new("Monitor", "Live performance per day and model version, drift and the version serving (--at=TIME); exit 5 on a breached monitor threshold, sent to --notify=URL.",
@@ -192,7 +196,7 @@ public static class BuildCatalogue
     // (for a pipeline that declares how it is monitored; another's scorer would refuse --log).
     private static IReadOnlyList<string> ScoreCommand(BuildRequest request) =>
         request.Cli([.. new[] { "score", request.Value("input") is { } input ? $"--input={request.FromRoot(input)}" : null,
-                $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision") },
+                $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision"), request.Option("at") },
             .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag),
             request.Has("no-log") || Pipelines.PipelineCatalog.Find(request.Pipeline) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
 }

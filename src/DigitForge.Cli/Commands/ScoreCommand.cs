@@ -30,10 +30,11 @@ public static class ScoreCommand
         var failOnDrift = new Option<bool>("--fail-on-drift") { Description = "Exit with code 5 when the inputs drifted from the model's test set." };
         var allFiles = new Option<bool>("--all-files") { Description = "Score every file whatever its extension (they get error rows when unreadable)." };
         var precision = new Option<string?>("--precision") { Description = "int8 or fp32: which of a version's models scores (default: the scorer's)." };
+        var at = new Option<DateTimeOffset?>("--at") { Description = "With --log: record the predictions as made at this time (ISO 8601; default now), to date a run." };
         var log = new Option<bool>("--log") { Description = "Record each prediction (id, time, model version, content hash, prediction) in the pipeline's prediction log: DIGITFORGE_MONITOR (postgres://...) or artifacts/<pipeline>/monitor.db." };
         var command = new Command("score", "Score new inputs with the pipeline's production model (or --model), by the scorer the pipeline declares.")
         {
-            input, latest, output, model, recursive, resume, raw, overwrite, failOnDrift, allFiles, precision, log,
+            input, latest, output, model, recursive, resume, raw, overwrite, failOnDrift, allFiles, precision, log, at,
         };
         command.SetAction(result => Guarded.Run(() =>
         {
@@ -54,6 +55,7 @@ public static class ScoreCommand
                 AllFiles = result.GetValue(allFiles),
                 Precision = result.GetValue(precision),
                 Record = result.GetValue(log),
+                At = result.GetValue(at),
                 Paths = paths,
                 ConfigFile = CommonOptions.ConfigFile(result, paths),
                 Overrides = [.. CommonOptions.Overrides(result)],

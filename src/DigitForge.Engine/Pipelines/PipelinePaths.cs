@@ -17,6 +17,12 @@ public sealed record PipelinePaths(string Root, string Artifacts, string Pipelin
     /// <summary>Versioned models and registry.json.</summary>
     public string Models => Path.Combine(Home, "models");
 
+    /// <summary>
+    /// The feedback snapshots a recipe's <c>data.feedback</c> names. Set once, from the artifacts it was made with: a copy of the
+    /// paths with other artifacts (Verify's scratch folder) still reads the snapshots a version was trained on.
+    /// </summary>
+    public string Feedback { get; init; } = Path.Combine(Artifacts, Pipeline, "feedback");
+
     public static PipelinePaths Resolve(string root, string artifacts, string pipeline)
     {
         var fullRoot = Path.GetFullPath(root);

@@ -36,6 +36,9 @@ public sealed record ScoreRequest
     /// <summary><c>--log</c>: record each prediction in the pipeline's prediction log (docs/monitor.md).</summary>
     public bool Record { get; init; }
 
+    /// <summary><c>--at</c>: the time the log records for each prediction; null: when it is made.</summary>
+    public DateTimeOffset? At { get; init; }
+
     /// <summary><c>int8</c> or <c>fp32</c>; null: the scorer's default.</summary>
     public string? Precision { get; init; }
 

@@ -9,9 +9,9 @@ public static class StoryLog
 {
     /// <summary>
     /// The results of <paramref name="score"/> over <paramref name="requests"/>, each scored story with an id
-    /// recorded in <paramref name="log"/>; <paramref name="withoutId"/> counts scored stories it could not record.
+    /// recorded in <paramref name="log"/> as predicted at <paramref name="at"/> (null: now); <paramref name="withoutId"/> counts scored stories it could not record.
     /// </summary>
-    public static IEnumerable<ScoreResult> Recorded(IEnumerable<ScoreRequest> requests, Func<IEnumerable<ScoreRequest>, IEnumerable<ScoreResult>> score, IPredictionLog log, string pipeline, string version, System.Runtime.CompilerServices.StrongBox<int> withoutId)
+    public static IEnumerable<ScoreResult> Recorded(IEnumerable<ScoreRequest> requests, Func<IEnumerable<ScoreRequest>, IEnumerable<ScoreResult>> score, IPredictionLog log, string pipeline, string version, DateTimeOffset? at, System.Runtime.CompilerServices.StrongBox<int> withoutId)
     {
         // The scorer answers in request order, a batch behind the requests it has read: a queue pairs them.
         var pending = new Queue<ScoreRequest>();
@@ -26,7 +26,7 @@ public static class StoryLog
             {
                 if (request.Id is { } id)
                 {
-                    log.Record(new PredictionRecord(id, DateTimeOffset.UtcNow, pipeline, version, null, InputHash(request), null, null, predicted, "score"));
+                    log.Record(new PredictionRecord(id, at ?? DateTimeOffset.UtcNow, pipeline, version, null, InputHash(request), null, null, predicted, "score"));
                 }
                 else
                 {

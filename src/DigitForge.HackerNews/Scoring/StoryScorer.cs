@@ -42,7 +42,7 @@ public sealed class StoryScorer : IPipelineScorer
         requests = requests.TakeWhile(_ => !cancellation.IsCancellationRequested);
         using var predictions = request.Record ? new BatchedPredictionLog(MonitorStores.Open(request.Paths.Home)) : null;
         var withoutId = new System.Runtime.CompilerServices.StrongBox<int>();
-        var results = predictions is null ? scorer.Score(requests) : StoryLog.Recorded(requests, scorer.Score, predictions, request.Paths.Pipeline, version.Name, withoutId);
+        var results = predictions is null ? scorer.Score(requests) : StoryLog.Recorded(requests, scorer.Score, predictions, request.Paths.Pipeline, version.Name, request.At, withoutId);
         var summary = ScoreOutput.Write(request.Output, results, format);
         request.Log.WriteLine($"{summary.Rows} stories, {summary.Rows - summary.Errors} scored, {summary.Errors} errors, with {version.Name}: {request.Output}");
         if (predictions is not null)

@@ -41,7 +41,9 @@ public sealed class ModelVersionWriter(TorchNumerics numerics)
     /// <param name="config">The resolved config of the stage calling this, merged into the lineage's config.</param>
     public ModelLineage Write(StageRunContext context, string directory, string version, string? parentProduction, JObject config)
     {
-        foreach (var path in TrainFiles.Select(context.UpstreamFile<TrainStage>).Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>)))
+        // The feedback list goes with the version, so its lineage names the snapshots it was trained on even once they are gone.
+        foreach (var path in TrainFiles.Select(context.UpstreamFile<TrainStage>).Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>))
+            .Append(context.UpstreamFile<PreprocessStage>(Monitoring.Feedback.FeedbackFacts.FileName)))
         {
             File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
         }

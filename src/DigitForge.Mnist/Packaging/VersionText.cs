@@ -32,6 +32,11 @@ public static class VersionText
             yield return Line("int8", $"{int8.File ?? "not stored"}; parity: {int8.Parity}");
         }
 
+        foreach (var feedback in Monitoring.Feedback.FeedbackFacts.Lines(folder))
+        {
+            yield return feedback;
+        }
+
         yield return Line("weights", $"sha256 {lineage.WeightsSha256}");
         var t = lineage.Timings;
         yield return Line("timings", $"train {t.TrainSeconds:0.0} s ({t.EpochsRun} epoch(s), best {t.BestEpoch}, {t.TrainImagesPerSecond:0} images/s), evaluate {t.EvaluateSeconds:0.0} s, export and parity {t.ExportSeconds:0.00} s");

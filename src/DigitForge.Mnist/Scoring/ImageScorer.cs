@@ -33,6 +33,7 @@ public sealed class ImageScorer : IPipelineScorer
                 Overwrite = request.Overwrite,
                 Settings = new ScoringSettings { Preprocess = !request.Raw },
                 Log = request.Record,
+                LogTime = request.At,
             });
             SummaryPrinter.Start(request.Log, run);
             var outcome = PlainProgress.RunAsync(run, request.Log, TimeSpan.FromSeconds(5), cancellation).GetAwaiter().GetResult();

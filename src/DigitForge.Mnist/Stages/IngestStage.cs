@@ -21,8 +21,9 @@ public sealed class IngestStage(DataConfig config, SourceResolver sources) : ISt
 
     public bool HasOfficialTest => config.Idx?.TestImages is not null || config.Folder?.TestPath is not null;
 
+    // The source alone: feedback joins the data at Preprocess, so adding a snapshot re-runs nothing here.
     public StageInputs DescribeInputs() => new(
-        new { data = config },
+        new { data = new { config.Idx, config.Folder } },
         sources.LocalInputs(config),
         new Dictionary<string, string>());
 

@@ -3,14 +3,16 @@ using DigitForge.Data.Idx;
 using DigitForge.Data.Splitting;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Monitoring.Feedback;
 
 namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Preprocess: a stratified, seeded train/validation/test split (the source's official test set,
-/// where it has one, is the test split) and normalisation statistics from the training split only.
+/// where it has one, is the test split), the feedback snapshots' images added to the training split,
+/// and normalisation statistics from the training split only.
 /// </summary>
-public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTest) : IStage
+public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTest, IReadOnlyList<FeedbackSnapshot> feedback) : IStage
 {
     public const string NormalizationFile = "normalization.json";
     public const string SplitFile = "split.json";
@@ -24,8 +26,9 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
     ];
 
     public StageInputs DescribeInputs() => new(
-        new { preprocess = config },
-        new Dictionary<string, string>(),
+        feedback.Count == 0 ? new { preprocess = config } : new { preprocess = config, data = new { feedback = feedback.Select(s => s.Manifest.Id) } },
+        feedback.SelectMany(s => DatasetFiles.Pair(DatasetFiles.Feedback).Select(file => (Name: $"feedback/{s.Manifest.Id}/{file}", Path: s.File(file))))
+            .ToDictionary(f => f.Name, f => f.Path, StringComparer.Ordinal),
         new Dictionary<string, string>());
 
     public void Run(StageRunContext context)
@@ -44,6 +47,19 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
             (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), all.Subset(split.Test));
         }
 
+        // Feedback joins the training split only: the test split stays comparable from version to version.
+        foreach (var snapshot in feedback)
+        {
+            snapshot.Verify();
+            var images = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
+            if ((images.Rows, images.Columns) != (train.Rows, train.Columns))
+            {
+                throw new DataFormatException(snapshot.Directory, $"feedback images are {images.Rows}x{images.Columns}, the data's are {train.Rows}x{train.Columns}");
+            }
+
+            train = train.Append(images);
+        }
+
         foreach (var (set, images) in new[] { (DatasetFiles.Train, train), (DatasetFiles.Validation, validation), (DatasetFiles.Test, test) })
         {
             IdxFile.Save(images, context.OutputFile(DatasetFiles.Images(set)), context.OutputFile(DatasetFiles.Labels(set)));
@@ -51,6 +67,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
         var stats = NormalizationStats.Compute(train);
         JsonFile.Write(context.OutputFile(NormalizationFile), stats);
+        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.Facts));
         JsonFile.Write(context.OutputFile(SplitFile), new
         {
             train = IngestStage.ClassCounts(train),
@@ -58,6 +75,6 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
             test = IngestStage.ClassCounts(test),
             officialTest = hasOfficialTest,
         });
-        context.Log.Info($"train {train.Count}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
+        context.Log.Info($"train {train.Count}{(feedback.Count == 0 ? string.Empty : $" ({feedback.Sum(s => s.Manifest.Count)} from feedback {string.Join(", ", feedback.Select(s => s.Manifest.Id))})")}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
     }
 }

@@ -36,7 +36,7 @@ public sealed class PromoteStage(GateConfig gate, RegistryTarget target, TorchNu
     [
         StageDependency.On<IngestStage>([]),
         // The test split measures parity; the training split calibrates the int8 export.
-        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test), .. DatasetFiles.Pair(DatasetFiles.Train)]),
+        StageDependency.On<PreprocessStage>([.. DatasetFiles.Pair(DatasetFiles.Test), .. DatasetFiles.Pair(DatasetFiles.Train), Monitoring.Feedback.FeedbackFacts.FileName]),
         StageDependency.On<TrainStage>([DigitTrainer.WeightsFileName, TrainedModel.FileName]),
         StageDependency.On<EvaluateStage>([.. ModelVersionWriter.EvaluateFiles, TestPredictions.LogitsFile]),
     ];

@@ -44,4 +44,7 @@ public sealed record ScoringRequest
     /// <c>monitor.db</c> beside the models folder). Needs a registry version: a file given by path has none.
     /// </summary>
     public bool Log { get; init; }
+
+    /// <summary>The time the log records for each prediction; null: when it is made. Lets a run be dated (a scripted week, a backfill).</summary>
+    public DateTimeOffset? LogTime { get; init; }
 }

@@ -240,7 +240,7 @@ public sealed class ScoringRun : IDisposable
                 Listed(file => Summary.Skip(file.RelativePath), fingerprint),
                 rows =>
                 {
-                    var at = DateTimeOffset.UtcNow;
+                    var at = request.LogTime ?? DateTimeOffset.UtcNow;
                     foreach (var row in rows)
                     {
                         writer.Write(row);

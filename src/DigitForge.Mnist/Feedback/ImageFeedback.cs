@@ -1,0 +1,80 @@
+using System.Globalization;
+using DigitForge.Data;
+using DigitForge.Data.Idx;
+using DigitForge.Monitoring;
+using DigitForge.Monitoring.Feedback;
+using DigitForge.Monitoring.Store;
+using DigitForge.Scoring.Images;
+using DigitForge.Scoring.Preprocessing;
+using DigitForge.Scoring.Pipeline;
+
+namespace DigitForge.Mnist.Feedback;
+
+/// <summary>
+/// MNIST's feedback export: each labelled image, read again from the file it was scored from, prepared as <c>score</c> prepares
+/// it (<see cref="MnistPreprocessor"/>), and written with its label as the IDX pair Ingest writes. Only images whose file still
+/// has the content that was predicted are taken. Examples are ordered by content and label, so the same images give the same
+/// bytes wherever their files lie.
+/// </summary>
+public static class ImageFeedback
+{
+    /// <summary>MNIST's field: the size of the bundled digits and of the models trained on them; Preprocess refuses another.</summary>
+    public const int Side = 28;
+
+    public static FeedbackManifest Export(IMonitorStore store, string pipeline, IReadOnlyList<string> classes, string root, FeedbackWindow window)
+    {
+        var leftOut = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var examples = new List<(string Hash, byte Label, byte[] Pixels, DateTimeOffset At)>();
+        var preprocessor = new MnistPreprocessor(Side, Side);
+        var grey = new GreyImage();
+        foreach (var (prediction, outcome) in LabelledPredictions.Join(store, pipeline, window, leftOut))
+        {
+            var label = outcome.Label is { } text ? classes.ToList().IndexOf(text) : -1;
+            if (label < 0)
+            {
+                LabelledPredictions.LeaveOut(leftOut, "label outside the classes");
+                continue;
+            }
+
+            if (!File.Exists(prediction.Id))
+            {
+                LabelledPredictions.LeaveOut(leftOut, "input file not found");
+                continue;
+            }
+
+            var content = File.ReadAllBytes(prediction.Id);
+            if (PredictionRecord.HashOf(content) != prediction.InputHash)
+            {
+                LabelledPredictions.LeaveOut(leftOut, "input file changed since its prediction");
+                continue;
+            }
+
+            var pixels = new byte[Side * Side];
+            if (DigitInput.Prepare(content, content.Length, ScoringSettings.DefaultMaxPixels, grey, preprocessor, pixels) is { } unscorable)
+            {
+                LabelledPredictions.LeaveOut(leftOut, $"unreadable image ({unscorable.Kind.ToString().ToLowerInvariant()})");
+                continue;
+            }
+
+            examples.Add((prediction.InputHash, (byte)label, pixels, prediction.At));
+        }
+
+        if (examples.Count == 0)
+        {
+            throw new InvalidDataException($"{store.Location}: no labelled predictions of {pipeline} to export ({Describe(leftOut)})");
+        }
+
+        var ordered = examples.OrderBy(e => e.Hash, StringComparer.Ordinal).ThenBy(e => e.Label).ToList();
+        var images = new LabelledImages([.. ordered.SelectMany(e => e.Pixels)], [.. ordered.Select(e => e.Label)], Side, Side);
+        return FeedbackSnapshots.Write(root, pipeline, new FeedbackContent(
+            folder => IdxFile.Save(images, Path.Combine(folder, DatasetFiles.Images(DatasetFiles.Feedback)), Path.Combine(folder, DatasetFiles.Labels(DatasetFiles.Feedback))),
+            images.Count,
+            classes.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => images.Labels.Count(l => l == c.index), StringComparer.Ordinal),
+            examples.Min(e => e.At),
+            examples.Max(e => e.At),
+            leftOut));
+    }
+
+    private static string Describe(IReadOnlyDictionary<string, int> leftOut) =>
+        leftOut.Count == 0 ? "nothing logged in the window" : string.Join(", ", leftOut.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key}: {l.Value}")));
+}
