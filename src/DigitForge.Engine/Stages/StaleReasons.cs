@@ -18,7 +18,8 @@ public static class StaleReasons
             reasons.Add(keys.Count > 0 ? $"config changed: {string.Join(", ", keys)}" : "config changed");
         }
 
-        reasons.AddRange(ChangedKeys(before.Files, current.Files).Select(name => $"input file changed: {name}"));
+        reasons.AddRange(ChangedKeys(before.Files, current.Files).Select(name =>
+            $"input file {(!before.Files.ContainsKey(name) ? "added" : !current.Files.ContainsKey(name) ? "removed" : "changed")}: {name}"));
         reasons.AddRange(ChangedKeys(before.Inputs, current.Inputs).Select(name => $"upstream output changed: {name}"));
         reasons.AddRange(ChangedKeys(before.Environment, current.Environment).Select(name =>
             $"environment changed: {name} ({Value(before.Environment, name)} -> {Value(current.Environment, name)})"));

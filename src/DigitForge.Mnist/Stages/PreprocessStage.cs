@@ -67,7 +67,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
         var stats = NormalizationStats.Compute(train);
         JsonFile.Write(context.OutputFile(NormalizationFile), stats);
-        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.Facts));
+        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.ToFacts()));
         JsonFile.Write(context.OutputFile(SplitFile), new
         {
             train = IngestStage.ClassCounts(train),

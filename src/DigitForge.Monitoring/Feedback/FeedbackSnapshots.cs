@@ -44,7 +44,7 @@ public sealed record FeedbackManifest(
     IReadOnlyDictionary<string, int> LeftOut,
     IReadOnlyDictionary<string, string> Files)
 {
-    public FeedbackFacts Facts => new(Id, Sha256, Count, From, Until);
+    public FeedbackFacts ToFacts() => new(Id, Sha256, Count, From, Until);
 }
 
 /// <summary>The data of a snapshot before it is written: <see cref="WriteFiles"/> writes its files into the folder it is given.</summary>

@@ -10,6 +10,7 @@ using DigitForge.Inference;
 using DigitForge.Inference.Golden;
 using DigitForge.Mnist.Packaging;
 using DigitForge.Mnist.Stages;
+using DigitForge.Monitoring.Feedback;
 using DigitForge.Registry.Store;
 using DigitForge.Training;
 using DigitForge.Training.Model;
@@ -35,6 +36,8 @@ public sealed class ModelVersionWriterTests : IDisposable
     private static readonly ModelConfig Model = new();
     private static readonly NormalizationStats Normalization = new(0.13, 0.31);
 
+    private static readonly FeedbackFacts Feedback = new("3fa2c1d9e0b1", new string('3', 64), 600, new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero), new(2026, 12, 10, 17, 30, 0, TimeSpan.Zero));
+
     public ModelVersionWriterTests()
     {
         var test = RandomImages(TestImages);
@@ -45,6 +48,7 @@ public sealed class ModelVersionWriterTests : IDisposable
 
         IdxFile.Save(test, Upstream("Preprocess", DatasetFiles.Images(DatasetFiles.Test)), Upstream("Preprocess", DatasetFiles.Labels(DatasetFiles.Test)));
         SaveTrainSplit(RandomImages(1200));
+        JsonFile.Write(Upstream("Preprocess", FeedbackFacts.FileName), new[] { Feedback });
         torch.manual_seed(3);
         using (var cnn = new DigitCnn(Model))
         {
@@ -95,7 +99,7 @@ public sealed class ModelVersionWriterTests : IDisposable
 
         var lineage = new ModelVersionWriter(new TorchNumerics(2, KernelSet.Portable)).Write(Context(), output, "v0003-abcdef0", "v0002-1234567", JObject.Parse("""{"promote":{"minAccuracy":0.5}}"""));
 
-        string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", "model.onnx", "model-card.md", "reference.json", ModelVersion.GoldenSetFileName];
+        string[] files = ["model.weights", "model.json", "history.json", "training.json", "metrics.json", "metrics.txt", FeedbackFacts.FileName, "model.onnx", "model-card.md", "reference.json", ModelVersion.GoldenSetFileName];
         Directory.EnumerateFiles(output).Select(Path.GetFileName).Should().BeEquivalentTo(lineage.Int8.Parity.Accepted ? [.. files, "model.int8.onnx"] : files);
         lineage.Int8.Parity.Images.Should().Be(TestImages);
         lineage.Int8.File.Should().Be(lineage.Int8.Parity.Accepted ? "model.int8.onnx" : null);
@@ -117,6 +121,8 @@ public sealed class ModelVersionWriterTests : IDisposable
         lineage.Config.ToString(Newtonsoft.Json.Formatting.None).Should().Be("""{"ingest":{"knob":6},"preprocess":{"knob":10},"train":{"knob":5},"evaluate":{"knob":8},"promote":{"minAccuracy":0.5}}""");
         lineage.Timings.EpochsRun.Should().Be(3);
         lineage.Libraries.Keys.Should().Contain(["torchsharp", "onnxruntime", "dotnet"]);
+        VersionText.Facts(output, JObject.FromObject(lineage, Newtonsoft.Json.JsonSerializer.Create(JsonFile.Settings)))
+            .Should().Contain("feedback   3fa2c1d9e0b1: 600 examples predicted 2026-12-07 09:00 .. 2026-12-10 17:30 UTC (sha256 3333333)", "the version names the feedback it was trained on");
 
         using (var onnx = OnnxDigitModel.Load(Path.Combine(output, ModelVersion.OnnxFileName)))
         {
