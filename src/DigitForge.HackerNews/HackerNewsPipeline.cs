@@ -2,19 +2,24 @@ using System.Globalization;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.HackerNews.Api;
 using DigitForge.HackerNews.Evaluation;
+using DigitForge.HackerNews.Feedback;
 using DigitForge.HackerNews.Reporting;
 using DigitForge.HackerNews.Scoring;
 using DigitForge.HackerNews.Stages;
 using DigitForge.Monitoring;
+using DigitForge.Monitoring.Feedback;
+using DigitForge.Monitoring.Store;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
 using DigitForge.Remote;
+using Newtonsoft.Json.Linq;
 
 namespace DigitForge.HackerNews;
 
 /// <summary>The seeds' second system: how many comments will a Hacker News story get, from what is known when it is submitted.</summary>
-public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline
+public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline, IFeedbackExporter
 {
     public override string Name => "hn";
 
@@ -29,6 +34,15 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
     public MonitorConfig Monitor(object config) => ((NewsConfig)config).Monitor;
 
     public double? PromotedFigure(Registry.ModelMetrics metrics) => metrics.Figures is { } figures && figures.TryGetValue(PromoteStage.MaeFigure, out var mae) ? mae : null;
+
+    /// <summary>The stories are fetched again through the recipe's <c>data.api</c>: the log keeps only their ids and content hashes.</summary>
+    public FeedbackManifest ExportFeedback(IMonitorStore store, object config, PipelinePaths paths, FeedbackWindow window)
+    {
+        using var client = new HackerNewsClient(((NewsConfig)config).Data.Api.ToClientOptions());
+        return StoryFeedback.ExportAsync(store, client, Name, paths.Feedback, window).GetAwaiter().GetResult();
+    }
+
+    public override IEnumerable<string> VersionFacts(string folder, JObject details) => FeedbackFacts.Lines(folder);
 
     public override IEnumerable<string> Headlines(StageGraph graph)
     {
@@ -81,7 +95,7 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
     protected override IEnumerable<IStage> Stages(NewsConfig config, PipelinePaths paths, BuildOptions options) =>
     [
         new IngestStage(config.Data, paths.Root, Path.Combine(paths.Home, "ingest.checkpoint.jsonl")),
-        new SplitStage(config.Split),
+        new SplitStage(config.Split, FeedbackSnapshots.ReadAll(paths.Feedback, config.Data.Feedback)),
         new FeaturizeStage(config.Features),
         new TrainStage(config.Train),
         new EvaluateStage(),

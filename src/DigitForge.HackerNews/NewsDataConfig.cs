@@ -21,6 +21,12 @@ public sealed class NewsDataConfig
     public BundledStoriesConfig Bundled { get; set; } = new();
 
     public ApiStoriesConfig Api { get; set; } = new();
+
+    /// <summary>
+    /// Feedback snapshots (ids printed by digitforge feedback export) whose stories, with their settled comment counts, are added
+    /// to the training split; the test split stays as the source makes it.
+    /// </summary>
+    public List<string>? Feedback { get; set; }
 }
 
 /// <summary>A stories CSV(.gz) in the repository, checked against its pinned hash before use.</summary>

@@ -33,7 +33,7 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     public IReadOnlyList<StageDependency> Dependencies =>
     [
         StageDependency.On<IngestStage>(),
-        StageDependency.On<SplitStage>(SplitStage.TestFile),
+        StageDependency.On<SplitStage>(SplitStage.TestFile, Monitoring.Feedback.FeedbackFacts.FileName),
         StageDependency.On<FeaturizeStage>(FeaturizeFiles),
         StageDependency.On<TrainStage>(TrainFiles),
         StageDependency.On<EvaluateStage>(EvaluateFiles),
@@ -93,7 +93,8 @@ public sealed class PromoteStage(NewsGateConfig gate, RegistryTarget target, boo
     {
         foreach (var path in FeaturizeFiles.Select(context.UpstreamFile<FeaturizeStage>)
                      .Concat(TrainFiles.Select(context.UpstreamFile<TrainStage>))
-                     .Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>)))
+                     .Concat(EvaluateFiles.Select(context.UpstreamFile<EvaluateStage>))
+                     .Append(context.UpstreamFile<SplitStage>(Monitoring.Feedback.FeedbackFacts.FileName)))
         {
             File.Copy(path, Path.Combine(directory, Path.GetFileName(path)));
         }

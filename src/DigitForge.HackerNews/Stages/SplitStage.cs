@@ -1,12 +1,17 @@
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Splitting;
+using DigitForge.HackerNews.Feedback;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Monitoring.Feedback;
 
 namespace DigitForge.HackerNews.Stages;
 
-/// <summary>Split: training and test stories, by a seeded shuffle (as the seed does) or by time (train on the older).</summary>
-public sealed class SplitStage(SplitConfig config) : IStage
+/// <summary>
+/// Split: training and test stories, by a seeded shuffle (as the seed does) or by time (train on the older), and the feedback
+/// snapshots' stories added to the training split (those the source has already are left to it).
+/// </summary>
+public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapshot> feedback) : IStage
 {
     public const string TrainFile = "train.csv.gz";
     public const string TestFile = "test.csv.gz";
@@ -18,15 +23,29 @@ public sealed class SplitStage(SplitConfig config) : IStage
 
     public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<IngestStage>(IngestStage.StoriesFile)];
 
-    public StageInputs DescribeInputs() => new(
-        new { split = config },
-        new Dictionary<string, string>(),
-        new Dictionary<string, string>());
+    public StageInputs DescribeInputs()
+    {
+        var (data, files) = FeedbackSnapshots.Inputs(feedback);
+        return new(data is null ? new { split = config } : new { split = config, data }, files, new Dictionary<string, string>());
+    }
 
     public void Run(StageRunContext context)
     {
-        var split = StorySplitter.Split(StoryFile.Read(context.UpstreamFile<IngestStage>(IngestStage.StoriesFile)), config);
+        var stories = StoryFile.Read(context.UpstreamFile<IngestStage>(IngestStage.StoriesFile));
+        var split = StorySplitter.Split(stories, config);
+
+        // Feedback joins the training split only: the test split stays comparable from version to version.
+        var known = stories.Select(s => s.Id).ToHashSet();
+        var added = new List<Story>();
+        foreach (var snapshot in feedback)
+        {
+            snapshot.Verify();
+            added.AddRange(StoryFile.Read(snapshot.File(StoryFeedback.StoriesFile)).Where(s => known.Add(s.Id)));
+        }
+
+        split = split with { Train = [.. split.Train, .. added] };
         StoryFile.Write(context.OutputFile(TrainFile), split.Train);
+        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.ToFacts()));
         StoryFile.Write(context.OutputFile(TestFile), split.Test);
         JsonFile.Write(context.OutputFile(SummaryFile), new
         {
@@ -36,6 +55,6 @@ public sealed class SplitStage(SplitConfig config) : IStage
             trainNewest = split.Train.Max(s => s.CreatedAt),
             testOldest = split.Test.Min(s => s.CreatedAt),
         });
-        context.Log.Info($"{split.Train.Count} training and {split.Test.Count} test stories ({config.Method.ToString().ToLowerInvariant()} split)");
+        context.Log.Info($"{split.Train.Count} training{(feedback.Count == 0 ? string.Empty : $" ({added.Count} from feedback {string.Join(", ", feedback.Select(s => s.Manifest.Id))})")} and {split.Test.Count} test stories ({config.Method.ToString().ToLowerInvariant()} split)");
     }
 }

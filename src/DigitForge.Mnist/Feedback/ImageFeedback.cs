@@ -1,4 +1,3 @@
-using System.Globalization;
 using DigitForge.Data;
 using DigitForge.Data.Idx;
 using DigitForge.Monitoring;
@@ -61,7 +60,7 @@ public static class ImageFeedback
 
         if (examples.Count == 0)
         {
-            throw new InvalidDataException($"{store.Location}: no labelled predictions of {pipeline} to export ({Describe(leftOut)})");
+            throw FeedbackSnapshots.NothingToExport(store, pipeline, leftOut);
         }
 
         var ordered = examples.OrderBy(e => e.Hash, StringComparer.Ordinal).ThenBy(e => e.Label).ToList();
@@ -74,7 +73,4 @@ public static class ImageFeedback
             examples.Max(e => e.At),
             leftOut));
     }
-
-    private static string Describe(IReadOnlyDictionary<string, int> leftOut) =>
-        leftOut.Count == 0 ? "nothing logged in the window" : string.Join(", ", leftOut.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key}: {l.Value}")));
 }

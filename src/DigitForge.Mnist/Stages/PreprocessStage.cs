@@ -25,11 +25,11 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
         StageDependency.On<IngestStage>([.. DatasetFiles.Pair(DatasetFiles.All), .. hasOfficialTest ? DatasetFiles.Pair(DatasetFiles.OfficialTest) : []]),
     ];
 
-    public StageInputs DescribeInputs() => new(
-        feedback.Count == 0 ? new { preprocess = config } : new { preprocess = config, data = new { feedback = feedback.Select(s => s.Manifest.Id) } },
-        feedback.SelectMany(s => DatasetFiles.Pair(DatasetFiles.Feedback).Select(file => (Name: $"feedback/{s.Manifest.Id}/{file}", Path: s.File(file))))
-            .ToDictionary(f => f.Name, f => f.Path, StringComparer.Ordinal),
-        new Dictionary<string, string>());
+    public StageInputs DescribeInputs()
+    {
+        var (data, files) = FeedbackSnapshots.Inputs(feedback);
+        return new(data is null ? new { preprocess = config } : new { preprocess = config, data }, files, new Dictionary<string, string>());
+    }
 
     public void Run(StageRunContext context)
     {

@@ -153,6 +153,23 @@ public static class FeedbackSnapshots
         return snapshot;
     }
 
+    /// <summary>The snapshots a recipe's <c>data.feedback</c> names (none when it names none), each as <see cref="Read"/> finds it.</summary>
+    public static IReadOnlyList<FeedbackSnapshot> ReadAll(string root, IEnumerable<string>? ids) => [.. (ids ?? []).Select(id => Read(root, id))];
+
+    /// <summary>
+    /// What the stage that reads <paramref name="snapshots"/> declares of them: the recipe key, for its config (null when there
+    /// are none, so a recipe without feedback keeps its fingerprint), and each data file, hashed into its fingerprint.
+    /// </summary>
+    public static (object? Config, IReadOnlyDictionary<string, string> Files) Inputs(IReadOnlyList<FeedbackSnapshot> snapshots) => (
+        snapshots.Count == 0 ? null : new { feedback = snapshots.Select(s => s.Manifest.Id) },
+        snapshots.SelectMany(s => s.Manifest.Files.Keys.Select(name => (Name: $"feedback/{s.Manifest.Id}/{name}", Path: s.File(name))))
+            .ToDictionary(f => f.Name, f => f.Path, StringComparer.Ordinal));
+
+    /// <summary>An export that found nothing to take: the error, naming the log and what was left out.</summary>
+    public static InvalidDataException NothingToExport(Store.IMonitorStore store, string pipeline, IReadOnlyDictionary<string, int> leftOut) =>
+        new($"{store.Location}: no labelled predictions of {pipeline} to export ("
+            + (leftOut.Count == 0 ? "nothing logged in the window" : string.Join(", ", leftOut.Select(l => string.Create(CultureInfo.InvariantCulture, $"{l.Key}: {l.Value}")))) + ")");
+
     /// <summary>The report of an export, as printed: the id first, alone, for scripts.</summary>
     public static IEnumerable<string> Lines(FeedbackManifest manifest, string root)
     {

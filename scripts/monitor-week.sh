@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# A scripted week of the MNIST pipeline's loop (docs/monitor.md): train and promote a model, then each day score
+# that day's folder of digits with the prediction log on and the clock set to the day, record the day's labels,
+# and run Monitor for the day. The digits are rotated more from day to day; on the first day whose live accuracy
+# falls more than monitor.maxAccuracyDrop below the promoted one, Monitor exits 5. The script then exports the
+# labelled feedback as a snapshot, retrains with it (data.feedback), scores one more day with the new version,
+# and shows Monitor's table, the new version's lineage and the dashboard.
+#
+#   scripts/monitor-week.sh [OUT]      (OUT: where the artifacts, day folders and outputs go; default a temporary folder)
+#
+# The recipe is configs/mnist/ci.json with more digits and epochs than CI uses, so the model reads digits well
+# enough for a drop to show, and a gate that a few minutes of training can pass. Takes a few minutes on two cores.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+out=$(realpath -m "${1:-$(mktemp -d)}")
+mkdir -p "$out"
+days=6
+per_day=200
+degrees_per_day=12
+recipe=(--config=configs/mnist/ci.json "--artifacts=$out/artifacts"
+  --set=preprocess.maxPerClass=200 --set=train.epochs=3
+  --set=promote.minAccuracy=0.9 --set=promote.minClassRecall=0.8 --set=promote.maxAccuracyDrop=0.02
+  --set=monitor.maxAccuracyDrop=0.05 --set=monitor.maxPsi=100)
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $out"
+
+# The build's own output is kept in a log per step; each step prints what it is about.
+step() {
+  local name=$1
+  shift
+  local code=0
+  ./build.sh "$@" "${recipe[@]}" >"$out/$name.log" 2>&1 || code=$?
+  # The tool's lines, without Cake's banners and task table.
+  sed -n '/^═*$/,/^  Task  /{/^═*$/d;/^ [A-Z][A-Za-z]* *$/d;/^  Task  /d;/^ *$/d;p}' "$out/$name.log"
+  return $code
+}
+
+echo "== train and promote the first version"
+step train --target=Promote | grep -E "Test accuracy|promoted|not promoted" || true
+
+echo "== the days' folders: digits in no split, rotated up to $degrees_per_day degrees more each day"
+dotnet build scripts/DigitForge.MonitorWeek -c Release -o "$out/week-bin" -nologo -v q >/dev/null
+dotnet "$out/week-bin/DigitForge.MonitorWeek.dll" days "$out/artifacts/mnist/stages" "$out/days" $days $per_day $degrees_per_day
+
+start=$(date -u -d tomorrow +%F)
+day_date() { date -u -d "$start + $(($1 - 1)) days" +%F; }
+alert=
+for day in $(seq 1 $((days - 1))); do
+  date=$(day_date "$day")
+  next=$(day_date $((day + 1)))
+  echo "== day $day ($date)"
+  step "score-$day" --target=Score "--input=$out/days/day-$day" --recursive "--out=$out/day-$day.csv" "--at=${date}T10:00:00Z" | grep -E "^prediction log|^drift"
+  step "feedback-$day" --target=Feedback "--input=$out/days/day-$day" "--at=${date}T18:00:00Z"
+  code=0
+  step "monitor-$day" --target=Monitor "--at=${next}T06:00:00Z" || code=$?
+  if [[ $code -eq 5 ]]; then
+    alert=$day
+    break
+  elif [[ $code -ne 0 ]]; then
+    echo "error: Monitor exited $code (see $out/monitor-$day.log)" >&2
+    exit 1
+  fi
+done
+if [[ -z $alert ]]; then
+  echo "error: no alert in $((days - 1)) days" >&2
+  exit 1
+fi
+if ! grep -q "monitor.maxAccuracyDrop breached: .* on $(day_date "$alert")" "$out/monitor-$alert.log"; then
+  echo "error: day $alert's alert is not the accuracy drop of $(day_date "$alert") (see $out/monitor-$alert.log)" >&2
+  exit 1
+fi
+echo "== alert on day $alert ($(day_date "$alert")): exit 5"
+
+echo "== export the labelled feedback and retrain with it"
+step export --target=ExportFeedback
+snapshot=$(grep -oE '^[0-9a-f]{12}$' "$out/export.log")
+step retrain --target=Promote "--set=data.feedback=[\"$snapshot\"]" | grep -E "Preprocess .*(ran|Skipped)|Ingest .*(ran|Skipped|up to date)|Test accuracy|promoted|not promoted" || true
+step lineage --target=Lineage | grep -E "^v[0-9]+|feedback "
+
+day=$((alert + 1))
+date=$(day_date "$day")
+next=$(day_date $((day + 1)))
+echo "== day $day ($date), scored by the retrained version"
+step "score-$day" --target=Score "--input=$out/days/day-$day" --recursive "--out=$out/day-$day.csv" "--at=${date}T10:00:00Z" | grep -E "^Scoring|^prediction log"
+step "feedback-$day" --target=Feedback "--input=$out/days/day-$day" "--at=${date}T18:00:00Z"
+step "monitor-$day" --target=Monitor "--at=${next}T06:00:00Z" || true
+
+step dashboard --target=Dashboard "--out=$out/dashboard.html"
+echo "dashboard: $out/dashboard.html"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
