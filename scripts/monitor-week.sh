@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # A scripted week of the MNIST pipeline's loop (docs/monitor.md): train and promote a model, then each day score
 # that day's folder of digits with the prediction log on and the clock set to the day, record the day's labels,
-# and run Monitor for the day. The digits are rotated more from day to day; on the first day whose live accuracy
-# falls more than monitor.maxAccuracyDrop below the promoted one, Monitor exits 5. The script then exports the
-# labelled feedback as a snapshot, retrains with it (data.feedback), scores one more day with the new version,
-# and shows Monitor's table, the new version's lineage and the dashboard.
+# and run Monitor for the day. The scans come in rotated more from day to day, then stay as rotated; on the first
+# day whose live accuracy falls more than monitor.maxAccuracyDrop below the promoted one, Monitor exits 5. The
+# script then exports the labelled feedback as a snapshot, retrains with it (data.feedback), scores the next day
+# with the new version, and shows Monitor's table, the new version's lineage and the dashboard (with a screenshot
+# of its live performance panel when chromium is installed).
 #
 #   scripts/monitor-week.sh [OUT]      (OUT: where the artifacts, day folders and outputs go; default a temporary folder)
 #
@@ -15,11 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 out=$(realpath -m "${1:-$(mktemp -d)}")
 mkdir -p "$out"
-days=6
 per_day=200
-degrees_per_day=12
+rotations=(0 12 24 24 24 24)
+days=${#rotations[@]}
 recipe=(--config=configs/mnist/ci.json "--artifacts=$out/artifacts"
-  --set=preprocess.maxPerClass=200 --set=train.epochs=3
+  --set=preprocess.maxPerClass=400 --set=train.epochs=4
   --set=promote.minAccuracy=0.9 --set=promote.minClassRecall=0.8 --set=promote.maxAccuracyDrop=0.02
   --set=monitor.maxAccuracyDrop=0.05 --set=monitor.maxPsi=100)
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $out"
@@ -31,16 +32,16 @@ step() {
   local code=0
   ./build.sh "$@" "${recipe[@]}" >"$out/$name.log" 2>&1 || code=$?
   # The tool's lines, without Cake's banners and task table.
-  sed -n '/^═*$/,/^  Task  /{/^═*$/d;/^ [A-Z][A-Za-z]* *$/d;/^  Task  /d;/^ *$/d;p}' "$out/$name.log"
+  sed -n '/^═*$/,/^  Task  /{/^═*$/d;/^ [A-Z][A-Za-z]* *$/d;/^  Task  /d;/^ *$/d;/An error occurred when executing task/d;p}' "$out/$name.log"
   return $code
 }
 
 echo "== train and promote the first version"
 step train --target=Promote | grep -E "Test accuracy|promoted|not promoted" || true
 
-echo "== the days' folders: digits in no split, rotated up to $degrees_per_day degrees more each day"
+echo "== the days' folders: digits in no split, rotated ${rotations[*]} degrees"
 dotnet build scripts/DigitForge.MonitorWeek -c Release -o "$out/week-bin" -nologo -v q >/dev/null
-dotnet "$out/week-bin/DigitForge.MonitorWeek.dll" days "$out/artifacts/mnist/stages" "$out/days" $days $per_day $degrees_per_day
+dotnet "$out/week-bin/DigitForge.MonitorWeek.dll" days "$out/artifacts/mnist/stages" "$out/days" $per_day "${rotations[@]}"
 
 start=$(date -u -d tomorrow +%F)
 day_date() { date -u -d "$start + $(($1 - 1)) days" +%F; }
@@ -85,6 +86,12 @@ step "score-$day" --target=Score "--input=$out/days/day-$day" --recursive "--out
 step "feedback-$day" --target=Feedback "--input=$out/days/day-$day" "--at=${date}T18:00:00Z"
 step "monitor-$day" --target=Monitor "--at=${next}T06:00:00Z" || true
 
-step dashboard --target=Dashboard "--out=$out/dashboard.html"
-echo "dashboard: $out/dashboard.html"
+step dashboard --target=Dashboard "--out=$out/dashboard.html" "--at=${next}T06:00:00Z"
+if command -v chromium >/dev/null; then
+  # The page's head (its styles) and its last section, live performance, alone.
+  sed -n '1,/<body/p;/<h2>Live performance<\/h2>/,$p' "$out/dashboard.html" >"$out/monitor-panel.html"
+  chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1000,900 \
+    "--screenshot=$out/monitor-panel.png" "file://$out/monitor-panel.html" >/dev/null 2>&1
+  echo "live performance panel: $out/monitor-panel.png"
+fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,17 +5,18 @@ using DigitForge.Evaluation.Robustness;
 using StbImageWriteSharp;
 
 // scripts/monitor-week.sh's helper:
-//   days STAGES OUT DAYS PER_DAY DEGREES_PER_DAY
+//   days STAGES OUT PER_DAY DEGREES...
 //     from the digits Ingest read (STAGES/Ingest) that are in none of Preprocess's splits (STAGES/Preprocess), so no day
-//     repeats a training, validation or test image: DAYS folders OUT/day-N/<label>/N-NNNN.png of PER_DAY digits each,
-//     day N's rotated by (N - 1) x DEGREES_PER_DAY degrees, alternately clockwise and anticlockwise.
-if (args is not ["days", var stages, var output, var dayText, var perDayText, var degreesText])
+//     repeats a training, validation or test image: one folder OUT/day-N/<label>/N-NNNN.png of PER_DAY digits per DEGREES
+//     value, day N's rotated by the N-th value, alternately clockwise and anticlockwise.
+if (args is not ["days", var stages, var output, var perDayText, .. var degreesTexts] || degreesTexts.Length == 0)
 {
-    Console.Error.WriteLine("usage: days STAGES OUT DAYS PER_DAY DEGREES_PER_DAY");
+    Console.Error.WriteLine("usage: days STAGES OUT PER_DAY DEGREES...");
     return 2;
 }
 
-var (days, perDay, degreesPerDay) = (Parse(dayText), Parse(perDayText), double.Parse(degreesText, CultureInfo.InvariantCulture));
+var (perDay, degrees) = (Parse(perDayText), degreesTexts.Select(d => double.Parse(d, CultureInfo.InvariantCulture)).ToArray());
+var days = degrees.Length;
 var all = Load(stages, "Ingest", DatasetFiles.All);
 var used = new[] { DatasetFiles.Train, DatasetFiles.Validation, DatasetFiles.Test }
     .Select(set => Load(stages, "Preprocess", set))
@@ -42,15 +43,14 @@ for (var day = 1; day <= days; day++)
     for (var n = 0; n < perDay; n++)
     {
         var index = unseen[((day - 1) * perDay) + n];
-        var degrees = (day - 1) * degreesPerDay * (n % 2 == 0 ? 1 : -1);
-        ImageShifts.RotateAndShift(all.Image(index), rotated, all.Rows, all.Columns, degrees, 0, 0);
+        ImageShifts.RotateAndShift(all.Image(index), rotated, all.Rows, all.Columns, degrees[day - 1] * (n % 2 == 0 ? 1 : -1), 0, 0);
         var labelFolder = Path.Combine(folder, all.Labels[index].ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(labelFolder);
         using var file = File.Create(Path.Combine(labelFolder, string.Create(CultureInfo.InvariantCulture, $"{day}-{n:D4}.png")));
         writer.WritePng(rotated, all.Columns, all.Rows, ColorComponents.Grey, file);
     }
 
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{folder}: {perDay} digits rotated up to {(day - 1) * degreesPerDay:0} degrees"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{folder}: {perDay} digits rotated {degrees[day - 1]:0} degrees"));
 }
 
 return 0;

@@ -182,7 +182,7 @@ public sealed class DashboardTests : IDisposable
     {
         var result = CommandLine.Build().Parse(["dashboard", "--pipeline", pipeline, "--root", RepositoryRoot(), "--artifacts", temp.Path]);
         result.Errors.Should().BeEmpty();
-        var (file, _) = DashboardCommand.Write(result, output: null);
+        var (file, _) = DashboardCommand.Write(result, output: null, DateTimeOffset.UtcNow);
         return (file, File.ReadAllText(file));
     }
 

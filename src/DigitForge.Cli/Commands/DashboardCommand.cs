@@ -25,10 +25,11 @@ public static class DashboardCommand
     public static Command Create()
     {
         var output = new Option<string?>("--out") { Description = $"The page to write (default: artifacts/<pipeline>/reports/{FileName})." };
-        var command = new Command("dashboard", "Write one offline HTML page with the pipeline's stage statuses, run history and model registry.") { output };
+        var at = new Option<DateTimeOffset?>("--at") { Description = "Show live performance as of this time (ISO 8601; default now), as digitforge monitor --at does." };
+        var command = new Command("dashboard", "Write one offline HTML page with the pipeline's stage statuses, run history and model registry.") { output, at };
         command.SetAction(result => Guarded.Run(() =>
         {
-            var (file, data) = Write(result, result.GetValue(output));
+            var (file, data) = Write(result, result.GetValue(output), result.GetValue(at) ?? DateTimeOffset.UtcNow);
             Console.WriteLine($"wrote {file}: {data.Stages.Count(s => s.UpToDate)} of {data.Stages.Count} stages up to date, {data.Runs.Count} run(s), {data.Versions.Count} model version(s)");
             return ExitCodes.Success;
         }));
@@ -36,16 +37,17 @@ public static class DashboardCommand
     }
 
     /// <summary>Reads the records and writes the page to <paramref name="output"/> (relative to --root) or the default place.</summary>
-    public static (string File, DashboardData Data) Write(ParseResult result, string? output)
+    /// <param name="liveAt">The time live performance is reported as of.</param>
+    public static (string File, DashboardData Data) Write(ParseResult result, string? output, DateTimeOffset liveAt)
     {
         var paths = CommonOptions.Paths(result);
         var file = output is null ? Path.Combine(paths.Reports, FileName) : Path.GetFullPath(output, paths.Root);
-        var data = Collect(result, paths, Path.GetDirectoryName(file)!);
+        var data = Collect(result, paths, Path.GetDirectoryName(file)!, liveAt);
         AtomicFile.WriteAllText(file, DashboardPage.Render(data));
         return (file, data);
     }
 
-    private static DashboardData Collect(ParseResult result, PipelinePaths paths, string pageFolder)
+    private static DashboardData Collect(ParseResult result, PipelinePaths paths, string pageFolder, DateTimeOffset liveAt)
     {
         var definition = CommonOptions.Definition(result);
         var graph = CommonOptions.Graph(result, useStageCache: false);
@@ -75,7 +77,7 @@ public static class DashboardCommand
             definition.HeadlineMetric,
             definition.PublishingStage is null ? [] : Versions(RegistrySettings.Open(paths.Models, definition.Name), paths, pageFolder, warnings),
             warnings,
-            Live(result, definition, paths),
+            Live(result, definition, paths, liveAt),
             Sweeps(definition, paths, runs, warnings));
     }
 
@@ -115,10 +117,10 @@ public static class DashboardCommand
     }
 
     // Only where predictions are logged: the dashboard reads, it does not create a database.
-    private static Monitoring.Reporting.MonitorReport? Live(ParseResult result, IPipelineDefinition definition, PipelinePaths paths) =>
+    private static Monitoring.Reporting.MonitorReport? Live(ParseResult result, IPipelineDefinition definition, PipelinePaths paths, DateTimeOffset at) =>
         definition is Monitoring.IMonitoredPipeline monitored
             && (File.Exists(Path.Combine(paths.Home, Monitoring.Store.MonitorStores.FileName)) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Monitoring.Store.MonitorStores.Variable)))
-            ? MonitorCommand.Report(result, monitored, DateTimeOffset.UtcNow)
+            ? MonitorCommand.Report(result, monitored, at)
             : null;
 
     // Whichever registry DIGITFORGE_REGISTRY configures, as `digitforge models` reads it.
