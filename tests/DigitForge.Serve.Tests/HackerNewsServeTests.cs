@@ -136,21 +136,17 @@ public sealed class HackerNewsServeTests(ServeModels digits, TrainedModel traine
             predicted.Add(body.GetProperty("predictedComments").GetDouble());
         }
 
-        // The log stores in batches: feedback finds a prediction once its batch is written (until then: unknown, and counted).
         var outcomes = new[] { 10, 0, 3 };
         var unknownIds = 0;
         for (var i = 0; i < outcomes.Length; i++)
         {
-            var sent = new { id = (11 + i).ToString(CultureInfo.InvariantCulture), comments = outcomes[i] };
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            HttpResponseMessage response;
-            while ((response = await service.Client.PostAsJsonAsync("/v1/hn/feedback", sent)).StatusCode == HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
+            var (response, notFound) = await service.PostFeedbackAsync("/v1/hn/feedback", new { id = (11 + i).ToString(CultureInfo.InvariantCulture), comments = outcomes[i] });
+            using (response)
             {
-                unknownIds++;
-                await Task.Delay(100);
+                response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
             }
 
-            response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+            unknownIds += notFound;
         }
 
         using var unknown = await service.Client.PostAsJsonAsync("/v1/hn/feedback", new { id = "999", comments = 4 });
@@ -167,6 +163,11 @@ public sealed class HackerNewsServeTests(ServeModels digits, TrainedModel traine
         Gauge(metrics, $"digitforge_live_outcomes{{pipeline=\"hn\",version=\"{version}\"}}").Should().Be(3);
         Gauge(metrics, "digitforge_feedback_total{pipeline=\"hn\",result=\"unknown id (never predicted)\"}").Should().Be(unknownIds + 1);
         Gauge(metrics, "digitforge_feedback_total{pipeline=\"hn\",result=\"value not a number\"}").Should().Be(1);
+
+        // Recorded where digitforge feedback and outcomes record theirs.
+        using var store = Monitoring.Store.MonitorStores.Open(Path.Combine(Artifacts, "hn"), null);
+        store.Outcomes("hn").Values.Select(o => (o.Id, o.Value, o.Source)).Should().BeEquivalentTo(
+            [("11", (double?)10, "serve"), ("12", (double?)0, "serve"), ("13", (double?)3, "serve")]);
     }
 
     public void Dispose() => directory.Dispose();
