@@ -231,7 +231,7 @@ internal abstract class RegistryFollower<TModel>(ModelRegistry registry, ServeOp
 /// <summary>The log lines of following a registry.</summary>
 internal static partial class ServeLog
 {
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "No production model in {Registry} yet; /readyz reports not ready")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "No production model in {Registry} yet; its routes answer 503 (for the digit routes, /readyz too)")]
     public static partial void NoProduction(ILogger logger, string registry);
 
     [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "Could not load the production model of {Registry}: {Reason}; still serving the previous one")]
