@@ -37,12 +37,11 @@ internal static class PipelineEndpoints
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
             if (host.Pipeline is IMonitoredPipeline monitored)
             {
-                var outcome = host.Server.OutcomeField;
                 app.MapPost($"/v1/{name}/feedback", (Func<HttpContext, Task<Results<Ok<JsonObject>, ProblemHttpResult>>>)(context => FeedbackAsync(context, host, monitored, pipelines, metrics)))
                     .WithTags(ServeOpenApi.Predictions)
                     .WithSummary($"Records the true outcome of a {name} prediction: the live {(monitored.Predicts == PredictionKind.Classification ? "accuracy" : "MAE")} gauge moves.")
                     .WithDescription("The prediction must be in the prediction log (--prediction-log) under the id: a predict response's id. An unknown id (404) and an outcome outside the classes (422) are counted in digitforge_feedback_total and refused.")
-                    .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), outcome], logged: false))
+                    .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), host.Server.OutcomeField], logged: false))
                     .ProducesValidationProblem()
                     .ProducesProblem(StatusCodes.Status401Unauthorized)
                     .ProducesProblem(StatusCodes.Status404NotFound)
@@ -53,7 +52,8 @@ internal static class PipelineEndpoints
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PredictAsync(HttpContext context, PipelineHost host, ServeMetrics metrics, PredictionLogging logging, ServeOptions options)
     {
-        if (await ReadAsync(context) is not { } request)
+        using var request = await ReadAsync(context);
+        if (request is null)
         {
             return Invalid("$", "the body is not JSON");
         }
@@ -96,22 +96,19 @@ internal static class PipelineEndpoints
         var name = host.Pipeline.Name;
         var field = host.Server.OutcomeField.Name;
         using var body = await ReadAsync(context);
-        var request = body?.RootElement;
-        string? id = null;
-        string? label = null;
-        if (request is not { ValueKind: JsonValueKind.Object } given)
+        if (body?.RootElement is not { ValueKind: JsonValueKind.Object } request)
         {
             metrics.Feedback(name, BadRequest);
-            return Invalid("$", "expected a JSON object with id and " + field);
+            return Invalid("$", $"expected a JSON object with id and {field}");
         }
 
-        if ((id = Text(given, "id")) is null)
+        if (Text(request, "id") is not { } id)
         {
             metrics.Feedback(name, BadRequest);
             return Invalid("id", "id: required, the prediction's id (a string or a whole number)");
         }
 
-        if ((label = Text(given, field)) is null)
+        if (Text(request, field) is not { } label)
         {
             metrics.Feedback(name, BadRequest);
             return Invalid(field, $"{field}: required, {host.Server.OutcomeField.Description}");
@@ -124,18 +121,22 @@ internal static class PipelineEndpoints
             return Invalid(field, $"{field} '{label}': {why}" + (classifier ? $"; the classes are {string.Join(", ", monitored.Classes)}" : string.Empty), StatusCodes.Status422UnprocessableEntity);
         }
 
-        var prediction = pipelines.WithStore(name, store => store.LastPrediction(name, id));
+        var prediction = pipelines.WithStore(name, store =>
+        {
+            var found = store.LastPrediction(name, id);
+            if (found is not null)
+            {
+                store.RecordOutcomes([new Outcome(name, id, classifier ? label : null, value, DateTimeOffset.UtcNow, PredictionLogging.Source)]);
+            }
+
+            return found;
+        });
         if (prediction is null)
         {
             metrics.Feedback(name, LabelFeedback.UnknownId);
             return Invalid("id", $"id '{id}': no {name} prediction is logged under it (predict with logging on: --prediction-log)", StatusCodes.Status404NotFound);
         }
 
-        pipelines.WithStore(name, store =>
-        {
-            store.RecordOutcomes([new Outcome(name, id, classifier ? label : null, value, DateTimeOffset.UtcNow, PredictionLogging.Source)]);
-            return 0;
-        });
         var score = classifier ? (prediction.Prediction == label ? 1.0 : 0.0) : Math.Abs((prediction.Value ?? 0) - value!.Value);
         metrics.Outcome(name, prediction.ModelVersion, classifier, score);
         return TypedResults.Ok(new JsonObject

@@ -11,8 +11,6 @@ internal abstract class SharedModel
 {
     private int references = 1;
 
-    public bool Disposed => Volatile.Read(ref references) == 0;
-
     /// <summary>Takes a reference unless the model is already released (then the caller reads the current one again).</summary>
     public bool TryAcquire()
     {

@@ -16,8 +16,6 @@ internal sealed class ServedPipelines(IReadOnlyList<PipelineHost> hosts, ServeOp
 
     public IReadOnlyList<PipelineHost> Hosts => hosts;
 
-    public PipelineHost? Find(string pipeline) => hosts.FirstOrDefault(h => h.Pipeline.Name.Equals(pipeline, StringComparison.OrdinalIgnoreCase));
-
     /// <summary>Runs <paramref name="use"/> on <paramref name="pipeline"/>'s store, one caller at a time (a store is not thread-safe).</summary>
     public T WithStore<T>(string pipeline, Func<IMonitorStore, T> use)
     {
