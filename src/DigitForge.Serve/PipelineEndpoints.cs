@@ -17,6 +17,13 @@ internal static class PipelineEndpoints
     /// <summary>The feedback result counted for a request that is not a JSON object with a usable id and outcome.</summary>
     private const string BadRequest = "bad request";
 
+    /// <summary>What the service adds to every answer: the prediction's id and the version that made it.</summary>
+    private static readonly ServedField[] Served =
+    [
+        new("id", "string", true, "The prediction's id (the request's id, else the X-DigitForge-Id header, else the trace id): feedback names it."),
+        new("model", "string", true, "The registry version that predicted, e.g. v0003-3fa2c1d."),
+    ];
+
     public static void Map(WebApplication app, ServedPipelines pipelines, ServeMetrics metrics, PredictionLogging logging, ServeOptions options)
     {
         foreach (var host in pipelines.Hosts)
@@ -26,7 +33,7 @@ internal static class PipelineEndpoints
                 .WithTags(ServeOpenApi.Predictions)
                 .WithSummary($"Predicts with {name}'s production model.")
                 .WithDescription(host.Pipeline.Description)
-                .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody(host.Server.RequestFields, logged: true))
+                .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody(host.Server.RequestFields, [.. host.Server.ResponseFields, .. Served], logged: true))
                 .ProducesValidationProblem()
                 .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -41,7 +48,8 @@ internal static class PipelineEndpoints
                     .WithTags(ServeOpenApi.Predictions)
                     .WithSummary($"Records the true outcome of a {name} prediction: the live {(monitored.Predicts == PredictionKind.Classification ? "accuracy" : "MAE")} gauge moves.")
                     .WithDescription("The prediction must be in the prediction log (--prediction-log) under the id: a predict response's id. An unknown id (404) and an outcome outside the classes (422) are counted in digitforge_feedback_total and refused.")
-                    .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), host.Server.OutcomeField], logged: false))
+                    .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), host.Server.OutcomeField],
+                        [Served[0], Served[1], new ServedField("predicted", monitored.Predicts == PredictionKind.Classification ? "string" : "number", true, "What the model predicted."), host.Server.OutcomeField], logged: false))
                     .ProducesValidationProblem()
                     .ProducesProblem(StatusCodes.Status401Unauthorized)
                     .ProducesProblem(StatusCodes.Status404NotFound)

@@ -35,28 +35,35 @@ internal static class ServeOpenApi
         return Task.CompletedTask;
     });
 
-    /// <summary>The JSON request body of a pipeline's endpoint, from its fields (the endpoints read it themselves, so nothing is inferred);
-    /// <paramref name="logged"/>: with the prediction-log parameters.</summary>
-    public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> JsonBody(IReadOnlyList<Engine.Pipelines.ServedField> fields, bool logged) => (operation, _, _) =>
+    /// <summary>The JSON request body of a pipeline's endpoint, from its fields (the endpoints read it themselves, so nothing is inferred),
+    /// and its answer's fields; <paramref name="logged"/>: with the prediction-log parameters.</summary>
+    public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> JsonBody(
+        IReadOnlyList<Engine.Pipelines.ServedField> fields, IReadOnlyList<Engine.Pipelines.ServedField> answer, bool logged) => (operation, _, _) =>
     {
-        var schema = new OpenApiSchema
-        {
-            Type = JsonSchemaType.Object,
-            Required = fields.Where(f => f.Required).Select(f => f.Name).ToHashSet(),
-            Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
-            {
-                Type = f.Type switch { "integer" => JsonSchemaType.Integer, "number" => JsonSchemaType.Number, _ => JsonSchemaType.String },
-                Format = f.Format,
-                Description = f.Description,
-            }),
-        };
         if (logged)
         {
             AddLogParameters(operation);
         }
 
-        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } } };
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = Schema(fields) } } };
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/json", out var json) == true)
+        {
+            json.Schema = Schema(answer);
+        }
+
         return Task.CompletedTask;
+    };
+
+    private static OpenApiSchema Schema(IReadOnlyList<Engine.Pipelines.ServedField> fields) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = fields.Where(f => f.Required).Select(f => f.Name).ToHashSet(),
+        Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
+        {
+            Type = f.Type switch { "integer" => JsonSchemaType.Integer, "number" => JsonSchemaType.Number, "array" => JsonSchemaType.Array, _ => JsonSchemaType.String },
+            Format = f.Format,
+            Description = f.Description,
+        }),
     };
 
     /// <summary>The request body of the predict endpoints, which read it themselves (so nothing is inferred), and their prediction-log parameters.</summary>

@@ -43,6 +43,8 @@ public sealed class OpenApiDocumentTests : IDisposable
         story.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("required").EnumerateArray()
             .Select(f => f.GetString()).Should().Equal("title");
         story.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "503");
+        story.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Should().Equal("predictedComments", "id", "model");
         paths.GetProperty("/v1/hn/feedback").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "404", "422");
         var predict = paths.GetProperty("/v1/predict").GetProperty("post");
         predict.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "413", "415", "422", "503");

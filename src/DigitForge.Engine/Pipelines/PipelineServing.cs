@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace DigitForge.Engine.Pipelines;
 
 /// <summary>One field of a served pipeline's JSON request, as the service documents it (OpenAPI) and names it in problems.</summary>
-/// <param name="Type">Its JSON Schema type: <c>string</c>, <c>integer</c> or <c>number</c>.</param>
+/// <param name="Type">Its JSON Schema type: <c>string</c>, <c>integer</c>, <c>number</c> or <c>array</c>.</param>
 /// <param name="Format">Its JSON Schema format (<c>uri</c>, <c>date-time</c>, <c>byte</c> ...); null: none.</param>
 public sealed record ServedField(string Name, string Type, bool Required, string Description, string? Format = null);
 
@@ -40,6 +40,9 @@ public interface IPipelineServer
 {
     /// <summary>The fields of a predict request, a JSON object.</summary>
     IReadOnlyList<ServedField> RequestFields { get; }
+
+    /// <summary>The fields of a prediction's answer (the service adds <c>id</c> and <c>model</c>).</summary>
+    IReadOnlyList<ServedField> ResponseFields { get; }
 
     /// <summary>The field of a feedback request that holds the true outcome (beside <c>id</c>): a label or a value.</summary>
     ServedField OutcomeField { get; }

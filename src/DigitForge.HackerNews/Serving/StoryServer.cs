@@ -14,6 +14,8 @@ namespace DigitForge.HackerNews.Serving;
 /// </summary>
 public sealed class StoryServer : IPipelineServer
 {
+    private const string PredictedComments = "predictedComments";
+
     public IReadOnlyList<ServedField> RequestFields { get; } =
     [
         new("id", "integer", false, "The story's id; feedback names it later. Default: the request's id."),
@@ -22,6 +24,8 @@ public sealed class StoryServer : IPipelineServer
         new("time", "integer", false, "Submission time, Unix seconds (as the API gives it); absent: the training average."),
         new("by", "string", false, "The submitter's user name."),
     ];
+
+    public IReadOnlyList<ServedField> ResponseFields { get; } = [new(PredictedComments, "number", true, "The predicted comment count (never negative).")];
 
     public ServedField OutcomeField { get; } = new("comments", "integer", true, "The comment count the story settled at.");
 
@@ -54,7 +58,7 @@ public sealed class StoryServer : IPipelineServer
 
             var comments = predictor.Predict(new SubmittedStory(title, url, time, by));
             var hash = StoryLog.InputHash(new Scoring.ScoreRequest(0, id, title, url, time, by));
-            return new ServedPrediction(new JsonObject { ["predictedComments"] = comments }, id, hash, null, null, comments);
+            return new ServedPrediction(new JsonObject { [PredictedComments] = comments }, id, hash, null, null, comments);
         }
 
         public JsonObject Describe() => new() { ["target"] = predictor.Target.ToString().ToLowerInvariant() };

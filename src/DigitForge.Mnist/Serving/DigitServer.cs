@@ -23,6 +23,13 @@ public sealed class DigitServer : IPipelineServer
     public IReadOnlyList<ServedField> RequestFields { get; } =
         [new("image", "string", true, "The image, base64: PNG, JPEG, BMP or GIF (recognised by its first bytes).", "byte")];
 
+    public IReadOnlyList<ServedField> ResponseFields { get; } =
+    [
+        new("label", "string", true, "The predicted digit."),
+        new("confidence", "number", true, "Its probability."),
+        new("top", "array", true, "The most probable labels, each {label, p}, most probable first."),
+    ];
+
     public ServedField OutcomeField { get; } = new("label", "string", true, "The digit the image shows, 0 to 9.");
 
     public IServedModel Load(string versionFolder, int threads) =>
