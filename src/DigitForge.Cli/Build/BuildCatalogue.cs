@@ -94,6 +94,7 @@ public static class BuildCatalogue
         new("prune", ArgumentKind.Value, "Sweep: median, to stop members behind the median early."),
         new("up-to", ArgumentKind.Value, "Sweep: the stage each member is built up to (default: the stage that measures the metrics)."),
         new("promote-best", ArgumentKind.Flag, "Sweep: put the best member through the quality gate afterwards."),
+        new("name", ArgumentKind.Value, "NewPipeline: the new pipeline's name, a lower-case identifier."),
     ];
 
     public static IEnumerable<BuildArgument> Arguments => Common.Concat(Options);
@@ -154,6 +155,9 @@ public static class BuildCatalogue
             ["at"], TargetNeeds.Nothing, r => r.Cli("outcomes", r.Option("at"))),
         new("Monitor", "Live performance per day and model version, drift and the version serving (--at=TIME); exit 5 on a breached monitor threshold, sent to --notify=URL.",
             ["json", "at", "notify"], TargetNeeds.Nothing, r => r.Cli("monitor", r.Flag("json"), r.Option("at"), r.Option("notify"))),
+        new("NewPipeline", "Creates a C# pipeline from templates/pipeline (--name=NAME): its project, test project and recipes, registered in the solution, the CLI's project and the pipeline catalogue.",
+            ["name"], TargetNeeds.Nothing,
+            r => r.Cli("new-pipeline", $"--name={r.Value("name") ?? throw new BuildArgumentException("NewPipeline needs --name=<a lower-case identifier>, e.g. --name=demand")}")),
         new("Help", "Lists the targets and arguments.",
             [], TargetNeeds.Nothing, r => r.Cli("build-help")),
     ];
