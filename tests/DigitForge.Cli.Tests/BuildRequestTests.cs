@@ -70,6 +70,13 @@ public sealed class BuildRequestTests
     }
 
     [Fact]
+    public void NewPipeline_calls_its_verb_with_the_repository_and_needs_a_name()
+    {
+        Target("NewPipeline", "--name=demand").Should().StartWith([Cli, "new-pipeline", "--name=demand", "--root", Root]);
+        FluentActions.Invoking(() => Target("NewPipeline")).Should().Throw<BuildArgumentException>().WithMessage("NewPipeline needs --name=*");
+    }
+
+    [Fact]
     public void A_target_missing_what_it_needs_is_a_usage_error()
     {
         FluentActions.Invoking(() => Target("DeleteModels")).Should().Throw<BuildArgumentException>().WithMessage("--models is needed, e.g. --models=3,v4");
