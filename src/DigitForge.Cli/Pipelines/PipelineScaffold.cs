@@ -71,10 +71,8 @@ public static partial class PipelineScaffold
     }
 
     /// <summary>The catalogue with <paramref name="entry"/> as the last line of the <c>BuiltIn</c> list.</summary>
-    private static string Register(string catalog, string entry)
+    private static string Register(string catalog, string entry) => TextLines.Edit(catalog, lines =>
     {
-        var newline = catalog.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
-        var lines = catalog.Split(newline).ToList();
         var list = lines.FindIndex(l => l.Contains("BuiltIn { get; } =", StringComparison.Ordinal));
         var end = list < 0 ? -1 : lines.FindIndex(list, l => l.Trim() == "];");
         if (end < 0 || lines[end - 1].Trim() is not { Length: > 0 } last || !last.EndsWith(',') || !last.StartsWith("new ", StringComparison.Ordinal))
@@ -83,13 +81,10 @@ public static partial class PipelineScaffold
         }
 
         lines.Insert(end, lines[end - 1][..lines[end - 1].IndexOf("new ", StringComparison.Ordinal)] + entry);
-        return string.Join(newline, lines);
-    }
+    });
 
-    private static string InsertAfterLast(string text, string file, string marker, string line)
+    private static string InsertAfterLast(string text, string file, string marker, string line) => TextLines.Edit(text, lines =>
     {
-        var newline = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
-        var lines = text.Split(newline).ToList();
         var last = lines.FindLastIndex(l => l.TrimStart().StartsWith(marker, StringComparison.Ordinal));
         if (last < 0)
         {
@@ -97,8 +92,7 @@ public static partial class PipelineScaffold
         }
 
         lines.Insert(last + 1, lines[last][..lines[last].IndexOf('<', StringComparison.Ordinal)] + line);
-        return string.Join(newline, lines);
-    }
+    });
 
     [GeneratedRegex("^[a-z][a-z0-9]{0,39}$")]
     private static partial Regex LowerCaseIdentifier();

@@ -16,10 +16,8 @@ public static class SolutionFile
     /// <summary><paramref name="text"/> with <paramref name="projects"/> added, each a path relative to the solution's folder
     /// whose first folder (<c>src</c>, <c>tests</c>) is the solution folder it goes in.</summary>
     /// <param name="file">The solution's path, for errors.</param>
-    public static string AddProjects(string text, string file, IEnumerable<string> projects)
+    public static string AddProjects(string text, string file, IEnumerable<string> projects) => TextLines.Edit(text, lines =>
     {
-        var newline = text.Contains("\r\n", StringComparison.Ordinal) ? "\r\n" : "\n";
-        var lines = text.Split(newline).ToList();
         foreach (var project in projects)
         {
             var path = project.Replace('/', '\\');
@@ -38,9 +36,7 @@ public static class SolutionFile
             }));
             lines.Insert(SectionEnd(lines, file, "NestedProjects"), $"\t\t{id} = {folderId}");
         }
-
-        return string.Join(newline, lines);
-    }
+    });
 
     /// <summary>A GUID made of the path's hash, in the solution's spelling.</summary>
     public static string IdOf(string path) =>
