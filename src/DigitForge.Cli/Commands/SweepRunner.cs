@@ -65,6 +65,9 @@ public sealed class SweepRunner
     public int Run(bool promoteBest)
     {
         WritePlan(atATime: true);
+
+        // Members built on other machines (sweep --member) count as recorded.
+        SweepRemote.Merge(plan.Id, PlanFile, history, Console.Error);
         var pending = Rows().Where(r => !SweepResults.Settled(r)).Select(r => r.Member).ToList();
         if (pending.Count < plan.Members.Count)
         {

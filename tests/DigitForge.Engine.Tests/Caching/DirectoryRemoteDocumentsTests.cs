@@ -1,0 +1,30 @@
+using DigitForge.Engine.Caching;
+
+namespace DigitForge.Engine.Tests.Caching;
+
+/// <summary>The named documents a folder remote keeps beside its stage archives (a sweep's plan and member records).</summary>
+[Trait("Category", "Unit")]
+public sealed class DirectoryRemoteDocumentsTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public void A_document_is_replaced_whole_and_listed_by_its_prefix_only()
+    {
+        var remote = new DirectoryRemoteCache(temp.File("remote"));
+        remote.GetDocument("sweeps/sw-1/members/m01.json").Should().BeNull();
+        remote.ListDocuments("sweeps/sw-1/members/").Should().BeEmpty();
+
+        remote.PutDocument("sweeps/sw-1/members/m02.json", "failed");
+        remote.PutDocument("sweeps/sw-1/members/m01.json", "one");
+        remote.PutDocument("sweeps/sw-1/members/m02.json", "done");
+        remote.PutDocument("sweeps/sw-1/plan.json", "plan");
+        remote.PutDocument("sweeps/sw-10/members/m01.json", "another sweep");
+
+        remote.GetDocument("sweeps/sw-1/members/m02.json").Should().Be("done");
+        remote.ListDocuments("sweeps/sw-1/members/").Should().Equal("sweeps/sw-1/members/m01.json", "sweeps/sw-1/members/m02.json");
+        Directory.EnumerateFiles(temp.File("remote"), ".*", SearchOption.AllDirectories).Should().BeEmpty("no temporary file is left");
+    }
+}
