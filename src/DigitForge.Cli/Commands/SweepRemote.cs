@@ -97,7 +97,7 @@ public static class SweepRemote
     /// The plan of sweep <paramref name="id"/> from the remote (kept beside the history) when the
     /// local folder lacks it, and every member record the remote has merged into the history: a run
     /// already there is not added again. A remote that cannot be reached is a warning: the local
-    /// history is shown.
+    /// history is used.
     /// </summary>
     public static void Merge(string id, string planFile, RunHistory history, TextWriter warnings)
     {
@@ -131,7 +131,7 @@ public static class SweepRemote
         }
         catch (RemoteCacheException ex)
         {
-            warnings.WriteLine($"warning: {ex.Message}; showing the local history only");
+            warnings.WriteLine($"warning: {ex.Message}; members built elsewhere are not merged, the local history is used");
         }
     }
 
