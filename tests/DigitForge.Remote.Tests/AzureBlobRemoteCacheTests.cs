@@ -34,20 +34,8 @@ public sealed class AzureBlobRemoteCacheTests : IClassFixture<AzuriteFixture>, I
     }
 
     [SkippableFact]
-    public void A_document_is_replaced_whole_and_listed_by_its_prefix_only_even_before_the_container_exists()
-    {
-        var remote = new AzureBlobRemoteCache(azurite.ConnectionString, container);
-        remote.ListDocuments("sweeps/sw-1/members/").Should().BeEmpty();
-        remote.GetDocument("sweeps/sw-1/plan.json").Should().BeNull();
-
-        remote.PutDocument("sweeps/sw-1/members/m02.json", "failed");
-        remote.PutDocument("sweeps/sw-1/members/m01.json", "one");
-        remote.PutDocument("sweeps/sw-1/members/m02.json", "done");
-        remote.PutDocument("sweeps/sw-10/members/m01.json", "another sweep");
-
-        remote.GetDocument("sweeps/sw-1/members/m02.json").Should().Be("done");
-        remote.ListDocuments("sweeps/sw-1/members/").Should().Equal("sweeps/sw-1/members/m01.json", "sweeps/sw-1/members/m02.json");
-    }
+    public void A_document_is_replaced_whole_and_listed_by_its_prefix_even_before_the_container_exists() =>
+        RemoteDocuments.AreReplacedWholeAndListedByPrefix(new AzureBlobRemoteCache(azurite.ConnectionString, container));
 
     [SkippableFact]
     public void A_fingerprint_the_remote_never_saw_is_a_miss_not_an_error()
