@@ -11,7 +11,8 @@ namespace DigitForge.Cli.Commands;
 /// <summary>
 /// <c>digitforge sweep</c>: plans many recipes of one pipeline (a grid of <c>--sweep</c> values or a
 /// seeded random search), checks every one before any work, and builds them as ordinary builds with
-/// overrides, <c>--jobs</c> at a time (<see cref="SweepRunner"/>).
+/// overrides, <c>--jobs</c> at a time (<see cref="SweepRunner"/>); or, for a cluster, only writes the
+/// plan (<c>--plan-only</c>) or builds one member of a planned sweep (<c>--plan</c>, <see cref="SweepRemote"/>).
 /// </summary>
 public static class SweepCommand
 {
