@@ -102,6 +102,43 @@ public sealed partial class ClusterSweepTests : IClassFixture<PrerequisiteReport
         }
     }
 
+    [Fact]
+    public void What_a_cluster_cannot_build_is_one_line_and_exit_code_2_before_any_work()
+    {
+        var machine = Machine(remote: false);
+        var remote = temp.File("remote");
+        machine.Environment[RemoteCacheSettings.RemoteVariable] = remote;
+
+        Refused(machine.Cli([.. Sweep, "--plan-only", "--prune=median"]), "--plan-only: sweep sw-", "prunes by the median, which needs every member on one machine");
+        Directory.Exists(remote).Should().BeFalse("nothing was uploaded");
+
+        var planned = machine.Cli([.. Sweep, "--plan-only"]);
+        planned.ExitCode.Should().Be(0, planned.ToString());
+        var id = SweepId().Match(planned.Output).Groups[1].Value;
+        Refused(machine.Cli(Member(id, 4)), $"--member=4: sweep {id} has 4 members, numbered 0 to 3", "completions must be 4");
+        Refused(machine.Cli(["sweep", $"--plan={id}"]), "--plan: which member?", "JOB_COMPLETION_INDEX");
+        Refused(machine.Cli(Member("sw-0000000000", 0)), "--plan=sw-0000000000: neither a plan file nor a sweep whose plan", "sweep --plan-only");
+        Refused(machine.Cli(["sweep", $"--plan={id}", "--member=0", "--sweep=train.seed=5"]), "--plan: a planned sweep's member is built from the plan alone", "--sweep");
+
+        // A plan whose recipe is not the one in this checkout (an image built from another commit).
+        var plan = JObject.Parse(File.ReadAllText(Path.Combine(machine.Home, "sweeps", id, "plan.json")));
+        plan["recipe"] = new string('0', 64);
+        var other = temp.File("other-plan.json");
+        File.WriteAllText(other, plan.ToString());
+        Refused(machine.Cli(["sweep", $"--plan={other}", "--member=0"]), Path.Combine(machine.Root, "configs", "mnist", "ci.json") + ": content ", $"sweep {id} was planned with the recipe of content {new string('0', 64)}");
+
+        machine.Environment.Remove(RemoteCacheSettings.RemoteVariable);
+        Refused(machine.Cli(Member(id, 0)), "--plan: a member built on its own shares", "set DIGITFORGE_REMOTE");
+        Directory.Exists(Path.Combine(machine.Home, "sweeps", id, "members")).Should().BeFalse("no member was built");
+    }
+
+    private static void Refused(BuildResult result, string start, string names)
+    {
+        result.ExitCode.Should().Be(2, result.ToString());
+        var error = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Subject;
+        error.Should().StartWith("error: " + start).And.Contain(names);
+    }
+
     private static string[] Member(string id, int index) => ["sweep", $"--plan={id}", $"--member={index}"];
 
     private static string Train(JObject row) => row["stages"]!.Single(s => s.Value<string>("stage") == "Train").Value<string>("fingerprint")!;

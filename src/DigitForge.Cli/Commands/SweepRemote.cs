@@ -57,9 +57,10 @@ public static class SweepRemote
         var definition = PipelineCatalog.Find(plan.Pipeline);
         var paths = PipelinePaths.Resolve(result.GetValue(CommonOptions.Root)!, result.GetValue(CommonOptions.Artifacts)!, definition.Name);
         var configFile = Path.GetFullPath(plan.Config, paths.Root);
-        if (!File.Exists(configFile) || (plan.Recipe is { } recipe && ContentHash.OfText(File.ReadAllText(configFile)) != recipe))
+        var content = File.Exists(configFile) ? ContentHash.OfText(File.ReadAllText(configFile)) : null;
+        if (content is null || (plan.Recipe is { } recipe && content != recipe))
         {
-            throw new ConfigException($"{configFile}: {(File.Exists(configFile) ? "not the recipe" : "missing; expected the recipe")} sweep {plan.Id} was planned with (content {plan.Recipe})");
+            throw new ConfigException($"{configFile}: {(content is null ? "missing" : $"content {content}")}; sweep {plan.Id} was planned with the recipe of content {plan.Recipe}");
         }
 
         var runner = new SweepRunner(definition, paths, configFile, plan);
