@@ -44,7 +44,7 @@ public static class SweepRemote
     /// <summary>
     /// <c>sweep --plan=PLAN --member=INDEX</c>: builds exactly that member as an ordinary build and
     /// leaves its run record in the remote, replacing the record of an earlier attempt. A member the
-    /// remote has as done or pruned is not built again (a restarted pod).
+    /// remote has as done is not built again (a restarted pod).
     /// </summary>
     public static int BuildMember(ParseResult result, string planned, int? index)
     {
@@ -91,11 +91,11 @@ public static class SweepRemote
         var record = new SweepMemberRecord { Sweep = plan.Id, Member = member.Name, Lines = lines, Configs = configs };
         remote.PutDocument(SweepMemberRecord.Document(plan.Id, member.Name), JsonConvert.SerializeObject(record, JsonFile.Settings));
         Console.WriteLine($"{member.Name}: run {run} recorded in {remote.Name} as {SweepMemberRecord.Document(plan.Id, member.Name)}");
-        return exit is ExitCodes.Success or ExitCodes.Pruned ? ExitCodes.Success : exit;
+        return exit;
     }
 
     /// <summary>
-    /// The plan of sweep <paramref name="id"/> from the remote (kept beside the history) when the
+    /// The plan of sweep <paramref name="id"/> from the remote (written to <paramref name="planFile"/>) when the
     /// local folder lacks it, and every member record the remote has merged into the history: a run
     /// already there is not added again. A remote that cannot be reached is a warning: the local
     /// history is used.
