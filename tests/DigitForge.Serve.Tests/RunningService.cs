@@ -28,9 +28,12 @@ internal sealed class RunningService : IAsyncDisposable
         return new RunningService(app, new Uri(address));
     }
 
+    /// <summary>Options over the digit registry <paramref name="modelsRoot"/>; the pipelines' registries are looked for inside it
+    /// (none: not loaded), so a test's files stay in its own folder.</summary>
     public static ServeOptions Options(string modelsRoot) => new()
     {
         ModelsRoot = modelsRoot,
+        Artifacts = Path.Combine(modelsRoot, "pipelines"),
         PollInterval = TimeSpan.FromMilliseconds(100),
         MaxRequestBytes = 256 << 10,
         MaxPixels = 4_000_000,
