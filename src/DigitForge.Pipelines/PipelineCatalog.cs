@@ -2,7 +2,7 @@ using System.Reflection;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 
-namespace DigitForge.Cli.Pipelines;
+namespace DigitForge.Pipelines;
 
 /// <summary>
 /// Every pipeline this build hosts; <c>--pipeline=NAME</c> picks one. The built-in pipelines are listed here and
@@ -17,7 +17,12 @@ public static class PipelineCatalog
     /// <see cref="IPipelineDefinition"/> classes with a parameterless constructor are pipelines too.</summary>
     public const string AssembliesVariable = "DIGITFORGE_PIPELINE_ASSEMBLIES";
 
-    public static IReadOnlyList<IPipelineDefinition> BuiltIn { get; } = [new Mnist.MnistPipeline(), new HackerNews.HackerNewsPipeline()];
+    /// <summary>One pipeline a line: <c>digitforge new-pipeline</c> adds its line at the end.</summary>
+    public static IReadOnlyList<IPipelineDefinition> BuiltIn { get; } =
+    [
+        new Mnist.MnistPipeline(),
+        new HackerNews.HackerNewsPipeline(),
+    ];
 
     private static readonly Lazy<IReadOnlyList<IPipelineDefinition>> Everything = new(() => With(Environment.GetEnvironmentVariable(AssembliesVariable)));
 
