@@ -26,10 +26,10 @@ public static class ImageFeedback
         var examples = new List<(string Hash, byte Label, byte[] Pixels, DateTimeOffset At)>();
         var preprocessor = new MnistPreprocessor(Side, Side);
         var grey = new GreyImage();
+        var labels = classes.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => (byte)c.index, StringComparer.Ordinal);
         foreach (var (prediction, outcome) in LabelledPredictions.Join(store, pipeline, window, leftOut))
         {
-            var label = outcome.Label is { } text ? classes.ToList().IndexOf(text) : -1;
-            if (label < 0)
+            if (outcome.Label is not { } text || !labels.TryGetValue(text, out var label))
             {
                 LabelledPredictions.LeaveOut(leftOut, "label outside the classes");
                 continue;
@@ -55,7 +55,7 @@ public static class ImageFeedback
                 continue;
             }
 
-            examples.Add((prediction.InputHash, (byte)label, pixels, prediction.At));
+            examples.Add((prediction.InputHash, label, pixels, prediction.At));
         }
 
         if (examples.Count == 0)
@@ -68,7 +68,7 @@ public static class ImageFeedback
         return FeedbackSnapshots.Write(root, pipeline, new FeedbackContent(
             folder => IdxFile.Save(images, Path.Combine(folder, DatasetFiles.Images(DatasetFiles.Feedback)), Path.Combine(folder, DatasetFiles.Labels(DatasetFiles.Feedback))),
             images.Count,
-            classes.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => images.Labels.Count(l => l == c.index), StringComparer.Ordinal),
+            labels.ToDictionary(c => c.Key, c => images.Labels.Count(l => l == c.Value), StringComparer.Ordinal),
             examples.Min(e => e.At),
             examples.Max(e => e.At),
             leftOut));
