@@ -38,7 +38,7 @@ public sealed class DashboardTests : IDisposable
         html.Should().Contain("id=\"no-runs\">No runs yet").And.Contain("id=\"no-versions\">No model versions registered yet");
         html.Should().NotContain("class=\"metric-plot\"");
         var definition = PipelineCatalog.Find(pipeline);
-        var paths = PipelinePaths.Resolve(RepositoryRoot(), temp.Path, pipeline);
+        var paths = PipelinePaths.Resolve(Repository.Root, temp.Path, pipeline);
         var stages = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions()).Stages;
         stages.Should().NotBeEmpty();
         foreach (var stage in stages.Select(s => s.Name))
@@ -179,7 +179,7 @@ public sealed class DashboardTests : IDisposable
 
     private (string File, string Html) Dashboard(string pipeline = "mnist")
     {
-        var result = CommandLine.Build().Parse(["dashboard", "--pipeline", pipeline, "--root", RepositoryRoot(), "--artifacts", temp.Path]);
+        var result = CommandLine.Build().Parse(["dashboard", "--pipeline", pipeline, "--root", Repository.Root, "--artifacts", temp.Path]);
         result.Errors.Should().BeEmpty();
         var (file, _) = DashboardCommand.Write(result, output: null, DateTimeOffset.UtcNow);
         return (file, File.ReadAllText(file));
@@ -240,16 +240,5 @@ public sealed class DashboardTests : IDisposable
                 Metrics = accuracy is { } a ? new Dictionary<string, double> { ["accuracy"] = a } : null,
             },
             config);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
-        }
-
-        return directory.FullName;
     }
 }

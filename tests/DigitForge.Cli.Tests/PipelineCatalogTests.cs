@@ -28,7 +28,7 @@ public sealed class PipelineCatalogTests : IDisposable
     public void Each_pipeline_builds_a_valid_graph_from_its_default_recipe(string name)
     {
         var definition = PipelineCatalog.Find(name);
-        var paths = PipelinePaths.Resolve(RepositoryRoot(), temp.Path, definition.Name);
+        var paths = PipelinePaths.Resolve(Repository.Root, temp.Path, definition.Name);
 
         var graph = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions());
 
@@ -73,16 +73,5 @@ public sealed class PipelineCatalogTests : IDisposable
 
         twice.Should().Throw<ConfigException>().WithMessage("DIGITFORGE_PIPELINE_ASSEMBLIES: pipeline 'toy' is declared twice (DigitForge.ToyPipeline.ToyPipeline, DigitForge.ToyPipeline.ToyPipeline)");
         none.Should().Throw<ConfigException>().WithMessage($"DIGITFORGE_PIPELINE_ASSEMBLIES: {engine} declares no public pipeline*");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
-        }
-
-        return directory.FullName;
     }
 }

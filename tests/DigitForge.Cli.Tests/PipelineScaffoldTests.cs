@@ -15,7 +15,7 @@ public sealed class PipelineScaffoldTests : IDisposable
 
     public PipelineScaffoldTests()
     {
-        var repository = RepositoryRoot();
+        var repository = Repository.Root;
         foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, PipelineScaffold.Templates), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(repository, f))
             .Concat([PipelineScaffold.Solution, PipelineScaffold.CatalogProject, PipelineScaffold.Catalog]))
@@ -115,15 +115,4 @@ public sealed class PipelineScaffoldTests : IDisposable
 
     private static IEnumerable<string> AddedLines(Dictionary<string, string> before, Dictionary<string, string> after, string file) =>
         after[file].Split('\n').Except(before[file].Split('\n'));
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
-        }
-
-        return directory.FullName;
-    }
 }

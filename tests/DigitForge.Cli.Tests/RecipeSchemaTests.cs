@@ -17,7 +17,7 @@ public sealed class RecipeSchemaTests
         var recipes = new TheoryData<string, string>();
         foreach (var pipeline in PipelineCatalog.All)
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(RepositoryRoot(), "configs", pipeline.Name), "*.json").Where(f => Path.GetFileName(f) != RecipeSchema.FileName))
+            foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "configs", pipeline.Name), "*.json").Where(f => Path.GetFileName(f) != RecipeSchema.FileName))
             {
                 recipes.Add(pipeline.Name, Path.GetFileName(file));
             }
@@ -31,7 +31,7 @@ public sealed class RecipeSchemaTests
     public void The_checked_in_schema_is_the_generated_one(string pipeline)
     {
         var definition = PipelineCatalog.Find(pipeline);
-        var path = RecipeSchema.PathFor(RepositoryRoot(), definition);
+        var path = RecipeSchema.PathFor(Repository.Root, definition);
         var regenerate = $"regenerate it: dotnet run --project src/DigitForge.Cli -- config schema --pipeline {pipeline} > configs/{pipeline}/{RecipeSchema.FileName}";
 
         File.Exists(path).Should().BeTrue($"{path} is checked in; {regenerate}");
@@ -44,7 +44,7 @@ public sealed class RecipeSchemaTests
     public void Every_checked_in_recipe_points_at_its_schema_is_valid_and_loads(string pipeline, string file)
     {
         var definition = PipelineCatalog.Find(pipeline);
-        var path = Path.Combine(RepositoryRoot(), "configs", pipeline, file);
+        var path = Path.Combine(Repository.Root, "configs", pipeline, file);
         var recipe = JObject.Parse(File.ReadAllText(path));
 
         recipe["$schema"]?.ToString().Should().Be(RecipeSchema.Reference, $"{path} names its schema for editors");
@@ -56,7 +56,7 @@ public sealed class RecipeSchemaTests
     public void A_misspelt_key_and_an_out_of_range_value_are_reported_by_the_schema()
     {
         var definition = PipelineCatalog.Find("mnist");
-        var recipe = JObject.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "configs", "mnist", "ci.json")));
+        var recipe = JObject.Parse(File.ReadAllText(Path.Combine(Repository.Root, "configs", "mnist", "ci.json")));
         recipe["train"]!["epochz"] = 3;
         recipe["train"]!["learningRate"] = 20.0;
         recipe["train"]!["optimizer"] = "rmsprop";
@@ -106,16 +106,5 @@ public sealed class RecipeSchemaTests
     }
 
     private static ICollection<ValidationError> Validate(Engine.Pipelines.IPipelineDefinition definition, JObject recipe) =>
-        JsonSchema.FromJsonAsync(File.ReadAllText(RecipeSchema.PathFor(RepositoryRoot(), definition))).GetAwaiter().GetResult().Validate(recipe);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(directory.FullName, "DigitForge.sln")))
-        {
-            directory = directory.Parent ?? throw new InvalidOperationException("DigitForge.sln not found above the test's folder");
-        }
-
-        return directory.FullName;
-    }
+        JsonSchema.FromJsonAsync(File.ReadAllText(RecipeSchema.PathFor(Repository.Root, definition))).GetAwaiter().GetResult().Validate(recipe);
 }
