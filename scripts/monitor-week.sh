@@ -7,22 +7,47 @@
 # with the new version, and shows Monitor's table, the new version's lineage and the dashboard (with a screenshot
 # of its live performance panel when chromium is installed).
 #
-#   scripts/monitor-week.sh [OUT]      (OUT: where the artifacts, day folders and outputs go; default a temporary folder)
+#   scripts/monitor-week.sh [mnist|hn] [OUT]   (OUT: where the artifacts, day inputs and outputs go; default a temporary folder)
 #
-# The recipe is configs/mnist/ci.json with more digits and epochs than CI uses, so the model reads digits well
-# enough for a drop to show, and a gate that a few minutes of training can pass. Takes a few minutes on two cores.
+# mnist: the recipe is configs/mnist/ci.json with more digits and epochs than CI uses, so the model reads digits well
+# enough for a drop to show, and a gate that a few minutes of training can pass.
+# hn: configs/hn/ci.json; each day's stories are bundled ones posted that day, whose comment counts, served by a
+# loopback stand-in of the Hacker News API that the script starts, grow fourfold from the third day (readers'
+# habits changed): Outcomes records the settled counts, and live MAE alerts (monitor.maxMaeIncrease). Its gate lets a
+# version with a larger test MAE through (promote.maxMaeIncrease), since the feedback's counts are not the test split's.
+# Takes a few minutes on two cores.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-out=$(realpath -m "${1:-$(mktemp -d)}")
+pipeline=${1:-mnist}
+out=$(realpath -m "${2:-$(mktemp -d)}")
 mkdir -p "$out"
 per_day=200
-rotations=(0 12 24 24 24 24)
-days=${#rotations[@]}
-recipe=(--config=configs/mnist/ci.json "--artifacts=$out/artifacts"
-  --set=preprocess.maxPerClass=400 --set=train.epochs=4
-  --set=promote.minAccuracy=0.9 --set=promote.minClassRecall=0.8 --set=promote.maxAccuracyDrop=0.02
-  --set=monitor.maxAccuracyDrop=0.05 --set=monitor.maxPsi=100)
+start=$(date -u -d tomorrow +%F)
+day_date() { date -u -d "$start + $(($1 - 1)) days" +%F; }
+dotnet build scripts/DigitForge.MonitorWeek -c Release -o "$out/week-bin" -nologo -v q >/dev/null
+helper=(dotnet "$out/week-bin/DigitForge.MonitorWeek.dll")
+case $pipeline in
+  mnist)
+    days=6
+    recipe=(--config=configs/mnist/ci.json "--artifacts=$out/artifacts"
+      --set=preprocess.maxPerClass=400 --set=train.epochs=4
+      --set=promote.minAccuracy=0.9 --set=promote.minClassRecall=0.8 --set=promote.maxAccuracyDrop=0.02
+      --set=monitor.maxAccuracyDrop=0.05 --set=monitor.maxPsi=100)
+    alerting=monitor.maxAccuracyDrop
+    ;;
+  hn)
+    days=5
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    recipe=(--pipeline=hn --config=configs/hn/ci.json "--artifacts=$out/artifacts" "--set=data.api.baseUrl=http://127.0.0.1:$port"
+      --set=promote.maxMaeIncrease=10 --set=monitor.settleHours=1 --set=monitor.maxPsi=100)
+    alerting=monitor.maxMaeIncrease
+    ;;
+  *)
+    echo "error: unknown pipeline '$pipeline': expected mnist or hn" >&2
+    exit 2
+    ;;
+esac
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); outputs in $out"
 
 # The build's own output is kept in a log per step; each step prints what it is about.
@@ -37,21 +62,33 @@ step() {
 }
 
 echo "== train and promote the first version"
-step train --target=Promote | grep -E "Test accuracy|promoted|not promoted" || true
+step train --target=Promote | grep -E "Test accuracy|Test MAE|promoted|not promoted" || true
 
-echo "== the days' folders: digits in no split, rotated ${rotations[*]} degrees"
-dotnet build scripts/DigitForge.MonitorWeek -c Release -o "$out/week-bin" -nologo -v q >/dev/null
-dotnet "$out/week-bin/DigitForge.MonitorWeek.dll" days "$out/artifacts/mnist/stages" "$out/days" $per_day "${rotations[@]}"
+# A day's inputs, and how the day's ground truth is recorded.
+if [[ $pipeline == mnist ]]; then
+  rotations=(0 12 24 24 24 24)
+  echo "== the days' folders: digits in no split, rotated ${rotations[*]} degrees"
+  "${helper[@]}" days "$out/artifacts/mnist/stages" "$out/days" $per_day "${rotations[@]}"
+  score() { step "score-$1" --target=Score "--input=$out/days/day-$1" --recursive "--out=$out/day-$1.csv" "--at=$2T10:00:00Z"; }
+  truth() { step "feedback-$1" --target=Feedback "--input=$out/days/day-$1" "--at=$2T18:00:00Z"; }
+else
+  factors=(1 1 4 4 4)
+  echo "== the days' stories: comment counts x${factors[*]}, served by a stand-in of the API on 127.0.0.1:$port"
+  "${helper[@]}" stories data/hn/stories.csv.gz "$out/days" "$start" $per_day "${factors[@]}"
+  "${helper[@]}" serve "$out/days/items" "$port" &
+  api=$!
+  trap 'kill $api' EXIT
+  score() { step "score-$1" --target=Score "--input=$out/days/day-$1.csv" "--out=$out/day-$1-predictions.csv" "--at=$2T10:00:00Z"; }
+  truth() { step "outcomes-$1" --target=Outcomes "--at=$2T18:00:00Z"; }
+fi
 
-start=$(date -u -d tomorrow +%F)
-day_date() { date -u -d "$start + $(($1 - 1)) days" +%F; }
 alert=
 for day in $(seq 1 $((days - 1))); do
   date=$(day_date "$day")
   next=$(day_date $((day + 1)))
   echo "== day $day ($date)"
-  step "score-$day" --target=Score "--input=$out/days/day-$day" --recursive "--out=$out/day-$day.csv" "--at=${date}T10:00:00Z" | grep -E "^prediction log|^drift"
-  step "feedback-$day" --target=Feedback "--input=$out/days/day-$day" "--at=${date}T18:00:00Z"
+  score "$day" "$date" | grep -E "^prediction log|^drift"
+  truth "$day" "$date"
   code=0
   step "monitor-$day" --target=Monitor "--at=${next}T06:00:00Z" || code=$?
   if [[ $code -eq 5 ]]; then
@@ -66,8 +103,8 @@ if [[ -z $alert ]]; then
   echo "error: no alert in $((days - 1)) days" >&2
   exit 1
 fi
-if ! grep -q "monitor.maxAccuracyDrop breached: .* on $(day_date "$alert")" "$out/monitor-$alert.log"; then
-  echo "error: day $alert's alert is not the accuracy drop of $(day_date "$alert") (see $out/monitor-$alert.log)" >&2
+if ! grep -q "$alerting breached: .* on $(day_date "$alert")" "$out/monitor-$alert.log"; then
+  echo "error: day $alert's alert is not $alerting on $(day_date "$alert") (see $out/monitor-$alert.log)" >&2
   exit 1
 fi
 echo "== alert on day $alert ($(day_date "$alert")): exit 5"
@@ -75,15 +112,15 @@ echo "== alert on day $alert ($(day_date "$alert")): exit 5"
 echo "== export the labelled feedback and retrain with it"
 step export --target=ExportFeedback
 snapshot=$(grep -oE '^[0-9a-f]{12}$' "$out/export.log")
-step retrain --target=Promote "--set=data.feedback=[\"$snapshot\"]" | grep -E "Preprocess .*(ran|Skipped)|Ingest .*(ran|Skipped|up to date)|Test accuracy|promoted|not promoted" || true
+step retrain --target=Promote "--set=data.feedback=[\"$snapshot\"]" | grep -E "^(Ingest|Preprocess|Split) |Test accuracy|Test MAE|promoted|not promoted" || true
 step lineage --target=Lineage | grep -E "^v[0-9]+|feedback "
 
 day=$((alert + 1))
 date=$(day_date "$day")
 next=$(day_date $((day + 1)))
 echo "== day $day ($date), scored by the retrained version"
-step "score-$day" --target=Score "--input=$out/days/day-$day" --recursive "--out=$out/day-$day.csv" "--at=${date}T10:00:00Z" | grep -E "^Scoring|^prediction log"
-step "feedback-$day" --target=Feedback "--input=$out/days/day-$day" "--at=${date}T18:00:00Z"
+score "$day" "$date" | grep -E "^Scoring|^prediction log|with v[0-9]"
+truth "$day" "$date"
 step "monitor-$day" --target=Monitor "--at=${next}T06:00:00Z" || true
 
 step dashboard --target=Dashboard "--out=$out/dashboard.html" "--at=${next}T06:00:00Z"
