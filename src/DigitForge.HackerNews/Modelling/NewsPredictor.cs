@@ -1,5 +1,6 @@
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Features;
+using DigitForge.Kit.Modelling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
