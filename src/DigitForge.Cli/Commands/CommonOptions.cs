@@ -53,7 +53,7 @@ public static class CommonOptions
         command.Options.Add(Root);
     }
 
-    public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!);
+    public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!, result.GetValue(Root));
 
     public static PipelinePaths Paths(ParseResult result)
     {

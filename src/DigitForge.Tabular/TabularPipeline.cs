@@ -1,0 +1,85 @@
+using DigitForge.Engine.Config;
+using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Stages;
+using DigitForge.Engine.Storage;
+using DigitForge.Kit.Reporting;
+using DigitForge.Registry.Gate;
+using DigitForge.Remote;
+using DigitForge.Tabular.Stages;
+
+namespace DigitForge.Tabular;
+
+/// <summary>
+/// A pipeline written as data: configs/&lt;name&gt;/pipeline.json declares the CSV, its columns and the task; the recipes
+/// beside it set the trainer, the split and the gate. Ingest, Split, Train, Evaluate, Promote, Report, with no code of its own.
+/// </summary>
+public sealed class TabularPipeline(string name, TabularDeclaration declaration) : PipelineDefinition<TabularConfig>, IGatedPipeline
+{
+    public override string Name => name;
+
+    public override string Description => declaration.Description;
+
+    public TabularDeclaration Declaration => declaration;
+
+    public override Type PublishingStage => typeof(PromoteStage);
+
+    public override Type MetricsStage => typeof(EvaluateStage);
+
+    public override IReadOnlyList<MetricSpec> MetricSpecs => TabularMetrics.Specs(declaration.Task!.Value);
+
+    public override IReadOnlyList<string>? ClassNames => declaration.Classes;
+
+    public override IPipelineScorer Scorer => new TabularScorer(declaration);
+
+    /// <summary>Every pipeline declared by a configs/*/pipeline.json under <paramref name="root"/>, by folder name; reads only those small files.</summary>
+    public static IEnumerable<TabularPipeline> Discover(string root)
+    {
+        var configs = Path.Combine(root, "configs");
+        return Directory.Exists(configs)
+            ? Directory.EnumerateFiles(configs, TabularDeclaration.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 })
+                .Order(StringComparer.Ordinal)
+                .Select(file => new TabularPipeline(Path.GetFileName(Path.GetDirectoryName(file)!), TabularDeclaration.Load(file)))
+            : [];
+    }
+
+    public override IEnumerable<string> Headlines(StageGraph graph)
+    {
+        var evaluate = graph.Store.DirectoryOf(StageNames.Of<EvaluateStage>());
+        if (File.Exists(Path.Combine(evaluate, TabularMetrics.TextFile)))
+        {
+            yield return File.ReadAllLines(Path.Combine(evaluate, TabularMetrics.TextFile))[0];
+        }
+
+        var html = Path.Combine(graph.Store.DirectoryOf(StageNames.Of<ReportStage>()), HeadlineReport.ReportFile);
+        if (File.Exists(html))
+        {
+            yield return $"Report: {html}";
+        }
+    }
+
+    public override IReadOnlyDictionary<string, double> Metrics(string folder)
+    {
+        var metrics = Path.Combine(folder, TabularMetrics.File);
+        return File.Exists(metrics) ? JsonFile.Read<TabularMetrics>(metrics).Figures() : new Dictionary<string, double>();
+    }
+
+    public GateDecision Gate(object config, GateSubject candidate, GateSubject? production) =>
+        TabularGate.Decide(Read(candidate.Files.Directory), production is null ? null : Read(production.Files.Directory), ((TabularConfig)config).Promote, declaration.Task!.Value);
+
+    private static TabularMetrics Read(string folder) => JsonFile.Read<TabularMetrics>(Path.Combine(folder, TabularMetrics.File));
+
+    protected override IEnumerable<IStage> Stages(TabularConfig config, PipelinePaths paths, BuildOptions options)
+    {
+        Trainers.Check(config.Train, declaration.Task!.Value, Name);
+        TabularGate.Check(config.Promote, declaration.Task!.Value);
+        return
+        [
+            new IngestStage(declaration, paths.Root, paths.DownloadCache),
+            new SplitStage(declaration, config.Split),
+            new TrainStage(declaration, config.Train),
+            new EvaluateStage(declaration),
+            new PromoteStage(declaration, config.Promote, RegistrySettings.Target(paths.Models, Name), options.ForcePromotion),
+            new ReportStage(Name, declaration, paths.Reports),
+        ];
+    }
+}
