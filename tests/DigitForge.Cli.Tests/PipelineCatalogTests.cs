@@ -13,7 +13,7 @@ public sealed class PipelineCatalogTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
+    public static TheoryData<string> Pipelines => [.. PipelineCatalog.In(RepositoryRoot()).Select(p => p.Name)];
 
     [Fact]
     public void The_built_in_pipelines_are_monitored_and_the_image_tools_log_under_the_MNIST_pipelines_name()
@@ -27,7 +27,7 @@ public sealed class PipelineCatalogTests : IDisposable
     [MemberData(nameof(Pipelines))]
     public void Each_pipeline_builds_a_valid_graph_from_its_default_recipe(string name)
     {
-        var definition = PipelineCatalog.Find(name);
+        var definition = PipelineCatalog.Find(name, RepositoryRoot());
         var paths = PipelinePaths.Resolve(RepositoryRoot(), temp.Path, definition.Name);
 
         var graph = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions());
@@ -51,6 +51,20 @@ public sealed class PipelineCatalogTests : IDisposable
         var act = () => PipelineCatalog.Find("cifar");
 
         act.Should().Throw<ConfigException>().WithMessage($"unknown pipeline 'cifar'; pipelines are: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}");
+    }
+
+    [Fact]
+    public void Each_configs_folder_with_a_pipeline_json_is_a_tabular_pipeline_after_the_built_in_ones()
+    {
+        var root = temp.File("repo");
+        Directory.CreateDirectory(Path.Combine(root, "configs", "plain"));
+        Directory.CreateDirectory(Path.Combine(root, "configs", "rows"));
+        File.WriteAllText(Path.Combine(root, "configs", "rows", "pipeline.json"), File.ReadAllText(Path.Combine(RepositoryRoot(), "configs", "wine", "pipeline.json")));
+
+        var names = PipelineCatalog.With(null, root).Select(p => p.Name);
+
+        names.Should().Equal([.. PipelineCatalog.BuiltIn.Select(p => p.Name), "rows"]);
+        PipelineCatalog.In(RepositoryRoot()).Select(p => p.Name).Should().Contain(["wine", "diabetes"]);
     }
 
     [Fact]
