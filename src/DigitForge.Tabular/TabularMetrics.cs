@@ -1,4 +1,5 @@
 using DigitForge.Engine.Pipelines;
+using DigitForge.Engine.Storage;
 using DigitForge.Kit.Metrics;
 
 namespace DigitForge.Tabular;
@@ -13,6 +14,9 @@ public sealed record TabularMetrics(ClassificationMetrics? Classification, Regre
     public static IReadOnlyList<MetricSpec> Specs(TabularTask task) => task == TabularTask.Regression
         ? [MetricSpec.Error("mae"), MetricSpec.Error("rmse"), MetricSpec.Score("r2"), MetricSpec.Error("meanBaselineMae")]
         : [MetricSpec.Fraction("accuracy"), MetricSpec.Fraction("macroF1"), MetricSpec.Error("logLoss")];
+
+    /// <summary>The metrics kept in <paramref name="folder"/>: Evaluate's outputs or a model version.</summary>
+    public static TabularMetrics Read(string folder) => JsonFile.Read<TabularMetrics>(Path.Combine(folder, File));
 
     public string TestSet => Classification?.TestSet ?? Regression!.TestSet;
 

@@ -1,7 +1,6 @@
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;
-using DigitForge.Engine.Storage;
 using DigitForge.Kit.Reporting;
 using DigitForge.Registry.Gate;
 using DigitForge.Remote;
@@ -59,14 +58,11 @@ public sealed class TabularPipeline(string name, TabularDeclaration declaration)
 
     public override IReadOnlyDictionary<string, double> Metrics(string folder)
     {
-        var metrics = Path.Combine(folder, TabularMetrics.File);
-        return File.Exists(metrics) ? JsonFile.Read<TabularMetrics>(metrics).Figures() : new Dictionary<string, double>();
+        return File.Exists(Path.Combine(folder, TabularMetrics.File)) ? TabularMetrics.Read(folder).Figures() : new Dictionary<string, double>();
     }
 
     public GateDecision Gate(object config, GateSubject candidate, GateSubject? production) =>
-        TabularGate.Decide(Read(candidate.Files.Directory), production is null ? null : Read(production.Files.Directory), ((TabularConfig)config).Promote, declaration.Task!.Value);
-
-    private static TabularMetrics Read(string folder) => JsonFile.Read<TabularMetrics>(Path.Combine(folder, TabularMetrics.File));
+        TabularGate.Decide(TabularMetrics.Read(candidate.Files.Directory), production is null ? null : TabularMetrics.Read(production.Files.Directory), ((TabularConfig)config).Promote, declaration.Task!.Value);
 
     protected override IEnumerable<IStage> Stages(TabularConfig config, PipelinePaths paths, BuildOptions options)
     {

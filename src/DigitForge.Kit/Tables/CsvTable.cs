@@ -11,23 +11,6 @@ namespace DigitForge.Kit.Tables;
 /// </summary>
 public sealed class CsvTable
 {
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
-    {
-        Separator = ',',
-        TrackLineNumbers = true,
-        TrimWhitespace = false,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
-    private static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
-    {
-        NewLine = "\n",
-        Quoting = CsvQuoting.WhenNeeded,
-        Injection = CsvInjection.None,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
     private CsvTable(IReadOnlyList<ColumnSpec> columns, IReadOnlyList<string[]> rows)
     {
         Columns = columns;
@@ -50,7 +33,7 @@ public sealed class CsvTable
         var rows = new List<string[]>();
         try
         {
-            using var csv = CsvReader.Create(File.OpenRead(path), ReaderOptions, leaveOpen: false);
+            using var csv = CsvReader.Create(File.OpenRead(path), CsvFormat.Reader, leaveOpen: false);
             var header = csv.Headers.ToArray();
             if (header.Length == 0)
             {
@@ -98,7 +81,7 @@ public sealed class CsvTable
     /// <summary>Writes <paramref name="rows"/> under a header of <paramref name="columns"/> as CSV, atomically.</summary>
     public static void Write(string path, IReadOnlyList<ColumnSpec> columns, IEnumerable<string[]> rows) => AtomicFile.Write(path, stream =>
     {
-        using var csv = CsvWriter.Create(stream, WriterOptions, leaveOpen: true);
+        using var csv = CsvWriter.Create(stream, CsvFormat.Writer, leaveOpen: true);
         csv.WriteRecord([.. columns.Select(c => c.Name)]);
         foreach (var row in rows)
         {

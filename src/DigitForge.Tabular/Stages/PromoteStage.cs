@@ -1,5 +1,4 @@
 using DigitForge.Engine.Stages;
-using DigitForge.Engine.Storage;
 using DigitForge.Kit.Stages;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
@@ -23,7 +22,7 @@ public sealed class PromoteStage(TabularDeclaration declaration, TabularGateConf
 
     protected override ModelMetrics Figures(StageRunContext context)
     {
-        var metrics = JsonFile.Read<TabularMetrics>(context.UpstreamFile<EvaluateStage>(TabularMetrics.File));
+        var metrics = TabularMetrics.Read(Path.GetDirectoryName(context.UpstreamFile<EvaluateStage>(TabularMetrics.File))!);
         var figures = metrics.Figures().ToDictionary(f => f.Key, f => Math.Round(f.Value, 4));
         return metrics.Classification is { } c
             ? new(c.Accuracy, c.Recall.Min(), c.Recall.ToList().IndexOf(c.Recall.Min()), c.TestSet, figures)
@@ -31,7 +30,5 @@ public sealed class PromoteStage(TabularDeclaration declaration, TabularGateConf
     }
 
     protected override GateDecision Gate(string candidate, string? production) =>
-        TabularGate.Decide(Read(candidate), production is null ? null : Read(production), gate, declaration.Task!.Value);
-
-    private static TabularMetrics Read(string folder) => JsonFile.Read<TabularMetrics>(Path.Combine(folder, TabularMetrics.File));
+        TabularGate.Decide(TabularMetrics.Read(candidate), production is null ? null : TabularMetrics.Read(production), gate, declaration.Task!.Value);
 }

@@ -3,26 +3,22 @@ using DigitForge.Engine.Storage;
 using DigitForge.Kit.Reporting;
 using DigitForge.Kit.Stages;
 using DigitForge.Registry.Gate;
-using DigitForge.Registry.Store;
 
 namespace DigitForge.Tabular.Stages;
 
 /// <summary>Report: one self-contained HTML page of the headline metrics, the gate's decision and the graph, kept per version.</summary>
-public sealed class ReportStage(string pipeline, TabularDeclaration declaration, string reportsRoot) : IStage
+public sealed class ReportStage(string pipeline, TabularDeclaration declaration, string reportsRoot) : ReportStageBase(reportsRoot)
 {
-    public string Description => "Writes the self-contained HTML report: headline metrics, the evaluation's details, the gate's decision, the graph.";
+    public override string Description => "Writes the self-contained HTML report: headline metrics, the evaluation's details, the gate's decision, the graph.";
 
-    public IReadOnlyList<StageDependency> Dependencies =>
-    [
-        StageDependency.On<EvaluateStage>(TabularMetrics.File, TabularMetrics.TextFile),
-        StageDependency.On<PromoteStage>(PromoteStageBase.DecisionFile),
-    ];
+    protected override Type Promote => typeof(PromoteStage);
 
-    public StageInputs DescribeInputs() => new(new { pipeline, declaration.Description }, new Dictionary<string, string>(), new Dictionary<string, string>());
+    protected override IReadOnlyList<StageDependency> Shows => [StageDependency.On<EvaluateStage>(TabularMetrics.File, TabularMetrics.TextFile)];
 
-    public void Run(StageRunContext context)
+    public override StageInputs DescribeInputs() => new(new { pipeline, declaration.Description }, new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    protected override string Write(StageRunContext context, PromotionDecision decision)
     {
-        var decision = JsonFile.Read<PromotionDecision>(context.UpstreamFile<PromoteStage>(PromoteStageBase.DecisionFile));
         var figures = JsonFile.Read<TabularMetrics>(context.UpstreamFile<EvaluateStage>(TabularMetrics.File)).Figures();
         HeadlineReport.Write(
             context.OutputFile(HeadlineReport.ReportFile),
@@ -31,7 +27,6 @@ public sealed class ReportStage(string pipeline, TabularDeclaration declaration,
             File.ReadAllText(context.UpstreamFile<EvaluateStage>(TabularMetrics.TextFile)),
             decision,
             context.PipelinePicture());
-        var copy = VersionReport.Keep(reportsRoot, decision.Version, File.ReadAllText(context.OutputFile(HeadlineReport.ReportFile)));
-        context.Log.Info($"report: {copy}");
+        return context.OutputFile(HeadlineReport.ReportFile);
     }
 }
