@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-unset DIGITFORGE_CAKE_TOOL   # set below for this build only
+unset DIGITFORGE_CAKE_TOOL DIGITFORGE_PLANNER_FDS   # set below for this build only
 
 # Start the restored Cake tool directly: `dotnet cake` first starts the SDK to find the tool, about
 # 0.5 s of every build. The version comes from the tool manifest, and the tool's newest build for a
@@ -24,6 +24,17 @@ for tools in $(ls -d "${NUGET_PACKAGES:-$HOME/.nuget/packages}/cake.tool/$versio
     cake="$tools/any/Cake.dll"
     if [[ -f build/bin/cake/Cake.dll && -f build/bin/cake/source.txt && "$(< build/bin/cake/source.txt)" == "$DIGITFORGE_CAKE_TOOL" ]]; then
       cake=build/bin/cake/Cake.dll
+    fi
+    # The CLI's build planner starts now, beside Cake, when it is compiled for this script: Cake reads
+    # its plan on descriptor 3 and holds its input, descriptor 4, to the end. Otherwise the script starts it.
+    cli=build/bin/cli
+    if [[ -f $cli/digitforge.dll && -f $cli/build-plan.protocol && "$(< $cli/build-plan.protocol)" == "$(sed -n 's/^const string PlannerProtocol = "\(.*\)";$/\1/p' build/build.cake)" ]]; then
+      channel=$(mktemp -d)
+      mkfifo "$channel/plan" "$channel/input"
+      dotnet $cli/digitforge.dll build-plan --root "$PWD" --cake-argv -- "$@" <"$channel/input" >"$channel/plan" &
+      exec 4>"$channel/input" 3<"$channel/plan"
+      rm -r "$channel"
+      export DIGITFORGE_PLANNER_FDS=3,4
     fi
     exec dotnet "$cake" build/build.cake "$@"
   fi

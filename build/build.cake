@@ -17,7 +17,7 @@ var cli = System.IO.Path.Combine(root, "build", "bin", "cli", "digitforge.dll");
 
 // What this script and the CLI's build planner agree on (the plan's shape); a CLI compiled for
 // another version of this script, or before there was a planner, is compiled again.
-const string PlannerProtocol = "2";
+const string PlannerProtocol = "3";
 var protocolFile = System.IO.Path.Combine(root, "build", "bin", "cli", "build-plan.protocol");
 
 // Cake's own listing modes run this script too; they must not lock, restore or run anything.
@@ -35,10 +35,14 @@ var failedWith = 0;
 var stagesRun = 0;
 JsonElement? opened = null;
 
-// The planner answers with the plan and holds the build's lock until its standard input closes. Kept
-// referenced to the end: a collected Process finalizes its standard input, releasing the lock mid-build.
-Process planner = null;
+// The planner answers with the plan and holds the build's lock until its input closes. Kept referenced
+// to the end: a collected stream finalizes the input, releasing the lock mid-build.
+TextReader fromPlanner = null;
+TextWriter toPlanner = null;
 var plan = JsonDocument.Parse(StartPlanner() ?? CompileCli() ?? throw new CakeException(1, "the digitforge CLI still reports stale sources after compiling it"));
+// Taken: the planner opens the build's run (a plan that is not taken, opens none).
+toPlanner.Write(plan.RootElement.GetProperty("opens").GetBoolean() ? "proceed\n" : string.Empty);
+
 foreach (var variable in plan.RootElement.GetProperty("environment").EnumerateObject())
 {
     System.Environment.SetEnvironmentVariable(variable.Name, variable.Value.GetString());
@@ -119,11 +123,12 @@ try
     // Closes the build's run in the history, with its metrics; waited for, so it is there when the build returns.
     if (plan.RootElement.GetProperty("holdsLock").GetBoolean())
     {
-        planner.StandardInput.WriteLine("succeeded");
+        toPlanner.WriteLine("succeeded");
     }
 
-    planner.StandardInput.Close();
-    planner.WaitForExit();
+    toPlanner.Close();
+    // Its output ends when it does (build.sh's planner is not this process's child to wait for).
+    fromPlanner.ReadToEnd();
 }
 catch (Exception) when (failedWith != 0)
 {
@@ -131,12 +136,28 @@ catch (Exception) when (failedWith != 0)
     System.Environment.Exit(failedWith);
 }
 
-// ---------------------------------------------------------------------------------------------
-
 // The CLI's answer to this build's arguments, the plan; null when it must be compiled first (missing,
 // or its sources changed). A usage error, or a lock another build holds with --no-wait, ends the build here.
 string StartPlanner()
 {
+    if (System.Environment.GetEnvironmentVariable("DIGITFORGE_PLANNER_FDS") == "3,4")
+    {
+        // build.sh's planner. No process this build starts may inherit its input: that would hold the lock past the build.
+        System.Environment.SetEnvironmentVariable("DIGITFORGE_PLANNER_FDS", null);
+        fcntl(3, 2, 1); fcntl(4, 2, 1); // F_SETFD, FD_CLOEXEC
+        fromPlanner = new StreamReader(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(3, ownsHandle: true), FileAccess.Read, 1));
+        toPlanner = new StreamWriter(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(4, ownsHandle: true), FileAccess.Write, 1)) { AutoFlush = true };
+        var answer = FromPlanner();
+        if (answer == "stale" || SameArguments(JsonDocument.Parse(answer).RootElement))
+        {
+            return answer == "stale" ? null : answer;
+        }
+
+        // It read the command line otherwise than Cake did: it ends, and is asked again.
+        toPlanner.Close();
+        fromPlanner.ReadToEnd();
+    }
+
     if (!System.IO.File.Exists(cli) || !System.IO.File.Exists(protocolFile) || System.IO.File.ReadAllText(protocolFile).Trim() != PlannerProtocol)
     {
         return null;
@@ -148,16 +169,32 @@ string StartPlanner()
         start.ArgumentList.Add(argument);
     }
 
-    planner = Process.Start(start)!;
-    var first = planner.StandardOutput.ReadLine();
-    if (first is null)
-    {
-        planner.WaitForExit();
-        System.Environment.Exit(planner.ExitCode == 0 ? 1 : planner.ExitCode);
-    }
-
+    var planner = Process.Start(start)!;
+    fromPlanner = planner.StandardOutput;
+    toPlanner = planner.StandardInput;
+    var first = FromPlanner();
     return first == "stale" ? null : first;
 }
+
+// The planner's next line; a planner that failed (and said why) or died ends the build with its exit code.
+string FromPlanner()
+{
+    var line = fromPlanner.ReadLine();
+    if (line is null || line.StartsWith("{\"exit\":", StringComparison.Ordinal))
+    {
+        var exitCode = line is null ? 1 : JsonDocument.Parse(line).RootElement.GetProperty("exit").GetInt32();
+        System.Environment.Exit(exitCode == 0 ? 1 : exitCode);
+    }
+
+    return line;
+}
+
+[System.Runtime.InteropServices.DllImport("libc")]
+static extern int fcntl(int fd, int command, int argument);
+
+bool SameArguments(JsonElement answer) =>
+    answer.GetProperty("listing").GetBoolean() == listing
+    && Strings(answer.GetProperty("arguments")).Order(StringComparer.Ordinal).SequenceEqual(buildArguments.Order(StringComparer.Ordinal));
 
 // Compiles the CLI (precompiled, ReadyToRun: it starts several times per build) with the tools'
 // shared compile arguments, then asks again.
@@ -177,7 +214,7 @@ string CompileCli()
 JsonElement Opened()
 {
     opened ??= plan.RootElement.GetProperty("opens").GetBoolean()
-        ? JsonDocument.Parse(planner.StandardOutput.ReadLine()!).RootElement.GetProperty("printed")
+        ? JsonDocument.Parse(FromPlanner()).RootElement.GetProperty("printed")
         : JsonDocument.Parse("[]").RootElement;
     return opened.Value;
 }
@@ -209,13 +246,5 @@ void Run(string[] command)
 
 static string[] Strings(JsonElement array) => array.EnumerateArray().Select(item => item.GetString()!).ToArray();
 
-static ProcessArgumentBuilder Quoted(IEnumerable<string> arguments)
-{
-    var builder = new ProcessArgumentBuilder();
-    foreach (var argument in arguments)
-    {
-        builder.AppendQuoted(argument);
-    }
-
-    return builder;
-}
+static ProcessArgumentBuilder Quoted(IEnumerable<string> arguments) =>
+    arguments.Aggregate(new ProcessArgumentBuilder(), (builder, argument) => builder.AppendQuoted(argument));

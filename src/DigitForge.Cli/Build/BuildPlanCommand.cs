@@ -16,35 +16,50 @@ namespace DigitForge.Cli.Build;
 /// is skipped) as one line of JSON, then, having opened the run, the summary as it stands as a second
 /// line, and holds the lock until its standard input closes, which
 /// happens when the build ends, however it ends. A <c>succeeded</c> line first closes the run with its metrics.
-/// It prints <c>stale</c> instead when the CLI's own sources changed: the script compiles it and asks again.
+/// It prints <c>stale</c> instead when the CLI's own sources changed: the script compiles it and asks again;
+/// and <c>{"exit":N}</c> when it fails, having said why on its standard error.
+/// build.sh starts it beside Cake with <c>--cake-argv</c> (<see cref="CakeCommandLine"/>), so that its work
+/// overlaps Cake's start; the plan then names the arguments it read, which the script checks.
 /// </summary>
 public static class BuildPlanCommand
 {
     /// <summary>The first line when the CLI must be compiled again first.</summary>
     public const string Stale = "stale";
 
+    /// <summary>The script's line that takes a plan which opens a run.</summary>
+    public const string Proceed = "proceed";
+
     public static Command Create()
     {
         var listing = new Option<bool>("--listing") { Description = "Only list the tasks (Cake's --description, --tree, --dryrun): no lock, no status, nothing written." };
+        var cakeArgv = new Option<bool>("--cake-argv") { Description = "The arguments after -- are Cake's whole command line (build.sh starts the planner beside Cake)." };
         var buildArguments = new Argument<string[]>("build-arguments") { Description = "The build's arguments as --name=value, after --.", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("build-plan", "Plan a build for build/build.cake and hold its lock (started by the script).") { listing, buildArguments };
-        command.SetAction(result => Guarded.Run(() =>
+        var command = new Command("build-plan", "Plan a build for build/build.cake and hold its lock (started by the script).") { listing, cakeArgv, buildArguments };
+        command.SetAction(result => Answered(Guarded.Run(() =>
         {
             var root = Path.GetFullPath(result.GetValue(CommonOptions.Root)!);
-            var listingOnly = result.GetValue(listing);
+            var given = result.GetValue(buildArguments) ?? [];
+            var cake = result.GetValue(cakeArgv) ? CakeCommandLine.Parse(given) : null;
+            if (cake is { RunsScript: false })
+            {
+                return ExitCodes.Success;
+            }
+
+            var listingOnly = cake?.Listing ?? result.GetValue(listing);
+            var arguments = cake?.Arguments ?? given;
 
             // Checked beside reading the recipe, and decided before anything is refused or locked: a
             // CLI compiled from other sources may not know this build's arguments, and must not run stages.
             var stale = listingOnly ? Task.FromResult(false) : Task.Run(() => !CompiledTools.Cli.IsUpToDate(root));
             try
             {
-                var request = BuildRequest.Parse(root, CompiledTools.Cli.Assembly(root), result.GetValue(buildArguments) ?? []);
+                var request = BuildRequest.Parse(root, CompiledTools.Cli.Assembly(root), arguments);
                 if (!listingOnly)
                 {
                     PrecompiledCake.Ensure(root, Console.Error);
                 }
 
-                return Plan(request, listingOnly, stale);
+                return Plan(request, arguments, listingOnly, stale);
             }
             catch (Exception) when (stale.Result)
             {
@@ -57,11 +72,22 @@ public static class BuildPlanCommand
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return ExitCodes.UsageError;
             }
-        }));
+        })));
         return command;
     }
 
-    private static int Plan(BuildRequest request, bool listingOnly, Task<bool> stale)
+    // A planner that failed says so on its standard output too: the script may not be its parent, and so cannot read its exit code.
+    private static int Answered(int exitCode)
+    {
+        if (exitCode != ExitCodes.Success)
+        {
+            Console.WriteLine(JsonConvert.SerializeObject(new { exit = exitCode }, Formatting.None));
+        }
+
+        return exitCode;
+    }
+
+    private static int Plan(BuildRequest request, IReadOnlyList<string> arguments, bool listingOnly, Task<bool> stale)
     {
         // The verbs' own options, for the engine's calls made here.
         var common = CommandLine.Build().Parse(["status", .. request.CommonArguments()]);
@@ -123,6 +149,8 @@ public static class BuildPlanCommand
 
             Console.WriteLine(JsonConvert.SerializeObject(new
             {
+                arguments,
+                listing = listingOnly,
                 target,
                 reached,
                 holdsLock = held is not null,
@@ -132,7 +160,8 @@ public static class BuildPlanCommand
                 tasks,
             }, Formatting.None));
             Console.Out.Flush();
-            if (start is not null)
+            // The script takes the plan (a planner started beside Cake may have read the command line otherwise) before a run is opened.
+            if (start is not null && Console.In.ReadLine() == Proceed)
             {
                 // After the plan, so this overlaps Cake making its tasks; the script reads it before
                 // the first stage runs, so the run is opened before any stage records into it.
