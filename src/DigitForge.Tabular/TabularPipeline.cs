@@ -12,32 +12,36 @@ namespace DigitForge.Tabular;
 /// A pipeline written as data: configs/&lt;name&gt;/pipeline.json declares the CSV, its columns and the task; the recipes
 /// beside it set the trainer, the split and the gate. Ingest, Split, Train, Evaluate, Promote, Report, with no code of its own.
 /// </summary>
-public sealed class TabularPipeline(string name, TabularDeclaration declaration) : PipelineDefinition<TabularConfig>, IGatedPipeline
+/// <remarks>The declaration is read when the pipeline is first used, so listing the pipelines reads no file, and a
+/// broken pipeline.json stops only its own pipeline's builds.</remarks>
+public sealed class TabularPipeline(string name, Func<TabularDeclaration> read) : PipelineDefinition<TabularConfig>, IGatedPipeline
 {
+    private readonly Lazy<TabularDeclaration> declaration = new(read);
+
     public override string Name => name;
 
-    public override string Description => declaration.Description;
+    public override string Description => Declaration.Description;
 
-    public TabularDeclaration Declaration => declaration;
+    public TabularDeclaration Declaration => declaration.Value;
 
     public override Type PublishingStage => typeof(PromoteStage);
 
     public override Type MetricsStage => typeof(EvaluateStage);
 
-    public override IReadOnlyList<MetricSpec> MetricSpecs => TabularMetrics.Specs(declaration.Task!.Value);
+    public override IReadOnlyList<MetricSpec> MetricSpecs => TabularMetrics.Specs(Declaration.Task!.Value);
 
-    public override IReadOnlyList<string>? ClassNames => declaration.Classes;
+    public override IReadOnlyList<string>? ClassNames => Declaration.Classes;
 
-    public override IPipelineScorer Scorer => new TabularScorer(declaration);
+    public override IPipelineScorer Scorer => new TabularScorer(Declaration);
 
-    /// <summary>Every pipeline declared by a configs/*/pipeline.json under <paramref name="root"/>, by folder name; reads only those small files.</summary>
+    /// <summary>Every pipeline declared by a configs/*/pipeline.json under <paramref name="root"/>, named by its folder.</summary>
     public static IEnumerable<TabularPipeline> Discover(string root)
     {
         var configs = Path.Combine(root, "configs");
         return Directory.Exists(configs)
             ? Directory.EnumerateFiles(configs, TabularDeclaration.FileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1 })
                 .Order(StringComparer.Ordinal)
-                .Select(file => new TabularPipeline(Path.GetFileName(Path.GetDirectoryName(file)!), TabularDeclaration.Load(file)))
+                .Select(file => new TabularPipeline(Path.GetFileName(Path.GetDirectoryName(file)!), () => TabularDeclaration.Load(file)))
             : [];
     }
 
@@ -62,20 +66,20 @@ public sealed class TabularPipeline(string name, TabularDeclaration declaration)
     }
 
     public GateDecision Gate(object config, GateSubject candidate, GateSubject? production) =>
-        TabularGate.Decide(TabularMetrics.Read(candidate.Files.Directory), production is null ? null : TabularMetrics.Read(production.Files.Directory), ((TabularConfig)config).Promote, declaration.Task!.Value);
+        TabularGate.Decide(TabularMetrics.Read(candidate.Files.Directory), production is null ? null : TabularMetrics.Read(production.Files.Directory), ((TabularConfig)config).Promote, Declaration.Task!.Value);
 
     protected override IEnumerable<IStage> Stages(TabularConfig config, PipelinePaths paths, BuildOptions options)
     {
-        Trainers.Check(config.Train, declaration.Task!.Value, Name);
-        TabularGate.Check(config.Promote, declaration.Task!.Value);
+        Trainers.Check(config.Train, Declaration.Task!.Value, Name);
+        TabularGate.Check(config.Promote, Declaration.Task!.Value);
         return
         [
-            new IngestStage(declaration, paths.Root, paths.DownloadCache),
-            new SplitStage(declaration, config.Split),
-            new TrainStage(declaration, config.Train),
-            new EvaluateStage(declaration),
-            new PromoteStage(declaration, config.Promote, RegistrySettings.Target(paths.Models, Name), options.ForcePromotion),
-            new ReportStage(Name, declaration, paths.Reports),
+            new IngestStage(Declaration, paths.Root, paths.DownloadCache),
+            new SplitStage(Declaration, config.Split),
+            new TrainStage(Declaration, config.Train),
+            new EvaluateStage(Declaration),
+            new PromoteStage(Declaration, config.Promote, RegistrySettings.Target(paths.Models, Name), options.ForcePromotion),
+            new ReportStage(Name, Declaration, paths.Reports),
         ];
     }
 }

@@ -54,16 +54,21 @@ public sealed class PipelineCatalogTests : IDisposable
     }
 
     [Fact]
-    public void Each_configs_folder_with_a_pipeline_json_is_a_tabular_pipeline_after_the_built_in_ones()
+    public void Each_configs_folder_with_a_pipeline_json_is_a_tabular_pipeline_read_when_used()
     {
         var root = temp.File("repo");
         Directory.CreateDirectory(Path.Combine(root, "configs", "plain"));
         Directory.CreateDirectory(Path.Combine(root, "configs", "rows"));
+        Directory.CreateDirectory(Path.Combine(root, "configs", "broken"));
         File.WriteAllText(Path.Combine(root, "configs", "rows", "pipeline.json"), File.ReadAllText(Path.Combine(RepositoryRoot(), "configs", "wine", "pipeline.json")));
+        File.WriteAllText(Path.Combine(root, "configs", "broken", "pipeline.json"), """{ "task": "colour" }""");
 
-        var names = PipelineCatalog.With(null, root).Select(p => p.Name);
+        var pipelines = PipelineCatalog.With(null, root);
 
-        names.Should().Equal([.. PipelineCatalog.BuiltIn.Select(p => p.Name), "rows"]);
+        pipelines.Select(p => p.Name).Should().Equal([.. PipelineCatalog.BuiltIn.Select(p => p.Name), "broken", "rows"]);
+        pipelines.Single(p => p.Name == "rows").ClassNames.Should().Equal("class_0", "class_1", "class_2");
+        FluentActions.Invoking(() => pipelines.Single(p => p.Name == "broken").Description).Should().Throw<ConfigException>()
+            .WithMessage("*broken*pipeline.json: invalid config:*'task': expected one of binary, multiclass, regression, got \"colour\"*", "a broken declaration stops only its own pipeline, when it is used");
         PipelineCatalog.In(RepositoryRoot()).Select(p => p.Name).Should().Contain(["wine", "diabetes"]);
     }
 

@@ -60,7 +60,7 @@ public sealed class DeclarationTests : IDisposable
     [Fact]
     public void An_unknown_trainer_option_or_threshold_is_a_config_error_naming_the_key()
     {
-        var pipeline = new TabularPipeline("toy", Load(Valid));
+        var pipeline = new TabularPipeline("toy", () => Load(Valid));
         var paths = PipelinePaths.Resolve(temp.Path, "artifacts", "toy");
         StageGraph Graph(TabularConfig config) => pipeline.Create(config, paths, new BuildOptions());
 
