@@ -1,5 +1,5 @@
-using DigitForge.Data.Splitting;
 using DigitForge.Engine.Stages;
+using DigitForge.Kit.Splitting;
 using DigitForge.Kit.Tables;
 
 namespace DigitForge.Tabular.Stages;
