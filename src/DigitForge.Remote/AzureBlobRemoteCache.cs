@@ -7,8 +7,8 @@ namespace DigitForge.Remote;
 
 /// <summary>
 /// A remote cache in an Azure Blob Storage container: one block blob <c>stages/&lt;fingerprint&gt;.zip</c>
-/// per entry. A block blob's content is replaced in one commit, so a reader sees the old archive, the
-/// new one or none, never part of one. Calls fail fast (short timeout, one retry) so an unreachable
+/// per entry, and one block blob per document under its name. A block blob's content is replaced in
+/// one commit, so a reader sees the old archive (or document), the new one or none, never part of one. Calls fail fast (short timeout, one retry) so an unreachable
 /// account costs the build seconds, not minutes.
 /// </summary>
 public sealed class AzureBlobRemoteCache : IRemoteCache
@@ -62,6 +62,39 @@ public sealed class AzureBlobRemoteCache : IRemoteCache
         archive.Position = 0;
         container.GetBlobClient(BlobName(fingerprint)).Upload(archive, overwrite: true);
         return true;
+    });
+
+    public void PutDocument(string name, string text) => Call(() =>
+    {
+        EnsureContainer();
+        container.GetBlobClient(name).Upload(BinaryData.FromString(text), overwrite: true);
+        return true;
+    });
+
+    public string? GetDocument(string name) => Call(() =>
+    {
+        try
+        {
+            return container.GetBlobClient(name).DownloadContent().Value.Content.ToString();
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    });
+
+    public IReadOnlyList<string> ListDocuments(string prefix) => Call(() =>
+    {
+        try
+        {
+            IReadOnlyList<string> names = [.. container.GetBlobs(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None).Select(b => b.Name).Order(StringComparer.Ordinal)];
+            return names;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No container yet: nothing was ever written.
+            return [];
+        }
     });
 
     private static string BlobName(string fingerprint) => $"stages/{fingerprint}.zip";

@@ -52,6 +52,7 @@ public sealed class BuildRequestTests
         Target("Experiments", "--plot=v1,v2", "--out=plots/a.svg").Should().StartWith([Cli, "experiments", "plot", "v1", "v2", "--out=/repo/plots/a.svg"]);
         Target("Experiments", "--filter=a=1", "--filter=b=2", "--json").Should().StartWith([Cli, "experiments", "--json", "--filter=a=1", "--filter=b=2"]);
         Target("Experiments", "--sweep=sw-0123456789").Should().StartWith([Cli, "experiments", "--sweep=sw-0123456789"]);
+        Target("Sweep", "--sweep=train.seed=1..4", "--plan-only").Should().StartWith([Cli, "sweep", "--plan-only", "--sweep=train.seed=1..4"]);
         Target("Sweep", "--sweep=train.seed=1..3", "--sweep=train.learningRate=0.002,0.004", "--jobs=2", "--prune=median", "--up-to=Train", "--promote-best", "--set=train.epochs=2").Should().Equal(
             Cli, "sweep", "--jobs=2", "--prune=median", "--target=Train", "--promote-best", "--sweep=train.seed=1..3", "--sweep=train.learningRate=0.002,0.004",
             "--root", Root, "--pipeline", "mnist", "--artifacts", "artifacts", "--set", "train.epochs=2");
@@ -67,6 +68,13 @@ public sealed class BuildRequestTests
         Target("Score", "--input=incoming").Should().Contain("--log");
         Target("Score", "--input=incoming", "--no-log").Should().NotContain("--log");
         FluentActions.Invoking(() => Target("Feedback")).Should().Throw<BuildArgumentException>().WithMessage("Feedback needs --input=*");
+    }
+
+    [Fact]
+    public void NewPipeline_calls_its_verb_with_the_repository_and_needs_a_name()
+    {
+        Target("NewPipeline", "--name=demand").Should().StartWith([Cli, "new-pipeline", "--name=demand", "--root", Root]);
+        FluentActions.Invoking(() => Target("NewPipeline")).Should().Throw<BuildArgumentException>().WithMessage("NewPipeline needs --name=*");
     }
 
     [Fact]

@@ -191,7 +191,8 @@ public sealed class CommandsMatrixTests : IDisposable
         return temp.File("numbers.csv");
     }
 
-    private static string FindRoot()
+    /// <summary>The repository these tests run in.</summary>
+    internal static string FindRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(folder.FullName, "DigitForge.sln")))

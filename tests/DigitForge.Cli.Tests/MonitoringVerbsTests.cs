@@ -107,7 +107,7 @@ public sealed class MonitoringVerbsTests : IDisposable
         start.Environment.Remove("DIGITFORGE_REGISTRY");
         start.Environment.Remove(MonitorStores.Variable);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "digitforge.dll"));
-        foreach (var argument in arguments.Concat(["--root", RepoRoot(), "--artifacts", temp.File("artifacts")]))
+        foreach (var argument in arguments.Concat(["--root", CommandsMatrixTests.FindRoot(), "--artifacts", temp.File("artifacts")]))
         {
             start.ArgumentList.Add(argument);
         }
@@ -117,16 +117,5 @@ public sealed class MonitoringVerbsTests : IDisposable
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue($"digitforge {arguments[0]} should finish");
         return (process.ExitCode, output, error.GetAwaiter().GetResult());
-    }
-
-    private static string RepoRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(folder.FullName, "DigitForge.sln")))
-        {
-            folder = folder.Parent!;
-        }
-
-        return folder.FullName;
     }
 }

@@ -56,7 +56,7 @@ public sealed class RepoBuild : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return Execute(start, timeout, killWhen, killAfter: null);
+        return Execute(start, timeout, killWhen, killAfter: null, killIf: null);
     }
 
     /// <summary>
@@ -86,7 +86,8 @@ public sealed class RepoBuild : IDisposable
     /// artifacts; with <paramref name="killAfter"/>, kill -9s it after that long if it is still running.
     /// </summary>
     /// <param name="killWhen">kill -9s the whole process tree once an output line satisfies it.</param>
-    public BuildResult Cli(string[] arguments, TimeSpan? killAfter = null, Func<string, bool>? killWhen = null)
+    /// <param name="killIf">kill -9s the whole process tree once it holds, asked every 200 ms (a file a paused stage created).</param>
+    public BuildResult Cli(string[] arguments, TimeSpan? killAfter = null, Func<string, bool>? killWhen = null, Func<bool>? killIf = null)
     {
         var start = new ProcessStartInfo("dotnet");
         foreach (var argument in arguments.Prepend(Path.Combine(Root, "build", "bin", "cli", "digitforge.dll")).Concat(["--root", Root, "--artifacts", Artifacts]))
@@ -94,8 +95,11 @@ public sealed class RepoBuild : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        return Execute(start, TimeSpan.FromMinutes(5), killWhen, killAfter);
+        return Execute(start, TimeSpan.FromMinutes(5), killWhen, killAfter, killIf);
     }
+
+    /// <summary>Runs a command line with bash in <see cref="Root"/>, as a user types it: without this build's <c>--artifacts</c>.</summary>
+    public BuildResult Shell(string commandLine, TimeSpan timeout) => Execute(new ProcessStartInfo("bash", ["-c", commandLine]), timeout, killWhen: null, killAfter: null);
 
     // Score and Serve (and their Compile targets) compile their tool when it is not up to date: in this
     // checkout only RepoTools may compile, so such a build waits for its background compile.
@@ -132,7 +136,7 @@ public sealed class RepoBuild : IDisposable
         }
     }
 
-    private BuildResult Execute(ProcessStartInfo start, TimeSpan timeout, Func<string, bool>? killWhen, TimeSpan? killAfter)
+    private BuildResult Execute(ProcessStartInfo start, TimeSpan timeout, Func<string, bool>? killWhen, TimeSpan? killAfter, Func<bool>? killIf)
     {
         Prepare(start);
         var output = new StringBuilder();
@@ -166,6 +170,15 @@ public sealed class RepoBuild : IDisposable
         {
             killed = true;
             KillHard(process);
+        }
+
+        while (killIf is not null && !killed && !process.WaitForExit(TimeSpan.FromMilliseconds(200)))
+        {
+            if (killIf())
+            {
+                killed = true;
+                KillHard(process);
+            }
         }
 
         if (!process.WaitForExit(timeout))

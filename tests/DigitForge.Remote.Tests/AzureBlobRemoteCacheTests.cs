@@ -34,6 +34,10 @@ public sealed class AzureBlobRemoteCacheTests : IClassFixture<AzuriteFixture>, I
     }
 
     [SkippableFact]
+    public void A_document_is_replaced_whole_and_listed_by_its_prefix_even_before_the_container_exists() =>
+        RemoteDocuments.AreReplacedWholeAndListedByPrefix(new AzureBlobRemoteCache(azurite.ConnectionString, container));
+
+    [SkippableFact]
     public void A_fingerprint_the_remote_never_saw_is_a_miss_not_an_error()
     {
         var remote = new AzureBlobRemoteCache(azurite.ConnectionString, container);

@@ -94,6 +94,8 @@ public static class BuildCatalogue
         new("prune", ArgumentKind.Value, "Sweep: median, to stop members behind the median early."),
         new("up-to", ArgumentKind.Value, "Sweep: the stage each member is built up to (default: the stage that measures the metrics)."),
         new("promote-best", ArgumentKind.Flag, "Sweep: put the best member through the quality gate afterwards."),
+        new("plan-only", ArgumentKind.Flag, "Sweep: write the plan (and upload it to the remote) for members built elsewhere; build nothing."),
+        new("name", ArgumentKind.Value, "NewPipeline: the new pipeline's name, a lower-case identifier."),
     ];
 
     public static IEnumerable<BuildArgument> Arguments => Common.Concat(Options);
@@ -124,7 +126,7 @@ public static class BuildCatalogue
         new("Experiments", "Lists recorded runs with the parameters that differ and their metrics (--sort, --filter=KEY=VALUE, --json, --all-params); --sweep=ID one sweep's members; --diff=A,B compares two runs or versions; --plot=A,B --out=FILE.svg overlays two versions' training curves.",
             ["sort", "filter", "json", "all-params", "diff", "plot", "out", "sweep"], TargetNeeds.Graph, ExperimentsCommand),
         new("Sweep", "Builds many recipes at once (--sweep=KEY=V1,V2 ... for a grid, --search=random:N), sharing unchanged stages, --jobs at a time, --prune=median stopping hopeless ones; --promote-best promotes the best. Takes no lock itself: each member builds in a folder of its own.",
-            ["sweep", "search", "seed", "max-runs", "jobs", "prune", "up-to", "promote-best"], TargetNeeds.Nothing, SweepCommand),
+            ["sweep", "search", "seed", "max-runs", "jobs", "prune", "up-to", "promote-best", "plan-only"], TargetNeeds.Nothing, SweepCommand),
         new("RegistryGc", "Removes a remote registry's unfinished uploads older than --min-age-minutes (default 60); never a registered version.",
             ["min-age-minutes"], TargetNeeds.Graph, r => r.Cli("models", "gc", r.Option("min-age-minutes"))),
         new("Dashboard", "Writes artifacts/<pipeline>/reports/dashboard.html (or --out=FILE): stage statuses, run history and model registry on one offline page.",
@@ -154,6 +156,9 @@ public static class BuildCatalogue
             ["at"], TargetNeeds.Nothing, r => r.Cli("outcomes", r.Option("at"))),
         new("Monitor", "Live performance per day and model version, drift and the version serving (--at=TIME); exit 5 on a breached monitor threshold, sent to --notify=URL.",
             ["json", "at", "notify"], TargetNeeds.Nothing, r => r.Cli("monitor", r.Flag("json"), r.Option("at"), r.Option("notify"))),
+        new("NewPipeline", "Creates a C# pipeline from templates/pipeline (--name=NAME): its project, test project and recipes, registered in the solution, the CLI's project and the pipeline catalogue.",
+            ["name"], TargetNeeds.Nothing,
+            r => r.Cli("new-pipeline", $"--name={r.Value("name") ?? throw new BuildArgumentException("NewPipeline needs --name=<a lower-case identifier>, e.g. --name=demand")}")),
         new("Help", "Lists the targets and arguments.",
             [], TargetNeeds.Nothing, r => r.Cli("build-help")),
     ];
@@ -184,7 +189,7 @@ public static class BuildCatalogue
 
     private static IReadOnlyList<string> SweepCommand(BuildRequest request) =>
         request.Cli([.. new[] { "sweep", request.Option("search"), request.Option("seed"), request.Option("max-runs"), request.Option("jobs"), request.Option("prune"),
-            request.Value("up-to") is { } stage ? $"--target={stage}" : null, request.Flag("promote-best") },
+            request.Value("up-to") is { } stage ? $"--target={stage}" : null, request.Flag("promote-best"), request.Flag("plan-only") },
             .. request.Values("sweep").Select(sweep => $"--sweep={sweep}")]);
 
     // Every pipeline scores through the scorer it declares; paths are taken from the repository. Scheduled

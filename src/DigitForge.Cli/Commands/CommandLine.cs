@@ -30,6 +30,7 @@ public static class CommandLine
         root.Subcommands.Add(OutcomesCommand.Create());
         root.Subcommands.Add(MonitorCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(NewPipelineCommand.Create());
         return root;
     }
 }

@@ -64,6 +64,12 @@ public static class ExperimentsCommand
     private static int Sweep(ParseResult result, string id, bool json)
     {
         var planFile = Path.Combine(CommonOptions.Paths(result).Home, "sweeps", id, SweepPlan.FileName);
+        if (RunId.IsValid(id))
+        {
+            // Members built on other machines left their runs in the remote.
+            SweepRemote.Merge(id, planFile, RunRecorder.History(result), Console.Error);
+        }
+
         if (!RunId.IsValid(id) || !File.Exists(planFile))
         {
             throw new ConfigException($"--sweep={id}: no such sweep ({planFile} is missing)");

@@ -44,6 +44,11 @@ public static class Guarded
         {
             return Fail(ExitCodes.RemoteUnavailable, ex);
         }
+        catch (Engine.Caching.RemoteCacheException ex)
+        {
+            // Only where a verb cannot go on without the remote (a sweep member's plan and record); a build warns and goes on.
+            return Fail(ExitCodes.RemoteUnavailable, ex);
+        }
         catch (Registry.RegistryDamagedException ex)
         {
             return Fail(ExitCodes.DataError, ex);

@@ -11,7 +11,8 @@ namespace DigitForge.Cli.Commands;
 /// <summary>
 /// <c>digitforge sweep</c>: plans many recipes of one pipeline (a grid of <c>--sweep</c> values or a
 /// seeded random search), checks every one before any work, and builds them as ordinary builds with
-/// overrides, <c>--jobs</c> at a time (<see cref="SweepRunner"/>).
+/// overrides, <c>--jobs</c> at a time (<see cref="SweepRunner"/>); or, for a cluster, only writes the
+/// plan (<c>--plan-only</c>) or builds one member of a planned sweep (<c>--plan</c>, <see cref="SweepRemote"/>).
 /// </summary>
 public static class SweepCommand
 {
@@ -31,14 +32,39 @@ public static class SweepCommand
         var prune = new Option<string?>("--prune") { Description = "median: stop a member whose best validation figure so far is worse than the median of the other members at that epoch." };
         var target = new Option<string?>("--target") { Description = "The stage each member is built up to (default: the stage that measures the metrics)." };
         var promoteBest = new Option<bool>("--promote-best") { Description = "Afterwards, build the best member up to the promoting stage in the artifacts folder: the ordinary quality gate decides." };
+        var planOnly = new Option<bool>("--plan-only") { Description = "Write the plan, upload it to the remote (DIGITFORGE_REMOTE) when one is set, print its id and build nothing: for a sweep whose members build elsewhere (--member)." };
+        var member = new Option<int?>("--member") { Description = $"Build only this member of the --plan (0-based, as a Kubernetes Indexed Job numbers its pods; default: {SweepRemote.IndexVariable}) and record its run in the remote." };
+        var planOption = new Option<string?>("--plan") { Description = "The plan of the sweep --member builds from: its plan.json, or its id when the remote holds it." };
         var command = new Command("sweep", "Build many recipes of a pipeline (a grid or a random search), sharing unchanged stages, and compare them.")
         {
-            sweep, search, seed, maxRuns, jobs, prune, target, promoteBest,
+            sweep, search, seed, maxRuns, jobs, prune, target, promoteBest, planOnly, member, planOption,
         };
         command.SetAction(result => Guarded.Run(() =>
         {
-            var plan = Plan(result, result.GetValue(sweep) ?? [], result.GetValue(search), result.GetValue(seed), result.GetValue(maxRuns), result.GetValue(jobs), result.GetValue(prune), result.GetValue(target));
-            return new SweepRunner(result, plan).Run(result.GetValue(promoteBest));
+            var sweeps = result.GetValue(sweep) ?? [];
+            var pruneRule = result.GetValue(prune);
+            if (result.GetValue(planOption) is { } planned)
+            {
+                if (sweeps.Length > 0 || result.GetValue(search) is not null || pruneRule is not null || result.GetValue(planOnly) || result.GetValue(promoteBest))
+                {
+                    throw new ConfigException("--plan: a planned sweep's member is built from the plan alone; give no --sweep, --search, --prune, --plan-only or --promote-best with it");
+                }
+
+                return SweepRemote.BuildMember(result, planned, result.GetValue(member));
+            }
+
+            if (result.GetValue(member) is not null)
+            {
+                throw new ConfigException("--member needs the --plan of the sweep (its plan.json or its id), as written by --plan-only");
+            }
+
+            var plan = Plan(result, sweeps, result.GetValue(search), result.GetValue(seed), result.GetValue(maxRuns), result.GetValue(jobs), pruneRule, result.GetValue(target));
+            if (result.GetValue(planOnly))
+            {
+                return SweepRemote.PlanOnly(result, plan);
+            }
+
+            return SweepRunner.For(result, plan).Run(result.GetValue(promoteBest));
         }));
         return command;
     }
@@ -69,7 +95,9 @@ public static class SweepCommand
         var keys = values.Count > 0 ? values[0].Keys.ToList() : [];
 
         // The cores are split between the members at once; a member's thread count is part of its recipe.
-        var threadsKey = definition.ThreadsKey is { } key && !keys.Contains(key, StringComparer.OrdinalIgnoreCase) ? key : null;
+        // Swept or set by --set (to fit the cores of the machines that build the members), it is the user's.
+        var threadsKey = definition.ThreadsKey is { } key && !keys.Contains(key, StringComparer.OrdinalIgnoreCase)
+            && !baseOverrides.Any(o => o.StartsWith(key + "=", StringComparison.OrdinalIgnoreCase)) ? key : null;
         var threads = threadsKey is null ? null : $"{threadsKey}={Math.Max(1, Environment.ProcessorCount / jobs).ToString(CultureInfo.InvariantCulture)}";
         var width = values.Count.ToString(CultureInfo.InvariantCulture).Length;
         var members = values.Select((v, i) =>
@@ -91,11 +119,12 @@ public static class SweepCommand
         var config = Path.GetRelativePath(paths.Root, configFile) is var relative && !relative.StartsWith("..", StringComparison.Ordinal) ? relative.Replace('\\', '/') : configFile;
 
         // The id follows what decides the members, so the same sweep run again is found and resumed.
+        var recipe = ContentHash.OfText(File.ReadAllText(configFile));
         var id = "sw-" + CanonicalJson.Hash(new
         {
             pipeline = definition.Name,
             config,
-            recipe = ContentHash.OfText(File.ReadAllText(configFile)),
+            recipe,
             target = stage,
             prune,
             members = members.Select(m => m.Overrides),
@@ -105,6 +134,7 @@ public static class SweepCommand
             Id = id,
             Pipeline = definition.Name,
             Config = config,
+            Recipe = recipe,
             Target = stage,
             Jobs = jobs,
             Prune = prune,

@@ -39,26 +39,35 @@ public sealed class SweepRunner
     private readonly RunHistory history;
     private readonly Lock console = new();
 
-    public SweepRunner(ParseResult result, SweepPlan plan)
+    public SweepRunner(IPipelineDefinition definition, PipelinePaths paths, string configFile, SweepPlan plan)
     {
         this.plan = plan;
-        definition = CommonOptions.Definition(result);
-        paths = CommonOptions.Paths(result);
-        configFile = CommonOptions.ConfigFile(result, paths);
+        this.definition = definition;
+        this.paths = paths;
+        this.configFile = configFile;
         folder = Path.Combine(paths.Home, "sweeps", plan.Id);
         history = new RunHistory(Path.Combine(paths.Home, "history"));
+    }
+
+    public string PlanFile => Path.Combine(folder, SweepPlan.FileName);
+
+    public RunHistory History => history;
+
+    /// <summary>The runner of a sweep planned from this command line's pipeline and recipe.</summary>
+    public static SweepRunner For(ParseResult result, SweepPlan plan)
+    {
+        var paths = CommonOptions.Paths(result);
+        return new SweepRunner(CommonOptions.Definition(result), paths, CommonOptions.ConfigFile(result, paths), plan);
     }
 
     private string Board => Path.Combine(folder, "board");
 
     public int Run(bool promoteBest)
     {
-        // Written again by a rerun: the members are the same (the id says so), --jobs may not be.
-        var planFile = Path.Combine(folder, SweepPlan.FileName);
-        plan.Write(planFile);
+        WritePlan(atATime: true);
 
-        var threads = plan.ThreadsKey is { } key ? $", {plan.Members[0].Overrides.Last(o => o.StartsWith(key + "=", StringComparison.Ordinal))} each" : string.Empty;
-        Say($"sweep {plan.Id}: {plan.Members.Count} members of {plan.Pipeline} up to {plan.Target}, {plan.Jobs} at a time{threads}{(plan.Prune == PruneRule.Median ? ", pruned by the median" : string.Empty)}; plan {planFile}");
+        // Members built on other machines (sweep --member) count as recorded.
+        SweepRemote.Merge(plan.Id, PlanFile, history, Console.Error);
         var pending = Rows().Where(r => !SweepResults.Settled(r)).Select(r => r.Member).ToList();
         if (pending.Count < plan.Members.Count)
         {
@@ -69,7 +78,7 @@ public sealed class SweepRunner
         {
             BuildShared(pending);
             // In plan order: without buffering, each free slot takes the next member.
-            Parallel.ForEach(Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = plan.Jobs }, BuildMember);
+            Parallel.ForEach(Partitioner.Create(pending, EnumerablePartitionerOptions.NoBuffering), new ParallelOptions { MaxDegreeOfParallelism = plan.Jobs }, m => BuildMember(m));
         }
 
         var rows = Rows();
@@ -92,6 +101,15 @@ public sealed class SweepRunner
         }
 
         return rows.Any(r => !SweepResults.Settled(r)) ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    /// <summary>Writes the plan (again, on a rerun: the members are the same, the id says so; --jobs may not be) and says what the sweep is.</summary>
+    /// <param name="atATime">Say how many members build at once (not for members built elsewhere).</param>
+    public void WritePlan(bool atATime)
+    {
+        plan.Write(PlanFile);
+        var threads = plan.ThreadsKey is { } key ? $", {plan.Members[0].Overrides.Last(o => o.StartsWith(key + "=", StringComparison.Ordinal))} each" : string.Empty;
+        Say($"sweep {plan.Id}: {plan.Members.Count} members of {plan.Pipeline} up to {plan.Target}{(atATime ? $", {plan.Jobs} at a time" : string.Empty)}{threads}{(plan.Prune == PruneRule.Median ? ", pruned by the median" : string.Empty)}; plan {PlanFile}");
     }
 
     private IReadOnlyList<SweepRow> Rows()
@@ -131,7 +149,9 @@ public sealed class SweepRunner
         }
     }
 
-    private void BuildMember(SweepMember member)
+    /// <summary>Builds one member as an ordinary build of its recipe and records its run, closed with its state.</summary>
+    /// <returns>The member's run id and the exit code of its build (0, <see cref="ExitCodes.Pruned"/> or the failure's).</returns>
+    public (string Run, int Exit) BuildMember(SweepMember member)
     {
         var board = new TrialBoard(Board, member.Name, plan.Prune);
         board.Clear();
@@ -170,6 +190,7 @@ public sealed class SweepRunner
         }
 
         Say($"{member.Name}: {state} in {seconds.ToString("0.0", CultureInfo.InvariantCulture)} s; rebuild: {SweepCommand.RebuildLine(plan, member)}");
+        return (runId, exit);
     }
 
     /// <summary>The best member, built up to the promoting stage in the artifacts folder: the ordinary quality gate decides, and the version's run names the sweep.</summary>

@@ -19,7 +19,12 @@ public static class PipelineCatalog
     /// <see cref="IPipelineDefinition"/> classes with a parameterless constructor are pipelines too.</summary>
     public const string AssembliesVariable = "DIGITFORGE_PIPELINE_ASSEMBLIES";
 
-    public static IReadOnlyList<IPipelineDefinition> BuiltIn { get; } = [new Mnist.MnistPipeline(), new HackerNews.HackerNewsPipeline()];
+    /// <summary>One pipeline a line: <c>digitforge new-pipeline</c> adds its line at the end.</summary>
+    public static IReadOnlyList<IPipelineDefinition> BuiltIn { get; } =
+    [
+        new Mnist.MnistPipeline(),
+        new HackerNews.HackerNewsPipeline(),
+    ];
 
     private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<IPipelineDefinition>>> Everything = new(StringComparer.Ordinal);
 

@@ -6,7 +6,7 @@ namespace DigitForge.Engine.Caching;
 /// <summary>
 /// A remote cache in a folder (a network share, a mounted bucket, a CI cache directory): one
 /// <c>&lt;fingerprint&gt;.zip</c> per entry, written to a temporary name and renamed, so readers
-/// see a whole archive or none.
+/// see a whole archive or none. Documents are files under their names, written the same way.
 /// </summary>
 public sealed class DirectoryRemoteCache(string directory) : IRemoteCache
 {
@@ -45,6 +45,43 @@ public sealed class DirectoryRemoteCache(string directory) : IRemoteCache
             throw new RemoteCacheException($"cannot write {archive}: {ex.Message}", ex);
         }
     }
+
+    public void PutDocument(string name, string text) => Access(DocumentOf(name), path => AtomicFile.WriteAllText(path, text));
+
+    public string? GetDocument(string name) => Access(DocumentOf(name), path => File.Exists(path) ? File.ReadAllText(path) : null);
+
+    public IReadOnlyList<string> ListDocuments(string prefix)
+    {
+        var folder = Path.GetDirectoryName(DocumentOf(prefix + "x"))!;
+        return Access(folder, path => System.IO.Directory.Exists(path)
+            ? System.IO.Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                .Where(f => !Path.GetFileName(f).StartsWith('.'))
+                .Select(f => Path.GetRelativePath(Directory, f).Replace('\\', '/'))
+                .Where(n => n.StartsWith(prefix, StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList()
+            : []);
+    }
+
+    private static T Access<T>(string path, Func<string, T> access)
+    {
+        try
+        {
+            return access(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new RemoteCacheException($"cannot access {path}: {ex.Message}", ex);
+        }
+    }
+
+    private static void Access(string path, Action<string> access) => Access(path, p =>
+    {
+        access(p);
+        return true;
+    });
+
+    private string DocumentOf(string name) => Path.Combine([Directory, .. name.Split('/')]);
 
     private string ArchiveOf(string fingerprint) => Path.Combine(Directory, fingerprint + ".zip");
 }

@@ -4,6 +4,8 @@ namespace DigitForge.Engine.Caching;
 /// A shared store of cache entries (another machine's builds, CI): whole stage folders by fingerprint.
 /// A push must be atomic for readers: an entry is either absent or complete. Failures to reach the
 /// store are <see cref="RemoteCacheException"/>s, which the build survives with a warning.
+/// Beside the entries it keeps small text documents by name (a sweep's plan and its members' run
+/// records, <c>sweeps/&lt;id&gt;/...</c>), so builds on many machines share them too.
 /// </summary>
 public interface IRemoteCache
 {
@@ -15,6 +17,15 @@ public interface IRemoteCache
 
     /// <summary>Uploads the folder as the entry for <paramref name="fingerprint"/>, replacing any (a damaged one is so repaired).</summary>
     void Push(string fingerprint, string folder);
+
+    /// <summary>Writes the document <paramref name="name"/> (a relative path of '/'-separated parts), replacing any in one step: a reader sees the old text or the new, never part of one.</summary>
+    void PutDocument(string name, string text);
+
+    /// <summary>The document's text; null when there is none.</summary>
+    string? GetDocument(string name);
+
+    /// <summary>The names of the documents whose names start with <paramref name="prefix"/>, in ordinal order.</summary>
+    IReadOnlyList<string> ListDocuments(string prefix);
 }
 
 /// <summary>The remote cache could not be reached or answered with an error; the message says which and why.</summary>

@@ -30,29 +30,43 @@ public sealed class RunHistory(string directory)
     /// <summary>Appends <paramref name="line"/>, keeping <paramref name="config"/> under its hash first when it is new.</summary>
     public void Append(RunLine line, JToken config)
     {
-        var configPath = ConfigPath(line.ConfigHash);
-        if (!File.Exists(configPath))
-        {
-            AtomicFile.WriteAllText(configPath, config.ToString(Formatting.Indented) + "\n");
-        }
-
-        var bytes = Encoding.UTF8.GetBytes(JsonConvert.SerializeObject(line, Formatting.None, JsonFile.Settings) + "\n");
+        KeepConfig(line.ConfigHash, config);
         System.IO.Directory.CreateDirectory(Directory);
         using var held = Lock();
-        using var stream = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
-        if (stream.Length > 0)
+        WriteLines(JsonConvert.SerializeObject(line, Formatting.None, JsonFile.Settings) + "\n");
+    }
+
+    /// <summary>
+    /// Appends the lines of one run recorded elsewhere (another machine's sweep member), with the
+    /// configs they name, unless the history already has a line of that run: checked and appended
+    /// under the lock, so importing the same run twice, even at once, adds it once.
+    /// </summary>
+    /// <returns>Whether the run was added.</returns>
+    public bool Import(IReadOnlyList<RunLine> lines, IReadOnlyDictionary<string, JToken> configs)
+    {
+        var run = lines[0].Run;
+        if (lines.Any(l => l.Run != run))
         {
-            // A line torn by a killed writer has no newline: this line must not be glued to it.
-            stream.Seek(-1, SeekOrigin.End);
-            if (stream.ReadByte() != '\n')
+            throw new ArgumentException($"the lines to import are of more than one run ({run}, {lines.First(l => l.Run != run).Run})", nameof(lines));
+        }
+
+        foreach (var hash in lines.Select(l => l.ConfigHash).Distinct(StringComparer.Ordinal))
+        {
+            if (configs.TryGetValue(hash, out var config))
             {
-                bytes = [(byte)'\n', .. bytes];
+                KeepConfig(hash, config);
             }
         }
 
-        stream.Seek(0, SeekOrigin.End);
-        stream.Write(bytes);
-        stream.Flush();
+        System.IO.Directory.CreateDirectory(Directory);
+        using var held = Lock();
+        if (ReadLines([]).Any(l => l.Run == run))
+        {
+            return false;
+        }
+
+        WriteLines(string.Concat(lines.Select(l => JsonConvert.SerializeObject(l, Formatting.None, JsonFile.Settings) + "\n")));
+        return true;
     }
 
     /// <summary>Every readable line in file order; each unreadable one is skipped and named in <paramref name="warnings"/>.</summary>
@@ -123,6 +137,34 @@ public sealed class RunHistory(string directory)
         {
             warnings.Add($"{path}: unreadable ({ex.Message}); that run's parameters are unknown");
             return null;
+        }
+    }
+
+    // Under the lock: one write, so concurrent writers never interleave.
+    private void WriteLines(string text)
+    {
+        var bytes = Encoding.UTF8.GetBytes(text);
+        using var stream = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        if (stream.Length > 0)
+        {
+            // A line torn by a killed writer has no newline: this line must not be glued to it.
+            stream.Seek(-1, SeekOrigin.End);
+            if (stream.ReadByte() != '\n')
+            {
+                bytes = [(byte)'\n', .. bytes];
+            }
+        }
+
+        stream.Seek(0, SeekOrigin.End);
+        stream.Write(bytes);
+        stream.Flush();
+    }
+
+    private void KeepConfig(string hash, JToken config)
+    {
+        if (!File.Exists(ConfigPath(hash)))
+        {
+            AtomicFile.WriteAllText(ConfigPath(hash), config.ToString(Formatting.Indented) + "\n");
         }
     }
 

@@ -20,16 +20,19 @@ public static class JsonFile
         AtomicFile.WriteAllText(path, JsonConvert.SerializeObject(value, Settings) + "\n");
 
     /// <summary>Reads <paramref name="path"/>; a missing or malformed file is an error naming it.</summary>
-    public static T Read<T>(string path)
+    public static T Read<T>(string path) => Parse<T>(File.ReadAllText(path), path);
+
+    /// <summary>Reads a JSON document from <paramref name="where"/> (a file, a remote's document); a malformed one is an error naming it.</summary>
+    public static T Parse<T>(string text, string where)
     {
         try
         {
-            return JsonConvert.DeserializeObject<T>(File.ReadAllText(path), Settings)
-                ?? throw new InvalidDataException($"{path}: empty JSON document");
+            return JsonConvert.DeserializeObject<T>(text, Settings)
+                ?? throw new InvalidDataException($"{where}: empty JSON document");
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{path}: unreadable JSON ({ex.Message})", ex);
+            throw new InvalidDataException($"{where}: unreadable JSON ({ex.Message})", ex);
         }
     }
 }

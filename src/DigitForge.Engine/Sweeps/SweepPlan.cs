@@ -24,6 +24,9 @@ public sealed record SweepPlan
     /// <summary>The recipe file, relative to the repository when inside it.</summary>
     public required string Config { get; init; }
 
+    /// <summary>The recipe file's content hash: a member built elsewhere refuses a recipe that differs.</summary>
+    public string? Recipe { get; init; }
+
     /// <summary>The stage each member is built up to.</summary>
     public required string Target { get; init; }
 
