@@ -99,7 +99,7 @@ public sealed class RepoBuild : IDisposable
     }
 
     /// <summary>Runs a command line with bash in <see cref="Root"/>, as a user types it: without this build's <c>--artifacts</c>.</summary>
-    public BuildResult Shell(string commandLine, TimeSpan timeout) => Execute(new ProcessStartInfo("bash", ["-c", commandLine]), timeout, killWhen: null, killAfter: null);
+    public BuildResult Shell(string commandLine, TimeSpan timeout) => Execute(new ProcessStartInfo("bash", ["-c", commandLine]), timeout, killWhen: null, killAfter: null, killIf: null);
 
     // Score and Serve (and their Compile targets) compile their tool when it is not up to date: in this
     // checkout only RepoTools may compile, so such a build waits for its background compile.
