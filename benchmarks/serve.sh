@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark of the published digitforge-serve on loopback (not a timed test).
-# Usage: benchmarks/serve.sh [seconds] [model.onnx]
-#        benchmarks/serve.sh log [seconds] [model.onnx]
+# Usage: benchmarks/serve.sh [hn] [seconds] [model.onnx]
+#        benchmarks/serve.sh [hn] log [seconds] [model.onnx]
+#   hn       the Hacker News route instead of the digit one: a 40-tree model trained on
+#            data/hn/stories.csv.gz, 200 of its stories as JSON to POST /v1/hn/predict, at 1 and 8 clients
 #   log      the prediction log's cost instead: two services on one registry, --prediction-log off and
 #            all (every prediction recorded in monitor.db), measured alternately at 8 clients, five
 #            rounds each; prints each round, the median p99 of each and their ratio
@@ -15,6 +17,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo=$(pwd)
 mode=levels
+pipeline=
+if [[ "${1:-}" == hn ]]; then
+  pipeline=hn
+  shift
+fi
 if [[ "${1:-}" == log ]]; then
   mode=log
   shift
@@ -40,38 +47,53 @@ dotnet build benchmarks/DigitForge.ServeBench -c Release --nologo -v quiet >/dev
 scoring=(dotnet benchmarks/DigitForge.ScoringBench/bin/Release/net10.0/DigitForge.ScoringBench.dll)
 bench=(dotnet benchmarks/DigitForge.ServeBench/bin/Release/net10.0/DigitForge.ServeBench.dll)
 
-"${scoring[@]}" pngs "$repo" "$work/pngs" 200
-if [[ -z "$model" ]]; then
-  echo "training the default architecture for one epoch (stand-in model)"
-  "${scoring[@]}" model "$repo" "$work/model.onnx" >/dev/null
-  model="$work/model.onnx"
+if [[ "$pipeline" == hn ]]; then
+  echo "training a 40-tree Hacker News model (stand-in model)"
+  "${bench[@]}" hn-registry "$repo/data/hn/stories.csv.gz" "$work/artifacts/hn/models" "$work/inputs"
+  route=/v1/hn/predict
+  ready=/v1/hn/model
+  levels="1 8"
+else
+  "${scoring[@]}" pngs "$repo" "$work/inputs" 200
+  if [[ -z "$model" ]]; then
+    echo "training the default architecture for one epoch (stand-in model)"
+    "${scoring[@]}" model "$repo" "$work/model.onnx" >/dev/null
+    model="$work/model.onnx"
+  fi
+  "${bench[@]}" registry "$model" "$work/artifacts/mnist/models"
+  route=/v1/predict
+  ready=/readyz
+  levels="1 8 64"
 fi
-"${bench[@]}" registry "$model" "$work/models"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_ready() {
   for _ in $(seq 1 100); do
-    curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && break
+    curl -fsS "http://127.0.0.1:$1$ready" >/dev/null 2>&1 && break
     sleep 0.1
   done
-  curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null
+  curl -fsS "http://127.0.0.1:$1$ready" >/dev/null
+}
+# serve PORT ARTIFACTS [options]: runs the service over the registries in ARTIFACTS.
+serve() {
+  exec dotnet "$work/serve/digitforge-serve.dll" --port "$1" --artifacts "$2" --models-root "$2/mnist/models" "${@:3}"
 }
 port=$(free_port)
-dotnet "$work/serve/digitforge-serve.dll" --port "$port" --models-root "$work/models" >"$work/serve.log" 2>&1 &
+serve "$port" "$work/artifacts" >"$work/serve.log" 2>&1 &
 server=$!
 wait_ready "$port"
 
 if [[ "$mode" == log ]]; then
-  # A second registry folder of the same model, so the logging service's monitor.db is its own.
-  cp -r "$work/models" "$work/logged-models"
+  # A second artifacts folder of the same model, so the logging service's monitor.db is its own.
+  cp -r "$work/artifacts" "$work/logged"
   logged_port=$(free_port)
-  dotnet "$work/serve/digitforge-serve.dll" --port "$logged_port" --models-root "$work/logged-models" --prediction-log all >"$work/logged.log" 2>&1 &
+  serve "$logged_port" "$work/logged" --prediction-log all >"$work/logged.log" 2>&1 &
   logged=$!
   wait_ready "$logged_port"
   echo "loadavg before: $(cat /proc/loadavg)  cores: $(nproc)"
   for round in 1 2 3 4 5; do
-    echo "log off: $("${bench[@]}" load "http://127.0.0.1:$port" "$work/pngs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
-    echo "log on:  $("${bench[@]}" load "http://127.0.0.1:$logged_port" "$work/pngs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+    echo "log off: $("${bench[@]}" load "http://127.0.0.1:$port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+    echo "log on:  $("${bench[@]}" load "http://127.0.0.1:$logged_port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
   done
   echo "loadavg after:  $(cat /proc/loadavg)"
   median() { grep "^$1" "$work/rounds" | sed 's/.* p99 \([0-9.]*\) ms.*/\1/' | sort -n | sed -n 3p; }
@@ -80,13 +102,13 @@ if [[ "$mode" == log ]]; then
   awk -v off="$off" -v on="$on" 'BEGIN { printf "median p99 at 8 clients: log off %.2f ms, log on %.2f ms, on/off %.3f\n", off, on, on / off }'
   kill "$logged" && wait "$logged" 2>/dev/null || true
   logged=
-  echo "predictions recorded: $(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from predictions").fetchone()[0])' "$work/monitor.db" 2>/dev/null || echo "(python3 sqlite3 unavailable)")"
+  echo "predictions recorded: $(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from predictions").fetchone()[0])' "$work/logged/${pipeline:-mnist}/monitor.db" 2>/dev/null || echo "(python3 sqlite3 unavailable)")"
   exit 0
 fi
 
 echo "loadavg before: $(cat /proc/loadavg)  cores: $(nproc)"
-for clients in 1 8 64; do
-  "${bench[@]}" load "http://127.0.0.1:$port" "$work/pngs" "$clients" "$seconds" 50000
+for clients in $levels; do
+  "${bench[@]}" load "http://127.0.0.1:$port" "$route" "$work/inputs" "$clients" "$seconds" 50000
 done
 echo "loadavg after:  $(cat /proc/loadavg)"
 echo "request log lines: $(grep -c '"EventId":1,' "$work/serve.log")"

@@ -2,6 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using System.Text.Json;
+using DigitForge.HackerNews.Features;
+using DigitForge.HackerNews.Modelling;
+using DigitForge.HackerNews.Stories;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;
@@ -9,30 +13,67 @@ using Newtonsoft.Json.Linq;
 
 // benchmarks/serve.sh's helper:
 //   registry FILE.onnx ROOT                        store FILE.onnx in a registry at ROOT and promote it
-//   load URL PNG_FOLDER CLIENTS SECONDS MAX        POST the folder's PNGs (cycling) to URL/v1/predict from
-//                                                  CLIENTS concurrent clients, after a 1 s warm-up, until
+//   hn-registry STORIES.csv.gz ROOT STORY_FOLDER   train a small Hacker News model (40 trees) on the stories,
+//                                                  store it in a registry at ROOT and promote it; write 200 of
+//                                                  the stories as predict requests (JSON) into STORY_FOLDER
+//   load URL ROUTE FOLDER CLIENTS SECONDS MAX      POST the folder's .png or .json files (cycling) to URL+ROUTE
+//                                                  from CLIENTS concurrent clients, after a 1 s warm-up, until
 //                                                  SECONDS pass or MAX requests are done; print one line
 switch (args)
 {
     case ["registry", var onnx, var root]:
-        CreateRegistry(onnx, root);
+        CreateRegistry(File.ReadAllBytes(onnx), root, folder => File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), File.ReadAllBytes(onnx)));
         return 0;
-    case ["load", var url, var folder, var clients, var seconds, var max]:
-        return await Load(new Uri(url), folder, Parse(clients), Parse(seconds), Parse(max));
+    case ["hn-registry", var stories, var root, var requests]:
+        CreateStoryRegistry(stories, root, requests);
+        return 0;
+    case ["load", var url, var route, var folder, var clients, var seconds, var max]:
+        return await Load(new Uri(url), route, folder, Parse(clients), Parse(seconds), Parse(max));
     default:
-        Console.Error.WriteLine("usage: registry FILE.onnx ROOT | load URL PNG_FOLDER CLIENTS SECONDS MAX");
+        Console.Error.WriteLine("usage: registry FILE.onnx ROOT | hn-registry STORIES.csv.gz ROOT STORY_FOLDER | load URL ROUTE FOLDER CLIENTS SECONDS MAX");
         return 2;
 }
 
 static int Parse(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
-static void CreateRegistry(string onnx, string root)
+static void CreateStoryRegistry(string stories, string root, string requests)
 {
-    var bytes = File.ReadAllBytes(onnx);
-    var store = new ModelStore(root);
-    var version = store.Add(Convert.ToHexStringLower(SHA256.HashData(bytes)), folder =>
+    var all = StoryFile.Read(stories);
+    var scratch = Directory.CreateTempSubdirectory("serve-bench-").FullName;
+    try
     {
-        File.WriteAllBytes(Path.Combine(folder, ModelVersion.OnnxFileName), bytes);
+        var featurizer = Path.Combine(scratch, "Featurize");
+        Featurizer.Fit(all, new FeaturesConfig(), featurizer);
+        var model = Path.Combine(scratch, "Train");
+        NewsTrainer.Train(all, Path.Combine(featurizer, Featurizer.ModelFile), new NewsTrainConfig { Trees = 40 }, model);
+        CreateRegistry(File.ReadAllBytes(Path.Combine(model, NewsTrainer.ModelFile)), root, folder =>
+        {
+            File.Copy(Path.Combine(featurizer, Featurizer.ModelFile), Path.Combine(folder, Featurizer.ModelFile));
+            foreach (var file in Directory.GetFiles(model))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+        });
+    }
+    finally
+    {
+        Directory.Delete(scratch, recursive: true);
+    }
+
+    Directory.CreateDirectory(requests);
+    foreach (var (story, index) in all.Take(200).Select((s, i) => (s, i)))
+    {
+        File.WriteAllText(Path.Combine(requests, $"{index:D3}.json"),
+            JsonSerializer.Serialize(new { id = story.Id, title = story.Title, url = story.Url, time = story.CreatedAt.ToUnixTimeSeconds(), by = story.Author }));
+    }
+}
+
+static void CreateRegistry(byte[] content, string root, Action<string> write)
+{
+    var store = new ModelStore(root);
+    var version = store.Add(Convert.ToHexStringLower(SHA256.HashData(content)), folder =>
+    {
+        write(folder);
         File.WriteAllText(Path.Combine(folder, "metrics.json"), "{\"note\": \"benchmark stand-in\"}");
     }, new JObject()).Version;
     var registry = new ModelRegistry(new ModelStore(root));
@@ -40,9 +81,11 @@ static void CreateRegistry(string onnx, string root)
     registry.Promote(version.Number, new GateDecision([new GateCheck("benchmark", true, "stand-in")]), force: true);
 }
 
-static async Task<int> Load(Uri baseAddress, string folder, int clients, int seconds, int max)
+static async Task<int> Load(Uri baseAddress, string route, string folder, int clients, int seconds, int max)
 {
-    var images = Directory.GetFiles(folder, "*.png").Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToArray();
+    var files = Directory.GetFiles(folder).Where(f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+    var bodies = files.Select(File.ReadAllBytes).ToArray();
+    var type = new MediaTypeHeaderValue(files[0].EndsWith(".json", StringComparison.Ordinal) ? "application/json" : "image/png");
     using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseProxy = false, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
     {
         BaseAddress = baseAddress,
@@ -51,10 +94,10 @@ static async Task<int> Load(Uri baseAddress, string folder, int clients, int sec
 
     async Task<long> Send(int index)
     {
-        using var content = new ByteArrayContent(images[index % images.Length]);
-        content.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+        using var content = new ByteArrayContent(bodies[index % bodies.Length]);
+        content.Headers.ContentType = type;
         var started = Stopwatch.GetTimestamp();
-        using var response = await http.PostAsync("/v1/predict", content);
+        using var response = await http.PostAsync(route, content);
         await response.Content.ReadAsByteArrayAsync();
         var elapsed = Stopwatch.GetTimestamp() - started;
         return response.IsSuccessStatusCode ? elapsed : -elapsed;

@@ -55,6 +55,8 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
 
     public override IPipelineScorer Scorer { get; } = new StoryScorer();
 
+    public override IPipelineServer Server { get; } = new Serving.StoryServer();
+
     public override IReadOnlyDictionary<string, double> Metrics(string folder)
     {
         var metrics = Path.Combine(folder, NewsEvaluator.MetricsFile);

@@ -59,6 +59,8 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
 
     public override IPipelineScorer Scorer { get; } = new ImageScorer();
 
+    public override IPipelineServer Server { get; } = new Serving.DigitServer();
+
     public override IReadOnlyDictionary<string, double> Metrics(string folder)
     {
         var metrics = Path.Combine(folder, EvaluateStage.MetricsFile);

@@ -6,14 +6,11 @@ using DigitForge.Scoring.Models;
 namespace DigitForge.Serve;
 
 /// <summary>
-/// One production model as served: its ONNX session and what /v1/model says about it. Reference
-/// counted: the host holds one reference while it is current, each request one while it uses it;
-/// the session is disposed when the last reference goes, so a swap never breaks a request in flight.
+/// One production digit model as served: its ONNX session (disposed after the last reference, see
+/// <see cref="SharedModel"/>) and what /v1/model says about it.
 /// </summary>
-internal sealed class LoadedModel(OnnxDigitModel model, int number, string name, DateTimeOffset created, JsonNode? metrics, PredictionProfile? reference = null)
+internal sealed class LoadedModel(OnnxDigitModel model, int number, string name, DateTimeOffset created, JsonNode? metrics, PredictionProfile? reference = null) : SharedModel
 {
-    private int references = 1;
-
     public OnnxDigitModel Model { get; } = model;
 
     public int Number { get; } = number;
@@ -33,33 +30,7 @@ internal sealed class LoadedModel(OnnxDigitModel model, int number, string name,
     /// <summary>The golden check run when the model was loaded (and why int8 gave way to FP32, if it did).</summary>
     public GoldenOutcome? Golden { get; init; }
 
-    public bool Disposed => Volatile.Read(ref references) == 0;
-
-    /// <summary>Takes a reference unless the model is already released (then the caller reads the current one again).</summary>
-    public bool TryAcquire()
-    {
-        var count = Volatile.Read(ref references);
-        while (count > 0)
-        {
-            var seen = Interlocked.CompareExchange(ref references, count + 1, count);
-            if (seen == count)
-            {
-                return true;
-            }
-
-            count = seen;
-        }
-
-        return false;
-    }
-
-    public void Release()
-    {
-        if (Interlocked.Decrement(ref references) == 0)
-        {
-            Model.Dispose();
-        }
-    }
+    protected override void Free() => Model.Dispose();
 
     /// <summary>The reference.json beside <paramref name="onnxPath"/>, or null when there is none.</summary>
     public static PredictionProfile? ReadReference(string onnxPath)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DigitForge.Monitoring;
 using DigitForge.Monitoring.Store;
 using DigitForge.Scoring.Pipeline;
@@ -30,20 +31,26 @@ internal sealed partial class PredictionLogging : IDisposable
     public const string IdHeader = "X-DigitForge-Id";
 
     private readonly PredictionLogMode mode;
-    private readonly BatchedPredictionLog? log;
+    private readonly string digitsHome;
+    private readonly ConcurrentDictionary<string, Lazy<BatchedPredictionLog>> logs = new(StringComparer.Ordinal);
 
-    public PredictionLogging(ServeOptions options, ILogger<PredictionLogging> logger)
+    /// <summary>Opens the log of the digit routes and of each home in <paramref name="homes"/> (artifacts/&lt;pipeline&gt;) now,
+    /// so a store that cannot be used stops the start instead of the first logged request.</summary>
+    public PredictionLogging(ServeOptions options, IEnumerable<string> homes, ILogger<PredictionLogging> logger)
     {
         mode = options.PredictionLog;
+        digitsHome = Path.GetDirectoryName(options.ModelsRoot)!;
         if (mode != PredictionLogMode.Off)
         {
-            log = new BatchedPredictionLog(MonitorStores.Open(Path.GetDirectoryName(options.ModelsRoot)!));
-            LogOpened(logger, mode.ToString().ToLowerInvariant(), log.Location);
+            foreach (var home in homes.Prepend(digitsHome))
+            {
+                LogOpened(logger, mode.ToString().ToLowerInvariant(), Log(home).Location);
+            }
         }
     }
 
     /// <summary>Whether this request's predictions are recorded.</summary>
-    public bool Wanted(HttpRequest request) => log is not null
+    public bool Wanted(HttpRequest request) => mode != PredictionLogMode.Off
         && (mode == PredictionLogMode.All || IsTrue(request.Headers[Header].ToString()) || IsTrue(request.Query["log"].ToString()));
 
     /// <summary>The id a request's prediction is recorded under: the client's <see cref="IdHeader"/>, else the request's trace id.</summary>
@@ -51,9 +58,24 @@ internal sealed partial class PredictionLogging : IDisposable
 
     /// <param name="inputHash">The SHA-256 of the image's bytes (<see cref="PredictionRecord.HashOf"/>).</param>
     public void Record(string id, LoadedModel model, string inputHash, Prediction prediction) =>
-        log!.Record(new PredictionRecord(id, DateTimeOffset.UtcNow, ScoringRun.Pipeline, model.Name, model.Model.Precision, inputHash, prediction.Label, prediction.Confidence, null, "serve"));
+        Log(digitsHome).Record(new PredictionRecord(id, DateTimeOffset.UtcNow, ScoringRun.Pipeline, model.Name, model.Model.Precision, inputHash, prediction.Label, prediction.Confidence, null, Source));
 
-    public void Dispose() => log?.Dispose();
+    /// <summary>Records <paramref name="record"/> in the log of the pipeline whose artifacts are in <paramref name="home"/>.</summary>
+    public void Record(string home, PredictionRecord record) => Log(home).Record(record);
+
+    /// <summary>What the log names the service as the source of its records.</summary>
+    public const string Source = "serve";
+
+    public void Dispose()
+    {
+        foreach (var log in logs.Values.Where(l => l.IsValueCreated))
+        {
+            log.Value.Dispose();
+        }
+    }
+
+    private BatchedPredictionLog Log(string home) =>
+        logs.GetOrAdd(Path.GetFullPath(home), full => new Lazy<BatchedPredictionLog>(() => new BatchedPredictionLog(MonitorStores.Open(full)))).Value;
 
     private static bool IsTrue(string value) => value is "1" || value.Equals("true", StringComparison.OrdinalIgnoreCase);
 

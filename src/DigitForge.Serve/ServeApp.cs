@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using DigitForge.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DigitForge.Serve;
@@ -12,7 +13,7 @@ namespace DigitForge.Serve;
 /// <summary>The service: Kestrel, the middleware (request log and metrics, problem details, API key) and the endpoints.</summary>
 public static partial class ServeApp
 {
-    private const string ModelItem = "digitforge.model";
+    internal const string ModelItem = "digitforge.model";
 
     public static WebApplication Build(ServeOptions options)
     {
@@ -56,9 +57,13 @@ public static partial class ServeApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServeMetrics>();
         builder.Services.AddSingleton<Predictor>();
-        builder.Services.AddSingleton<PredictionLogging>();
+        var served = PipelineCatalog.All.Where(p => p.Server is not null).ToList();
+        builder.Services.AddSingleton(services => new PredictionLogging(options, served.Select(p => options.PipelineHome(p.Name)), services.GetRequiredService<ILogger<PredictionLogging>>()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());
+        builder.Services.AddSingleton(services => new ServedPipelines(
+            [.. served.Select(p => new PipelineHost(p, options, services.GetRequiredService<ServeMetrics>(), services.GetRequiredService<ILogger<PipelineHost>>()))], options));
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServedPipelines>());
 
         var app = builder.Build();
         var metrics = app.Services.GetRequiredService<ServeMetrics>();
@@ -149,6 +154,7 @@ public static partial class ServeApp
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        PipelineEndpoints.Map(app, app.Services.GetRequiredService<ServedPipelines>(), metrics, logging, options);
         return app;
     }
 

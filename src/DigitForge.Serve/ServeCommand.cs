@@ -21,6 +21,14 @@ public static class ServeCommand
         DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
     };
 
+    private static readonly Option<string> Artifacts = new("--artifacts")
+    {
+        Description = "The artifacts folder: every pipeline with a server is served from its registry ARTIFACTS/<pipeline>/models at /v1/<pipeline>/... (its prediction log and feedback in ARTIFACTS/<pipeline>/monitor.db, or DIGITFORGE_MONITOR).",
+        DefaultValueFactory = _ => "artifacts",
+    };
+
+    private static readonly Option<int> FeedbackWindow = new("--feedback-window") { Description = "Recent outcomes per model version that the live accuracy / MAE gauges are measured on.", DefaultValueFactory = _ => 1000 };
+
     private static readonly Option<string?> Precision = new("--precision")
     {
         Description = "int8 or fp32: which of the production version's models serves. Default: int8 when the version has an accepted int8 model, else fp32. With int8, a production version without one is refused (exit 2 at start), and so is one whose int8 model fails its golden check here (exit 10 at start); later either is kept out and the current model stays. By default an int8 model that fails its golden check gives way to fp32.",
@@ -59,9 +67,9 @@ public static class ServeCommand
 
     public static RootCommand Create()
     {
-        var command = new RootCommand("Serves the registry's production digit model over HTTP (POST /v1/predict, /v1/predict/batch; GET /v1/model, /healthz, /readyz, /metrics, /openapi/v1.json).")
+        var command = new RootCommand("Serves the production model of every pipeline with a server over HTTP (POST /v1/<pipeline>/predict, /v1/<pipeline>/feedback; GET /v1/<pipeline>/model), and the digit registry's at POST /v1/predict, /v1/predict/batch, GET /v1/model; with /healthz, /readyz, /metrics, /openapi/v1.json.")
         {
-            Urls, Port, ModelsRoot, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, NoRequestLog, PredictionLog,
+            Urls, Port, ModelsRoot, Artifacts, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, FeedbackWindow, NoRequestLog, PredictionLog,
         };
         command.SetAction(parse =>
         {
@@ -110,6 +118,8 @@ public static class ServeCommand
             Precision = parse.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,
             Urls = urls ?? new ServeOptions().Urls,
             ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+            Artifacts = Path.GetFullPath(parse.GetValue(Artifacts)!),
+            FeedbackWindow = parse.GetValue(FeedbackWindow),
             Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),
             StorageConnectionString = NonEmpty(Environment.GetEnvironmentVariable(RemoteCacheSettings.ConnectionStringVariable)),
             ApiKey = parse.GetValue(ApiKey) ?? NonEmpty(Environment.GetEnvironmentVariable(ServeOptions.ApiKeyVariable)),

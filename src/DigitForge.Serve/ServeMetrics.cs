@@ -25,6 +25,14 @@ internal sealed partial class ServeMetrics
     private readonly Gauge drift;
     private readonly Gauge driftWindow;
     private readonly Gauge goldenPassed;
+    private readonly Gauge pipelineModel;
+    private readonly Counter pipelinePredictions;
+    private readonly Counter feedback;
+    private readonly Gauge liveAccuracy;
+    private readonly Gauge liveMae;
+    private readonly Gauge liveOutcomes;
+    private readonly Dictionary<(string Pipeline, string Version), OutcomeWindow> outcomes = [];
+    private readonly int feedbackWindow;
     private readonly int windowSize;
     private readonly ILogger<ServeMetrics> logger;
     private readonly Lock gate = new();
@@ -36,6 +44,7 @@ internal sealed partial class ServeMetrics
     {
         this.logger = logger;
         windowSize = options.DriftWindow;
+        feedbackWindow = options.FeedbackWindow;
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
         requests = factory.CreateCounter("digitforge_http_requests_total", "HTTP requests by method, route and status.", "method", "route", "status");
@@ -56,6 +65,15 @@ internal sealed partial class ServeMetrics
         goldenPassed = factory.CreateGauge("digitforge_golden_check_passed",
             "1 when the model of this precision reproduced its version's golden set on this CPU class at load, 0 when it did not (int8 then gives way to fp32). No series for a version without a golden set.",
             "precision", "cpu_class");
+        pipelineModel = factory.CreateGauge("digitforge_pipeline_model_info", "The model each pipeline serves at /v1/<pipeline>/ (always 1; its version in the labels).", "pipeline", "version");
+        pipelinePredictions = factory.CreateCounter("digitforge_pipeline_predictions_total", "Predictions made at /v1/<pipeline>/predict.", "pipeline");
+        feedback = factory.CreateCounter("digitforge_feedback_total",
+            "Outcomes posted to /v1/<pipeline>/feedback, by result: recorded, or why refused (unknown id, label outside the classes, bad request).", "pipeline", "result");
+        liveAccuracy = factory.CreateGauge("digitforge_live_accuracy",
+            "Share of the last --feedback-window outcomes of a classifier's version whose label the prediction got right.", "pipeline", "version");
+        liveMae = factory.CreateGauge("digitforge_live_mae",
+            "Mean absolute error of the last --feedback-window outcomes of a regression's version.", "pipeline", "version");
+        liveOutcomes = factory.CreateGauge("digitforge_live_outcomes", "Outcomes in the window the live accuracy or MAE is measured on.", "pipeline", "version");
         Registry.AddBeforeCollectCallback(UpdateDrift);
     }
 
@@ -73,6 +91,42 @@ internal sealed partial class ServeMetrics
     }
 
     public void ImageFailed() => imageErrors.Inc();
+
+    public void PipelineSwapped(string pipeline, string version, string? previous)
+    {
+        swaps.Inc();
+        if (previous is not null)
+        {
+            pipelineModel.RemoveLabelled(pipeline, previous);
+        }
+
+        pipelineModel.WithLabels(pipeline, version).Set(1);
+    }
+
+    public void PipelinePredicted(string pipeline) => pipelinePredictions.WithLabels(pipeline).Inc();
+
+    /// <summary>A feedback request refused (<paramref name="why"/>) or recorded.</summary>
+    public void Feedback(string pipeline, string why) => feedback.WithLabels(pipeline, why).Inc();
+
+    /// <summary>
+    /// An outcome recorded for a prediction of <paramref name="version"/>: <paramref name="score"/> is 1 or 0 (a label
+    /// right or wrong; <paramref name="classifier"/>) or the absolute error of a value, and the live gauge moves to the window's mean.
+    /// </summary>
+    public void Outcome(string pipeline, string version, bool classifier, double score)
+    {
+        feedback.WithLabels(pipeline, "recorded").Inc();
+        lock (gate)
+        {
+            if (!outcomes.TryGetValue((pipeline, version), out var window))
+            {
+                outcomes[(pipeline, version)] = window = new OutcomeWindow(feedbackWindow);
+            }
+
+            window.Add(score);
+            (classifier ? liveAccuracy : liveMae).WithLabels(pipeline, version).Set(window.Mean);
+            liveOutcomes.WithLabels(pipeline, version).Set(window.Count);
+        }
+    }
 
     /// <summary>A reload failed: without this count a broken promotion is visible only in the log.</summary>
     public void ReloadFailed() => reloadFailures.Inc();

@@ -25,7 +25,8 @@ internal static class ServeOpenApi
         {
             Title = "DigitForge prediction service",
             Version = DocumentName,
-            Description = "Serves the model registry's production digit model and follows promotions and rollbacks. "
+            Description = "Serves each pipeline's production model at /v1/{pipeline}/ (JSON requests; feedback moves the live gauges) and the digit registry's at /v1/predict, "
+                + "and follows promotions and rollbacks. "
                 + "When the service runs with --api-key (or DIGITFORGE_API_KEY), every /v1 request needs the key in the X-Api-Key header or as Authorization: Bearer <key>.",
         };
 
@@ -33,6 +34,37 @@ internal static class ServeOpenApi
         document.Servers = [];
         return Task.CompletedTask;
     });
+
+    /// <summary>The JSON request body of a pipeline's endpoint, from its fields (the endpoints read it themselves, so nothing is inferred),
+    /// and its answer's fields; <paramref name="logged"/>: with the prediction-log parameters.</summary>
+    public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> JsonBody(
+        IReadOnlyList<Engine.Pipelines.ServedField> fields, IReadOnlyList<Engine.Pipelines.ServedField> answer, bool logged) => (operation, _, _) =>
+    {
+        if (logged)
+        {
+            AddLogParameters(operation);
+        }
+
+        operation.RequestBody = new OpenApiRequestBody { Required = true, Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = Schema(fields) } } };
+        if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/json", out var json) == true)
+        {
+            json.Schema = Schema(answer);
+        }
+
+        return Task.CompletedTask;
+    };
+
+    private static OpenApiSchema Schema(IReadOnlyList<Engine.Pipelines.ServedField> fields) => new()
+    {
+        Type = JsonSchemaType.Object,
+        Required = fields.Where(f => f.Required).Select(f => f.Name).ToHashSet(),
+        Properties = fields.ToDictionary(f => f.Name, f => (IOpenApiSchema)new OpenApiSchema
+        {
+            Type = f.Type switch { "integer" => JsonSchemaType.Integer, "number" => JsonSchemaType.Number, "array" => JsonSchemaType.Array, _ => JsonSchemaType.String },
+            Format = f.Format,
+            Description = f.Description,
+        }),
+    };
 
     /// <summary>The request body of the predict endpoints, which read it themselves (so nothing is inferred), and their prediction-log parameters.</summary>
     public static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> ImageBody(bool batch) => (operation, _, _) =>
@@ -58,15 +90,7 @@ internal static class ServeOpenApi
             }
         }
 
-        // The prediction log's opt-in (digitforge-serve --prediction-log requested) and the id a record gets.
-        operation.Parameters ??= [];
-        var flag = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true", "1"] };
-        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.Header, In = ParameterLocation.Header, Schema = flag,
-            Description = "true: record this request's predictions in the prediction log, when the service runs with --prediction-log requested." });
-        operation.Parameters.Add(new OpenApiParameter { Name = "log", In = ParameterLocation.Query, Schema = flag, Description = $"As the {PredictionLogging.Header} header." });
-        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.IdHeader, In = ParameterLocation.Header, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-            Description = "The id the prediction is recorded under (a batch's images: <id>/<file name>); default: the request's trace id." });
-
+        AddLogParameters(operation);
         operation.RequestBody = new OpenApiRequestBody
         {
             Required = true,
@@ -75,4 +99,16 @@ internal static class ServeOpenApi
         };
         return Task.CompletedTask;
     };
+
+    /// <summary>The prediction log's opt-in (digitforge-serve --prediction-log requested) and the id a record gets.</summary>
+    private static void AddLogParameters(OpenApiOperation operation)
+    {
+        operation.Parameters ??= [];
+        var flag = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true", "1"] };
+        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.Header, In = ParameterLocation.Header, Schema = flag,
+            Description = "true: record this request's predictions in the prediction log, when the service runs with --prediction-log requested." });
+        operation.Parameters.Add(new OpenApiParameter { Name = "log", In = ParameterLocation.Query, Schema = flag, Description = $"As the {PredictionLogging.Header} header." });
+        operation.Parameters.Add(new OpenApiParameter { Name = PredictionLogging.IdHeader, In = ParameterLocation.Header, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            Description = "The id the prediction is recorded under (a batch's images: <id>/<file name>); default: the request's trace id." });
+    }
 }

@@ -13,6 +13,12 @@ public sealed record ServeOptions
 
     public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
 
+    /// <summary>The artifacts folder: each served pipeline's registry is &lt;artifacts&gt;/&lt;pipeline&gt;/models, its prediction log beside it.</summary>
+    public string Artifacts { get; init; } = "artifacts";
+
+    /// <summary>Most recent outcomes (feedback) per model version that the live gauges are measured on.</summary>
+    public int FeedbackWindow { get; init; } = 1000;
+
     /// <summary>--precision: null serves a version's int8 model when it has an accepted one, else FP32; int8 only
     /// ever loads versions with an accepted int8 model (others are refused, and the service keeps what it serves).</summary>
     public ModelPrecision? Precision { get; init; }
@@ -58,6 +64,12 @@ public sealed record ServeOptions
     /// <summary>Which predictions go into the prediction log (DIGITFORGE_MONITOR, else monitor.db beside <see cref="ModelsRoot"/>).</summary>
     public PredictionLogMode PredictionLog { get; init; } = PredictionLogMode.Off;
 
+    /// <summary>The registry folder of <paramref name="pipeline"/>.</summary>
+    public string PipelineModels(string pipeline) => Path.Combine(PipelineHome(pipeline), "models");
+
+    /// <summary>artifacts/&lt;pipeline&gt;, where its prediction log (monitor.db) is.</summary>
+    public string PipelineHome(string pipeline) => Path.Combine(Artifacts, pipeline);
+
     public void Validate()
     {
         Check(MaxRequestBytes >= 1, $"--max-request-bytes {MaxRequestBytes}: expected at least 1");
@@ -66,6 +78,7 @@ public sealed record ServeOptions
         Check(TopK >= 1, $"--top-k {TopK}: expected at least 1");
         Check(Threads is >= 1 and <= 1024, $"--threads {Threads}: expected 1 to 1024");
         Check(DriftWindow is >= 1 and <= 1_000_000, $"--drift-window {DriftWindow}: expected 1 to 1000000");
+        Check(FeedbackWindow is >= 1 and <= 1_000_000, $"--feedback-window {FeedbackWindow}: expected 1 to 1000000");
         Check(PollInterval > TimeSpan.Zero, "--poll-ms: expected a positive interval");
     }
 

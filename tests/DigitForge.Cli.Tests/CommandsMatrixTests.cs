@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Data.Idx;
 using StbImageWriteSharp;
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using DigitForge.Cli.Commands;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.History;
 using DigitForge.Engine.Pipelines;

@@ -1,4 +1,3 @@
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Stages;

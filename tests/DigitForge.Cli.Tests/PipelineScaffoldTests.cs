@@ -18,7 +18,7 @@ public sealed class PipelineScaffoldTests : IDisposable
         var repository = RepositoryRoot();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(repository, PipelineScaffold.Templates), "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(repository, f))
-            .Concat([PipelineScaffold.Solution, PipelineScaffold.CliProject, PipelineScaffold.Catalog]))
+            .Concat([PipelineScaffold.Solution, PipelineScaffold.CatalogProject, PipelineScaffold.Catalog]))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(temp.File(file))!);
             File.Copy(Path.Combine(repository, file), temp.File(file));
@@ -51,7 +51,7 @@ public sealed class PipelineScaffoldTests : IDisposable
 
         AddedLines(before, after, PipelineScaffold.Catalog).Should().Equal("        new Demand.DemandPipeline(),");
         after[PipelineScaffold.Catalog].Should().Contain("        new Demand.DemandPipeline(),\n    ];", "the new pipeline is the list's last line");
-        AddedLines(before, after, PipelineScaffold.CliProject).Should().Equal("    <ProjectReference Include=\"../DigitForge.Demand/DigitForge.Demand.csproj\" />");
+        AddedLines(before, after, PipelineScaffold.CatalogProject).Should().Equal("    <ProjectReference Include=\"../DigitForge.Demand/DigitForge.Demand.csproj\" />");
         var project = SolutionFile.IdOf("src/DigitForge.Demand/DigitForge.Demand.csproj");
         AddedLines(before, after, PipelineScaffold.Solution).Should().Contain(
         [

@@ -65,7 +65,7 @@ public sealed class SweepResultsTests
         }
 
         var page = File.ReadAllLines(Path.Combine(directory.FullName, "docs", "sweeps.md"));
-        var declared = Pipelines.PipelineCatalog.All.SelectMany(p => SweepRanges.Declared(p.ConfigType).Select(r =>
+        var declared = PipelineCatalog.All.SelectMany(p => SweepRanges.Declared(p.ConfigType).Select(r =>
             $"| `{p.Name}` | `{r.Key}` | {Number(r.Min)} to {Number(r.Max)}{(r.Log ? ", log-uniform" : string.Empty)} |")).ToList();
         declared.Should().NotBeEmpty();
         page.Where(l => l.StartsWith("| `", StringComparison.Ordinal) && l.Contains(" to ", StringComparison.Ordinal)).Should().BeEquivalentTo(declared, "docs/sweeps.md's table is the [SweepRange] attributes");

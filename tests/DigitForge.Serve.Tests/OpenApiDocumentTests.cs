@@ -37,7 +37,15 @@ public sealed class OpenApiDocumentTests : IDisposable
     {
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(CheckedIn));
         var paths = document.RootElement.GetProperty("paths");
-        paths.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("/healthz", "/readyz", "/metrics", "/v1/model", "/v1/predict", "/v1/predict/batch");
+        paths.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("/healthz", "/readyz", "/metrics", "/v1/model", "/v1/predict", "/v1/predict/batch",
+            "/v1/mnist/predict", "/v1/mnist/model", "/v1/mnist/feedback", "/v1/hn/predict", "/v1/hn/model", "/v1/hn/feedback");
+        var story = paths.GetProperty("/v1/hn/predict").GetProperty("post");
+        story.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("required").EnumerateArray()
+            .Select(f => f.GetString()).Should().Equal("title");
+        story.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "503");
+        story.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Should().Equal("predictedComments", "id", "model");
+        paths.GetProperty("/v1/hn/feedback").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "404", "422");
         var predict = paths.GetProperty("/v1/predict").GetProperty("post");
         predict.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "413", "415", "422", "503");
         predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()

@@ -46,6 +46,8 @@ public sealed class RemoteRegistryTests(ServeModels models, ITestOutputHelper ou
 
         var options = RunningService.Options(directory.File("server")) with
         {
+            // The MNIST pipeline's route follows the same remote registry into a cache of its own, outside the one checked here.
+            Artifacts = directory.File("pipelines"),
             LogRequests = false,
             PollInterval = TimeSpan.FromMilliseconds(500),
             Registry = address,

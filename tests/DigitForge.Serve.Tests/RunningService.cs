@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text.Json;
 
 namespace DigitForge.Serve.Tests;
@@ -27,9 +28,12 @@ internal sealed class RunningService : IAsyncDisposable
         return new RunningService(app, new Uri(address));
     }
 
+    /// <summary>Options over the digit registry <paramref name="modelsRoot"/>; the pipelines' registries are looked for inside it
+    /// (none: not loaded), so a test's files stay in its own folder.</summary>
     public static ServeOptions Options(string modelsRoot) => new()
     {
         ModelsRoot = modelsRoot,
+        Artifacts = Path.Combine(modelsRoot, "pipelines"),
         PollInterval = TimeSpan.FromMilliseconds(100),
         MaxRequestBytes = 256 << 10,
         MaxPixels = 4_000_000,
@@ -40,6 +44,28 @@ internal sealed class RunningService : IAsyncDisposable
         var content = new ByteArrayContent(image);
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return Client.PostAsync(path, content);
+    }
+
+    /// <summary>
+    /// Posts feedback until its prediction is found: the prediction log stores in batches, so a prediction just made is an
+    /// unknown id (404, and counted as one) for up to a batch interval. Returns the last response and the 404s before it.
+    /// </summary>
+    public async Task<(HttpResponseMessage Response, int NotFound)> PostFeedbackAsync(string path, object feedback)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var notFound = 0;
+        while (true)
+        {
+            var response = await Client.PostAsJsonAsync(path, feedback);
+            if (response.StatusCode != System.Net.HttpStatusCode.NotFound || DateTime.UtcNow >= deadline)
+            {
+                return (response, notFound);
+            }
+
+            response.Dispose();
+            notFound++;
+            await Task.Delay(100);
+        }
     }
 
     public static MultipartFormDataContent Form(params (string Name, byte[] Bytes)[] files)

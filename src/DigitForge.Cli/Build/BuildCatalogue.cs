@@ -142,9 +142,9 @@ public static class BuildCatalogue
             ScoreCommand),
         new(CompiledTools.Serve.CompileTarget, "Builds the digitforge-serve service when its sources changed.",
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Serve.Name)),
-        new("Serve", "Serves the production model of the artifacts' registry over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.",
+        new("Serve", "Serves the production model of every pipeline's registry in the artifacts (and the digit routes over --pipeline's) over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.",
             ["port", "urls", "api-key", "precision"], TargetNeeds.Nothing,
-            r => [CompiledTools.Serve.Assembly(r.Root), "--models-root", r.ModelsFolder,
+            r => [CompiledTools.Serve.Assembly(r.Root), "--models-root", r.ModelsFolder, "--artifacts", r.FromRoot(r.Artifacts),
                 .. r.Value("urls") is { } urls ? new[] { "--urls", urls } : ["--port", r.Value("port") ?? "8080"],
                 .. r.Value("api-key") is { } key ? new[] { "--api-key", key } : [],
                 .. r.Value("precision") is { } precision ? new[] { "--precision", precision } : []],
@@ -199,5 +199,5 @@ public static class BuildCatalogue
         request.Cli([.. new[] { "score", request.Value("input") is { } input ? $"--input={request.FromRoot(input)}" : null,
                 $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision") },
             .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag),
-            request.Has("no-log") || Pipelines.PipelineCatalog.Find(request.Pipeline, request.Root) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
+            request.Has("no-log") || PipelineCatalog.Find(request.Pipeline, request.Root) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
 }

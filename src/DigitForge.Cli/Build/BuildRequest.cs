@@ -30,7 +30,7 @@ public sealed class BuildRequest
     /// <summary>The target asked for; null: the pipeline's last stage.</summary>
     public string? Target => Value("target");
 
-    public string Pipeline => Value("pipeline") ?? Pipelines.PipelineCatalog.Default;
+    public string Pipeline => Value("pipeline") ?? PipelineCatalog.Default;
 
     public string Artifacts => Value("artifacts") ?? "artifacts";
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;

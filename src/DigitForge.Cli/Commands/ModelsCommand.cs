@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Storage;
 using DigitForge.Engine.Pipelines;

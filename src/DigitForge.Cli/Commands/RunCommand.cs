@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.CommandLine;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Diagnostics;
 using DigitForge.Engine.History;

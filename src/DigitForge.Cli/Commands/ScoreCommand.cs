@@ -1,5 +1,4 @@
 using System.CommandLine;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Platform;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using DigitForge.Cli.Pipelines;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
 using Newtonsoft.Json;

@@ -6,14 +6,14 @@ namespace DigitForge.Cli.Pipelines;
 /// <summary>
 /// A new C# pipeline made from templates/pipeline: its project, its test project and its recipes, with the
 /// template's <c>__Name__</c> and <c>__name__</c> replaced by the pipeline's class and pipeline names, registered in
-/// the solution, the CLI's project and <see cref="PipelineCatalog.BuiltIn"/> (docs/add-a-pipeline.md).
+/// the solution, the catalogue's project and <see cref="PipelineCatalog.BuiltIn"/> (docs/add-a-pipeline.md).
 /// </summary>
 public static partial class PipelineScaffold
 {
     public const string Templates = "templates/pipeline";
     public const string Solution = "DigitForge.sln";
-    public const string CliProject = "src/DigitForge.Cli/DigitForge.Cli.csproj";
-    public const string Catalog = "src/DigitForge.Cli/Pipelines/PipelineCatalog.cs";
+    public const string CatalogProject = "src/DigitForge.Pipelines/DigitForge.Pipelines.csproj";
+    public const string Catalog = "src/DigitForge.Pipelines/PipelineCatalog.cs";
 
     /// <summary>The change that adds pipeline <paramref name="name"/> to the repository at <paramref name="root"/>; a
     /// <see cref="ConfigException"/> naming the problem when the name is no lower-case identifier or is taken.</summary>
@@ -31,7 +31,7 @@ public static partial class PipelineScaffold
             throw new ConfigException($"--root {root}: {Templates} does not exist; the root is the repository's folder");
         }
 
-        if (PipelineCatalog.All.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } existing)
+        if (PipelineCatalog.In(root).FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } existing)
         {
             throw new ConfigException($"--name '{name}': pipeline {existing.Name} exists ({existing.GetType().FullName})");
         }
@@ -50,7 +50,7 @@ public static partial class PipelineScaffold
 
         var project = $"src/DigitForge.{type}/DigitForge.{type}.csproj";
         change.Edit(Solution, SolutionFile.AddProjects(Read(root, Solution), Solution, [project, $"tests/DigitForge.{type}.Tests/DigitForge.{type}.Tests.csproj"]));
-        change.Edit(CliProject, InsertAfterLast(Read(root, CliProject), CliProject, "<ProjectReference ", $"<ProjectReference Include=\"../DigitForge.{type}/DigitForge.{type}.csproj\" />"));
+        change.Edit(CatalogProject, InsertAfterLast(Read(root, CatalogProject), CatalogProject, "<ProjectReference ", $"<ProjectReference Include=\"../DigitForge.{type}/DigitForge.{type}.csproj\" />"));
         change.Edit(Catalog, Register(Read(root, Catalog), $"new {type}.{type}Pipeline(),"));
         return change;
     }

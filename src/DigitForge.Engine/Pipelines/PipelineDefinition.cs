@@ -106,6 +106,9 @@ public interface IPipelineDefinition
     /// <summary>How <c>digitforge score</c> scores inputs with this pipeline's models; null: it has no scorer.</summary>
     IPipelineScorer? Scorer { get; }
 
+    /// <summary>How <c>digitforge-serve</c> serves this pipeline's production model; null: it is not served.</summary>
+    IPipelineServer? Server { get; }
+
     /// <summary>The output holding the per-epoch training curves that <c>experiments plot</c> overlays (a JSON array of epochs); null: none.</summary>
     StageOutput? TrainingHistory { get; }
 
@@ -163,6 +166,8 @@ public abstract class PipelineDefinition<TConfig> : IPipelineDefinition
     public virtual VersionCheck? CheckVersion(string folder) => null;
 
     public virtual IPipelineScorer? Scorer => null;
+
+    public virtual IPipelineServer? Server => null;
 
     public virtual StageOutput? TrainingHistory => null;
 

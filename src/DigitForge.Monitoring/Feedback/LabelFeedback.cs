@@ -13,6 +13,9 @@ public sealed record LabelEntry(string Reference, string Label, string Where);
 /// </summary>
 public static class LabelFeedback
 {
+    /// <summary>The refusal of an outcome for an id that was never predicted.</summary>
+    public const string UnknownId = "unknown id (never predicted)";
+
     /// <summary>The entries of <paramref name="input"/>: a folder of label sub-folders, or a CSV file (<c>path,label</c>, header optional; paths relative to the file's folder).</summary>
     public static IEnumerable<LabelEntry> Read(string input) =>
         Directory.Exists(input) ? ReadFolder(input)
@@ -30,27 +33,16 @@ public static class LabelFeedback
         foreach (var entry in entries)
         {
             report.Given++;
-            double? value = null;
-            if (known.Count == 0)
+            if (Refusal(known, entry.Label, out var value) is { } why)
             {
-                if (!double.TryParse(entry.Label, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
-                {
-                    report.Refuse("value not a number", $"{entry.Where}: '{entry.Label}'");
-                    continue;
-                }
-
-                value = number;
-            }
-            else if (!known.Contains(entry.Label))
-            {
-                report.Refuse("label outside the classes", $"{entry.Where}: '{entry.Label}'");
+                report.Refuse(why, $"{entry.Where}: '{entry.Label}'");
                 continue;
             }
 
             var ids = Match(store, pipeline, entry.Reference);
             if (ids.Count == 0)
             {
-                report.Refuse("unknown id (never predicted)", $"{entry.Where}: {entry.Reference}");
+                report.Refuse(UnknownId, $"{entry.Where}: {entry.Reference}");
                 continue;
             }
 
@@ -70,6 +62,25 @@ public static class LabelFeedback
         store.RecordOutcomes(outcomes);
         report.Recorded = outcomes.Count;
         return report;
+    }
+
+    /// <summary>Why <paramref name="label"/> is refused as an outcome, or null; <paramref name="value"/>: the number a regression's label reads as.</summary>
+    /// <param name="classes">A classification's labels; empty for a regression, whose labels are numbers.</param>
+    public static string? Refusal(IReadOnlySet<string> classes, string label, out double? value)
+    {
+        value = null;
+        if (classes.Count > 0)
+        {
+            return classes.Contains(label) ? null : "label outside the classes";
+        }
+
+        if (!double.TryParse(label, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) || !double.IsFinite(number))
+        {
+            return "value not a number";
+        }
+
+        value = number;
+        return null;
     }
 
     /// <summary>The logged ids <paramref name="reference"/> names: itself, else the file's full path, else every input with the file's content.</summary>

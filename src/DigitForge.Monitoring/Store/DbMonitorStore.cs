@@ -57,12 +57,19 @@ public abstract class DbMonitorStore : IMonitorStore
 
     public abstract void Append(IReadOnlyList<PredictionRecord> records);
 
-    public IEnumerable<PredictionRecord> Predictions(string pipeline, DateTimeOffset until)
+    private const string RecordColumns = "id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source";
+
+    public IEnumerable<PredictionRecord> Predictions(string pipeline, DateTimeOffset until) => Records(
+        $"SELECT {RecordColumns} FROM predictions WHERE pipeline = @p AND at_ms < @until ORDER BY at_ms, seq",
+        ("p", pipeline), ("until", until.ToUnixTimeMilliseconds()));
+
+    public PredictionRecord? LastPrediction(string pipeline, string id) => Records(
+        $"SELECT {RecordColumns} FROM predictions WHERE pipeline = @p AND id = @id ORDER BY at_ms DESC, seq DESC LIMIT 1",
+        ("p", pipeline), ("id", id)).FirstOrDefault();
+
+    private IEnumerable<PredictionRecord> Records(string sql, params (string Name, object? Value)[] parameters)
     {
-        using var command = Command(null, """
-            SELECT id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source
-            FROM predictions WHERE pipeline = @p AND at_ms < @until ORDER BY at_ms, seq
-            """, ("p", pipeline), ("until", until.ToUnixTimeMilliseconds()));
+        using var command = Command(null, sql, parameters);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

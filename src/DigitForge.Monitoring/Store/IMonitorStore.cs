@@ -15,6 +15,9 @@ public interface IMonitorStore : IDisposable
     /// <summary>Every prediction of <paramref name="pipeline"/> made before <paramref name="until"/>, oldest first, streamed.</summary>
     IEnumerable<PredictionRecord> Predictions(string pipeline, DateTimeOffset until);
 
+    /// <summary>The latest prediction of <paramref name="pipeline"/> recorded under <paramref name="id"/>; null: none.</summary>
+    PredictionRecord? LastPrediction(string pipeline, string id);
+
     /// <summary>The ids of <paramref name="pipeline"/>'s predictions of an input with this content hash.</summary>
     IReadOnlyList<string> IdsWithInput(string pipeline, string inputHash);
 

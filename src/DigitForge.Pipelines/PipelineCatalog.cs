@@ -3,7 +3,7 @@ using System.Reflection;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Pipelines;
 
-namespace DigitForge.Cli.Pipelines;
+namespace DigitForge.Pipelines;
 
 /// <summary>
 /// Every pipeline this build hosts; <c>--pipeline=NAME</c> picks one. The built-in pipelines are listed here and
