@@ -6,8 +6,9 @@ using StbImageWriteSharp;
 namespace DigitForge.Cli.Tests;
 
 /// <summary>
-/// Every pipeline-facing verb of the CLI, as a real process, on the ci recipe of every pipeline: the two built-in ones
-/// and one that lives only in the tests (tests/DigitForge.ToyPipeline, loaded by DIGITFORGE_PIPELINE_ASSEMBLIES).
+/// Every pipeline-facing verb of the CLI, as a real process, on the ci recipe of every kind of pipeline: the two built-in
+/// ones, a tabular one declared by its pipeline.json (wine), and one that lives only in the tests
+/// (tests/DigitForge.ToyPipeline, loaded by DIGITFORGE_PIPELINE_ASSEMBLIES).
 /// Each pipeline builds two model versions, then graph, status, verify, models (list, show, compare, promote,
 /// verify, delete), score, experiments and dashboard must all work on it with no pipeline named in their code.
 /// </summary>
@@ -22,12 +23,13 @@ public sealed class CommandsMatrixTests : IDisposable
     /// <summary>A pipeline's ci recipe, an override that trains a different model, one its gate rejects, and how to make something to score.</summary>
     public sealed record Case(string Pipeline, string Config, string OtherModel, string RejectingGate, Func<TempDirectory, string> ScoreInput);
 
-    public static TheoryData<string> Pipelines => ["mnist", "hn", "toy"];
+    public static TheoryData<string> Pipelines => ["mnist", "hn", "wine", "toy"];
 
     private static Case For(string pipeline) => pipeline switch
     {
         "mnist" => new("mnist", "configs/mnist/ci.json", "train.seed=43", "promote.minAccuracy=1", Digits),
         "hn" => new("hn", "configs/hn/ci.json", "train.trees=20", "promote.minSpearman=1", Stories),
+        "wine" => new("wine", "configs/wine/ci.json", "train.options.maximumNumberOfIterations=10", "promote.thresholds.accuracy=1", Wines),
         _ => new("toy", "toy.json", "train.candidates=4", "promote.minAccuracy=1", Numbers),
     };
 
@@ -84,7 +86,7 @@ public sealed class CommandsMatrixTests : IDisposable
         }
 
         var runs = Ok([.. recipe, "experiments"]).Output;
-        runs.Should().Contain(PipelineCatalog.With(Toy).Single(p => p.Name == c.Pipeline).HeadlineMetric!.Name);
+        runs.Should().Contain(PipelineCatalog.With(Toy, Root).Single(p => p.Name == c.Pipeline).HeadlineMetric!.Name);
 
         Ok([.. recipe, "dashboard", "--out", temp.File("dashboard.html")]);
         File.ReadAllText(temp.File("dashboard.html")).Should().Contain("v0002-");
@@ -174,6 +176,12 @@ public sealed class CommandsMatrixTests : IDisposable
     {
         File.WriteAllText(temp.File("stories.csv"), "id,title,url,time\n1,Show HN: A tiny Rust web server,https://github.com/x/y,2016-05-28T19:51:00Z\n2,Ask HN: How do you learn a new codebase?,,\n");
         return temp.File("stories.csv");
+    }
+
+    private static string Wines(TempDirectory temp)
+    {
+        File.WriteAllLines(temp.File("wines.csv"), File.ReadLines(Path.Combine(Root, "configs", "wine", "wine.csv")).Take(4));
+        return temp.File("wines.csv");
     }
 
     private static string Numbers(TempDirectory temp)

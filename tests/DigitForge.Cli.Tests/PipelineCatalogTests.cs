@@ -12,7 +12,7 @@ public sealed class PipelineCatalogTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
+    public static TheoryData<string> Pipelines => [.. PipelineCatalog.In(Repository.Root).Select(p => p.Name)];
 
     [Fact]
     public void The_seeds_pipelines_are_monitored_and_the_image_tools_log_under_the_MNIST_pipelines_name()
@@ -27,7 +27,7 @@ public sealed class PipelineCatalogTests : IDisposable
     [MemberData(nameof(Pipelines))]
     public void Each_pipeline_builds_a_valid_graph_from_its_default_recipe(string name)
     {
-        var definition = PipelineCatalog.Find(name);
+        var definition = PipelineCatalog.Find(name, Repository.Root);
         var paths = PipelinePaths.Resolve(Repository.Root, temp.Path, definition.Name);
 
         var graph = definition.Create(Path.Combine(paths.Root, definition.DefaultConfig), [], paths, new BuildOptions());
@@ -51,6 +51,25 @@ public sealed class PipelineCatalogTests : IDisposable
         var act = () => PipelineCatalog.Find("cifar");
 
         act.Should().Throw<ConfigException>().WithMessage($"unknown pipeline 'cifar'; pipelines are: {string.Join(", ", PipelineCatalog.All.Select(p => p.Name))}");
+    }
+
+    [Fact]
+    public void Each_configs_folder_with_a_pipeline_json_is_a_tabular_pipeline_read_when_used()
+    {
+        var root = temp.File("repo");
+        Directory.CreateDirectory(Path.Combine(root, "configs", "plain"));
+        Directory.CreateDirectory(Path.Combine(root, "configs", "rows"));
+        Directory.CreateDirectory(Path.Combine(root, "configs", "broken"));
+        File.WriteAllText(Path.Combine(root, "configs", "rows", "pipeline.json"), File.ReadAllText(Path.Combine(Repository.Root, "configs", "wine", "pipeline.json")));
+        File.WriteAllText(Path.Combine(root, "configs", "broken", "pipeline.json"), """{ "task": "colour" }""");
+
+        var pipelines = PipelineCatalog.With(null, root);
+
+        pipelines.Select(p => p.Name).Should().Equal([.. PipelineCatalog.BuiltIn.Select(p => p.Name), "broken", "rows"]);
+        pipelines.Single(p => p.Name == "rows").ClassNames.Should().Equal("class_0", "class_1", "class_2");
+        FluentActions.Invoking(() => pipelines.Single(p => p.Name == "broken").Description).Should().Throw<ConfigException>()
+            .WithMessage("*broken*pipeline.json: invalid config:*'task': expected one of binary, multiclass, regression, got \"colour\"*", "a broken declaration stops only its own pipeline, when it is used");
+        PipelineCatalog.In(Repository.Root).Select(p => p.Name).Should().Contain(["wine", "diabetes"]);
     }
 
     [Fact]

@@ -10,14 +10,14 @@ namespace DigitForge.Cli.Tests;
 [Trait("Category", "Unit")]
 public sealed class RecipeSchemaTests
 {
-    public static TheoryData<string> Pipelines => [.. PipelineCatalog.All.Select(p => p.Name)];
+    public static TheoryData<string> Pipelines => [.. PipelineCatalog.In(Repository.Root).Select(p => p.Name)];
 
     public static TheoryData<string, string> Recipes()
     {
         var recipes = new TheoryData<string, string>();
-        foreach (var pipeline in PipelineCatalog.All)
+        foreach (var pipeline in PipelineCatalog.In(Repository.Root))
         {
-            foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "configs", pipeline.Name), "*.json").Where(f => Path.GetFileName(f) != RecipeSchema.FileName))
+            foreach (var file in Directory.GetFiles(Path.Combine(Repository.Root, "configs", pipeline.Name), "*.json").Where(f => Path.GetFileName(f) is not RecipeSchema.FileName and not Tabular.TabularDeclaration.FileName))
             {
                 recipes.Add(pipeline.Name, Path.GetFileName(file));
             }
@@ -30,7 +30,7 @@ public sealed class RecipeSchemaTests
     [MemberData(nameof(Pipelines))]
     public void The_checked_in_schema_is_the_generated_one(string pipeline)
     {
-        var definition = PipelineCatalog.Find(pipeline);
+        var definition = PipelineCatalog.Find(pipeline, Repository.Root);
         var path = RecipeSchema.PathFor(Repository.Root, definition);
         var regenerate = $"regenerate it: dotnet run --project src/DigitForge.Cli -- config schema --pipeline {pipeline} > configs/{pipeline}/{RecipeSchema.FileName}";
 
@@ -43,7 +43,7 @@ public sealed class RecipeSchemaTests
     [MemberData(nameof(Recipes))]
     public void Every_checked_in_recipe_points_at_its_schema_is_valid_and_loads(string pipeline, string file)
     {
-        var definition = PipelineCatalog.Find(pipeline);
+        var definition = PipelineCatalog.Find(pipeline, Repository.Root);
         var path = Path.Combine(Repository.Root, "configs", pipeline, file);
         var recipe = JObject.Parse(File.ReadAllText(path));
 

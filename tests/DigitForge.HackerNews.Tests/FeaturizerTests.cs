@@ -2,6 +2,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 using Microsoft.ML;
 
 namespace DigitForge.HackerNews.Tests;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using DigitForge.HackerNews.Modelling;
+using DigitForge.Kit.Modelling;
 
 namespace DigitForge.HackerNews.Tests;
 

@@ -1,6 +1,6 @@
 using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Splitting;
+using DigitForge.Kit.Splitting;
 
 namespace DigitForge.Scoring.Tests;
 

@@ -1,9 +1,9 @@
 using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Splitting;
 using DigitForge.Engine.Hashing;
 using DigitForge.Engine.Storage;
 using DigitForge.Inference.Drift;
+using DigitForge.Kit.Splitting;
 using DigitForge.Registry;
 using DigitForge.Registry.Gate;
 using DigitForge.Registry.Store;

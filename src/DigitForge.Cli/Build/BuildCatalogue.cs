@@ -203,5 +203,5 @@ public static class BuildCatalogue
         request.Cli([.. new[] { "score", request.Value("input") is { } input ? $"--input={request.FromRoot(input)}" : null,
                 $"--out={request.FromRoot(request.Value("out") ?? "predictions.csv")}", request.Option("latest"), request.Option("model"), request.Option("precision"), request.Option("at") },
             .. new[] { "recursive", "resume", "raw", "overwrite", "fail-on-drift", "all-files" }.Select(request.Flag),
-            request.Has("no-log") || PipelineCatalog.Find(request.Pipeline) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
+            request.Has("no-log") || PipelineCatalog.Find(request.Pipeline, request.Root) is not Monitoring.IMonitoredPipeline ? null : "--log"]);
 }

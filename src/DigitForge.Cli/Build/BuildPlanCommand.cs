@@ -91,7 +91,7 @@ public static class BuildPlanCommand
     {
         // The verbs' own options, for the engine's calls made here.
         var common = CommandLine.Build().Parse(["status", .. request.CommonArguments()]);
-        PipelineCatalog.Find(request.Pipeline);
+        PipelineCatalog.Find(request.Pipeline, request.Root);
         var tool = request.Target is { } asked ? BuildCatalogue.Find(asked) : null;
         var command = tool is not null && !listingOnly ? tool.Command(request) : null;
         var graph = tool is { Needs: TargetNeeds.Nothing } ? null : CommonOptions.Graph(common);

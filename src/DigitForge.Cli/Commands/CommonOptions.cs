@@ -12,7 +12,7 @@ public static class CommonOptions
 {
     public static readonly Option<string> Pipeline = new("--pipeline", "-p")
     {
-        Description = $"Which pipeline: {string.Join(", ", PipelineCatalog.BuiltIn.Select(p => p.Name))}, or one loaded from {PipelineCatalog.AssembliesVariable}.",
+        Description = $"Which pipeline: {string.Join(", ", PipelineCatalog.BuiltIn.Select(p => p.Name))}, one declared by configs/<name>/pipeline.json, or one loaded from {PipelineCatalog.AssembliesVariable}.",
         DefaultValueFactory = _ => PipelineCatalog.Default,
         Recursive = true,
     };
@@ -53,7 +53,7 @@ public static class CommonOptions
         command.Options.Add(Root);
     }
 
-    public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!);
+    public static IPipelineDefinition Definition(ParseResult result) => PipelineCatalog.Find(result.GetValue(Pipeline)!, result.GetValue(Root));
 
     public static PipelinePaths Paths(ParseResult result)
     {

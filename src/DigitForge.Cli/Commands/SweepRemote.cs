@@ -53,7 +53,7 @@ public static class SweepRemote
         RefusePruning(plan, "--member");
         var member = plan.Members[Index(plan, index)];
 
-        var definition = PipelineCatalog.Find(plan.Pipeline);
+        var definition = PipelineCatalog.Find(plan.Pipeline, result.GetValue(CommonOptions.Root));
         var paths = PipelinePaths.Resolve(result.GetValue(CommonOptions.Root)!, result.GetValue(CommonOptions.Artifacts)!, definition.Name);
         var configFile = Path.GetFullPath(plan.Config, paths.Root);
         var content = File.Exists(configFile) ? ContentHash.OfText(File.ReadAllText(configFile)) : null;

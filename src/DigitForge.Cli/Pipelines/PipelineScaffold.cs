@@ -31,7 +31,7 @@ public static partial class PipelineScaffold
             throw new ConfigException($"--root {root}: {Templates} does not exist; the root is the repository's folder");
         }
 
-        if (PipelineCatalog.All.FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } existing)
+        if (PipelineCatalog.In(root).FirstOrDefault(p => p.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } existing)
         {
             throw new ConfigException($"--name '{name}': pipeline {existing.Name} exists ({existing.GetType().FullName})");
         }

@@ -23,7 +23,8 @@ public sealed class StageRunContext(string outputDirectory, IReadOnlyDictionary<
     /// <summary>Path of a file the stage declared it reads from an upstream stage.</summary>
     public string UpstreamFile<TStage>(string file) where TStage : IStage => UpstreamFile(StageNames.Of<TStage>(), file);
 
-    private string UpstreamFile(string stage, string file)
+    /// <summary>Path of a file the stage declared it reads from the upstream stage named <paramref name="stage"/>.</summary>
+    public string UpstreamFile(string stage, string file)
     {
         if (!upstreamDirectories.TryGetValue(stage, out var directory))
         {

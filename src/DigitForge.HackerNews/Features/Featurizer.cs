@@ -1,6 +1,7 @@
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms;

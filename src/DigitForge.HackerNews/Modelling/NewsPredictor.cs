@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Features;
+using DigitForge.Kit.Modelling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -3,6 +3,7 @@ using DigitForge.Engine.Storage;
 using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;

@@ -4,6 +4,7 @@ using DigitForge.HackerNews.Evaluation;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 
 namespace DigitForge.HackerNews.Stages;
 
@@ -22,7 +23,7 @@ public sealed class EvaluateStage : IStage
     public StageInputs DescribeInputs() => new(
         new { },
         new Dictionary<string, string>(),
-        NewsEnvironment.Facts());
+        MlEnvironment.Facts());
 
     public void Run(StageRunContext context)
     {

@@ -1,6 +1,7 @@
 using DigitForge.Engine.Stages;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 
 namespace DigitForge.HackerNews.Stages;
 
@@ -14,7 +15,7 @@ public sealed class FeaturizeStage(FeaturesConfig config) : IStage
     public StageInputs DescribeInputs() => new(
         new { features = config },
         new Dictionary<string, string>(),
-        NewsEnvironment.Facts());
+        MlEnvironment.Facts());
 
     public void Run(StageRunContext context)
     {

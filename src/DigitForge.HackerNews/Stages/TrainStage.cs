@@ -2,6 +2,7 @@ using DigitForge.Engine.Stages;
 using DigitForge.HackerNews.Features;
 using DigitForge.HackerNews.Modelling;
 using DigitForge.HackerNews.Stories;
+using DigitForge.Kit.Modelling;
 
 namespace DigitForge.HackerNews.Stages;
 
@@ -22,7 +23,7 @@ public sealed class TrainStage(NewsTrainConfig config) : IStage
     public StageInputs DescribeInputs() => new(
         new { train = config },
         new Dictionary<string, string>(),
-        NewsEnvironment.Facts());
+        MlEnvironment.Facts());
 
     public void Run(StageRunContext context)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+using DigitForge.Kit.Tables;
 
 namespace DigitForge.HackerNews.Stories;
 
@@ -15,29 +16,12 @@ public static class StoryFile
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
-    {
-        Separator = ',',
-        TrackLineNumbers = true,
-        TrimWhitespace = false,
-        MalformedData = CsvMalformedDataHandling.Throw,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
-    private static readonly CsvWriterOptions WriterOptions = CsvWriterOptions.Default with
-    {
-        NewLine = "\n",
-        Quoting = CsvQuoting.WhenNeeded,
-        Injection = CsvInjection.None,
-        FormatProvider = CultureInfo.InvariantCulture,
-    };
-
     /// <summary>Reads every story; throws <see cref="StoryFormatException"/> at the first bad value or a repeated id.</summary>
     public static List<Story> Read(string path)
     {
         try
         {
-            using var csv = CsvReader.Create(StoryStreams.OpenRead(path), ReaderOptions, leaveOpen: false);
+            using var csv = CsvReader.Create(StoryStreams.OpenRead(path), CsvFormat.Reader, leaveOpen: false);
             var header = csv.Headers;
             if (!header.SequenceEqual(Columns))
             {
@@ -74,7 +58,7 @@ public static class StoryFile
     public static void Write(string path, IEnumerable<Story> stories) =>
         StoryStreams.WriteAtomically(path, stream =>
         {
-            using var csv = CsvWriter.Create(stream, WriterOptions, leaveOpen: true);
+            using var csv = CsvWriter.Create(stream, CsvFormat.Writer, leaveOpen: true);
             csv.WriteRecord([.. Columns]);
             foreach (var story in stories)
             {

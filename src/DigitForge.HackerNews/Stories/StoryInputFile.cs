@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using CsvHelper;
+using DigitForge.Kit.Tables;
 
 namespace DigitForge.HackerNews.Stories;
 
@@ -13,13 +14,11 @@ namespace DigitForge.HackerNews.Stories;
 /// </summary>
 public static class StoryInputFile
 {
-    private static readonly CsvReaderOptions ReaderOptions = CsvReaderOptions.Default with
+    // A user's file may have short rows or stray quotes: each becomes an error row, not a failed file.
+    private static readonly CsvReaderOptions ReaderOptions = CsvFormat.Reader with
     {
-        Separator = ',',
-        TrackLineNumbers = true,
-        TrimWhitespace = false,
         FieldCountMismatch = CsvFieldCountHandling.Allow,
-        FormatProvider = CultureInfo.InvariantCulture,
+        MalformedData = CsvReaderOptions.Default.MalformedData,
     };
 
     public static List<StoryInputRow> Read(string path)

@@ -1,8 +1,8 @@
 using DigitForge.Data;
 using DigitForge.Data.Idx;
-using DigitForge.Data.Splitting;
 using DigitForge.Engine.Stages;
 using DigitForge.Engine.Storage;
+using DigitForge.Kit.Splitting;
 using DigitForge.Monitoring.Feedback;
 
 namespace DigitForge.Mnist.Stages;

@@ -1,6 +1,6 @@
-using DigitForge.Data.Splitting;
+using DigitForge.Kit.Splitting;
 
-namespace DigitForge.Data.Tests;
+namespace DigitForge.Tabular.Tests.Kit;
 
 [Trait("Category", "Unit")]
 public sealed class StratifiedSplitterTests

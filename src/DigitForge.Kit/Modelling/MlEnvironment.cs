@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace DigitForge.HackerNews.Stages;
+namespace DigitForge.Kit.Modelling;
 
-/// <summary>Facts of the machine that can change an ML.NET result: part of the fingerprints.</summary>
-internal static class NewsEnvironment
+/// <summary>Facts of the machine that can change an ML.NET result: part of the fingerprints of the stages that train or score.</summary>
+public static class MlEnvironment
 {
     public static IReadOnlyDictionary<string, string> Facts() => new Dictionary<string, string>
     {

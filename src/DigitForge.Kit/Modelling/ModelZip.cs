@@ -2,7 +2,7 @@ using System.IO.Compression;
 using DigitForge.Engine.Storage;
 using Microsoft.ML;
 
-namespace DigitForge.HackerNews.Modelling;
+namespace DigitForge.Kit.Modelling;
 
 /// <summary>
 /// Saves ML.NET models so that the same model gives the same bytes: ML.NET's zip stamps every

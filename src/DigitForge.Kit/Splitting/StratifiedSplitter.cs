@@ -1,6 +1,6 @@
-namespace DigitForge.Data.Splitting;
+namespace DigitForge.Kit.Splitting;
 
-/// <summary>Indices of the images in each split.</summary>
+/// <summary>Indices of the items (images, rows) in each split.</summary>
 public sealed record SplitIndices(int[] Train, int[] Validation, int[] Test);
 
 /// <summary>
