@@ -37,6 +37,17 @@ public sealed class StageGraphTests : IDisposable
     }
 
     [Fact]
+    public void An_upstream_declared_twice_is_one_upstream_and_the_stage_runs()
+    {
+        var graph = new StageGraph("test", [repeat, new TwiceStage()], new StageStore(temp.File("twice")));
+
+        graph.Upstreams("Twice").Select(s => s.Name).Should().Equal("Repeat");
+        graph.Run("Repeat", force: false, log);
+        graph.Run("Twice", force: false, log).Ran.Should().BeTrue();
+        File.ReadAllText(Path.Combine(graph.Store.DirectoryOf("Twice"), "copy.txt")).Should().Be("abcabc");
+    }
+
+    [Fact]
     public void Second_run_skips_every_stage()
     {
         RunAll();

@@ -69,3 +69,15 @@ public sealed class CountStage : IStage
         File.WriteAllText(context.OutputFile("count.txt"), length.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
+
+/// <summary>Declares Repeat twice, as a publishing stage declares an upstream's files it reads and those it keeps.</summary>
+public sealed class TwiceStage : IStage
+{
+    public string Description => "Twice: a test stage.";
+
+    public IReadOnlyList<StageDependency> Dependencies => [StageDependency.On<RepeatStage>("out.txt"), StageDependency.On<RepeatStage>()];
+
+    public StageInputs DescribeInputs() => new(new { }, new Dictionary<string, string>(), new Dictionary<string, string>());
+
+    public void Run(StageRunContext context) => File.Copy(context.UpstreamFile<RepeatStage>("out.txt"), context.OutputFile("copy.txt"));
+}

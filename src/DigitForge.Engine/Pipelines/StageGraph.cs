@@ -79,8 +79,8 @@ public sealed class StageGraph
 
     public IStage Find(Type stage) => Find(StageNames.Of(stage));
 
-    /// <summary>The stage's direct upstreams, in the order it declared them.</summary>
-    public IReadOnlyList<IStage> Upstreams(string name) => [.. Find(name).Dependencies.Select(d => Find(d.StageName))];
+    /// <summary>The stage's direct upstreams, each once (a stage may declare two sets of files of one upstream), in the order it first declared them.</summary>
+    public IReadOnlyList<IStage> Upstreams(string name) => [.. Find(name).Dependencies.Select(d => d.StageName).Distinct(StringComparer.Ordinal).Select(Find)];
 
     /// <summary>Every stage <paramref name="name"/> depends on, directly or not, plus itself, in build order.</summary>
     public IReadOnlyList<IStage> Closure(string name)
