@@ -66,6 +66,41 @@ public sealed class TabularServeTests(BuiltTabularPipelines built) : IClassFixtu
         }
     }
 
+    [Fact]
+    public async Task Concurrent_requests_get_the_answers_of_requests_one_at_a_time()
+    {
+        var wine = built.Declaration("wine");
+        var requests = built.Rows("wine").Where((_, i) => i % 6 == 0).Select(row => Request(wine, row).ToJsonString()).ToList();
+        await using var service = await built.StartAsync();
+
+        async Task<string> AnswerAsync(string request)
+        {
+            using var response = await service.Client.PostAsync("/v1/wine/predict", new StringContent(request, Encoding.UTF8, "application/json"));
+            var body = await RunningService.JsonAsync(response);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, body.ToString());
+            return $"{body.GetProperty("predicted").GetString()} {body.GetProperty("probability").GetDouble().ToString("R", CultureInfo.InvariantCulture)}";
+        }
+
+        var alone = new List<string>();
+        foreach (var request in requests)
+        {
+            alone.Add(await AnswerAsync(request));
+        }
+
+        var together = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var answers = new List<string>();
+            foreach (var request in requests)
+            {
+                answers.Add(await AnswerAsync(request));
+            }
+
+            return answers;
+        })));
+
+        together.Should().AllSatisfy(answers => answers.Should().Equal(alone));
+    }
+
     [Theory]
     [InlineData("wine", "alcohol", "{}", "alcohol", "alcohol: required, a number")]
     [InlineData("wine", null, """{"alcohol": "13.2"}""", "alcohol", "alcohol: expected a number, got a string")]
