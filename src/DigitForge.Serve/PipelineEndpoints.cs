@@ -42,19 +42,17 @@ internal static class PipelineEndpoints
                 .WithSummary($"The {name} model served: its version, metrics and request fields.")
                 .ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
-            if (host.Pipeline is IMonitoredPipeline monitored)
-            {
-                app.MapPost($"/v1/{name}/feedback", (Func<HttpContext, Task<Results<Ok<JsonObject>, ProblemHttpResult>>>)(context => FeedbackAsync(context, host, monitored, pipelines, metrics)))
-                    .WithTags(ServeOpenApi.Predictions)
-                    .WithSummary($"Records the true outcome of a {name} prediction: the live {(monitored.Predicts == PredictionKind.Classification ? "accuracy" : "MAE")} gauge moves.")
-                    .WithDescription("The prediction must be in the prediction log (--prediction-log) under the id: a predict response's id. An unknown id (404) and an outcome outside the classes (422) are counted in digitforge_feedback_total and refused.")
-                    .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), host.Server.OutcomeField],
-                        [Served[0], Served[1], new ServedField("predicted", monitored.Predicts == PredictionKind.Classification ? "string" : "number", true, "What the model predicted."), host.Server.OutcomeField], logged: false))
-                    .ProducesValidationProblem()
-                    .ProducesProblem(StatusCodes.Status401Unauthorized)
-                    .ProducesProblem(StatusCodes.Status404NotFound)
-                    .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-            }
+            var classes = OutcomeClasses(host.Pipeline);
+            app.MapPost($"/v1/{name}/feedback", (Func<HttpContext, Task<Results<Ok<JsonObject>, ProblemHttpResult>>>)(context => FeedbackAsync(context, host, classes, pipelines, metrics)))
+                .WithTags(ServeOpenApi.Predictions)
+                .WithSummary($"Records the true outcome of a {name} prediction: the live {(classes.Count > 0 ? "accuracy" : "MAE")} gauge moves.")
+                .WithDescription("The prediction must be in the prediction log (--prediction-log) under the id: a predict response's id. An unknown id (404) and an outcome outside the classes (422) are counted in digitforge_feedback_total and refused.")
+                .AddOpenApiOperationTransformer(ServeOpenApi.JsonBody([new ServedField("id", "string", true, "The prediction's id, as its predict response gave it."), host.Server.OutcomeField],
+                    [Served[0], Served[1], new ServedField("predicted", classes.Count > 0 ? "string" : "number", true, "What the model predicted."), host.Server.OutcomeField], logged: false))
+                .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status401Unauthorized)
+                .ProducesProblem(StatusCodes.Status404NotFound)
+                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         }
     }
 
@@ -99,7 +97,13 @@ internal static class PipelineEndpoints
         return TypedResults.Ok(response);
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> FeedbackAsync(HttpContext context, PipelineHost host, IMonitoredPipeline monitored, ServedPipelines pipelines, ServeMetrics metrics)
+    /// <summary>
+    /// The classes an outcome must be one of: a monitored pipeline's, else its class names (a recipe-only classifier's
+    /// labels as its CSV spells them); none: a regression, whose outcomes are numbers.
+    /// </summary>
+    private static IReadOnlyList<string> OutcomeClasses(IPipelineDefinition pipeline) => pipeline is IMonitoredPipeline monitored ? monitored.Classes : pipeline.ClassNames ?? [];
+
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> FeedbackAsync(HttpContext context, PipelineHost host, IReadOnlyList<string> classes, ServedPipelines pipelines, ServeMetrics metrics)
     {
         var name = host.Pipeline.Name;
         var field = host.Server.OutcomeField.Name;
@@ -122,11 +126,11 @@ internal static class PipelineEndpoints
             return Invalid(field, $"{field}: required, {host.Server.OutcomeField.Description}");
         }
 
-        var classifier = monitored.Predicts == PredictionKind.Classification;
-        if (LabelFeedback.Refusal(monitored.Classes.ToHashSet(StringComparer.Ordinal), label, out var value) is { } why)
+        var classifier = classes.Count > 0;
+        if (LabelFeedback.Refusal(classes.ToHashSet(StringComparer.Ordinal), label, out var value) is { } why)
         {
             metrics.Feedback(name, why);
-            return Invalid(field, $"{field} '{label}': {why}" + (classifier ? $"; the classes are {string.Join(", ", monitored.Classes)}" : string.Empty), StatusCodes.Status422UnprocessableEntity);
+            return Invalid(field, $"{field} '{label}': {why}" + (classifier ? $"; the classes are {string.Join(", ", classes)}" : string.Empty), StatusCodes.Status422UnprocessableEntity);
         }
 
         var prediction = pipelines.WithStore(name, store =>

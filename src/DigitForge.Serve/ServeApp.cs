@@ -57,7 +57,7 @@ public static partial class ServeApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServeMetrics>();
         builder.Services.AddSingleton<Predictor>();
-        var served = PipelineCatalog.All.Where(p => p.Server is not null).ToList();
+        var served = PipelineCatalog.In(options.Root).Where(p => p.Server is not null).ToList();
         builder.Services.AddSingleton(services => new PredictionLogging(options, served.Select(p => options.PipelineHome(p.Name)), services.GetRequiredService<ILogger<PredictionLogging>>()));
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ModelHost>());

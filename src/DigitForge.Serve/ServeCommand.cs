@@ -21,6 +21,12 @@ public static class ServeCommand
         DefaultValueFactory = _ => Path.Combine("artifacts", "models"),
     };
 
+    private static readonly Option<string> Root = new("--root")
+    {
+        Description = "The repository root: every ROOT/configs/<name>/pipeline.json declares a tabular pipeline, served too.",
+        DefaultValueFactory = _ => Directory.GetCurrentDirectory(),
+    };
+
     private static readonly Option<string> Artifacts = new("--artifacts")
     {
         Description = "The artifacts folder: every pipeline with a server is served from its registry ARTIFACTS/<pipeline>/models at /v1/<pipeline>/... (its prediction log and feedback in ARTIFACTS/<pipeline>/monitor.db, or DIGITFORGE_MONITOR).",
@@ -69,7 +75,7 @@ public static class ServeCommand
     {
         var command = new RootCommand("Serves the production model of every pipeline with a server over HTTP (POST /v1/<pipeline>/predict, /v1/<pipeline>/feedback; GET /v1/<pipeline>/model), and the digit registry's at POST /v1/predict, /v1/predict/batch, GET /v1/model; with /healthz, /readyz, /metrics, /openapi/v1.json.")
         {
-            Urls, Port, ModelsRoot, Artifacts, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, FeedbackWindow, NoRequestLog, PredictionLog,
+            Urls, Port, ModelsRoot, Root, Artifacts, Precision, ApiKey, MaxRequestBytes, MaxPixels, MaxBatch, TopK, Raw, Threads, PollMs, ShutdownSeconds, DriftWindow, FeedbackWindow, NoRequestLog, PredictionLog,
         };
         command.SetAction(parse =>
         {
@@ -118,6 +124,7 @@ public static class ServeCommand
             Precision = parse.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,
             Urls = urls ?? new ServeOptions().Urls,
             ModelsRoot = Path.GetFullPath(parse.GetValue(ModelsRoot)!),
+            Root = Path.GetFullPath(parse.GetValue(Root)!),
             Artifacts = Path.GetFullPath(parse.GetValue(Artifacts)!),
             FeedbackWindow = parse.GetValue(FeedbackWindow),
             Registry = NonEmpty(Environment.GetEnvironmentVariable(RegistrySettings.RegistryVariable)),

@@ -13,6 +13,9 @@ public sealed record ServeOptions
 
     public string ModelsRoot { get; init; } = Path.Combine("artifacts", "models");
 
+    /// <summary>The repository root: each configs/&lt;name&gt;/pipeline.json under it is a tabular pipeline, served too.</summary>
+    public string Root { get; init; } = ".";
+
     /// <summary>The artifacts folder: each served pipeline's registry is &lt;artifacts&gt;/&lt;pipeline&gt;/models, its prediction log beside it.</summary>
     public string Artifacts { get; init; } = "artifacts";
 

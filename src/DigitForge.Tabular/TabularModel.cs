@@ -11,13 +11,15 @@ namespace DigitForge.Tabular;
 public static class TabularModel
 {
     /// <summary>Loads a file in the declaration's column order; an empty label (a file to score) loads as missing.</summary>
-    public static IDataView Load(MLContext ml, TabularDeclaration declaration, string path)
+    public static IDataView Load(MLContext ml, TabularDeclaration declaration, string path) => Loader(ml, declaration).Load(path);
+
+    /// <summary>The loader of CSV text in the declaration's column order, with a header: files, or rows held in memory.</summary>
+    public static TextLoader Loader(MLContext ml, TabularDeclaration declaration)
     {
         var columns = declaration.Columns
             .Select((c, i) => new TextLoader.Column(c.Name, c.Kind == ColumnKind.Numeric ? DataKind.Single : DataKind.String, i))
             .ToArray();
-        var loader = ml.Data.CreateTextLoader(new TextLoader.Options { Columns = columns, HasHeader = true, Separators = [','], AllowQuoting = true });
-        return loader.Load(path);
+        return ml.Data.CreateTextLoader(new TextLoader.Options { Columns = columns, HasHeader = true, Separators = [','], AllowQuoting = true });
     }
 
     /// <summary>The label as <see cref="Trainers.Label"/> (a key in the declared class order for a classifier), and the features.</summary>

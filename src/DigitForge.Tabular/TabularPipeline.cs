@@ -34,6 +34,8 @@ public sealed class TabularPipeline(string name, Func<TabularDeclaration> read) 
 
     public override IPipelineScorer Scorer => new TabularScorer(Declaration);
 
+    public override IPipelineServer Server => new TabularServer(Declaration);
+
     /// <summary>Every pipeline declared by a configs/*/pipeline.json under <paramref name="root"/>, named by its folder.</summary>
     public static IEnumerable<TabularPipeline> Discover(string root)
     {

@@ -1,12 +1,8 @@
 using System.Globalization;
 using DigitForge.Engine.Pipelines;
-using DigitForge.Engine.Storage;
-using DigitForge.Kit.Modelling;
 using DigitForge.Kit.Tables;
 using DigitForge.Registry.Store;
 using DigitForge.Remote;
-using DigitForge.Tabular.Stages;
-using Microsoft.ML;
 using Microsoft.ML.Data;
 
 namespace DigitForge.Tabular;
@@ -32,24 +28,19 @@ public sealed class TabularScorer(TabularDeclaration declaration) : IPipelineSco
         var registry = RegistrySettings.Open(request.Paths.Models, request.Paths.Pipeline);
         var version = registry.Store.Get(ModelReference.ResolveOrProduction(registry, request.Model));
         registry.Store.EnsureIntact(version);
-        var trained = JsonFile.Read<TabularDeclaration>(version.File(TrainStage.DeclarationFile));
+        var trained = TrainedTabularModel.Load(version.Directory);
 
         // The file is checked and put in the model's column order, the label left empty: the loader reads it as missing.
-        var table = CsvTable.Read(input, trained.Columns, new HashSet<string> { trained.Label });
+        var table = CsvTable.Read(input, trained.Declaration.Columns, new HashSet<string> { trained.Declaration.Label });
         var normalized = Path.Combine(Path.GetDirectoryName(request.Output)!, $".{Path.GetFileName(request.Output)}.input.csv");
         table.Write(normalized, table.Rows.Select(row => row[..^1].Append(string.Empty).ToArray()));
         try
         {
-            var ml = new MLContext(seed: 0);
-            var scored = ModelZip.Load(ml, version.File(TrainStage.ModelFile), out _).Transform(TabularModel.Load(ml, trained, normalized));
-            var rows = trained.IsClassifier
-                ? scored.GetColumn<uint>("PredictedLabel").Zip(scored.GetColumn<VBuffer<float>>("Score"), (key, score) => new[]
-                {
-                    trained.Classes![(int)key - 1],
-                    score.GetItemOrDefault((int)key - 1).ToString("0.0000", CultureInfo.InvariantCulture),
-                })
-                : scored.GetColumn<float>("Score").Select(v => new[] { v.ToString("0.####", CultureInfo.InvariantCulture) });
-            ColumnSpec[] header = trained.IsClassifier
+            var classifier = trained.Declaration.IsClassifier;
+            var rows = trained.Predict(new MultiFileSource(normalized)).Select(p => classifier
+                ? new[] { p.Class!, p.Value.ToString("0.0000", CultureInfo.InvariantCulture) }
+                : [p.Value.ToString("0.####", CultureInfo.InvariantCulture)]);
+            ColumnSpec[] header = classifier
                 ? [new("row", ColumnKind.Numeric), new("predicted", ColumnKind.Categorical), new("probability", ColumnKind.Numeric)]
                 : [new("row", ColumnKind.Numeric), new("predicted", ColumnKind.Numeric)];
             var count = 0;

@@ -56,7 +56,7 @@ public sealed class BuildRequestTests
         Target("Sweep", "--sweep=train.seed=1..3", "--sweep=train.learningRate=0.002,0.004", "--jobs=2", "--prune=median", "--up-to=Train", "--promote-best", "--set=train.epochs=2").Should().Equal(
             Cli, "sweep", "--jobs=2", "--prune=median", "--target=Train", "--promote-best", "--sweep=train.seed=1..3", "--sweep=train.learningRate=0.002,0.004",
             "--root", Root, "--pipeline", "mnist", "--artifacts", "artifacts", "--set", "train.epochs=2");
-        Target("Serve", "--port=9000").Should().Equal("/repo/build/bin/serve/digitforge-serve.dll", "--models-root", "/repo/artifacts/mnist/models", "--artifacts", "/repo/artifacts", "--port", "9000");
+        Target("Serve", "--port=9000").Should().Equal("/repo/build/bin/serve/digitforge-serve.dll", "--root", Root, "--models-root", "/repo/artifacts/mnist/models", "--artifacts", "/repo/artifacts", "--port", "9000");
     }
 
     [Fact]

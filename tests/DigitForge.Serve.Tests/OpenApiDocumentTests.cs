@@ -17,7 +17,7 @@ public sealed class OpenApiDocumentTests : IDisposable
     [Fact]
     public async Task The_served_document_is_the_checked_in_one()
     {
-        await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path) with { LogRequests = false });
+        await using var service = await RunningService.StartAsync(RunningService.Options(directory.Path) with { Root = ServeModels.RepoRoot(), LogRequests = false });
         var response = await service.Client.GetAsync("/openapi/v1.json");
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         var served = Normalize(await response.Content.ReadAsStringAsync());
@@ -38,7 +38,8 @@ public sealed class OpenApiDocumentTests : IDisposable
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(CheckedIn));
         var paths = document.RootElement.GetProperty("paths");
         paths.EnumerateObject().Select(p => p.Name).Should().BeEquivalentTo("/healthz", "/readyz", "/metrics", "/v1/model", "/v1/predict", "/v1/predict/batch",
-            "/v1/mnist/predict", "/v1/mnist/model", "/v1/mnist/feedback", "/v1/hn/predict", "/v1/hn/model", "/v1/hn/feedback");
+            "/v1/mnist/predict", "/v1/mnist/model", "/v1/mnist/feedback", "/v1/hn/predict", "/v1/hn/model", "/v1/hn/feedback",
+            "/v1/diabetes/predict", "/v1/diabetes/model", "/v1/diabetes/feedback", "/v1/wine/predict", "/v1/wine/model", "/v1/wine/feedback");
         var story = paths.GetProperty("/v1/hn/predict").GetProperty("post");
         story.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("required").EnumerateArray()
             .Select(f => f.GetString()).Should().Equal("title");
@@ -46,6 +47,13 @@ public sealed class OpenApiDocumentTests : IDisposable
         story.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties")
             .EnumerateObject().Select(p => p.Name).Should().Equal("predictedComments", "id", "model");
         paths.GetProperty("/v1/hn/feedback").GetProperty("post").GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "404", "422");
+        var wine = paths.GetProperty("/v1/wine/predict").GetProperty("post");
+        wine.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("required").EnumerateArray()
+            .Should().HaveCount(13).And.Contain(f => f.GetString() == "proline");
+        wine.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("properties")
+            .EnumerateObject().Select(p => p.Name).Should().Equal("predicted", "probability", "id", "model");
+        paths.GetProperty("/v1/diabetes/feedback").GetProperty("post").GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema")
+            .GetProperty("properties").GetProperty("progression").GetProperty("type").GetString().Should().Be("number");
         var predict = paths.GetProperty("/v1/predict").GetProperty("post");
         predict.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo("200", "400", "401", "413", "415", "422", "503");
         predict.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()

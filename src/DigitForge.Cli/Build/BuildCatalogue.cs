@@ -146,7 +146,7 @@ public static class BuildCatalogue
             [], TargetNeeds.Nothing, r => r.Cli("tools", "compile", CompiledTools.Serve.Name)),
         new("Serve", "Serves the production model of every pipeline's registry in the artifacts (and the digit routes over --pipeline's) over HTTP on 127.0.0.1 (--port=N, default 8080) until Ctrl+C.",
             ["port", "urls", "api-key", "precision"], TargetNeeds.Nothing,
-            r => [CompiledTools.Serve.Assembly(r.Root), "--models-root", r.ModelsFolder, "--artifacts", r.FromRoot(r.Artifacts),
+            r => [CompiledTools.Serve.Assembly(r.Root), "--root", r.Root, "--models-root", r.ModelsFolder, "--artifacts", r.FromRoot(r.Artifacts),
                 .. r.Value("urls") is { } urls ? new[] { "--urls", urls } : ["--port", r.Value("port") ?? "8080"],
                 .. r.Value("api-key") is { } key ? new[] { "--api-key", key } : [],
                 .. r.Value("precision") is { } precision ? new[] { "--precision", precision } : []],

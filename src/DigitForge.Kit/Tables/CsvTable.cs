@@ -79,7 +79,10 @@ public sealed class CsvTable
     public void Write(string path, IEnumerable<string[]> rows) => Write(path, Columns, rows);
 
     /// <summary>Writes <paramref name="rows"/> under a header of <paramref name="columns"/> as CSV, atomically.</summary>
-    public static void Write(string path, IReadOnlyList<ColumnSpec> columns, IEnumerable<string[]> rows) => AtomicFile.Write(path, stream =>
+    public static void Write(string path, IReadOnlyList<ColumnSpec> columns, IEnumerable<string[]> rows) => AtomicFile.Write(path, stream => Write(stream, columns, rows));
+
+    /// <summary>Writes <paramref name="rows"/> under a header of <paramref name="columns"/> as CSV to <paramref name="stream"/>, which stays open.</summary>
+    public static void Write(Stream stream, IReadOnlyList<ColumnSpec> columns, IEnumerable<string[]> rows)
     {
         using var csv = CsvWriter.Create(stream, CsvFormat.Writer, leaveOpen: true);
         csv.WriteRecord([.. columns.Select(c => c.Name)]);
@@ -87,7 +90,7 @@ public sealed class CsvTable
         {
             csv.WriteRecord(row);
         }
-    });
+    }
 
     /// <summary>The values of one column, by its name.</summary>
     public IReadOnlyList<string> Column(string name)
