@@ -19,7 +19,7 @@ using Newtonsoft.Json.Linq;
 namespace DigitForge.HackerNews;
 
 /// <summary>The seeds' second system: how many comments will a Hacker News story get, from what is known when it is submitted.</summary>
-public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline, IFeedbackExporter
+public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedPipeline, IMonitoredPipeline, IFeedbackExporter, IOutcomeSource
 {
     public override string Name => "hn";
 
@@ -41,6 +41,15 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
         using var client = new HackerNewsClient(((NewsConfig)config).Data.Api.ToClientOptions());
         return StoryFeedback.ExportAsync(store, client, Name, paths.Feedback, window).GetAwaiter().GetResult();
     }
+
+    /// <summary>The settled comment counts of logged stories, fetched through the recipe's <c>data.api</c>.</summary>
+    public GroundTruthReport RecordOutcomes(IMonitorStore store, object config, DateTimeOffset now)
+    {
+        using var client = new HackerNewsClient(((NewsConfig)config).Data.Api.ToClientOptions());
+        return SettledComments.RecordAsync(store, client, Name, TimeSpan.FromHours(((NewsConfig)config).Monitor.SettleHours), now).GetAwaiter().GetResult();
+    }
+
+    public DateTimeOffset SettledBefore(object config, DateTimeOffset now) => now - TimeSpan.FromHours(((NewsConfig)config).Monitor.SettleHours);
 
     public override IEnumerable<string> VersionFacts(string folder, JObject details) => FeedbackFacts.Lines(folder);
 

@@ -36,3 +36,13 @@ public interface IFeedbackExporter
     /// </summary>
     Feedback.FeedbackManifest ExportFeedback(Store.IMonitorStore store, object config, Engine.Pipelines.PipelinePaths paths, Feedback.FeedbackWindow window);
 }
+
+/// <summary>A monitored pipeline that fetches its own ground truth once it has settled (<c>digitforge outcomes</c>).</summary>
+public interface IOutcomeSource
+{
+    /// <summary>Records the outcome of every logged prediction that had settled by <paramref name="now"/> (the recipe's <c>monitor.settleHours</c>).</summary>
+    Feedback.GroundTruthReport RecordOutcomes(Store.IMonitorStore store, object config, DateTimeOffset now);
+
+    /// <summary>The newest prediction time whose outcome counts as settled at <paramref name="now"/>.</summary>
+    DateTimeOffset SettledBefore(object config, DateTimeOffset now);
+}

@@ -39,7 +39,7 @@ public sealed class ReproducibilityTests : IDisposable
 
         var version = first.Run("--target=Verify", "--model=1", "--config=configs/mnist/ci.json");
         version.ExitCode.Should().Be(0, version.ToString());
-        version.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: reproduced: model.json, model.weights, metrics.json, metrics.txt identical")
+        version.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: reproduced: feedback.json, model.json, model.weights, metrics.json, metrics.txt identical")
             .And.NotContain("not as recorded");
 
         // Portable kernels (the default) pin libtorch, oneDNN and MKL to their AVX2 code paths whatever the
@@ -48,7 +48,7 @@ public sealed class ReproducibilityTests : IDisposable
         first.Environment["MKL_CBWR"] = "COMPATIBLE";
         var pinned = first.Run("--target=Verify", "--model=1", "--config=configs/mnist/ci.json");
         pinned.ExitCode.Should().Be(0, pinned.ToString());
-        pinned.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: reproduced: model.json, model.weights").And.NotContain("not as recorded");
+        pinned.Output.Should().MatchRegex(@"v0001-[0-9a-f]{7}: reproduced: feedback.json, model.json, model.weights").And.NotContain("not as recorded");
 
         // Native kernels follow the environment, and the fingerprint records it: libtorch's unvectorised
         // kernels sum in another order (other weights), and a build under other settings re-trains, naming them.

@@ -52,13 +52,16 @@ public sealed partial class SweepTests : IDisposable
                 .Should().HaveCount(2).And.NotContain("ran", row.ToString());
         }
 
-        // m01 has no three peers at any epoch, so it is never pruned; its printed line rebuilds it alone.
-        var m01 = rows.Single(r => r.Value<string>("member") == "m01");
-        m01.Value<string>("state").Should().Be("done");
-        var train = m01["stages"]!.Single(s => s.Value<string>("stage") == "Train").Value<string>("fingerprint")!;
+        // m01 has no three peers at any epoch, so it is never pruned. A done member's printed line rebuilds it alone (the kill
+        // may fall between a member's record and its line, so the line of another done member may be the one printed).
+        rows.Single(r => r.Value<string>("member") == "m01").Value<string>("state").Should().Be("done");
+        var done = rows.Where(r => r.Value<string>("state") == "done").ToDictionary(r => r.Value<string>("member")!);
+        var printed = (killed.Output + rerun.Output).Split('\n').Select(l => l.TrimEnd()).First(l => DoneLine().IsMatch(l) && done.ContainsKey(l[..l.IndexOf(':')]));
+        var chosen = printed[..printed.IndexOf(':')];
+        var train = done[chosen]["stages"]!.Single(s => s.Value<string>("stage") == "Train").Value<string>("fingerprint")!;
         var swept = ContentHash.OfFile(Path.Combine(build.Cache, "stages", train[..2], train, "model.weights"));
-        var line = RebuildLine().Match((killed.Output + rerun.Output).Split('\n').First(l => l.StartsWith("m01: done", StringComparison.Ordinal)).TrimEnd()).Groups[1].Value;
-        line.Should().Contain("--set=train.threads=").And.Contain("--set=train.seed=1");
+        var line = RebuildLine().Match(printed).Groups[1].Value;
+        line.Should().Contain("--set=train.threads=").And.Contain($"--set=train.seed={int.Parse(chosen[1..], System.Globalization.CultureInfo.InvariantCulture)}");
 
         using var alone = new RepoBuild();
         var rebuilt = alone.Run([.. line.Split(' ', StringSplitOptions.RemoveEmptyEntries)]);

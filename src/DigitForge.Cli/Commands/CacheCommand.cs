@@ -4,8 +4,8 @@ using DigitForge.Engine.Pipelines;
 using DigitForge.Engine.Caching;
 using DigitForge.Engine.Config;
 using DigitForge.Engine.Hashing;
+using DigitForge.Engine.Records;
 using DigitForge.Engine.Storage;
-using DigitForge.Evaluation.Packaging;
 using DigitForge.Registry;
 using DigitForge.Registry.Store;
 using Newtonsoft.Json;
@@ -92,8 +92,9 @@ public static class CacheCommand
 
         foreach (var entry in new ModelRegistry(store).List().Where(e => e.Stage is ModelStage.Production or ModelStage.Candidate))
         {
-            var lineage = store.ReadManifest(store.Get(entry.Version)).Details.ToObject<ModelLineage>(JsonSerializer.Create(JsonFile.Settings));
-            needed.UnionWith(lineage?.Stages?.Values.Select(s => s.Fingerprint) ?? []);
+            // Every pipeline's version records the stages that made it under "stages" (Registry's VersionLineage).
+            var stages = store.ReadManifest(store.Get(entry.Version)).Details["stages"]?.ToObject<Dictionary<string, StageLineage>>(JsonSerializer.Create(JsonFile.Settings));
+            needed.UnionWith(stages?.Values.Select(s => s.Fingerprint) ?? []);
         }
 
         return needed;

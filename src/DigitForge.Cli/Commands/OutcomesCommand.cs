@@ -1,36 +1,34 @@
 using System.CommandLine;
 using DigitForge.Engine.Config;
-using DigitForge.HackerNews;
-using DigitForge.HackerNews.Api;
+using DigitForge.Monitoring;
 using DigitForge.Monitoring.Store;
 
 namespace DigitForge.Cli.Commands;
 
 /// <summary>
-/// <c>digitforge outcomes</c> (pipeline hn): the comment count of each logged story predicted at least
-/// <c>monitor.settleHours</c> ago, fetched through the Hacker News API client and recorded as its outcome.
-/// Ids that cannot be recorded are counted and shown; then the exit code is 4.
+/// <c>digitforge outcomes</c>: for a pipeline that fetches its own ground truth (<see cref="IOutcomeSource"/>, the Hacker
+/// News pipeline's settled comment counts), the outcome of each logged prediction made at least <c>monitor.settleHours</c>
+/// ago, recorded. Ids that cannot be recorded are counted and shown; then the exit code is 4.
 /// </summary>
 public static class OutcomesCommand
 {
     public static Command Create()
     {
         var at = new Option<DateTimeOffset?>("--at") { Description = "Judge what has settled as of this time (ISO 8601; default now)." };
-        var command = new Command("outcomes", "Record the settled comment counts of logged Hacker News stories (pipeline hn).") { at };
+        var command = new Command("outcomes", "Record the settled outcomes of logged predictions, for a pipeline that fetches its own (hn: comment counts).") { at };
         command.SetAction(result => Guarded.Run(() =>
         {
-            if (CommonOptions.Definition(result) is not HackerNewsPipeline pipeline)
+            var definition = CommonOptions.Definition(result);
+            if (definition is not IOutcomeSource source)
             {
-                throw new ConfigException("digitforge outcomes fetches Hacker News comment counts (pipeline hn); give other pipelines' ground truth with digitforge feedback --input=FILE");
+                throw new ConfigException($"pipeline {definition.Name} fetches no outcomes of its own; give its ground truth with digitforge feedback --input=FILE");
             }
 
-            var config = (NewsConfig)CommonOptions.LoadConfig(result);
-            var paths = CommonOptions.Paths(result);
+            var config = CommonOptions.LoadConfig(result);
             var now = result.GetValue(at) ?? DateTimeOffset.UtcNow;
-            using var store = MonitorStores.Open(paths.Home);
-            using var client = new HackerNewsClient(config.Data.Api.ToClientOptions());
-            var report = SettledComments.RecordAsync(store, client, pipeline.Name, TimeSpan.FromHours(config.Monitor.SettleHours), now).GetAwaiter().GetResult();
-            foreach (var line in report.Lines($"outcomes of stories predicted before {now - TimeSpan.FromHours(config.Monitor.SettleHours):u} into {store.Location}"))
+            using var store = MonitorStores.Open(CommonOptions.Paths(result).Home);
+            var report = source.RecordOutcomes(store, config, now);
+            foreach (var line in report.Lines($"outcomes of predictions made before {source.SettledBefore(config, now):u} into {store.Location}"))
             {
                 Console.WriteLine(line);
             }
