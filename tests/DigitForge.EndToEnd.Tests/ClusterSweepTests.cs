@@ -4,6 +4,7 @@ using DigitForge.Engine.Hashing;
 using DigitForge.Remote;
 using DigitForge.Tests.Azurite;
 using Newtonsoft.Json.Linq;
+using Xunit.Abstractions;
 
 namespace DigitForge.EndToEnd.Tests;
 
@@ -16,7 +17,7 @@ namespace DigitForge.EndToEnd.Tests;
 [Trait("Category", "EndToEnd")]
 [Trait("Category", "Azurite")]
 [Collection(BuildLanes.Second)]
-public sealed partial class ClusterSweepTests : IClassFixture<PrerequisiteReport>, IDisposable
+public sealed partial class ClusterSweepTests(ITestOutputHelper output) : IClassFixture<PrerequisiteReport>, IDisposable
 {
     private const string Container = "digitforge-cache";
 
@@ -85,6 +86,7 @@ public sealed partial class ClusterSweepTests : IClassFixture<PrerequisiteReport
 
         var cluster = Parse(twice.Output);
         var local = Parse(Rows(alone, id).Output);
+        output.WriteLine($"merged from four machines:\n{string.Join('\n', cluster.Select(Summary))}\non one machine:\n{string.Join('\n', local.Select(Summary))}");
         cluster.Select(Summary).Should().Equal(local.Select(Summary));
         cluster.Select(r => r.Value<string>("state")).Should().OnlyContain(s => s == "done");
         var m02 = cluster.Single(r => r.Value<string>("member") == "m02")["stages"]!;
@@ -96,6 +98,7 @@ public sealed partial class ClusterSweepTests : IClassFixture<PrerequisiteReport
             var train = Train(row);
             var pulled = temp.File("pulled-" + train);
             remote.TryPull(train, pulled).Should().BeTrue();
+            output.WriteLine($"{row.Value<string>("member")} model.weights {ContentHash.OfFile(Path.Combine(pulled, "model.weights"))}");
             ContentHash.OfFile(Path.Combine(pulled, "model.weights")).Should().Be(
                 ContentHash.OfFile(Path.Combine(alone.Cache, "stages", train[..2], train, "model.weights")),
                 $"{row.Value<string>("member")} trains the same weights on any machine");
