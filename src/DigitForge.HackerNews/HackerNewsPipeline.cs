@@ -46,10 +46,12 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
     public GroundTruthReport RecordOutcomes(IMonitorStore store, object config, DateTimeOffset now)
     {
         using var client = new HackerNewsClient(((NewsConfig)config).Data.Api.ToClientOptions());
-        return SettledComments.RecordAsync(store, client, Name, TimeSpan.FromHours(((NewsConfig)config).Monitor.SettleHours), now).GetAwaiter().GetResult();
+        return SettledComments.RecordAsync(store, client, Name, Settle(config), now).GetAwaiter().GetResult();
     }
 
-    public DateTimeOffset SettledBefore(object config, DateTimeOffset now) => now - TimeSpan.FromHours(((NewsConfig)config).Monitor.SettleHours);
+    public DateTimeOffset SettledBefore(object config, DateTimeOffset now) => now - Settle(config);
+
+    private static TimeSpan Settle(object config) => TimeSpan.FromHours(((NewsConfig)config).Monitor.SettleHours);
 
     public override IEnumerable<string> VersionFacts(string folder, JObject details) => FeedbackFacts.Lines(folder);
 

@@ -90,34 +90,18 @@ public sealed class TabularServer(TabularDeclaration declaration) : IPipelineSer
         private static string Value(JsonElement request, FeatureColumn feature)
         {
             var name = feature.Name;
-            var present = request.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-            switch (feature.Kind)
+            var value = ServedRequest.Optional(request, name, feature.Kind == ColumnKind.Numeric ? JsonValueKind.Number : JsonValueKind.String);
+            return feature.Kind switch
             {
-                case ColumnKind.Numeric:
-                    return !present ? throw new ServedInputException(name, $"{name}: required, a number")
-                        : value.ValueKind != JsonValueKind.Number ? throw new ServedInputException(name, $"{name}: expected a number, got {Kind(value)}")
-                        : value.TryGetDouble(out var number) && double.IsFinite(number) ? number.ToString(CultureInfo.InvariantCulture)
-                        : throw new ServedInputException(name, $"{name}: {value.GetRawText()} is not a finite number");
-                case ColumnKind.Categorical:
-                    return !present ? throw new ServedInputException(name, $"{name}: required, a category (a string)")
-                        : value.ValueKind != JsonValueKind.String ? throw new ServedInputException(name, $"{name}: expected a string, got {Kind(value)}")
-                        : value.GetString() is { Length: > 0 } category ? category
-                        : throw new ServedInputException(name, $"{name}: empty; expected a category");
-                default:
-                    return !present ? string.Empty
-                        : value.ValueKind == JsonValueKind.String ? value.GetString()!
-                        : throw new ServedInputException(name, $"{name}: expected a string, got {Kind(value)}");
-            }
+                ColumnKind.Numeric => value is not { } number ? throw new ServedInputException(name, $"{name}: required, a number")
+                    : number.TryGetDouble(out var figure) && double.IsFinite(figure) ? figure.ToString(CultureInfo.InvariantCulture)
+                    : throw new ServedInputException(name, $"{name}: {number.GetRawText()} is not a finite number"),
+                ColumnKind.Categorical => value is not { } category ? throw new ServedInputException(name, $"{name}: required, a category (a string)")
+                    : category.GetString() is { Length: > 0 } text ? text
+                    : throw new ServedInputException(name, $"{name}: empty; expected a category"),
+                _ => value?.GetString() ?? string.Empty,
+            };
         }
-
-        private static string Kind(JsonElement value) => value.ValueKind switch
-        {
-            JsonValueKind.True or JsonValueKind.False => "a boolean",
-            JsonValueKind.Number => "a number",
-            JsonValueKind.String => "a string",
-            JsonValueKind.Array => "an array",
-            _ => "an object",
-        };
 
         /// <summary>The float as its shortest round-trip text reads: 152.14, not 152.13999938964844.</summary>
         private static double Shortest(float value) => double.Parse(value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

@@ -14,6 +14,25 @@ public sealed class ServedInputException(string field, string message) : Excepti
     public string Field { get; } = field;
 }
 
+/// <summary>Reads a served request's fields, naming a field of the wrong kind in the problem.</summary>
+public static class ServedRequest
+{
+    /// <summary>The property <paramref name="name"/>: absent or null gives null, another kind than <paramref name="kind"/> a problem naming it.</summary>
+    public static JsonElement? Optional(JsonElement request, string name, JsonValueKind kind) =>
+        !request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == kind ? value
+        : throw new ServedInputException(name, $"{name}: expected {Kind(kind)}, got {Kind(value.ValueKind)}");
+
+    private static string Kind(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "an array",
+        _ => "an object",
+    };
+}
+
 /// <summary>
 /// One answer of a served model: the JSON the client gets, and what the prediction log keeps of it (a label with its
 /// confidence, or a value).

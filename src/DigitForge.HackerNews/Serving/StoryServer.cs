@@ -41,20 +41,20 @@ public sealed class StoryServer : IPipelineServer
                 throw new ServedInputException("$", $"expected a JSON object with a title, got {request.ValueKind}");
             }
 
-            var id = Optional(request, "id", JsonValueKind.Number) is { } number
+            var id = ServedRequest.Optional(request, "id", JsonValueKind.Number) is { } number
                 ? number.TryGetInt64(out var value) && value >= 0 ? value.ToString(CultureInfo.InvariantCulture) : throw new ServedInputException("id", $"id {number}: expected a whole number, 0 or more")
                 : null;
-            var title = Optional(request, "title", JsonValueKind.String)?.GetString();
+            var title = ServedRequest.Optional(request, "title", JsonValueKind.String)?.GetString();
             if (string.IsNullOrWhiteSpace(title))
             {
                 throw new ServedInputException("title", "title: required, a non-empty string");
             }
 
-            var url = Optional(request, "url", JsonValueKind.String)?.GetString();
-            var time = Optional(request, "time", JsonValueKind.Number) is { } seconds
+            var url = ServedRequest.Optional(request, "url", JsonValueKind.String)?.GetString();
+            var time = ServedRequest.Optional(request, "time", JsonValueKind.Number) is { } seconds
                 ? seconds.TryGetInt64(out var unix) && unix is >= 0 and <= 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(unix) : throw new ServedInputException("time", $"time {seconds}: expected Unix seconds, a whole number from 0")
                 : (DateTimeOffset?)null;
-            var by = Optional(request, "by", JsonValueKind.String)?.GetString();
+            var by = ServedRequest.Optional(request, "by", JsonValueKind.String)?.GetString();
 
             var comments = predictor.Predict(new SubmittedStory(title, url, time, by));
             var hash = StoryLog.InputHash(new Scoring.ScoreRequest(0, id, title, url, time, by));
@@ -64,11 +64,5 @@ public sealed class StoryServer : IPipelineServer
         public JsonObject Describe() => new() { ["target"] = predictor.Target.ToString().ToLowerInvariant() };
 
         public void Dispose() => predictor.Dispose();
-
-        /// <summary>The property <paramref name="name"/>: absent or null gives null, another kind than <paramref name="kind"/> a problem naming it.</summary>
-        private static JsonElement? Optional(JsonElement request, string name, JsonValueKind kind) =>
-            !request.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
-            : value.ValueKind == kind ? value
-            : throw new ServedInputException(name, $"{name}: expected a {(kind == JsonValueKind.Number ? "number" : "string")}, got {value.ValueKind.ToString().ToLowerInvariant()}");
     }
 }
