@@ -103,6 +103,30 @@ public sealed class DigitCnnTests
     }
 
     [Fact]
+    public void Channels_last_view_gives_the_NCHW_logits_for_every_batch_of_a_larger_tensor()
+    {
+        using var model = new DigitCnn(new ModelConfig { Channels = [8, 16, 24], Hidden = [32, 16] });
+        model.eval();
+        using var _ = inference_mode();
+        using var scope = NewDisposeScope();
+        var all = randn(6, 1, 28, 28);
+
+        for (var start = 0; start < 6; start += 3)
+        {
+            var batch = all.narrow(0, start, 3);
+            var view = DigitCnn.ChannelsLastView(batch);
+            view.stride().Should().Equal(784, 1, 28, 1);
+            view.eq(batch).all().item<bool>().Should().BeTrue("the view must start at the batch, not at the storage's start");
+
+            // A non-contiguous batch is left as NCHW: the reference layout.
+            var nchw = cat([batch, zeros(3, 1, 28, 1)], 3).narrow(3, 0, 28);
+            DigitCnn.ChannelsLastView(nchw).stride().Should().Equal(nchw.stride());
+            var difference = (model.forward(batch) - model.forward(nchw)).abs().max().item<float>();
+            difference.Should().BeLessThan(1e-4f);
+        }
+    }
+
+    [Fact]
     public void BatchNorm_off_removes_the_bn_layers_and_their_parameters()
     {
         var config = new ModelConfig { BatchNorm = false };
@@ -155,7 +179,7 @@ public sealed class DigitCnnTests
     /// <summary>The seeds' layer sequence applied module by module, keeping every activation.</summary>
     private static Tensor LayerByLayer(DigitCnn model, Tensor input)
     {
-        var x = input;
+        var x = DigitCnn.ChannelsLastView(input);
         foreach (var (name, module) in model.named_children())
         {
             if (name == "fc1")

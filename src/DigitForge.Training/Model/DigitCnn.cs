@@ -103,7 +103,7 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
-        var x = new ActivationChain(input);
+        var x = new ActivationChain(ChannelsLastView(input));
 
         x.Next(conv1.forward);
         if (bn1 is not null) x.Next(bn1.forward);
@@ -133,6 +133,24 @@ public sealed class DigitCnn : Module<Tensor, Tensor>
     }
 
     private static Tensor Relu(Tensor x) => functional.relu(x);
+
+    /// <summary>
+    /// The same one-channel batch with channels-last strides, without a copy (one channel: NCHW and NHWC
+    /// are the same bytes). Convolutions then write channels-last activations and every later layer keeps
+    /// that layout, where oneDNN's convolutions and ATen's pooling and batch norm are several times faster
+    /// on CPU than on NCHW; <c>flatten</c> still reads the activations in NCHW order, so fc1 is unchanged.
+    /// </summary>
+    internal static Tensor ChannelsLastView(Tensor input)
+    {
+        if (input.dim() != 4 || input.shape[1] != 1 || !input.is_contiguous())
+        {
+            return input;
+        }
+
+        var (height, width) = (input.shape[2], input.shape[3]);
+        // The offset too: a batch narrowed out of a larger tensor starts inside its storage.
+        return input.as_strided(input.shape, [height * width, 1, width, 1], input.storage_offset());
+    }
 
     private static void ValidateShape(ModelConfig config)
     {
