@@ -66,7 +66,7 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
         var read = () => FeedbackSnapshots.Read(Root, id);
 
-        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot '{id}' in {Root} (*there are none)");
+        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot '{id}' in {Root} (*there are none); ./build.sh --target=PullFeedback fetches the recipe's snapshots from the remote");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
         var read = () => FeedbackSnapshots.Read(Root, "latest");
 
-        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot 'latest' in {Root} (expected 12 hex digits*there are {id})");
+        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot 'latest' in {Root} (expected 12 hex digits*there are {id})*");
     }
 
     [Fact]
