@@ -48,7 +48,7 @@ public static class FeedbackRemote
         {
             if (!remote.TryPull(entry, temporary))
             {
-                throw new ConfigException($"feedback snapshot '{id}' is neither in {root} nor in the remote cache {remote.Name} (entry {entry}); push it from where it was exported: digitforge feedback push {id}");
+                throw new ConfigException($"feedback snapshot '{id}' is neither in {root} nor in the remote cache {remote.Name} (entry {entry}); push it from where it was exported: ./build.sh --target=PushFeedback --id={id}");
             }
 
             var pulled = new FeedbackSnapshot(temporary, JsonFile.Read<FeedbackManifest>(Path.Combine(temporary, FeedbackSnapshots.ManifestFile)));
