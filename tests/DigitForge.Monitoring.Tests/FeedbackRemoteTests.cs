@@ -8,8 +8,6 @@ namespace DigitForge.Monitoring.Tests;
 [Trait("Category", "Unit")]
 public sealed class FeedbackRemoteTests : IDisposable
 {
-    private static readonly DateTimeOffset Monday = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
-
     private readonly TempDirectory temp = new();
 
     private string Exported => temp.File("runner/feedback");
@@ -92,13 +90,7 @@ public sealed class FeedbackRemoteTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private FeedbackManifest Write(string data) => FeedbackSnapshots.Write(Exported, "mnist", new FeedbackContent(
-        folder => File.WriteAllText(Path.Combine(folder, "data.txt"), data),
-        data.Length,
-        null,
-        Monday,
-        Monday.AddHours(8),
-        new Dictionary<string, int>()));
+    private FeedbackManifest Write(string data) => FeedbackSnapshots.Write(Exported, "mnist", FeedbackSnapshotsTests.Content(data));
 
     private static void CopyFolder(string from, string to)
     {

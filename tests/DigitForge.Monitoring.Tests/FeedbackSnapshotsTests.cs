@@ -107,7 +107,8 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private static FeedbackContent Content(string data, int leftOut = 0) => new(
+    /// <summary>A snapshot of one file, <c>data.txt</c>, holding <paramref name="data"/>.</summary>
+    internal static FeedbackContent Content(string data, int leftOut = 0) => new(
         folder => File.WriteAllText(Path.Combine(folder, "data.txt"), data),
         data.Length,
         new Dictionary<string, int> { ["1"] = data.Length },

@@ -94,7 +94,7 @@ public static class FeedbackCommand
             var wanted = result.GetValue(ids) is { Length: > 0 } given ? given : pipeline.FeedbackIds(CommonOptions.LoadConfig(result));
             if (wanted.Count == 0)
             {
-                Console.WriteLine($"{CommonOptions.ConfigFile(result, paths)}: data.feedback names no snapshot; nothing to pull");
+                Console.WriteLine($"{CommonOptions.ConfigFile(result, paths)}: {ConfigCommand.FeedbackKey} names no snapshot; nothing to pull");
             }
 
             var remote = RemoteCacheSettings.FromEnvironment();
