@@ -29,7 +29,7 @@ public static class ExitCodes
     /// <summary>With --require-promotion: the quality gate kept the build's model out of production.</summary>
     public const int NotPromoted = 7;
 
-    /// <summary>The remote model registry (DIGITFORGE_REGISTRY), or the remote a sweep member reads its plan from and records its run in (DIGITFORGE_REMOTE), could not be reached; it is named.</summary>
+    /// <summary>The remote model registry (DIGITFORGE_REGISTRY), or the remote a sweep member reads its plan from and records its run in or a feedback snapshot is pushed to or pulled from (DIGITFORGE_REMOTE), could not be reached; it is named.</summary>
     public const int RemoteUnavailable = 8;
 
     /// <summary><c>models verify</c>: a version's FP32 model does not reproduce its golden set on this CPU (digitforge-score and digitforge-serve use the same code).</summary>

@@ -42,6 +42,8 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
         return StoryFeedback.ExportAsync(store, client, Name, paths.Feedback, window).GetAwaiter().GetResult();
     }
 
+    public IReadOnlyList<string> FeedbackIds(object config) => ((NewsConfig)config).Data.Feedback ?? [];
+
     /// <summary>The settled comment counts of logged stories, fetched through the recipe's <c>data.api</c>.</summary>
     public GroundTruthReport RecordOutcomes(IMonitorStore store, object config, DateTimeOffset now)
     {

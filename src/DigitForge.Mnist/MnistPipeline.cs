@@ -104,6 +104,8 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
     public FeedbackManifest ExportFeedback(IMonitorStore store, object config, PipelinePaths paths, FeedbackWindow window) =>
         ImageFeedback.Export(store, Name, Classes, paths.Feedback, window);
 
+    public IReadOnlyList<string> FeedbackIds(object config) => ((MnistConfig)config).Data!.Feedback ?? [];
+
     public override IReadOnlyList<VersionFigure> Figures(string folder) => ReportFigures.Of(ReportWriter.Read(Path.Combine(folder, ReportWriter.FileName)), Digits);
 
     public override IEnumerable<string> VersionFacts(string folder, JObject details) => VersionText.Facts(folder, details);

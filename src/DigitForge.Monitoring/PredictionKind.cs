@@ -35,6 +35,9 @@ public interface IFeedbackExporter
     /// <paramref name="paths"/>' feedback folder, in the form the pipeline's ingest produces; the same data gives the same snapshot.
     /// </summary>
     Feedback.FeedbackManifest ExportFeedback(Store.IMonitorStore store, object config, Engine.Pipelines.PipelinePaths paths, Feedback.FeedbackWindow window);
+
+    /// <summary>The snapshot ids the recipe's <c>data.feedback</c> names, in its order; none when it names none.</summary>
+    IReadOnlyList<string> FeedbackIds(object config);
 }
 
 /// <summary>A monitored pipeline that fetches its own ground truth once it has settled (<c>digitforge outcomes</c>).</summary>

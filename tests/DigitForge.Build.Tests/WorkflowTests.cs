@@ -99,16 +99,39 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void Monitor_RunsOnItsOwnDailySchedule_AndDispatchesDriftDetected_WhichRetrains()
+    public void Monitor_RunsOnItsOwnDailySchedule_AndDispatchesDriftDetected_WhichRetrainsOnlyThroughAPullRequest()
     {
         var crons = ((YamlSequenceNode)Map(Workflow, "on").Children[new YamlScalarNode("schedule")]).Children.Cast<YamlMappingNode>().Select(c => Text(c, "cron")!).ToList();
         var daily = crons.Should().ContainSingle(c => c.EndsWith("* * *", StringComparison.Ordinal)).Subject;
         var jobs = Map(Workflow, "jobs");
 
         Text(Map(jobs, "monitor"), "if").Should().Contain($"github.event.schedule == '{daily}'");
-        Text(Map(jobs, "retrain"), "if").Should().Contain($"github.event.schedule != '{daily}'", "the daily run only monitors; a breach's dispatch retrains");
+        Text(Map(jobs, "retrain"), "if").Should().Contain($"github.event.schedule != '{daily}'", "the daily run only monitors")
+            .And.Contain("github.event_name != 'repository_dispatch'", "a breach's dispatch changes the data through a pull request; retraining on the same data would skip every stage");
         JobSteps(Map(jobs, "monitor")).SelectMany(BuildInvocations).Should().Contain(invocation => Argument(invocation, "target") == "Monitor"
             && invocation.Contains("--notify=\"https://api.github.com/repos/${{ github.repository }}/dispatches\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DriftDetected_ExportsPushesAndNamesTheSnapshot_InAPullRequest_WhoseMergeRetrainsOnIt()
+    {
+        var jobs = Map(Workflow, "jobs");
+        var feedback = Map(jobs, "feedback");
+        Text(feedback, "if").Should().Be("github.event_name == 'repository_dispatch' && github.event.action == 'drift-detected'");
+        Env(feedback)["PIPELINE"].Should().Contain("github.event.client_payload.pipeline", "the alert names the pipeline (DispatchNotifier)");
+        Env(feedback).Should().ContainKeys("DIGITFORGE_REMOTE", "DIGITFORGE_MONITOR");
+        Map(feedback, "permissions").Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value)
+            .Should().Contain("contents", "write").And.Contain("pull-requests", "write");
+
+        JobSteps(feedback).SelectMany(BuildInvocations).Select(i => Argument(i, "target")).Should().Equal("ExportFeedback", "PushFeedback", "AddFeedback");
+        var pullRequest = AllSteps(feedback).Last();
+        Text(pullRequest, "uses").Should().StartWith("peter-evans/create-pull-request@");
+        Text(Map(pullRequest, "with"), "add-paths").Should().Be("configs/${{ env.PIPELINE }}/default.json", "the pull request changes the recipe only");
+        JobSteps(feedback).Should().Contain(run => run.Contains("client_payload", StringComparison.Ordinal) || run.Contains("BREACHES", StringComparison.Ordinal), "its description names the breach");
+
+        var retrain = JobSteps(Map(jobs, "retrain")).SelectMany(BuildInvocations).Select(i => Argument(i, "target")).ToList();
+        retrain.Should().Contain("PullFeedback");
+        retrain.IndexOf("PullFeedback").Should().BeLessThan(retrain.IndexOf("Report"), "the snapshot the merged recipe names must be here before the build reads it");
     }
 
     private static string WorkflowPath => Path.Combine(Root, ".github", "workflows", "pipeline.yml");

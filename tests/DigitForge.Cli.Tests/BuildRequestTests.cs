@@ -68,6 +68,10 @@ public sealed class BuildRequestTests
         Target("Score", "--input=incoming").Should().Contain("--log");
         Target("Score", "--input=incoming", "--no-log").Should().NotContain("--log");
         FluentActions.Invoking(() => Target("Feedback")).Should().Throw<BuildArgumentException>().WithMessage("Feedback needs --input=*");
+        Target("PushFeedback", "--id=1f71c82ab5d8").Should().StartWith([Cli, "feedback", "push", "1f71c82ab5d8"]);
+        Target("PullFeedback").Should().StartWith([Cli, "feedback", "pull"]);
+        Target("AddFeedback", "--id=1f71c82ab5d8", "--config=artifacts/recipe.json").Should().StartWith([Cli, "config", "add-feedback", "1f71c82ab5d8"]).And.Contain("--config");
+        FluentActions.Invoking(() => Target("AddFeedback")).Should().Throw<BuildArgumentException>().WithMessage("AddFeedback needs --id=*");
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using DigitForge.Engine.Hashing;
@@ -101,21 +100,6 @@ public sealed class MonitoringVerbsTests : IDisposable
         return version.Name;
     }
 
-    private (int Code, string Output, string Error) Run(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = temp.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment.Remove("DIGITFORGE_REGISTRY");
-        start.Environment.Remove(MonitorStores.Variable);
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "digitforge.dll"));
-        foreach (var argument in arguments.Concat(["--root", CommandsMatrixTests.FindRoot(), "--artifacts", temp.File("artifacts")]))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit(TimeSpan.FromMinutes(2)).Should().BeTrue($"digitforge {arguments[0]} should finish");
-        return (process.ExitCode, output, error.GetAwaiter().GetResult());
-    }
+    private (int Code, string Output, string Error) Run(params string[] arguments) =>
+        CliProcess.Run(temp.Path, [.. arguments, "--root", CommandsMatrixTests.FindRoot(), "--artifacts", temp.File("artifacts")]);
 }

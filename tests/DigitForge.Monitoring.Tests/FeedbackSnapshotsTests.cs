@@ -66,7 +66,7 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
         var read = () => FeedbackSnapshots.Read(Root, id);
 
-        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot '{id}' in {Root} (*there are none)");
+        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot '{id}' in {Root} (*there are none); ./build.sh --target=PullFeedback fetches the recipe's snapshots from the remote");
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
         var read = () => FeedbackSnapshots.Read(Root, "latest");
 
-        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot 'latest' in {Root} (expected 12 hex digits*there are {id})");
+        read.Should().Throw<ConfigException>().WithMessage($"data.feedback: no feedback snapshot 'latest' in {Root} (expected 12 hex digits*there are {id})*");
     }
 
     [Fact]
@@ -107,7 +107,8 @@ public sealed class FeedbackSnapshotsTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
-    private static FeedbackContent Content(string data, int leftOut = 0) => new(
+    /// <summary>A snapshot of one file, <c>data.txt</c>, holding <paramref name="data"/>.</summary>
+    internal static FeedbackContent Content(string data, int leftOut = 0) => new(
         folder => File.WriteAllText(Path.Combine(folder, "data.txt"), data),
         data.Length,
         new Dictionary<string, int> { ["1"] = data.Length },

@@ -24,7 +24,7 @@ public sealed class PostgresStoreTests : IClassFixture<PrerequisiteReport>
         again.Predictions("mnist", DateTimeOffset.MaxValue).Should().HaveCount(4).And.Contain(Records.Numbered(3, at.AddHours(10)) with { Prediction = null, Confidence = null, Value = 4.5, Precision = null });
         again.Outcomes("mnist")["1"].Label.Should().Be("8");
         again.Unsettled("mnist", at.AddHours(11)).Should().Equal("2", "3");
-        again.IdsWithInput("mnist", Records.Numbered(2).InputHash).Should().Equal("2");
+        again.IdsWithInputs("mnist", [Records.Numbered(2).InputHash, "never predicted"]).Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>> { [Records.Numbered(2).InputHash] = ["2"] });
         again.WasPredicted("mnist", "3").Should().BeTrue();
         again.WasPredicted("hn", "3").Should().BeFalse();
     }

@@ -80,7 +80,7 @@ public sealed class StoreTests : IDisposable
         store.Outcomes("mnist")["1"].Value.Should().Be(4);
         store.Unsettled("mnist", at.AddHours(5)).Should().Equal("2");
         store.Unsettled("mnist", at.AddHours(11)).Should().Equal("2", "3");
-        store.IdsWithInput("mnist", Records.Numbered(3).InputHash).Should().Equal("3");
+        store.IdsWithInputs("mnist", [Records.Numbered(3).InputHash, "never predicted"]).Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>> { [Records.Numbered(3).InputHash] = ["3"] });
         store.LastPrediction("mnist", "2").Should().Be(Records.Numbered(2, at.AddHours(50)), "the latest of the id's predictions");
         store.LastPrediction("mnist", "4").Should().BeNull();
         store.LastPrediction("hn", "1").Should().BeNull();

@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs;
 using DigitForge.Engine.Caching;
+using DigitForge.Monitoring.Feedback;
 using DigitForge.Remote;
 using DigitForge.Tests.Azurite;
 
@@ -86,6 +87,21 @@ public sealed class AzureBlobRemoteCacheTests : IClassFixture<AzuriteFixture>, I
 
         restored.Should().NotBeNull();
         File.ReadAllText(temp.File("restored/out.txt")).Should().Be("abc");
+    }
+
+    [SkippableFact]
+    public void A_feedback_snapshot_pushed_from_a_runner_is_pulled_verified_on_another_machine()
+    {
+        var manifest = FeedbackSnapshots.Write(temp.File("runner"), "mnist", new FeedbackContent(
+            folder => File.WriteAllText(Path.Combine(folder, "data.txt"), "abc"), 3, null, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, new Dictionary<string, int>()));
+
+        FeedbackRemote.Push(new AzureBlobRemoteCache(azurite.ConnectionString, container), temp.File("runner"), "mnist", manifest.Id);
+        var (snapshot, pulled) = FeedbackRemote.Fetch(new AzureBlobRemoteCache(azurite.ConnectionString, container), temp.File("laptop"), "mnist", manifest.Id);
+
+        pulled.Should().BeTrue();
+        snapshot.Manifest.Should().BeEquivalentTo(manifest);
+        File.ReadAllText(snapshot.File("data.txt")).Should().Be("abc");
+        new BlobContainerClient(azurite.ConnectionString, container).GetBlobClient($"stages/feedback-mnist-{manifest.Id}.zip").Exists().Value.Should().BeTrue();
     }
 
     private string Folder(string name, params (string Path, string Text)[] files)

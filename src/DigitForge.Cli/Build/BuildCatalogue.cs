@@ -77,6 +77,7 @@ public static class BuildCatalogue
         new("at", ArgumentKind.Value, "Score, Feedback: record as made at this time; Outcomes, Monitor, Dashboard: as of this time (ISO 8601; default now)."),
         new("since", ArgumentKind.Value, "ExportFeedback: only predictions made at or after this time (ISO 8601)."),
         new("until", ArgumentKind.Value, "ExportFeedback: only predictions made before this time (ISO 8601)."),
+        new("id", ArgumentKind.Value, "PushFeedback, AddFeedback: a feedback snapshot's id, as ExportFeedback prints it."),
         new("notify", ArgumentKind.Value, "Monitor: on a breached threshold, POST a repository_dispatch drift-detected event to this URL."),
         new("precision", ArgumentKind.Value, "Score, Serve: int8 or fp32 (default: what the version's parity record allows)."),
         new("port", ArgumentKind.Value, "Serve: the port on 127.0.0.1 (default 8080)."),
@@ -156,6 +157,12 @@ public static class BuildCatalogue
             r => r.Cli("feedback", $"--input={r.FromRoot(r.Value("input") ?? throw new BuildArgumentException("Feedback needs --input=<labels.csv or folder of label sub-folders>"))}", r.Option("at"))),
         new("ExportFeedback", "Writes the labelled feedback (--since/--until) as an immutable snapshot artifacts/<pipeline>/feedback/<id>/ and prints its id, for the recipe's data.feedback.",
             ["since", "until"], TargetNeeds.Nothing, r => r.Cli("feedback", "export", r.Option("since"), r.Option("until"))),
+        new("PushFeedback", "Uploads the feedback snapshot --id=ID, verified, to the remote cache (DIGITFORGE_REMOTE), so another machine can train on it.",
+            ["id"], TargetNeeds.Nothing, r => r.Cli("feedback", "push", FeedbackId(r, "PushFeedback"))),
+        new("PullFeedback", "Fetches the feedback snapshots the recipe's data.feedback names that are missing here from the remote cache, verified by their content hash.",
+            [], TargetNeeds.Nothing, r => r.Cli("feedback", "pull")),
+        new("AddFeedback", "Adds the feedback snapshot --id=ID (here or in the remote cache) to the recipe file's data.feedback (--config), in place; nothing when it is there already.",
+            ["id"], TargetNeeds.Nothing, r => r.Cli("config", "add-feedback", FeedbackId(r, "AddFeedback"))),
         new("Outcomes", "Records the settled comment counts of logged Hacker News stories predicted at least monitor.settleHours ago (--pipeline=hn).",
             ["at"], TargetNeeds.Nothing, r => r.Cli("outcomes", r.Option("at"))),
         new("Monitor", "Live performance per day and model version, drift and the version serving (--at=TIME); exit 5 on a breached monitor threshold, sent to --notify=URL.",
@@ -190,6 +197,9 @@ public static class BuildCatalogue
         return request.Cli([.. new[] { "experiments", request.Option("sort"), request.Flag("json"), request.Flag("all-params"), request.Option("sweep") },
             .. request.Values("filter").Select(filter => $"--filter={filter}")]);
     }
+
+    private static string FeedbackId(BuildRequest request, string target) =>
+        request.Value("id") ?? throw new BuildArgumentException($"{target} needs --id=<a feedback snapshot's id, as ExportFeedback prints it>");
 
     private static IReadOnlyList<string> SweepCommand(BuildRequest request) =>
         request.Cli([.. new[] { "sweep", request.Option("search"), request.Option("seed"), request.Option("max-runs"), request.Option("jobs"), request.Option("prune"),

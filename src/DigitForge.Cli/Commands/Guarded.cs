@@ -46,7 +46,7 @@ public static class Guarded
         }
         catch (Engine.Caching.RemoteCacheException ex)
         {
-            // Only where a verb cannot go on without the remote (a sweep member's plan and record); a build warns and goes on.
+            // Only where a verb cannot go on without the remote (a sweep member's plan and record, a feedback snapshot); a build warns and goes on.
             return Fail(ExitCodes.RemoteUnavailable, ex);
         }
         catch (Registry.RegistryDamagedException ex)

@@ -1,7 +1,8 @@
 namespace DigitForge.Engine.Caching;
 
 /// <summary>
-/// A shared store of cache entries (another machine's builds, CI): whole stage folders by fingerprint.
+/// A shared store of cache entries (another machine's builds, CI): whole stage folders by fingerprint, and
+/// feedback snapshots under names that are no fingerprint (<c>feedback-&lt;pipeline&gt;-&lt;id&gt;</c>).
 /// A push must be atomic for readers: an entry is either absent or complete. Failures to reach the
 /// store are <see cref="RemoteCacheException"/>s, which the build survives with a warning.
 /// Beside the entries it keeps small text documents by name (a sweep's plan and its members' run

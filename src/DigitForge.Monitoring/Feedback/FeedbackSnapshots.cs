@@ -61,9 +61,14 @@ public sealed record FeedbackSnapshot(string Directory, FeedbackManifest Manifes
 {
     public string File(string name) => Path.Combine(Directory, name);
 
-    /// <summary>Checks every data file against the manifest; a changed or missing one is an error naming it.</summary>
+    /// <summary>Checks the manifest against its id and every data file against the manifest; a mismatch is an error naming the file.</summary>
     public void Verify()
     {
+        if (FeedbackSnapshots.ContentHashOf(Manifest.Files) != Manifest.Sha256 || !Manifest.Sha256.StartsWith(Manifest.Id, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"{File(FeedbackSnapshots.ManifestFile)}: its files do not hash to snapshot {Manifest.Id} (sha256 {ContentHash.Short(Manifest.Sha256)})");
+        }
+
         foreach (var (name, hash) in Manifest.Files)
         {
             var path = File(name);
@@ -142,7 +147,7 @@ public static class FeedbackSnapshots
                 files[Path.GetFileName(file)] = ContentHash.OfFile(file);
             }
 
-            var sha256 = ContentHash.OfText(string.Concat(files.Select(f => $"{f.Key}\t{f.Value}\n")));
+            var sha256 = ContentHashOf(files);
             var manifest = new FeedbackManifest(sha256[..IdLength], pipeline, sha256, content.Count, content.PerClass, content.From, content.Until, content.LeftOut, files);
             var destination = Path.Combine(root, manifest.Id);
             if (Directory.Exists(destination))
@@ -170,6 +175,10 @@ public static class FeedbackSnapshots
         }
     }
 
+    /// <summary>A snapshot's content hash: of its data files' names and hashes, so equal data is one snapshot wherever it was written.</summary>
+    public static string ContentHashOf(IReadOnlyDictionary<string, string> files) =>
+        ContentHash.OfText(string.Concat(files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}\t{f.Value}\n")));
+
     /// <summary>The snapshot <paramref name="id"/> under <paramref name="root"/>; an unknown id or an unfinished folder is an error naming it.</summary>
     public static FeedbackSnapshot Read(string root, string id)
     {
@@ -179,7 +188,7 @@ public static class FeedbackSnapshots
         {
             var known = Directory.Exists(root) ? Directory.GetDirectories(root).Where(d => IsId(Path.GetFileName(d)) && File.Exists(Path.Combine(d, ManifestFile))).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToList() : [];
             throw new ConfigException($"data.feedback: no feedback snapshot '{id}' in {root} (expected {IdLength} hex digits as printed by digitforge feedback export; "
-                + (known.Count == 0 ? "there are none" : $"there are {string.Join(", ", known)}") + ")");
+                + (known.Count == 0 ? "there are none" : $"there are {string.Join(", ", known)}") + "); ./build.sh --target=PullFeedback fetches the recipe's snapshots from the remote");
         }
 
         var snapshot = new FeedbackSnapshot(directory, JsonFile.Read<FeedbackManifest>(manifest));

@@ -30,7 +30,9 @@ public static class LabelFeedback
         var known = classes.ToHashSet(StringComparer.Ordinal);
         var labelled = new Dictionary<string, string>(StringComparer.Ordinal);
         var outcomes = new List<Outcome>();
-        foreach (var entry in entries)
+        var given = entries.ToList();
+        var matches = Match(store, pipeline, given.Select(e => e.Reference));
+        foreach (var entry in given)
         {
             report.Given++;
             if (Refusal(known, entry.Label, out var value) is { } why)
@@ -39,7 +41,7 @@ public static class LabelFeedback
                 continue;
             }
 
-            var ids = Match(store, pipeline, entry.Reference);
+            var ids = matches[entry.Reference];
             if (ids.Count == 0)
             {
                 report.Refuse(UnknownId, $"{entry.Where}: {entry.Reference}");
@@ -83,21 +85,31 @@ public static class LabelFeedback
         return null;
     }
 
-    /// <summary>The logged ids <paramref name="reference"/> names: itself, else the file's full path, else every input with the file's content.</summary>
-    private static IReadOnlyList<string> Match(IMonitorStore store, string pipeline, string reference)
+    /// <summary>The logged ids each reference names: itself, else the file's full path, else every input with the
+    /// file's content (all of those looked up in one pass over the log).</summary>
+    private static Dictionary<string, IReadOnlyList<string>> Match(IMonitorStore store, string pipeline, IEnumerable<string> references)
     {
-        if (store.WasPredicted(pipeline, reference))
+        var matches = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var byContent = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var reference in references.Distinct(StringComparer.Ordinal))
         {
-            return [reference];
+            var path = Path.GetFullPath(reference);
+            matches[reference] = store.WasPredicted(pipeline, reference) ? [reference]
+                : store.WasPredicted(pipeline, path) ? [path]
+                : [];
+            if (matches[reference].Count == 0 && File.Exists(path))
+            {
+                byContent[reference] = PredictionRecord.HashOf(File.ReadAllBytes(path));
+            }
         }
 
-        var path = Path.GetFullPath(reference);
-        if (store.WasPredicted(pipeline, path))
+        var ids = store.IdsWithInputs(pipeline, byContent.Values.ToHashSet(StringComparer.Ordinal));
+        foreach (var (reference, hash) in byContent)
         {
-            return [path];
+            matches[reference] = ids.GetValueOrDefault(hash, []);
         }
 
-        return File.Exists(path) ? store.IdsWithInput(pipeline, PredictionRecord.HashOf(File.ReadAllBytes(path))) : [];
+        return matches;
     }
 
     private static IEnumerable<LabelEntry> ReadFolder(string folder)

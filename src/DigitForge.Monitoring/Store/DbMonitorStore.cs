@@ -87,8 +87,28 @@ public abstract class DbMonitorStore : IMonitorStore
         }
     }
 
-    public IReadOnlyList<string> IdsWithInput(string pipeline, string inputHash) =>
-        Strings("SELECT DISTINCT id FROM predictions WHERE pipeline = @p AND input_hash = @h ORDER BY id", ("p", pipeline), ("h", inputHash));
+    // One pass over the pipeline's log, not an index: an index on random hashes made every logged prediction
+    // cost several times its other writes, for a lookup only feedback given by file content needs.
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> IdsWithInputs(string pipeline, IReadOnlyCollection<string> inputHashes)
+    {
+        var wanted = inputHashes.ToHashSet(StringComparer.Ordinal);
+        var found = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        if (wanted.Count > 0)
+        {
+            using var command = Command(null, "SELECT input_hash, id FROM predictions WHERE pipeline = @p", ("p", pipeline));
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var hash = reader.GetString(0);
+                if (wanted.Contains(hash))
+                {
+                    (found.TryGetValue(hash, out var ids) ? ids : found[hash] = new SortedSet<string>(StringComparer.Ordinal)).Add(reader.GetString(1));
+                }
+            }
+        }
+
+        return found.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value], StringComparer.Ordinal);
+    }
 
     public bool WasPredicted(string pipeline, string id) =>
         Scalar(null, "SELECT 1 FROM predictions WHERE pipeline = @p AND id = @id LIMIT 1", ("p", pipeline), ("id", id)) is not null;

@@ -18,8 +18,9 @@ public interface IMonitorStore : IDisposable
     /// <summary>The latest prediction of <paramref name="pipeline"/> recorded under <paramref name="id"/>; null: none.</summary>
     PredictionRecord? LastPrediction(string pipeline, string id);
 
-    /// <summary>The ids of <paramref name="pipeline"/>'s predictions of an input with this content hash.</summary>
-    IReadOnlyList<string> IdsWithInput(string pipeline, string inputHash);
+    /// <summary>The ids of <paramref name="pipeline"/>'s predictions of each input with one of these content hashes, in
+    /// ordinal order; a hash never predicted is absent. One pass over the pipeline's log.</summary>
+    IReadOnlyDictionary<string, IReadOnlyList<string>> IdsWithInputs(string pipeline, IReadOnlyCollection<string> inputHashes);
 
     /// <summary>True when <paramref name="id"/> was predicted in <paramref name="pipeline"/>.</summary>
     bool WasPredicted(string pipeline, string id);

@@ -39,6 +39,9 @@ internal static class Migrations
             CREATE INDEX predictions_pipeline_id ON predictions (pipeline, id);
             CREATE INDEX predictions_pipeline_input ON predictions (pipeline, input_hash);
             """),
+        new(3, "no index on input hashes (random keys made each logged prediction several times dearer)", _ => """
+            DROP INDEX IF EXISTS predictions_pipeline_input;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

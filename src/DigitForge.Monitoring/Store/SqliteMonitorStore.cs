@@ -64,54 +64,37 @@ public sealed class SqliteMonitorStore : DbMonitorStore
     {
     }
 
+    // One single-row statement, prepared once per batch and re-bound by position for each row: binding by name
+    // scans the statement's parameters, so a many-row statement costs more a row than it saves.
     public override void Append(IReadOnlyList<PredictionRecord> records)
     {
         using var transaction = BeginWriteTransaction();
-        using var full = records.Count >= RowsPerStatement ? Insert(transaction, RowsPerStatement) : null;
-        for (var start = 0; start < records.Count; start += RowsPerStatement)
+        using var insert = Command(transaction, "INSERT INTO predictions (id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source) VALUES ($id, $at, $pipeline, $version, $precision, $hash, $prediction, $confidence, $value, $source)");
+        var values = new DbParameter[10];
+        foreach (var name in (string[])["$id", "$at", "$pipeline", "$version", "$precision", "$hash", "$prediction", "$confidence", "$value", "$source"])
         {
-            var rows = Math.Min(RowsPerStatement, records.Count - start);
-            using var tail = rows < RowsPerStatement ? Insert(transaction, rows) : null;
-            var command = tail ?? full!;
-            for (var row = 0; row < rows; row++)
-            {
-                var record = records[start + row];
-                var values = command.Parameters;
-                var first = row * Columns;
-                values[first].Value = record.Id;
-                values[first + 1].Value = record.At.ToUnixTimeMilliseconds();
-                values[first + 2].Value = record.Pipeline;
-                values[first + 3].Value = record.ModelVersion;
-                values[first + 4].Value = (object?)record.Precision ?? DBNull.Value;
-                values[first + 5].Value = record.InputHash;
-                values[first + 6].Value = (object?)record.Prediction ?? DBNull.Value;
-                values[first + 7].Value = (object?)record.Confidence ?? DBNull.Value;
-                values[first + 8].Value = (object?)record.Value ?? DBNull.Value;
-                values[first + 9].Value = record.Source;
-            }
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = name;
+            values[insert.Parameters.Add(parameter)] = parameter;
+        }
 
-            command.ExecuteNonQuery();
+        insert.Prepare();
+        foreach (var record in records)
+        {
+            values[0].Value = record.Id;
+            values[1].Value = record.At.ToUnixTimeMilliseconds();
+            values[2].Value = record.Pipeline;
+            values[3].Value = record.ModelVersion;
+            values[4].Value = (object?)record.Precision ?? DBNull.Value;
+            values[5].Value = record.InputHash;
+            values[6].Value = (object?)record.Prediction ?? DBNull.Value;
+            values[7].Value = (object?)record.Confidence ?? DBNull.Value;
+            values[8].Value = (object?)record.Value ?? DBNull.Value;
+            values[9].Value = record.Source;
+            insert.ExecuteNonQuery();
         }
 
         transaction.Commit();
-    }
-
-    // Many rows per INSERT: a statement's fixed cost, not a row's, is most of what a small row costs.
-    private const int RowsPerStatement = 64;
-    private const int Columns = 10;
-
-    private DbCommand Insert(DbTransaction transaction, int rows)
-    {
-        var values = string.Join(", ", Enumerable.Range(0, rows).Select(row => "(" + string.Join(", ", Enumerable.Range(row * Columns, Columns).Select(i => $"$p{i}")) + ")"));
-        var command = Command(transaction, $"INSERT INTO predictions (id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source) VALUES {values}");
-        for (var i = 0; i < rows * Columns; i++)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = $"$p{i}";
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 
     /// <summary>SQLite's own check of the file (<c>PRAGMA integrity_check</c>): "ok", or what is wrong.</summary>
