@@ -17,6 +17,13 @@ public sealed class DataConfig : IValidatableObject
     /// </summary>
     public List<string>? Feedback { get; set; }
 
+    /// <summary>
+    /// How many times each feedback image appears in the training split (validation and test are untouched): more weighs a
+    /// few hundred images of a shift against the thousands of the source.
+    /// </summary>
+    [Range(1, 100)]
+    public int FeedbackRepeat { get; set; } = 1;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if ((Idx is null) == (Folder is null))

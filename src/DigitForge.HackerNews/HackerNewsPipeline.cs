@@ -110,7 +110,8 @@ public sealed class HackerNewsPipeline : PipelineDefinition<NewsConfig>, IGatedP
     protected override IEnumerable<IStage> Stages(NewsConfig config, PipelinePaths paths, BuildOptions options) =>
     [
         new IngestStage(config.Data, paths.Root, Path.Combine(paths.Home, "ingest.checkpoint.jsonl")),
-        new SplitStage(config.Split, FeedbackSnapshots.ReadAll(paths.Feedback, config.Data.Feedback)),
+        // Each story once: a story is its id from Split to the model (the files refuse a repeated id), so no data.feedbackRepeat.
+        new SplitStage(config.Split, TrainingFeedback.Read(paths.Feedback, config.Data.Feedback, repeat: 1)),
         new FeaturizeStage(config.Features),
         new TrainStage(config.Train),
         new EvaluateStage(),

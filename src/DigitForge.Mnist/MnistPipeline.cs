@@ -122,7 +122,7 @@ public sealed class MnistPipeline : PipelineDefinition<MnistConfig>, IGatedPipel
         return
         [
             ingest,
-            new PreprocessStage(config.Preprocess, ingest.HasOfficialTest, FeedbackSnapshots.ReadAll(paths.Feedback, config.Data!.Feedback)),
+            new PreprocessStage(config.Preprocess, ingest.HasOfficialTest, TrainingFeedback.Read(paths.Feedback, config.Data!.Feedback, config.Data.FeedbackRepeat)),
             new TrainStage(config.Model, config.Train),
             new EvaluateStage(config.Evaluate, TorchNumerics.Of(config.Train)),
             new PromoteStage(config.Promote, RegistrySettings.Target(paths.Models, Name), TorchNumerics.Of(config.Train), options.ForcePromotion),

@@ -56,6 +56,40 @@ public sealed class FeedbackTrainingTests : IDisposable
     }
 
     [Fact]
+    public void A_feedback_repeat_adds_each_feedback_image_that_many_times_to_the_training_split_alone()
+    {
+        var before = Split(Build([]));
+        var manifest = ExportDay(before.Test);
+        var snapshot = FeedbackSnapshots.Read(paths.Feedback, manifest.Id);
+        var feedback = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
+
+        var repeated = Split(Build([$"data.feedback=[\"{manifest.Id}\"]", "data.feedbackRepeat=3"], check: graph =>
+            graph.Status(StageNames.Of<PreprocessStage>()).Reasons.Should().Contain($"config changed: data.feedback (none -> [\"{manifest.Id}\"]), data.feedbackRepeat (none -> 3)")));
+
+        var train = repeated.Train;
+        train.Count.Should().Be(before.Train.Count + 3 * manifest.Count);
+        train.Subset([.. Enumerable.Range(0, before.Train.Count)]).Pixels.Should().Equal(before.Train.Pixels, "the source's images come first, as without feedback");
+        for (var copy = 0; copy < 3; copy++)
+        {
+            var block = train.Subset([.. Enumerable.Range(before.Train.Count + copy * manifest.Count, manifest.Count)]);
+            block.Pixels.Should().Equal(feedback.Pixels, $"copy {copy + 1} is the snapshot's images");
+            block.Labels.Should().Equal(feedback.Labels, $"copy {copy + 1} has the snapshot's labels");
+        }
+
+        (repeated.ValidationHash, repeated.TestHash).Should().Be((before.ValidationHash, before.TestHash), "feedback weighs in training only");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-2")]
+    public void A_feedback_repeat_below_one_is_refused_naming_the_key(string value)
+    {
+        var create = () => Build([$"data.feedbackRepeat={value}"]);
+
+        create.Should().Throw<ConfigException>().WithMessage($"*'data.feedbackRepeat': {value} is out of range, expected 1 to 100*");
+    }
+
+    [Fact]
     public void The_export_takes_only_files_that_still_have_their_predicted_content_and_valid_labels_and_is_idempotent()
     {
         var test = Split(Build([])).Test;
@@ -119,11 +153,12 @@ public sealed class FeedbackTrainingTests : IDisposable
         return graph;
     }
 
-    private static (LabelledImages Train, LabelledImages Validation, LabelledImages Test, string TestHash) Split(StageGraph graph)
+    private static (LabelledImages Train, LabelledImages Validation, LabelledImages Test, string ValidationHash, string TestHash) Split(StageGraph graph)
     {
         var folder = graph.Store.DirectoryOf(StageNames.Of<PreprocessStage>());
         LabelledImages Load(string set) => IdxFile.Load(Path.Combine(folder, DatasetFiles.Images(set)), Path.Combine(folder, DatasetFiles.Labels(set)));
-        return (Load(DatasetFiles.Train), Load(DatasetFiles.Validation), Load(DatasetFiles.Test), ContentHash.OfFile(Path.Combine(folder, DatasetFiles.Images(DatasetFiles.Test))));
+        string Hash(string set) => ContentHash.OfText(ContentHash.OfFile(Path.Combine(folder, DatasetFiles.Images(set))) + ContentHash.OfFile(Path.Combine(folder, DatasetFiles.Labels(set))));
+        return (Load(DatasetFiles.Train), Load(DatasetFiles.Validation), Load(DatasetFiles.Test), Hash(DatasetFiles.Validation), Hash(DatasetFiles.Test));
     }
 
     private static string RepositoryRoot()

@@ -11,7 +11,7 @@ namespace DigitForge.HackerNews.Stages;
 /// Split: training and test stories, by a seeded shuffle (as the seed does) or by time (train on the older), and the feedback
 /// snapshots' stories added to the training split (those the source has already are left to it).
 /// </summary>
-public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapshot> feedback) : IStage
+public sealed class SplitStage(SplitConfig config, TrainingFeedback feedback) : IStage
 {
     public const string TrainFile = "train.csv.gz";
     public const string TestFile = "test.csv.gz";
@@ -25,7 +25,7 @@ public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapsho
 
     public StageInputs DescribeInputs()
     {
-        var (data, files) = FeedbackSnapshots.Inputs(feedback);
+        var (data, files) = feedback.Inputs();
         return new(data is null ? new { split = config } : new { split = config, data }, files, new Dictionary<string, string>());
     }
 
@@ -37,7 +37,7 @@ public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapsho
         // Feedback joins the training split only: the test split stays comparable from version to version.
         var known = stories.Select(s => s.Id).ToHashSet();
         var added = new List<Story>();
-        foreach (var snapshot in feedback)
+        foreach (var snapshot in feedback.Snapshots)
         {
             snapshot.Verify();
             added.AddRange(StoryFile.Read(snapshot.File(StoryFeedback.StoriesFile)).Where(s => known.Add(s.Id)));
@@ -45,7 +45,7 @@ public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapsho
 
         split = split with { Train = [.. split.Train, .. added] };
         StoryFile.Write(context.OutputFile(TrainFile), split.Train);
-        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.ToFacts()));
+        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Facts);
         StoryFile.Write(context.OutputFile(TestFile), split.Test);
         JsonFile.Write(context.OutputFile(SummaryFile), new
         {
@@ -55,6 +55,6 @@ public sealed class SplitStage(SplitConfig config, IReadOnlyList<FeedbackSnapsho
             trainNewest = split.Train.Max(s => s.CreatedAt),
             testOldest = split.Test.Min(s => s.CreatedAt),
         });
-        context.Log.Info($"{split.Train.Count} training{(feedback.Count == 0 ? string.Empty : $" ({added.Count} from feedback {string.Join(", ", feedback.Select(s => s.Manifest.Id))})")} and {split.Test.Count} test stories ({config.Method.ToString().ToLowerInvariant()} split)");
+        context.Log.Info($"{split.Train.Count} training{feedback.Note(added.Count)} and {split.Test.Count} test stories ({config.Method.ToString().ToLowerInvariant()} split)");
     }
 }

@@ -9,10 +9,10 @@ namespace DigitForge.Mnist.Stages;
 
 /// <summary>
 /// Preprocess: a stratified, seeded train/validation/test split (the source's official test set,
-/// where it has one, is the test split), the feedback snapshots' images added to the training split,
-/// and normalisation statistics from the training split only.
+/// where it has one, is the test split), the feedback snapshots' images added to the training split
+/// (each <c>data.feedbackRepeat</c> times), and normalisation statistics from the training split only.
 /// </summary>
-public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTest, IReadOnlyList<FeedbackSnapshot> feedback) : IStage
+public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTest, TrainingFeedback feedback) : IStage
 {
     public const string NormalizationFile = "normalization.json";
     public const string SplitFile = "split.json";
@@ -27,7 +27,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
     public StageInputs DescribeInputs()
     {
-        var (data, files) = FeedbackSnapshots.Inputs(feedback);
+        var (data, files) = feedback.Inputs();
         return new(data is null ? new { preprocess = config } : new { preprocess = config, data }, files, new Dictionary<string, string>());
     }
 
@@ -48,7 +48,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
         }
 
         // Feedback joins the training split only: the test split stays comparable from version to version.
-        foreach (var snapshot in feedback)
+        foreach (var snapshot in feedback.Snapshots)
         {
             snapshot.Verify();
             var images = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
@@ -57,7 +57,10 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
                 throw new DataFormatException(snapshot.Directory, $"feedback images are {images.Rows}x{images.Columns}, the data's are {train.Rows}x{train.Columns}");
             }
 
-            train = train.Append(images);
+            for (var i = 0; i < feedback.Repeat; i++)
+            {
+                train = train.Append(images);
+            }
         }
 
         foreach (var (set, images) in new[] { (DatasetFiles.Train, train), (DatasetFiles.Validation, validation), (DatasetFiles.Test, test) })
@@ -67,7 +70,7 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
 
         var stats = NormalizationStats.Compute(train);
         JsonFile.Write(context.OutputFile(NormalizationFile), stats);
-        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Select(s => s.Manifest.ToFacts()));
+        JsonFile.Write(context.OutputFile(FeedbackFacts.FileName), feedback.Facts);
         JsonFile.Write(context.OutputFile(SplitFile), new
         {
             train = IngestStage.ClassCounts(train),
@@ -75,6 +78,6 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
             test = IngestStage.ClassCounts(test),
             officialTest = hasOfficialTest,
         });
-        context.Log.Info($"train {train.Count}{(feedback.Count == 0 ? string.Empty : $" ({feedback.Sum(s => s.Manifest.Count)} from feedback {string.Join(", ", feedback.Select(s => s.Manifest.Id))})")}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
+        context.Log.Info($"train {train.Count}{feedback.Note(feedback.Snapshots.Sum(s => s.Manifest.Count))}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
     }
 }

@@ -81,6 +81,44 @@ public sealed record FeedbackSnapshot(string Directory, FeedbackManifest Manifes
 }
 
 /// <summary>
+/// The feedback a training build adds to its training split: the snapshots a recipe's <c>data.feedback</c> names, each example
+/// <see cref="Repeat"/> times (<c>data.feedbackRepeat</c>), so a few hundred examples of a shift weigh against thousands of the source's.
+/// </summary>
+public sealed record TrainingFeedback(IReadOnlyList<FeedbackSnapshot> Snapshots, int Repeat)
+{
+    /// <summary>The snapshots <paramref name="ids"/> names (none when it names none), each as <see cref="FeedbackSnapshots.Read"/> finds it.</summary>
+    public static TrainingFeedback Read(string root, IEnumerable<string>? ids, int repeat) =>
+        new([.. (ids ?? []).Select(id => FeedbackSnapshots.Read(root, id))], repeat);
+
+    /// <summary>What the stage reading the snapshots writes of them (<see cref="FeedbackFacts.FileName"/>), for the version's lineage.</summary>
+    public IEnumerable<FeedbackFacts> Facts => Snapshots.Select(s => s.Manifest.ToFacts());
+
+    /// <summary>
+    /// What the stage that reads the snapshots declares of them: the recipe keys, for its config (null when there are none, so a
+    /// recipe without feedback keeps its fingerprint), and each data file, hashed into its fingerprint.
+    /// </summary>
+    public (object? Config, IReadOnlyDictionary<string, string> Files) Inputs()
+    {
+        var config = new SortedDictionary<string, object>(StringComparer.Ordinal) { ["feedback"] = Snapshots.Select(s => s.Manifest.Id) };
+        if (Repeat != 1)
+        {
+            // Only a repeat other than the default is recorded, so a recipe from before the key keeps its fingerprint.
+            config["feedbackRepeat"] = Repeat;
+        }
+
+        return (
+            Snapshots.Count == 0 ? null : config,
+            Snapshots.SelectMany(s => s.Manifest.Files.Keys.Select(name => (Name: $"feedback/{s.Manifest.Id}/{name}", Path: s.File(name))))
+                .ToDictionary(f => f.Name, f => f.Path, StringComparer.Ordinal));
+    }
+
+    /// <summary>What a stage's log line says of the feedback it added: <paramref name="added"/> examples before repeating; nothing without feedback.</summary>
+    public string Note(int added) => Snapshots.Count == 0
+        ? string.Empty
+        : $" ({added} from feedback {string.Join(", ", Snapshots.Select(s => s.Manifest.Id))}{(Repeat == 1 ? string.Empty : $", each {Repeat} times")})";
+}
+
+/// <summary>
 /// Immutable, content-addressed feedback snapshots under <c>artifacts/&lt;pipeline&gt;/feedback/&lt;id&gt;/</c>, the id being the start of
 /// the content hash. A snapshot is written into a temporary folder and renamed into place with its manifest, so a crash leaves
 /// no folder under an id; the same data exported again is the same folder, left as it is.
@@ -161,18 +199,6 @@ public static class FeedbackSnapshots
 
         return snapshot;
     }
-
-    /// <summary>The snapshots a recipe's <c>data.feedback</c> names (none when it names none), each as <see cref="Read"/> finds it.</summary>
-    public static IReadOnlyList<FeedbackSnapshot> ReadAll(string root, IEnumerable<string>? ids) => [.. (ids ?? []).Select(id => Read(root, id))];
-
-    /// <summary>
-    /// What the stage that reads <paramref name="snapshots"/> declares of them: the recipe key, for its config (null when there
-    /// are none, so a recipe without feedback keeps its fingerprint), and each data file, hashed into its fingerprint.
-    /// </summary>
-    public static (object? Config, IReadOnlyDictionary<string, string> Files) Inputs(IReadOnlyList<FeedbackSnapshot> snapshots) => (
-        snapshots.Count == 0 ? null : new { feedback = snapshots.Select(s => s.Manifest.Id) },
-        snapshots.SelectMany(s => s.Manifest.Files.Keys.Select(name => (Name: $"feedback/{s.Manifest.Id}/{name}", Path: s.File(name))))
-            .ToDictionary(f => f.Name, f => f.Path, StringComparer.Ordinal));
 
     /// <summary>An export that found nothing to take: the error, naming the log and what was left out.</summary>
     public static InvalidDataException NothingToExport(Store.IMonitorStore store, string pipeline, IReadOnlyDictionary<string, int> leftOut) =>
