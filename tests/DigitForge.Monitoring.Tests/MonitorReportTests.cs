@@ -40,6 +40,24 @@ public sealed class MonitorReportTests : IDisposable
     }
 
     [Fact]
+    public void A_replaced_version_s_drop_is_shown_but_no_longer_breaches()
+    {
+        using var store = SqliteMonitorStore.Open(temp.File("monitor.db"));
+        // v1 drops on day 2 and is replaced on day 3 by v2, which holds its promoted figure on day 3.
+        Log(store, Day1.AddHours(10), "v0001-aaaaaaa", 100, wrong: 2);
+        Log(store, Day1.AddDays(1).AddHours(10), "v0001-aaaaaaa", 100, wrong: 30);
+        Log(store, Day1.AddDays(2).AddHours(10), "v0002-bbbbbbb", 100, wrong: 1);
+        var config = new MonitorConfig { MinVolume = 50, MaxAccuracyDrop = 0.05, MaxPsi = 10 };
+
+        var whileServing = MonitorReport.Build(store, new Pipeline(), config, Registry(("v0001-aaaaaaa", 0.98, Day1)), _ => null, Day1.AddDays(2).AddHours(1));
+        var afterRetrain = MonitorReport.Build(store, new Pipeline(), config, Registry(("v0001-aaaaaaa", 0.98, Day1), ("v0002-bbbbbbb", 0.99, Day1.AddDays(2))), _ => null, Day1.AddDays(3).AddHours(1));
+
+        whileServing.Breaches.Should().ContainSingle().Which.Version.Should().Be("v0001-aaaaaaa");
+        afterRetrain.Days.Select(d => (d.Version, d.LiveAccuracy)).Should().Contain(("v0001-aaaaaaa", 0.70));
+        afterRetrain.Breaches.Should().BeEmpty("v0001 no longer serves, and v0002 is within its allowance");
+    }
+
+    [Fact]
     public void A_day_whose_predictions_shift_breaches_PSI_and_a_quiet_day_breaches_the_volume()
     {
         using var store = SqliteMonitorStore.Open(temp.File("monitor.db"));

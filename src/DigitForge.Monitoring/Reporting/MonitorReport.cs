@@ -68,10 +68,11 @@ public sealed record MonitorReport(
 
         var judged = DateOnly.FromDateTime(at.UtcDateTime).AddDays(-1);
         var serving = new ServingHistory(entries).At(at) is { } now ? new Serving(now.Version.Name, now.Since, now.How.ToString()) : null;
-        return new MonitorReport(pipeline.Name, store.Location, pipeline.Predicts, at, judged, serving, days, config, Judge(days, judged, config, pipeline.Predicts));
+        return new MonitorReport(pipeline.Name, store.Location, pipeline.Predicts, at, judged, serving, days, config, Judge(days, judged, config, pipeline.Predicts, serving?.Version));
     }
 
-    private static List<Breach> Judge(List<DayFigures> days, DateOnly judged, MonitorConfig config, PredictionKind predicts)
+    /// <param name="serving">The version in production at the report's time; null when the registry names none.</param>
+    private static List<Breach> Judge(List<DayFigures> days, DateOnly judged, MonitorConfig config, PredictionKind predicts, string? serving)
     {
         var breaches = new List<Breach>();
         // Volume is judged once predictions were logged by the judged day: scoring that has not started has not stopped.
@@ -88,8 +89,10 @@ public sealed record MonitorReport(
                 Invariant($"monitor.maxPsi breached: {day.Version} drift PSI {day.Psi:0.000} on {day.Day:yyyy-MM-dd} is {day.Psi - config.MaxPsi:0.000} over the limit of {config.MaxPsi:0.###}")));
         }
 
-        // Outcomes arrive late (a story's comments settle over days): the newest day with enough of them.
-        foreach (var day in days.Where(d => d.Day <= judged && d.Outcomes >= config.MinVolume && d.Promoted is not null).GroupBy(d => d.Version).Select(g => g.MaxBy(d => d.Day)!))
+        // Outcomes arrive late (a story's comments settle over days): the newest day with enough of them, of the
+        // version serving now; a version since replaced or rolled back has nothing left to retrain.
+        foreach (var day in days.Where(d => d.Day <= judged && d.Outcomes >= config.MinVolume && d.Promoted is not null && (serving is null || d.Version == serving))
+                     .GroupBy(d => d.Version).Select(g => g.MaxBy(d => d.Day)!))
         {
             if (predicts == PredictionKind.Classification && day.Promoted - day.LiveAccuracy is { } drop && drop > config.MaxAccuracyDrop)
             {
