@@ -27,7 +27,7 @@ public sealed class BatchedPredictionLog : IPredictionLog
     private readonly IMonitorStore store;
     private readonly PredictionLogOptions options;
     private readonly Channel<PredictionRecord> queue;
-    private readonly Task writer;
+    private readonly Thread writer;
     private readonly Action<long>? onCommitted;
     private long written;
     private long lost;
@@ -46,7 +46,10 @@ public sealed class BatchedPredictionLog : IPredictionLog
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        writer = Task.Factory.StartNew(WriteAllAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // A thread of its own, blocking while it waits and while it stores: on the thread pool, a batch's
+        // synchronous database work would hold one of the threads the service's requests run on.
+        writer = new Thread(WriteAll) { IsBackground = true, Name = "prediction log writer" };
+        writer.Start();
     }
 
     public string Location => store.Location;
@@ -77,11 +80,11 @@ public sealed class BatchedPredictionLog : IPredictionLog
 
         disposed = true;
         queue.Writer.TryComplete();
-        writer.GetAwaiter().GetResult();
+        writer.Join();
         store.Dispose();
     }
 
-    private async Task WriteAllAsync()
+    private void WriteAll()
     {
         var reader = queue.Reader;
         var batch = new List<PredictionRecord>(options.BatchSize);
@@ -115,7 +118,7 @@ public sealed class BatchedPredictionLog : IPredictionLog
             if (batch.Count == 0)
             {
                 // Idle: woken by the first record of the next batch only.
-                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
+                if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
                 {
                     return;
                 }
@@ -123,10 +126,9 @@ public sealed class BatchedPredictionLog : IPredictionLog
                 continue;
             }
 
-            // Filling: look again every tick instead of waking for every record, which under load would
-            // cost the requests a thread-pool turn each.
+            // Filling: look again every tick instead of waking for every record.
             var left = due - DateTime.UtcNow;
-            await Task.Delay(left < TimeSpan.Zero ? TimeSpan.Zero : left < Tick ? left : Tick).ConfigureAwait(false);
+            Thread.Sleep(left < TimeSpan.Zero ? TimeSpan.Zero : left < Tick ? left : Tick);
         }
     }
 
