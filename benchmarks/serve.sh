@@ -5,8 +5,9 @@
 #   hn       the Hacker News route instead of the digit one: a 40-tree model trained on
 #            data/hn/stories.csv.gz, 200 of its stories as JSON to POST /v1/hn/predict, at 1 and 8 clients
 #   log      the prediction log's cost instead: two services on one registry, --prediction-log off and
-#            all (every prediction recorded in monitor.db), measured alternately at 8 clients, five
-#            rounds each; prints each round, the median p99 of each and their ratio
+#            all (every prediction recorded in monitor.db), measured alternately at 8 clients, ROUNDS
+#            (default 9) rounds each, which goes first alternating; prints each round, the median p99
+#            of each and their ratio
 #   seconds  per level (default 10); each level also stops after 50,000 requests
 #   model    an .onnx file; by default the default architecture trained for one epoch by
 #            DigitForge.ScoringBench (same network as the pipeline's, so the same speed)
@@ -27,6 +28,7 @@ if [[ "${1:-}" == log ]]; then
   shift
 fi
 seconds=${1:-10}
+rounds=${ROUNDS:-9}
 model=${2:-}
 work=$(mktemp -d)
 server=
@@ -91,12 +93,28 @@ if [[ "$mode" == log ]]; then
   logged=$!
   wait_ready "$logged_port"
   echo "loadavg before: $(cat /proc/loadavg)  cores: $(nproc)"
-  for round in 1 2 3 4 5; do
-    echo "log off: $("${bench[@]}" load "http://127.0.0.1:$port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
-    echo "log on:  $("${bench[@]}" load "http://127.0.0.1:$logged_port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+  # Alternating which goes first (off-on, on-off, ...), so a drift in the machine's load favours neither.
+  for round in $(seq "$rounds"); do
+    order="off on"
+    (( round % 2 == 0 )) && order="on off"
+    for which in $order; do
+      if [[ "$which" == off ]]; then
+        echo "log off: $("${bench[@]}" load "http://127.0.0.1:$port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+      else
+        echo "log on:  $("${bench[@]}" load "http://127.0.0.1:$logged_port" "$route" "$work/inputs" 8 "$seconds" 50000)" | tee -a "$work/rounds"
+      fi
+    done
   done
   echo "loadavg after:  $(cat /proc/loadavg)"
-  median() { grep "^$1" "$work/rounds" | sed 's/.* p99 \([0-9.]*\) ms.*/\1/' | sort -n | sed -n 3p; }
+  # Each service's own CPU (user + system, from /proc) per request it served, the warm-ups included.
+  cpu_per_request() {
+    local ticks requests
+    ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+    requests=$(grep "^$2" "$work/rounds" | sed 's/.* requests *\([0-9]*\) .*/\1/' | awk '{ n += $1 } END { print n }')
+    awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.0f", t / hz / n * 1e6 }'
+  }
+  echo "service CPU a request: log off $(cpu_per_request "$server" "log off") us, log on $(cpu_per_request "$logged" "log on") us"
+  median() { grep "^$1" "$work/rounds" | sed 's/.* p99 \([0-9.]*\) ms.*/\1/' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
   off=$(median "log off")
   on=$(median "log on")
   awk -v off="$off" -v on="$on" 'BEGIN { printf "median p99 at 8 clients: log off %.2f ms, log on %.2f ms, on/off %.3f\n", off, on, on / off }'

@@ -19,8 +19,8 @@ using Newtonsoft.Json.Linq;
 //   load URL ROUTE FOLDER CLIENTS SECONDS MAX      POST the folder's .png or .json files (cycling) to URL+ROUTE
 //                                                  from CLIENTS concurrent clients, after a 1 s warm-up, until
 //                                                  SECONDS pass or MAX requests are done; print one line
-//   log-writer BATCHES                             append BATCHES batches of 512 service-like predictions to a new
-//                                                  SQLite log, as the service's writer does; print its CPU a record
+//   log-writer BATCHES [SIZE]                      append BATCHES batches of SIZE (512) service-like predictions to a
+//                                                  new SQLite log, as the service's writer does; print its CPU a record
 switch (args)
 {
     case ["registry", var onnx, var root]:
@@ -31,28 +31,28 @@ switch (args)
         return 0;
     case ["load", var url, var route, var folder, var clients, var seconds, var max]:
         return await Load(new Uri(url), route, folder, Parse(clients), Parse(seconds), Parse(max));
-    case ["log-writer", var batches]:
-        LogWriter(Parse(batches));
+    case ["log-writer", var batches, .. var size]:
+        LogWriter(Parse(batches), size is [var given] ? Parse(given) : 512);
         return 0;
     default:
-        Console.Error.WriteLine("usage: registry FILE.onnx ROOT | hn-registry STORIES.csv.gz ROOT STORY_FOLDER | load URL ROUTE FOLDER CLIENTS SECONDS MAX | log-writer BATCHES");
+        Console.Error.WriteLine("usage: registry FILE.onnx ROOT | hn-registry STORIES.csv.gz ROOT STORY_FOLDER | load URL ROUTE FOLDER CLIENTS SECONDS MAX | log-writer BATCHES [SIZE]");
         return 2;
 }
 
 static int Parse(string text) => int.Parse(text, CultureInfo.InvariantCulture);
 
 // The writer's side of the service's prediction log alone: ids like trace ids, random input hashes.
-static void LogWriter(int batches)
+static void LogWriter(int batches, int size)
 {
     var folder = Directory.CreateTempSubdirectory("log-writer-").FullName;
     try
     {
         using var store = DigitForge.Monitoring.Store.MonitorStores.Open(folder, null);
         var template = new DigitForge.Monitoring.PredictionRecord("id", DateTimeOffset.UtcNow, "mnist", "v0001-0123456", "fp32", "hash", "7", 0.98, null, "serve");
-        var all = Enumerable.Range(0, batches).Select(b => Enumerable.Range(0, 512).Select(i => template with
+        var all = Enumerable.Range(0, batches).Select(b => Enumerable.Range(0, size).Select(i => template with
         {
             Id = $"0HN8AB{b:D5}:{i:D8}",
-            InputHash = DigitForge.Monitoring.PredictionRecord.HashOf(BitConverter.GetBytes((long)b * 512 + i)),
+            InputHash = DigitForge.Monitoring.PredictionRecord.HashOf(BitConverter.GetBytes((long)b * size + i)),
         }).ToList()).ToList();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -61,9 +61,9 @@ static void LogWriter(int batches)
             store.Append(batch);
         }
 
-        var records = batches * 512.0;
+        var records = (double)batches * size;
         cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log writer: {records:N0} records in batches of 512: {cpu.TotalMilliseconds * 1000 / records:F1} us CPU, {clock.Elapsed.TotalMilliseconds * 1000 / records:F1} us wall a record"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"log writer: {records:N0} records in batches of {size}: {cpu.TotalMilliseconds * 1000 / records:F1} us CPU, {clock.Elapsed.TotalMilliseconds * 1000 / records:F1} us wall a record"));
     }
     finally
     {
