@@ -102,14 +102,47 @@ public sealed class FeedbackTrainingTests : IDisposable
         first.PerClass!.Values.Sum().Should().Be(30);
         first.LeftOut.Should().Equal(new Dictionary<string, int>
         {
-            ["input file changed since its prediction"] = 1,
-            ["input file not found"] = 1,
+            ["input file changed since its prediction, and its content not kept"] = 1,
+            ["input file not found, and its content not kept"] = 1,
             ["label outside the classes"] = 1,
             [LabelledPredictions.NoGroundTruth] = 1,
         });
         var snapshot = FeedbackSnapshots.Read(paths.Feedback, first.Id);
         var images = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
         (images.Count, images.Rows, images.Columns).Should().Be((30, 28, 28));
+    }
+
+    [Fact]
+    public void Labelled_files_are_kept_by_the_log_so_the_export_needs_none_of_them()
+    {
+        var digits = Split(Build([])).Test;
+        using (var store = SqliteMonitorStore.Open(temp.File("monitor.db")))
+        {
+            var entries = new List<LabelEntry>();
+            var records = new List<PredictionRecord>();
+            for (var i = 0; i < 12; i++)
+            {
+                var file = temp.File($"scans/{i:D2}.png");
+                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+                var png = DigitImage.Png(digits.Image(i), digits.Rows, digits.Columns, scale: 1);
+                File.WriteAllBytes(file, png);
+                records.Add(new PredictionRecord(file, Monday.AddMinutes(i), "mnist", "v0001-abcdef0", "fp32", PredictionRecord.HashOf(png), "0", 0.9, null, "score"));
+                entries.Add(new LabelEntry(file, digits.Labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture), $"labels.csv:{i + 1}"));
+            }
+
+            store.Append(records);
+            LabelFeedback.Record(store, "mnist", pipeline.Classes, entries, "feedback labels.csv", Monday.AddDays(1)).Recorded.Should().Be(12);
+        }
+
+        Directory.Delete(temp.File("scans"), recursive: true);
+        using var again = SqliteMonitorStore.Open(temp.File("monitor.db"));
+        var manifest = pipeline.ExportFeedback(again, new MnistConfig(), paths, new FeedbackWindow(null, null));
+
+        manifest.Count.Should().Be(12, "every labelled image was kept when it was labelled");
+        manifest.LeftOut.Should().BeEmpty();
+        var snapshot = FeedbackSnapshots.Read(paths.Feedback, manifest.Id);
+        IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback))).Labels
+            .Order().Should().Equal(digits.Labels.Take(12).Order());
     }
 
     public void Dispose() => temp.Dispose();

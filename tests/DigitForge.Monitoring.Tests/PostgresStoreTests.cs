@@ -26,6 +26,9 @@ public sealed class PostgresStoreTests : IClassFixture<PrerequisiteReport>
         again.Unsettled("mnist", at.AddHours(11)).Should().Equal("2", "3");
         again.IdsWithInputs("mnist", [Records.Numbered(2).InputHash, "never predicted"]).Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>> { [Records.Numbered(2).InputHash] = ["2"] });
         again.WasPredicted("mnist", "3").Should().BeTrue();
+        again.KeepInputs("mnist", [[7, 8, 9], [7, 8, 9]]);
+        again.KeptInput("mnist", PredictionRecord.HashOf([7, 8, 9])).Should().Equal(7, 8, 9);
+        again.KeptInput("mnist", PredictionRecord.HashOf([9])).Should().BeNull();
         again.WasPredicted("hn", "3").Should().BeFalse();
     }
 }

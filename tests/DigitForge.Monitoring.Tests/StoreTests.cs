@@ -83,6 +83,11 @@ public sealed class StoreTests : IDisposable
         store.IdsWithInputs("mnist", [Records.Numbered(3).InputHash, "never predicted"]).Should().BeEquivalentTo(new Dictionary<string, IReadOnlyList<string>> { [Records.Numbered(3).InputHash] = ["3"] });
         store.LastPrediction("mnist", "2").Should().Be(Records.Numbered(2, at.AddHours(50)), "the latest of the id's predictions");
         store.LastPrediction("mnist", "4").Should().BeNull();
+        store.KeepInputs("mnist", [[1, 2, 3], [4, 5], [1, 2, 3]]);
+        store.KeepInputs("mnist", [[1, 2, 3]]);
+        store.KeptInput("mnist", PredictionRecord.HashOf([1, 2, 3])).Should().Equal(1, 2, 3);
+        store.KeptInput("mnist", PredictionRecord.HashOf([4, 5])).Should().Equal(4, 5);
+        store.KeptInput("hn", PredictionRecord.HashOf([4, 5])).Should().BeNull("inputs are kept per pipeline");
         store.LastPrediction("hn", "1").Should().BeNull();
     }
 

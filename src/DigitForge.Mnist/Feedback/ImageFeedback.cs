@@ -10,7 +10,8 @@ using DigitForge.Scoring.Pipeline;
 namespace DigitForge.Mnist.Feedback;
 
 /// <summary>
-/// MNIST's feedback export: each labelled image, read again from the file it was scored from, prepared as <c>score</c> prepares
+/// MNIST's feedback export: each labelled image, read again from the file it was scored from (or, where that file is gone or
+/// changed, from the copy the log kept when it was labelled), prepared as <c>score</c> prepares
 /// it (<see cref="MnistPreprocessor"/>), and written with its label as the IDX pair Ingest writes. Only images whose file still
 /// has the content that was predicted are taken. Examples are ordered by content and label, so the same images give the same
 /// bytes wherever their files lie.
@@ -35,16 +36,11 @@ public static class ImageFeedback
                 continue;
             }
 
-            if (!File.Exists(prediction.Id))
+            var file = File.Exists(prediction.Id) ? File.ReadAllBytes(prediction.Id) : null;
+            var content = file is not null && PredictionRecord.HashOf(file) == prediction.InputHash ? file : store.KeptInput(pipeline, prediction.InputHash);
+            if (content is null)
             {
-                LabelledPredictions.LeaveOut(leftOut, "input file not found");
-                continue;
-            }
-
-            var content = File.ReadAllBytes(prediction.Id);
-            if (PredictionRecord.HashOf(content) != prediction.InputHash)
-            {
-                LabelledPredictions.LeaveOut(leftOut, "input file changed since its prediction");
+                LabelledPredictions.LeaveOut(leftOut, file is null ? "input file not found, and its content not kept" : "input file changed since its prediction, and its content not kept");
                 continue;
             }
 

@@ -13,6 +13,9 @@ public sealed record LabelEntry(string Reference, string Label, string Where);
 /// </summary>
 public static class LabelFeedback
 {
+    // Labelled files kept per transaction: bounds the memory a large folder of labels takes.
+    private const int KeptPerTransaction = 500;
+
     /// <summary>The refusal of an outcome for an id that was never predicted.</summary>
     public const string UnknownId = "unknown id (never predicted)";
 
@@ -30,6 +33,7 @@ public static class LabelFeedback
         var known = classes.ToHashSet(StringComparer.Ordinal);
         var labelled = new Dictionary<string, string>(StringComparer.Ordinal);
         var outcomes = new List<Outcome>();
+        var kept = new SortedSet<string>(StringComparer.Ordinal);
         var given = entries.ToList();
         var matches = Match(store, pipeline, given.Select(e => e.Reference));
         foreach (var entry in given)
@@ -58,10 +62,21 @@ public static class LabelFeedback
 
                 labelled[id] = entry.Label;
                 outcomes.Add(new Outcome(pipeline, id, value is null ? entry.Label : null, value, now, source));
+                if (File.Exists(entry.Reference))
+                {
+                    kept.Add(Path.GetFullPath(entry.Reference));
+                }
             }
         }
 
         store.RecordOutcomes(outcomes);
+        // The labelled files themselves too: the export that turns them into training data may run elsewhere (CI), or
+        // after they moved; a served image's only copy is the one labelled here.
+        foreach (var chunk in kept.Chunk(KeptPerTransaction))
+        {
+            store.KeepInputs(pipeline, [.. chunk.Select(File.ReadAllBytes)]);
+        }
+
         report.Recorded = outcomes.Count;
         return report;
     }

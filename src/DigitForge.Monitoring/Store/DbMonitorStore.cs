@@ -110,6 +110,24 @@ public abstract class DbMonitorStore : IMonitorStore
         return found.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value], StringComparer.Ordinal);
     }
 
+    public void KeepInputs(string pipeline, IReadOnlyCollection<byte[]> contents)
+    {
+        using var transaction = BeginWriteTransaction();
+        using var command = Command(transaction, "INSERT INTO inputs (pipeline, input_hash, content) VALUES (@p, @h, @c) ON CONFLICT (pipeline, input_hash) DO NOTHING",
+            ("p", pipeline), ("h", ""), ("c", Array.Empty<byte>()));
+        foreach (var content in contents)
+        {
+            Set(command, "h", PredictionRecord.HashOf(content));
+            Set(command, "c", content);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    public byte[]? KeptInput(string pipeline, string inputHash) =>
+        Scalar(null, "SELECT content FROM inputs WHERE pipeline = @p AND input_hash = @h", ("p", pipeline), ("h", inputHash)) as byte[];
+
     public bool WasPredicted(string pipeline, string id) =>
         Scalar(null, "SELECT 1 FROM predictions WHERE pipeline = @p AND id = @id LIMIT 1", ("p", pipeline), ("id", id)) is not null;
 

@@ -22,6 +22,13 @@ public interface IMonitorStore : IDisposable
     /// ordinal order; a hash never predicted is absent. One pass over the pipeline's log.</summary>
     IReadOnlyDictionary<string, IReadOnlyList<string>> IdsWithInputs(string pipeline, IReadOnlyCollection<string> inputHashes);
 
+    /// <summary>Keeps <paramref name="contents"/> (labelled inputs) by content hash, so a feedback export can read them
+    /// where their files are not: another machine, a file moved since. A content already kept is left as it is.</summary>
+    void KeepInputs(string pipeline, IReadOnlyCollection<byte[]> contents);
+
+    /// <summary>The kept content of <paramref name="pipeline"/>'s input with this hash; null: none kept.</summary>
+    byte[]? KeptInput(string pipeline, string inputHash);
+
     /// <summary>True when <paramref name="id"/> was predicted in <paramref name="pipeline"/>.</summary>
     bool WasPredicted(string pipeline, string id);
 

@@ -42,15 +42,22 @@ internal static class Migrations
         new(3, "no index on input hashes (random keys made each logged prediction several times dearer)", _ => """
             DROP INDEX IF EXISTS predictions_pipeline_input;
             """),
+        new(4, "the content of labelled inputs, so feedback exports without their files", d => $"""
+            CREATE TABLE inputs (
+                pipeline TEXT NOT NULL,
+                input_hash TEXT NOT NULL,
+                content {d.Bytes} NOT NULL,
+                PRIMARY KEY (pipeline, input_hash));
+            """),
     ];
 
     public static int Latest => All[^1].Version;
 }
 
 /// <summary>What differs between the backends' SQL.</summary>
-internal sealed record SqlDialect(string Name, string Identity, string Double)
+internal sealed record SqlDialect(string Name, string Identity, string Double, string Bytes)
 {
-    public static SqlDialect Sqlite { get; } = new("sqlite", "INTEGER PRIMARY KEY", "REAL");
+    public static SqlDialect Sqlite { get; } = new("sqlite", "INTEGER PRIMARY KEY", "REAL", "BLOB");
 
-    public static SqlDialect Postgres { get; } = new("postgres", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "DOUBLE PRECISION");
+    public static SqlDialect Postgres { get; } = new("postgres", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "DOUBLE PRECISION", "BYTEA");
 }
