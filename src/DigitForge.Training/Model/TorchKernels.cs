@@ -4,13 +4,13 @@ using DigitForge.Engine.Platform;
 namespace DigitForge.Training.Model;
 
 /// <summary>
-/// Pins libtorch and the libraries linked into it to their AVX2 code paths (<see cref="KernelSet.Portable"/>),
-/// so that an AVX2-only CPU and an AVX-512 one train the same weights, bit for bit. Each library reads its
-/// setting with getenv once, before its first kernel runs, so the pin must come before libtorch's first use
-/// in the process: ATen's dispatch (<c>ATEN_CPU_CAPABILITY</c>), oneDNN's convolutions
-/// (<c>ONEDNN_MAX_CPU_ISA</c>), and MKL's GEMM, whose default path on some AVX2 CPUs is not its AVX2 path
-/// (<c>MKL_CBWR</c>: MKL's conditional numerical reproducibility, which also fixes its blocking rather than
-/// choosing it from cache sizes; <c>MKL_ENABLE_INSTRUCTIONS</c>).
+/// Pins libtorch and the libraries linked into it to code paths that sum in one order on every x86-64 CPU with AVX2
+/// (<see cref="KernelSet.Portable"/>), so that an AVX2-only CPU and an AVX-512 one, Intel or AMD, train the same weights,
+/// bit for bit. Each library reads its setting with getenv once, before its first kernel runs, so the pin must come
+/// before libtorch's first use in the process: ATen's dispatch (<c>ATEN_CPU_CAPABILITY</c>), oneDNN's convolutions
+/// (<c>ONEDNN_MAX_CPU_ISA</c>), and MKL's GEMM behind the fully connected layers (<c>MKL_CBWR</c>, MKL's conditional
+/// numerical reproducibility: its AVX2 mode still takes other paths under an Intel CPUID than under an AMD one, its
+/// COMPATIBLE mode the same on both; <c>MKL_ENABLE_INSTRUCTIONS</c>).
 /// </summary>
 public static class TorchKernels
 {
@@ -22,7 +22,7 @@ public static class TorchKernels
     [
         new("ATEN_CPU_CAPABILITY", "avx2"),
         new("ONEDNN_MAX_CPU_ISA", "AVX2"),
-        new("MKL_CBWR", "AVX2"),
+        new("MKL_CBWR", "COMPATIBLE"),
         new("MKL_ENABLE_INSTRUCTIONS", "AVX2"),
     ];
 
