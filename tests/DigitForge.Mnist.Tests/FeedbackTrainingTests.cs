@@ -122,11 +122,8 @@ public sealed class FeedbackTrainingTests : IDisposable
             var records = new List<PredictionRecord>();
             for (var i = 0; i < 12; i++)
             {
-                var file = temp.File($"scans/{i:D2}.png");
-                Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-                var png = DigitImage.Png(digits.Image(i), digits.Rows, digits.Columns, scale: 1);
-                File.WriteAllBytes(file, png);
-                records.Add(new PredictionRecord(file, Monday.AddMinutes(i), "mnist", "v0001-abcdef0", "fp32", PredictionRecord.HashOf(png), "0", 0.9, null, "score"));
+                var (file, record) = Scanned(digits, i, "scans");
+                records.Add(record);
                 entries.Add(new LabelEntry(file, digits.Labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture), $"labels.csv:{i + 1}"));
             }
 
@@ -147,6 +144,16 @@ public sealed class FeedbackTrainingTests : IDisposable
 
     public void Dispose() => temp.Dispose();
 
+    /// <summary>Test digit <paramref name="i"/> written as a PNG into <paramref name="folder"/>, and the prediction logged for it.</summary>
+    private (string File, PredictionRecord Record) Scanned(LabelledImages digits, int i, string folder)
+    {
+        var file = temp.File($"{folder}/{i:D2}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var png = DigitImage.Png(digits.Image(i), digits.Rows, digits.Columns, scale: 1);
+        File.WriteAllBytes(file, png);
+        return (file, new PredictionRecord(file, Monday.AddMinutes(i), "mnist", "v0001-abcdef0", "fp32", PredictionRecord.HashOf(png), "0", 0.9, null, "score"));
+    }
+
     /// <summary>A day of 34 scored PNGs of test digits, labelled afterwards, four spoilt one way each, exported. Again: the same day logged again.</summary>
     private FeedbackManifest ExportDay(LabelledImages digits)
     {
@@ -155,11 +162,8 @@ public sealed class FeedbackTrainingTests : IDisposable
         var outcomes = new List<Outcome>();
         for (var i = 0; i < 34; i++)
         {
-            var file = temp.File($"day/{i:D2}.png");
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            var png = DigitImage.Png(digits.Image(i), digits.Rows, digits.Columns, scale: 1);
-            File.WriteAllBytes(file, png);
-            records.Add(new PredictionRecord(file, Monday.AddMinutes(i), "mnist", "v0001-abcdef0", "fp32", PredictionRecord.HashOf(png), "0", 0.9, null, "score"));
+            var (file, record) = Scanned(digits, i, "day");
+            records.Add(record);
             var label = i == 30 ? "x" : digits.Labels[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (i != 31)
             {
