@@ -79,6 +79,20 @@ public sealed class FeedbackTrainingTests : IDisposable
         (repeated.ValidationHash, repeated.TestHash).Should().Be((before.ValidationHash, before.TestHash), "feedback weighs in training only");
     }
 
+    [Fact]
+    public void Overlapping_snapshots_bring_each_example_once()
+    {
+        var before = Split(Build([]));
+        var whole = ExportDay(before.Test);
+        var early = ExportDay(before.Test, new FeedbackWindow(null, Monday.AddMinutes(20)));
+        var late = ExportDay(before.Test, new FeedbackWindow(Monday.AddMinutes(10), null));
+        (early.Count + late.Count).Should().BeGreaterThan(whole.Count, "the two windows overlap");
+
+        var both = Split(Build([$"data.feedback=[\"{early.Id}\", \"{late.Id}\"]"]));
+
+        both.Train.Count.Should().Be(before.Train.Count + whole.Count, "an example in both snapshots joins once");
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-2")]
@@ -155,7 +169,7 @@ public sealed class FeedbackTrainingTests : IDisposable
     }
 
     /// <summary>A day of 34 scored PNGs of test digits, labelled afterwards, four spoilt one way each, exported. Again: the same day logged again.</summary>
-    private FeedbackManifest ExportDay(LabelledImages digits)
+    private FeedbackManifest ExportDay(LabelledImages digits, FeedbackWindow? window = null)
     {
         using var store = SqliteMonitorStore.Open(temp.File("monitor.db"));
         var records = new List<PredictionRecord>();
@@ -175,7 +189,7 @@ public sealed class FeedbackTrainingTests : IDisposable
         store.RecordOutcomes(outcomes);
         File.Delete(temp.File("day/32.png"));
         File.WriteAllBytes(temp.File("day/33.png"), [1, 2, 3]);
-        return pipeline.ExportFeedback(store, new MnistConfig(), paths, new FeedbackWindow(null, null));
+        return pipeline.ExportFeedback(store, new MnistConfig(), paths, window ?? new FeedbackWindow(null, null));
     }
 
     private StageGraph Build(string[] overrides, Action<StageGraph>? check = null)

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using DigitForge.Data;
 using DigitForge.Data.Idx;
 using DigitForge.Engine.Stages;
@@ -47,15 +48,24 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
             (train, validation, test) = (all.Subset(split.Train), all.Subset(split.Validation), all.Subset(split.Test));
         }
 
-        // Feedback joins the training split only: the test split stays comparable from version to version.
+        // Feedback joins the training split only: the test split stays comparable from version to version. Snapshots
+        // may overlap (each export takes every labelled prediction up to then): an example an earlier snapshot of the
+        // recipe brought is not brought again.
+        var joined = new HashSet<string>(StringComparer.Ordinal);
+        var added = 0;
         foreach (var snapshot in feedback.Snapshots)
         {
             snapshot.Verify();
-            var images = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
-            if ((images.Rows, images.Columns) != (train.Rows, train.Columns))
+            var given = IdxFile.Load(snapshot.File(DatasetFiles.Images(DatasetFiles.Feedback)), snapshot.File(DatasetFiles.Labels(DatasetFiles.Feedback)));
+            if ((given.Rows, given.Columns) != (train.Rows, train.Columns))
             {
-                throw new DataFormatException(snapshot.Directory, $"feedback images are {images.Rows}x{images.Columns}, the data's are {train.Rows}x{train.Columns}");
+                throw new DataFormatException(snapshot.Directory, $"feedback images are {given.Rows}x{given.Columns}, the data's are {train.Rows}x{train.Columns}");
             }
+
+            var keys = Enumerable.Range(0, given.Count).Select(i => $"{given.Labels[i]}:{Convert.ToHexString(SHA256.HashData(given.Image(i)))}").ToList();
+            var images = given.Subset([.. Enumerable.Range(0, given.Count).Where(i => !joined.Contains(keys[i]))]);
+            joined.UnionWith(keys);
+            added += images.Count;
 
             for (var i = 0; i < feedback.Repeat; i++)
             {
@@ -78,6 +88,6 @@ public sealed class PreprocessStage(PreprocessConfig config, bool hasOfficialTes
             test = IngestStage.ClassCounts(test),
             officialTest = hasOfficialTest,
         });
-        context.Log.Info($"train {train.Count}{feedback.Note(feedback.Snapshots.Sum(s => s.Manifest.Count))}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
+        context.Log.Info($"train {train.Count}{feedback.Note(added)}, validation {validation.Count}, test {test.Count}; normalisation mean {stats.Mean:0.0000} std {stats.Std:0.0000}");
     }
 }
