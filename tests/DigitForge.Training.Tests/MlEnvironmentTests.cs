@@ -51,7 +51,7 @@ public sealed class MlEnvironmentTests
     }
 
     [SkippableFact]
-    public void The_test_processes_run_libtorch_pinned_to_avx2()
+    public void The_test_processes_run_libtorch_pinned_to_the_portable_kernels()
     {
         Skip.IfNot(Avx2.IsSupported && Fma.IsSupported, "portable kernels pin the AVX2 code paths, which this CPU lacks");
 

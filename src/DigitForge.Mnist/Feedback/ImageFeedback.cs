@@ -12,8 +12,8 @@ namespace DigitForge.Mnist.Feedback;
 /// <summary>
 /// MNIST's feedback export: each labelled image, read again from the file it was scored from (or, where that file is gone or
 /// changed, from the copy the log kept when it was labelled), prepared as <c>score</c> prepares
-/// it (<see cref="MnistPreprocessor"/>), and written with its label as the IDX pair Ingest writes. Only images whose file still
-/// has the content that was predicted are taken. Examples are ordered by content and label, so the same images give the same
+/// it (<see cref="MnistPreprocessor"/>), and written with its label as the IDX pair Ingest writes. Only images with the content
+/// that was predicted are taken. Examples are ordered by content and label, so the same images give the same
 /// bytes wherever their files lie.
 /// </summary>
 public static class ImageFeedback

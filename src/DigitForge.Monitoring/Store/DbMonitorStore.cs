@@ -57,7 +57,8 @@ public abstract class DbMonitorStore : IMonitorStore
 
     public abstract void Append(IReadOnlyList<PredictionRecord> records);
 
-    private const string RecordColumns = "id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source";
+    /// <summary>A prediction's columns, in <see cref="PredictionRecord"/>'s order: what every backend writes and reads.</summary>
+    private protected const string RecordColumns = "id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source";
 
     public IEnumerable<PredictionRecord> Predictions(string pipeline, DateTimeOffset until) => Records(
         $"SELECT {RecordColumns} FROM predictions WHERE pipeline = @p AND at_ms < @until ORDER BY at_ms, seq",

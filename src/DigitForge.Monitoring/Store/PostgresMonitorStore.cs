@@ -88,7 +88,7 @@ public sealed class PostgresMonitorStore : DbMonitorStore
     {
         var connection = (NpgsqlConnection)Connection;
         using var transaction = connection.BeginTransaction();
-        using (var copy = connection.BeginBinaryImport("COPY predictions (id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source) FROM STDIN (FORMAT BINARY)"))
+        using (var copy = connection.BeginBinaryImport($"COPY predictions ({RecordColumns}) FROM STDIN (FORMAT BINARY)"))
         {
             foreach (var record in records)
             {

@@ -69,9 +69,10 @@ public sealed class SqliteMonitorStore : DbMonitorStore
     public override void Append(IReadOnlyList<PredictionRecord> records)
     {
         using var transaction = BeginWriteTransaction();
-        using var insert = Command(transaction, "INSERT INTO predictions (id, at_ms, pipeline, model_version, precision, input_hash, prediction, confidence, value, source) VALUES ($id, $at, $pipeline, $version, $precision, $hash, $prediction, $confidence, $value, $source)");
-        var values = new DbParameter[10];
-        foreach (var name in (string[])["$id", "$at", "$pipeline", "$version", "$precision", "$hash", "$prediction", "$confidence", "$value", "$source"])
+        var names = RecordColumns.Split(", ").Select(column => $"${column}").ToArray();
+        using var insert = Command(transaction, $"INSERT INTO predictions ({RecordColumns}) VALUES ({string.Join(", ", names)})");
+        var values = new DbParameter[names.Length];
+        foreach (var name in names)
         {
             var parameter = insert.CreateParameter();
             parameter.ParameterName = name;
